@@ -1,0 +1,654 @@
+r"""Loss functions over a batch and their gradients with respect to the input.
+
+Every loss has the signature ``loss(input, target, *, <hyperparameters>,
+reduction="mean")`` with the argument order of ``torch.nn.functional``, and a
+gradient function with the same signature and a ``_grad`` suffix that returns
+:math:`\partial L / \partial\,\mathrm{input}` with the shape of ``input``.
+
+Reductions (as in PyTorch):
+
+* ``"mean"`` (default): the average of the per-element losses. For the
+  elementwise losses (everything except :func:`cross_entropy`) that divides by
+  the number of elements ``input.size`` -- for ``input`` of shape ``(B, k)``
+  that is :math:`Bk`, so ``mse_grad`` is :math:`2(\hat y - y)/(Bk)`, not
+  :math:`\hat y - y`. For :func:`cross_entropy` the mean is over the batch
+  ``B`` (one loss per sample).
+* ``"sum"``: the sum of the per-element losses; the gradient has no :math:`1/n`.
+* ``"none"``: the per-element losses themselves (shape of ``input``, or ``(B,)``
+  for cross-entropy). The ``_grad`` function then returns, in each position, the
+  derivative of *that* element's loss with respect to its own input (for
+  cross-entropy: of sample ``i``'s loss with respect to row ``i``). This equals
+  the gradient of the ``"sum"`` reduction.
+
+The mean and sum reductions return a NumPy scalar of the input's dtype. Inputs
+keep their floating dtype (float32 in, float32 out); the target is converted to
+the input's dtype. ``LOSSES`` maps a name to its ``(loss, gradient)`` pair.
+
+A loss is a distance-like quantity: every loss here is :math:`\ge 0`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from nnlearn._checks import as_float_array, check_choice, check_same_shape, check_scalar
+from nnlearn.activations import log_softmax, sigmoid, softmax
+
+__all__ = [
+    "LOSSES",
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "focal_loss",
+    "focal_loss_grad",
+    "huber",
+    "huber_grad",
+    "log_cosh",
+    "log_cosh_grad",
+    "mae",
+    "mae_grad",
+    "mse",
+    "mse_grad",
+]
+
+REDUCTIONS = ("mean", "sum", "none")
+
+# PyTorch clamps the logs in binary_cross_entropy at -100 and the denominator of
+# its gradient at 1e-12.
+_BCE_LOG_FLOOR = -100.0
+_BCE_GRAD_EPS = 1e-12
+
+
+# ----------------------------------------------------------------------------
+# Shared plumbing
+# ----------------------------------------------------------------------------
+
+def _pair(input, target) -> tuple[np.ndarray, np.ndarray]:
+    """Validate an elementwise (input, target) pair; the target takes input's dtype."""
+    x = as_float_array(input, "input")
+    t = as_float_array(target, "target")
+    check_same_shape(x, t, "input", "target")
+    if x.size == 0:
+        raise ValueError(f"input must have at least one element, got shape {x.shape}")
+    return x, t.astype(x.dtype, copy=False)
+
+
+def _check_unit_interval(a: np.ndarray, name: str, what: str) -> None:
+    """Raise ``ValueError`` naming ``name`` unless every entry lies in [0, 1]."""
+    if np.any(a < 0) or np.any(a > 1):
+        raise ValueError(f"{name} must hold {what} in [0, 1], got values from "
+                         f"{a.min()!r} to {a.max()!r}")
+
+
+def _reduce(per_element: np.ndarray, reduction: str):
+    """Apply ``reduction`` to the per-element losses."""
+    if reduction == "mean":
+        return per_element.mean()
+    if reduction == "sum":
+        return per_element.sum()
+    return per_element
+
+
+def _reduce_grad(grad: np.ndarray, reduction: str, n: int) -> np.ndarray:
+    """Scale per-element derivatives to the gradient of the reduced loss (mean over n)."""
+    return grad / n if reduction == "mean" else grad
+
+
+# ----------------------------------------------------------------------------
+# Regression losses
+# ----------------------------------------------------------------------------
+
+def mse(input, target, *, reduction: str = "mean"):
+    r"""Mean squared error, like ``torch.nn.functional.mse_loss``.
+
+    .. math:: \ell_i = (x_i - y_i)^2, \qquad
+              L_{\text{mean}} = \frac{1}{n}\sum_{i=1}^{n} (x_i - y_i)^2 \;\ge 0
+
+    Parameters
+    ----------
+    input : array_like, any shape
+        Predictions :math:`x`.
+    target : array_like, same shape as ``input``
+        True values :math:`y`.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides by the number of elements ``n = input.size``.
+
+    Returns
+    -------
+    numpy scalar or numpy.ndarray
+        The reduced loss, or the per-element losses (shape of ``input``).
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    x, t = _pair(input, target)
+    return _reduce((x - t) ** 2, reduction)
+
+
+def mse_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`mse` with respect to ``input``.
+
+    .. math:: \frac{\partial L_{\text{mean}}}{\partial x_i} = \frac{2 (x_i - y_i)}{n}
+
+    With ``reduction="sum"`` or ``"none"`` it is :math:`2(x_i - y_i)`. (The
+    textbook :math:`x - y` belongs to :math:`\tfrac12 (x - y)^2` on one sample.)
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape and dtype of ``input``.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    x, t = _pair(input, target)
+    return _reduce_grad(2 * (x - t), reduction, x.size)
+
+
+def mae(input, target, *, reduction: str = "mean"):
+    r"""Mean absolute error, like ``torch.nn.functional.l1_loss``.
+
+    .. math:: \ell_i = |x_i - y_i|, \qquad L_{\text{mean}} = \frac1n \sum_i |x_i - y_i|
+
+    Parameters
+    ----------
+    input : array_like, any shape
+        Predictions :math:`x`.
+    target : array_like, same shape as ``input``
+        True values :math:`y`.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides by ``input.size``.
+
+    Returns
+    -------
+    numpy scalar or numpy.ndarray
+        The reduced loss, or the per-element losses.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    x, t = _pair(input, target)
+    return _reduce(np.abs(x - t), reduction)
+
+
+def mae_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
+    r"""(Sub)gradient of :func:`mae` with respect to ``input``.
+
+    .. math:: \frac{\partial L_{\text{mean}}}{\partial x_i}
+              = \frac{\operatorname{sign}(x_i - y_i)}{n}
+
+    :math:`|r|` has no derivative at :math:`r = 0`; we use
+    :math:`\operatorname{sign}(0) = 0`, as PyTorch does.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape and dtype of ``input``.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    x, t = _pair(input, target)
+    return _reduce_grad(np.sign(x - t), reduction, x.size)
+
+
+def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
+    r"""Huber loss, like ``torch.nn.functional.huber_loss``.
+
+    Quadratic for small residuals :math:`r = x - y`, linear for large ones:
+
+    .. math:: \ell_i = \begin{cases} \tfrac12 r_i^2 & |r_i| \le \delta \\
+              \delta\,(|r_i| - \tfrac12 \delta) & |r_i| > \delta \end{cases}
+
+    The two pieces meet with equal value and slope at :math:`|r| = \delta`.
+
+    Parameters
+    ----------
+    input : array_like, any shape
+        Predictions :math:`x`.
+    target : array_like, same shape as ``input``
+        True values :math:`y`.
+    delta : float, default 1.0
+        Where the loss turns from quadratic to linear; must be > 0 (as in PyTorch).
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides by ``input.size``.
+
+    Returns
+    -------
+    numpy scalar or numpy.ndarray
+        The reduced loss, or the per-element losses.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
+    x, t = _pair(input, target)
+    a = np.abs(x - t)
+    per = np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))
+    return _reduce(per, reduction)
+
+
+def huber_grad(input, target, *, delta: float = 1.0, reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`huber` with respect to ``input``.
+
+    .. math:: \frac{\partial \ell_i}{\partial x_i} = \operatorname{clip}(r_i, -\delta, \delta)
+              = \begin{cases} r_i & |r_i| \le \delta \\
+                \delta \operatorname{sign}(r_i) & |r_i| > \delta \end{cases}
+
+    divided by ``input.size`` for ``reduction="mean"``. The gradient is bounded
+    by :math:`\delta`, which is why Huber is robust to outliers.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape and dtype of ``input``.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
+    x, t = _pair(input, target)
+    return _reduce_grad(np.clip(x - t, -delta, delta), reduction, x.size)
+
+
+def log_cosh(input, target, *, reduction: str = "mean"):
+    r"""Log-cosh loss :math:`\ell_i = \log\cosh(x_i - y_i)`.
+
+    Close to :math:`\tfrac12 r^2` for small residuals and to
+    :math:`|r| - \log 2` for large ones, and smooth everywhere. (PyTorch has no
+    built-in version.) Evaluated without forming :math:`\cosh r`, which
+    overflows for :math:`|r| > 710`:
+
+    .. math:: \log\cosh r = \begin{cases}
+              \log\!\left(1 + 2\sinh^2(r/2)\right) & |r| < 1 \\
+              |r| + \log\!\left(1 + e^{-2|r|}\right) - \log 2 & |r| \ge 1
+              \end{cases}
+
+    (the first form keeps full relative accuracy for tiny residuals, where the
+    second would cancel to 0).
+
+    Parameters
+    ----------
+    input : array_like, any shape
+        Predictions :math:`x`.
+    target : array_like, same shape as ``input``
+        True values :math:`y`.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides by ``input.size``.
+
+    Returns
+    -------
+    numpy scalar or numpy.ndarray
+        The reduced loss, or the per-element losses.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    x, t = _pair(input, target)
+    a = np.abs(x - t)
+    small = np.log1p(2 * np.sinh(np.minimum(a, 1.0) / 2) ** 2)
+    large = a + np.log1p(np.exp(-2 * a)) - math.log(2.0)
+    return _reduce(np.where(a < 1, small, large), reduction)
+
+
+def log_cosh_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`log_cosh`: :math:`\partial \ell_i / \partial x_i = \tanh(x_i - y_i)`.
+
+    Divided by ``input.size`` for ``reduction="mean"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape and dtype of ``input``.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    x, t = _pair(input, target)
+    return _reduce_grad(np.tanh(x - t), reduction, x.size)
+
+
+# ----------------------------------------------------------------------------
+# Binary classification
+# ----------------------------------------------------------------------------
+
+def _clamped_log(a: np.ndarray) -> np.ndarray:
+    """``max(log(a), -100)`` without evaluating ``log(0)``."""
+    out = np.full_like(a, _BCE_LOG_FLOOR)
+    np.log(a, out=out, where=a > 0)
+    return np.maximum(out, _BCE_LOG_FLOOR)
+
+
+def binary_cross_entropy(input, target, *, reduction: str = "mean"):
+    r"""Binary cross-entropy on probabilities, like ``torch.nn.functional.binary_cross_entropy``.
+
+    .. math:: \ell_i = -\bigl[\,y_i \log p_i + (1 - y_i) \log(1 - p_i)\,\bigr]
+
+    As in PyTorch, each log is clamped at :math:`-100`, so a confident wrong
+    prediction (:math:`p_i = 0` with :math:`y_i = 1`) costs 100 instead of
+    :math:`\infty`. If you have logits, use
+    :func:`binary_cross_entropy_with_logits`, which needs no clamping.
+
+    Parameters
+    ----------
+    input : array_like, any shape
+        Predicted probabilities :math:`p \in [0, 1]` (for example sigmoid outputs).
+    target : array_like, same shape as ``input``
+        Labels :math:`y \in [0, 1]` (0/1 or soft labels).
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides by ``input.size``.
+
+    Returns
+    -------
+    numpy scalar or numpy.ndarray
+        The reduced loss, or the per-element losses.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    p, y = _pair(input, target)
+    _check_unit_interval(p, "input", "probabilities")
+    _check_unit_interval(y, "target", "labels")
+    per = -(y * _clamped_log(p) + (1 - y) * _clamped_log(1 - p))
+    return _reduce(per, reduction)
+
+
+def binary_cross_entropy_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`binary_cross_entropy` with respect to the probabilities.
+
+    .. math:: \frac{\partial \ell_i}{\partial p_i} = \frac{p_i - y_i}{p_i (1 - p_i)}
+
+    As in PyTorch's backward pass the denominator is clamped below at
+    :math:`10^{-12}`, so the gradient stays finite at :math:`p \in \{0, 1\}`.
+    Wherever :math:`p(1-p) \ge 10^{-12}` this is the exact derivative.
+    Divided by ``input.size`` for ``reduction="mean"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape and dtype of ``input``.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    p, y = _pair(input, target)
+    _check_unit_interval(p, "input", "probabilities")
+    _check_unit_interval(y, "target", "labels")
+    grad = (p - y) / np.maximum(p * (1 - p), _BCE_GRAD_EPS)
+    return _reduce_grad(grad, reduction, p.size)
+
+
+def _softplus(x: np.ndarray) -> np.ndarray:
+    r"""Stable :math:`\log(1 + e^{x}) = \max(x, 0) + \log(1 + e^{-|x|})`."""
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def binary_cross_entropy_with_logits(input, target, *, reduction: str = "mean"):
+    r"""Binary cross-entropy on logits.
+
+    Like ``torch.nn.functional.binary_cross_entropy_with_logits``.
+
+    With :math:`p = \sigma(x)` the loss is the same as
+    :func:`binary_cross_entropy`, but written in terms of the logit :math:`x`:
+
+    .. math:: \ell_i = \log(1 + e^{x_i}) - y_i x_i
+              = \max(x_i, 0) - y_i x_i + \log\!\left(1 + e^{-|x_i|}\right)
+
+    The right-hand form never overflows and never takes the log of 0, so no
+    clamping is needed.
+
+    Parameters
+    ----------
+    input : array_like, any shape
+        Logits :math:`x` (any real numbers).
+    target : array_like, same shape as ``input``
+        Labels :math:`y \in [0, 1]`.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides by ``input.size``.
+
+    Returns
+    -------
+    numpy scalar or numpy.ndarray
+        The reduced loss, or the per-element losses.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    x, y = _pair(input, target)
+    _check_unit_interval(y, "target", "labels")
+    return _reduce(_softplus(x) - y * x, reduction)
+
+
+def binary_cross_entropy_with_logits_grad(input, target, *,
+                                          reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`binary_cross_entropy_with_logits`: :math:`\sigma(x_i) - y_i`.
+
+    Divided by ``input.size`` for ``reduction="mean"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape and dtype of ``input``.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    x, y = _pair(input, target)
+    _check_unit_interval(y, "target", "labels")
+    return _reduce_grad(sigmoid(x) - y, reduction, x.size)
+
+
+def _check_alpha(alpha) -> float | None:
+    """Return the focal-loss class weight, or None when it is switched off."""
+    if alpha is None:
+        return None
+    alpha = check_scalar(alpha, "alpha")
+    if alpha == -1:
+        return None
+    if not 0 <= alpha <= 1:
+        raise ValueError(f"alpha must be in [0, 1], or None or -1 to switch the class "
+                         f"weight off, got {alpha!r}")
+    return alpha
+
+
+def _focal_parts(x: np.ndarray, y: np.ndarray, alpha: float | None):
+    """Pieces shared by the focal loss and its gradient.
+
+    Returns ``(a_t, m, ce, p, q)`` with ``p = sigmoid(x)``, ``q = 1 - p``
+    (computed as ``sigmoid(-x)``), ``m = 1 - p_t = p (1 - y) + q y``, and
+    ``ce`` the binary cross-entropy on logits.
+    """
+    p, q = sigmoid(x), sigmoid(-x)
+    m = p * (1 - y) + q * y
+    ce = _softplus(x) - y * x
+    a_t = 1 if alpha is None else alpha * y + (1 - alpha) * (1 - y)
+    return a_t, m, ce, p, q
+
+
+def focal_loss(input, target, *, alpha: float | None = 0.25, gamma: float = 2.0,
+               reduction: str = "mean"):
+    r"""Binary focal loss on logits (Lin et al. 2017).
+
+    Same formula as ``torchvision.ops.sigmoid_focal_loss``, but with
+    ``reduction="mean"`` by default like the other losses here (torchvision's
+    default is ``"none"``). With :math:`p = \sigma(x)`,
+
+    .. math:: p_t = p\,y + (1 - p)(1 - y), \qquad
+              \alpha_t = \alpha\,y + (1 - \alpha)(1 - y),
+
+    .. math:: \ell_i = -\alpha_t\,(1 - p_t)^{\gamma}\,\log p_t
+
+    where :math:`-\log p_t` is the binary cross-entropy (computed from the
+    logits as in :func:`binary_cross_entropy_with_logits`). The factor
+    :math:`(1 - p_t)^\gamma` shrinks the loss of examples that are already
+    classified well, so training concentrates on the hard ones. The weight
+    :math:`\alpha` multiplies the loss of positive examples (:math:`y = 1`) and
+    :math:`1 - \alpha` that of negative ones; it is part of the loss as defined
+    in the paper. With ``gamma=0`` and ``alpha=None`` this is plain binary
+    cross-entropy.
+
+    Parameters
+    ----------
+    input : array_like, any shape
+        Logits :math:`x`.
+    target : array_like, same shape as ``input``
+        Labels :math:`y \in [0, 1]` (usually 0/1).
+    alpha : float in [0, 1], or None, default 0.25
+        Weight of the positive class. ``None`` or ``-1`` switch the weighting
+        off (:math:`\alpha_t = 1`), like a negative alpha in torchvision.
+    gamma : float, default 2.0
+        Focusing exponent, must be >= 0.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides by ``input.size``.
+
+    Returns
+    -------
+    numpy scalar or numpy.ndarray
+        The reduced loss, or the per-element losses.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    alpha = _check_alpha(alpha)
+    gamma = check_scalar(gamma, "gamma", low=0.0)
+    x, y = _pair(input, target)
+    _check_unit_interval(y, "target", "labels")
+    a_t, m, ce, _, _ = _focal_parts(x, y, alpha)
+    return _reduce(a_t * m**gamma * ce, reduction)
+
+
+def focal_loss_grad(input, target, *, alpha: float | None = 0.25, gamma: float = 2.0,
+                    reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`focal_loss` with respect to the logits.
+
+    With :math:`m = 1 - p_t`, :math:`\mathrm{ce} = -\log p_t`,
+    :math:`\partial m / \partial x = p(1-p)(1 - 2y)` and
+    :math:`\partial\,\mathrm{ce} / \partial x = p - y`:
+
+    .. math:: \frac{\partial \ell_i}{\partial x_i} = \alpha_t \left[
+              \gamma\, m^{\gamma}\, \frac{p(1-p)}{m}\,(1 - 2y)\,\mathrm{ce}
+              + m^{\gamma}\,(p - y) \right]
+
+    The ratio :math:`p(1-p)/m` is at most 1 and is evaluated as such, so the
+    gradient stays finite for saturated logits and for :math:`0 \le \gamma < 1`.
+    Divided by ``input.size`` for ``reduction="mean"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape and dtype of ``input``.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    alpha = _check_alpha(alpha)
+    gamma = check_scalar(gamma, "gamma", low=0.0)
+    x, y = _pair(input, target)
+    _check_unit_interval(y, "target", "labels")
+    a_t, m, ce, p, q = _focal_parts(x, y, alpha)
+    ratio = np.zeros_like(m)
+    np.divide(p * q, m, out=ratio, where=m > 0)
+    m_gamma = m**gamma
+    grad = a_t * (gamma * m_gamma * ratio * (1 - 2 * y) * ce + m_gamma * (p - y))
+    return _reduce_grad(grad, reduction, x.size)
+
+
+# ----------------------------------------------------------------------------
+# Multi-class classification
+# ----------------------------------------------------------------------------
+
+def _class_targets(logits, target, label_smoothing) -> tuple[np.ndarray, np.ndarray]:
+    """Validate cross-entropy arguments; return logits and smoothed target distributions.
+
+    The returned targets have shape (B, C) and the logits' dtype:
+    ``(1 - eps) * onehot + eps / C`` for class indices and
+    ``(1 - eps) * target + eps / C`` for probability targets.
+    """
+    x = as_float_array(logits, "input", ndim=2)
+    batch, n_classes = x.shape
+    if batch == 0 or n_classes == 0:
+        raise ValueError(f"input must have shape (B, C) with B, C >= 1, got {x.shape}")
+    eps = check_scalar(label_smoothing, "label_smoothing", low=0.0, high=1.0)
+    t_raw = np.asarray(target)
+    if t_raw.ndim == 1:
+        if not np.issubdtype(t_raw.dtype, np.integer):
+            raise TypeError(f"target of shape (B,) must hold integer class indices, "
+                            f"got dtype {t_raw.dtype}")
+        if t_raw.shape[0] != batch:
+            raise ValueError(f"target must have shape ({batch},) to match input of shape "
+                             f"{x.shape}, got {t_raw.shape}")
+        if np.any(t_raw < 0) or np.any(t_raw >= n_classes):
+            raise ValueError(f"target class indices must be in [0, {n_classes - 1}] for "
+                             f"input with {n_classes} classes, got values from "
+                             f"{t_raw.min()} to {t_raw.max()}")
+        t = np.zeros_like(x)
+        t[np.arange(batch), t_raw] = 1
+    elif t_raw.ndim == 2:
+        t = as_float_array(t_raw, "target")
+        check_same_shape(x, t, "input", "target")
+        t = t.astype(x.dtype, copy=False)
+    else:
+        raise ValueError(f"target must have shape ({batch},) (class indices) or {x.shape} "
+                         f"(class probabilities), got {t_raw.shape}")
+    if eps > 0:
+        t = (1 - eps) * t + eps / n_classes
+    return x, t
+
+
+def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str = "mean"):
+    r"""Softmax cross-entropy on logits, like ``torch.nn.functional.cross_entropy``.
+
+    For sample :math:`i` with logits :math:`z_i` (one row of ``input``) and a
+    target distribution :math:`t_i` over the :math:`C` classes,
+
+    .. math:: \ell_i = -\sum_{c=1}^{C} t_{ic} \log \operatorname{softmax}(z_i)_c
+              = -\sum_c t_{ic}\Bigl(z_{ic} - \log\sum_{j} e^{z_{ij}}\Bigr)
+
+    computed with a stable log-softmax. ``target`` is either
+
+    * integer class indices of shape ``(B,)``; then :math:`t_i` is one-hot and
+      :math:`\ell_i = -\log \operatorname{softmax}(z_i)_{y_i}`, or
+    * class probabilities of shape ``(B, C)`` (one-hot or soft labels), used as
+      given (rows are expected to sum to 1, which is not checked, as in PyTorch).
+
+    Label smoothing :math:`\varepsilon` replaces the target, in both cases, by
+    :math:`(1 - \varepsilon)\,t_i + \varepsilon / C`, exactly as PyTorch does.
+
+    Parameters
+    ----------
+    input : array_like, shape (B, C)
+        Logits, one row per sample.
+    target : array_like of int, shape (B,), or array_like, shape (B, C)
+        Class indices in ``[0, C)`` or class probabilities. (PyTorch's
+        ``ignore_index`` is not supported: negative indices are an error.)
+    label_smoothing : float in [0, 1], default 0.0
+        Mass moved uniformly over all classes.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` averages over the ``B`` samples; ``"none"`` returns shape ``(B,)``.
+
+    Returns
+    -------
+    numpy scalar or numpy.ndarray
+        The reduced loss, or the per-sample losses of shape ``(B,)``.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    x, t = _class_targets(input, target, label_smoothing)
+    return _reduce(-np.sum(t * log_softmax(x, axis=1), axis=1), reduction)
+
+
+def cross_entropy_grad(input, target, *, label_smoothing: float = 0.0,
+                       reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`cross_entropy` with respect to the logits.
+
+    .. math:: \frac{\partial \ell_i}{\partial z_{ic}}
+              = p_{ic} \sum_{j} t_{ij} - t_{ic} = p_{ic} - t_{ic}
+              \quad\text{when the target row sums to 1,}
+
+    with :math:`p_i = \operatorname{softmax}(z_i)` and :math:`t_i` the (smoothed)
+    target. This :math:`p - t` is the derivative of the *composition*
+    cross-entropy after softmax; the derivative of softmax alone is the Jacobian
+    in :func:`nnlearn.activations.softmax_jacobian`. Divided by ``B`` for
+    ``reduction="mean"``; for ``"none"`` row ``i`` is the gradient of
+    :math:`\ell_i`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(B, C)`` and the dtype of ``input``.
+    """
+    check_choice(reduction, "reduction", REDUCTIONS)
+    x, t = _class_targets(input, target, label_smoothing)
+    grad = softmax(x, axis=1) * np.sum(t, axis=1, keepdims=True) - t
+    return _reduce_grad(grad, reduction, x.shape[0])
+
+
+LOSSES: dict[str, tuple[Callable, Callable[..., np.ndarray]]] = {
+    "mse": (mse, mse_grad),
+    "mae": (mae, mae_grad),
+    "huber": (huber, huber_grad),
+    "log_cosh": (log_cosh, log_cosh_grad),
+    "binary_cross_entropy": (binary_cross_entropy, binary_cross_entropy_grad),
+    "binary_cross_entropy_with_logits": (binary_cross_entropy_with_logits,
+                                         binary_cross_entropy_with_logits_grad),
+    "cross_entropy": (cross_entropy, cross_entropy_grad),
+    "focal_loss": (focal_loss, focal_loss_grad),
+}
+"""Name -> ``(loss, gradient)``; both called as ``f(input, target, reduction=...)``."""
