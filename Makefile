@@ -1,0 +1,39 @@
+# Two commands on a fresh machine:  make book  (build the site)  and  make test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB_FLAGS := -W -n --keep-going
+PORT   ?= 8000
+
+.PHONY: book test serve clean venv lint page
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+## Build the whole book into _build/html (strict: warnings and cell errors fail).
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+
+## Run the whole test suite (unit tests, the strict book build, the browser check).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Build one page alone, fast, while writing it:  make page PAGE=book/03-gradient-descent.md
+page: $(STAMP)
+	$(BIN)/python tools/build_page.py $(PAGE)
+
+## Serve the built site on http://127.0.0.1:$(PORT)
+serve:
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+lint: $(STAMP)
+	$(BIN)/ruff check code tests tools book/_ext
+
+clean:
+	rm -rf _build

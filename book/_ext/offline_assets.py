@@ -1,0 +1,61 @@
+"""Serve every script the book needs from the site itself.
+
+* plotly.js is copied from the installed ``plotly`` package into ``_static``
+  (it is never committed), and loaded once per page;
+* MathJax 3 is copied from the installed ``sphinx-mathjax-offline`` package,
+  so formulas render with no network;
+* ``nnlearn-figures.js`` (in ``book/_static``) draws the figures that
+  :mod:`nnlearn.viz` wrote into each page and keeps them legible when the
+  reader switches between the light and dark theme.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util.fileutil import copy_asset, copy_asset_file
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ExtensionError(f"offline_assets: the package {name!r} is not installed "
+                             "(pip install -r requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def plotly_js() -> Path:
+    """Path of the plotly.min.js that ships with the installed plotly package."""
+    path = _package_dir("plotly") / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise ExtensionError(f"offline_assets: {path} not found")
+    return path
+
+
+def mathjax_dir() -> Path:
+    """Folder of the MathJax 3 distribution shipped by sphinx-mathjax-offline."""
+    path = _package_dir("sphinx-mathjax-offline") / "static" / "mathjax"
+    if not (path / "tex-chtml.js").is_file():
+        raise ExtensionError(f"offline_assets: no tex-chtml.js in {path}")
+    return path
+
+
+def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    copy_asset_file(str(plotly_js()), str(static / "plotly.min.js"))
+    copy_asset(str(mathjax_dir()), str(static / "mathjax"))
+
+
+def setup(app: Sphinx) -> dict:
+    # Fail early (at setup, not after a long build) if an asset is missing.
+    plotly_js()
+    mathjax_dir()
+    app.add_js_file("plotly.min.js", priority=400)
+    app.add_js_file("nnlearn-figures.js", priority=410)
+    app.connect("build-finished", _copy_assets)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

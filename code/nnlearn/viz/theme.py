@@ -1,0 +1,75 @@
+"""The one figure theme of the book.
+
+Backgrounds are transparent so a figure sits on the page like text does. The
+colours below are the light-mode values stored in every figure; the book's
+``nnlearn-figures.js`` swaps in :data:`DARK` when the reader picks the dark
+theme. Trace colours have medium lightness so they read on both backgrounds.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+#: Trace colours, in the order plotly uses them.
+COLORWAY = [
+    "#2f6fde",  # blue
+    "#e8710a",  # orange
+    "#12a37f",  # green
+    "#d6336c",  # rose
+    "#8b5cf6",  # violet
+    "#c99a06",  # amber
+    "#0e9fb8",  # cyan
+    "#6b7785",  # slate
+]
+
+#: Text, grid and axis-line colours for each page theme.
+LIGHT = {"font": "#1f2328", "grid": "#d8dee4", "zeroline": "#8c959f", "line": "#57606a"}
+DARK = {"font": "#e6edf3", "grid": "#3a424c", "zeroline": "#768390", "line": "#adbac7"}
+
+#: Sequential and diverging colour scales that work in both modes.
+SEQUENTIAL = "Viridis"
+DIVERGING = "RdBu_r"
+
+FONT_FAMILY = ("-apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, "
+               "sans-serif")
+
+
+def _axis(colors: dict) -> dict:
+    return dict(gridcolor=colors["grid"], zerolinecolor=colors["zeroline"],
+                linecolor=colors["line"], showline=True, ticks="outside",
+                tickcolor=colors["line"], automargin=True, title=dict(standoff=8))
+
+
+def _scene_axis(colors: dict) -> dict:
+    return dict(gridcolor=colors["grid"], zerolinecolor=colors["zeroline"],
+                linecolor=colors["line"], backgroundcolor="rgba(0,0,0,0)",
+                showbackground=False, color=colors["font"])
+
+
+def make_template(colors: dict = LIGHT) -> go.layout.Template:
+    """Build the plotly template of the book for one set of colours."""
+    return go.layout.Template(
+        layout=dict(
+            colorway=COLORWAY,
+            font=dict(family=FONT_FAMILY, size=14, color=colors["font"]),
+            title=dict(x=0.0, xanchor="left", font=dict(size=17)),
+            paper_bgcolor="rgba(0,0,0,0)",
+            plot_bgcolor="rgba(0,0,0,0)",
+            xaxis=_axis(colors),
+            yaxis=_axis(colors),
+            scene=dict(xaxis=_scene_axis(colors), yaxis=_scene_axis(colors),
+                       zaxis=_scene_axis(colors)),
+            legend=dict(bgcolor="rgba(0,0,0,0)"),
+            colorscale=dict(sequential=SEQUENTIAL, diverging=DIVERGING),
+            hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+            margin=dict(l=60, r=20, t=60, b=55),
+            height=420,
+        ),
+    )
+
+
+def register() -> None:
+    """Register the template as ``"nnlearn"`` and make it plotly's default."""
+    pio.templates["nnlearn"] = make_template(LIGHT)
+    pio.templates.default = "nnlearn"

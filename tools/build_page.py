@@ -1,0 +1,42 @@
+"""Build one page of the book alone, for a quick look while writing it.
+
+    python tools/build_page.py book/03-gradient-descent.md
+
+The page becomes the root of a one-page book built into
+``_build/pages/<name>/_build/html``. Links to other pages cannot resolve in such
+a build, so warnings are printed but do not fail it: ``make book`` is the strict
+build that counts.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__)
+        return 2
+    page = Path(argv[0]).resolve()
+    if not page.is_file():
+        print(f"no such page: {argv[0]}")
+        return 2
+    doc = page.relative_to(ROOT).with_suffix("").as_posix()
+    out = ROOT / "_build" / "pages" / page.stem
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as toc:
+        toc.write(f"format: jb-book\nroot: {doc}\n")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(ROOT), "--toc", toc.name, "--path-output", str(out)]
+    result = subprocess.run(cmd, cwd=ROOT)
+    Path(toc.name).unlink()
+    print(f"\nhtml: {out / '_build' / 'html' / (page.stem + '.html')}")
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

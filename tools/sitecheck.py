@@ -1,0 +1,160 @@
+"""Open pages of the built book in headless Chromium and check them.
+
+Used by ``tests/test_site.py``; also runnable by hand to get screenshots:
+
+    python tools/sitecheck.py                 # every page of _build/html
+    python tools/sitecheck.py book/index.html # some pages
+
+For each page it records console errors, requests to any host other than the
+local server (they are blocked, not sent), figures drawn, formulas rendered,
+the size of the HTML, and saves light and dark screenshots in
+``_build/screenshots/``. Chromium is Debian's ``/usr/bin/chromium``, driven by
+Playwright; no browser is downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import sys
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    # WebGL (3-D figures) through the software rasterizer, as there is no GPU.
+    "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+]
+
+
+@dataclass
+class PageReport:
+    page: str
+    html_bytes: int = 0
+    console_errors: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    figures: int = 0
+    figures_drawn: int = 0
+    math: int = 0
+    math_rendered: int = 0
+    screenshots: list[str] = field(default_factory=list)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``directory`` on 127.0.0.1 on a free port, in a daemon thread."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def html_pages(directory: Path = HTML) -> list[str]:
+    """Content pages of the site (not Sphinx's search and index pages)."""
+    skip = {"search.html", "genindex.html", "py-modindex.html", "index.html"}
+    pages = []
+    for path in sorted(directory.rglob("*.html")):
+        rel = path.relative_to(directory).as_posix()
+        if rel.startswith(("_static/", "_sources/", "_images/")) or rel in skip:
+            continue
+        pages.append(rel)
+    return pages
+
+
+_PROBE = """() => {
+  const figs = Array.from(document.querySelectorAll('.nnlearn-figure'));
+  const drawn = figs.filter(d => d.querySelector('svg.main-svg')).length;
+  const math = Array.from(document.querySelectorAll('.math'));
+  const rendered = math.filter(m => m.querySelector('mjx-container')).length;
+  return {figures: figs.length, drawn: drawn, math: math.length, rendered: rendered};
+}"""
+
+
+def check_pages(pages: list[str], directory: Path = HTML, screenshots: bool = True,
+                shot_dir: Path = SHOTS) -> list[PageReport]:
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve(directory)
+    reports = []
+    shot_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for scheme in ("light", "dark"):
+                context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                              color_scheme=scheme)
+                for i, rel in enumerate(pages):
+                    if scheme == "light":
+                        reports.append(PageReport(rel, (directory / rel).stat().st_size))
+                    report = reports[i]
+                    _visit(context, base, rel, report, scheme, screenshots, shot_dir)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return reports
+
+
+def _visit(context, base, rel, report, scheme, screenshots, shot_dir):
+    page = context.new_page()
+    local = urlparse(base).netloc
+
+    def route(r):
+        url = r.request.url
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob") or parsed.netloc == local:
+            r.continue_()
+        else:
+            report.external_requests.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and report.console_errors.append(
+        f"[{scheme}] {m.text}"))
+    page.on("pageerror", lambda e: report.console_errors.append(f"[{scheme}] {e}"))
+    page.on("requestfailed", lambda r: urlparse(r.url).netloc == local
+            and report.failed_requests.append(r.url))
+    page.goto(f"{base}/{rel}", wait_until="networkidle")
+    # MathJax typesets asynchronously; wait until it says it is done.
+    page.wait_for_function(
+        "() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise"
+        " || MathJax.startup.promise.then(() => true)", timeout=30_000)
+    page.wait_for_timeout(300)
+    probe = page.evaluate(_PROBE)
+    if scheme == "light":
+        report.figures, report.figures_drawn = probe["figures"], probe["drawn"]
+        report.math, report.math_rendered = probe["math"], probe["rendered"]
+    else:
+        report.figures_drawn = min(report.figures_drawn, probe["drawn"])
+        report.math_rendered = min(report.math_rendered, probe["rendered"])
+    if screenshots:
+        name = rel.replace("/", "__").removesuffix(".html") + f"-{scheme}.png"
+        page.screenshot(path=str(shot_dir / name), full_page=True)
+        report.screenshots.append(str(shot_dir / name))
+    page.close()
+
+
+def main(argv: list[str]) -> int:
+    pages = argv or html_pages()
+    reports = check_pages(pages)
+    for r in reports:
+        print(json.dumps(asdict(r), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
