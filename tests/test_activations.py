@@ -319,3 +319,44 @@ def test_leaky_relu_bad_slope(func):
         func(np.zeros(3), negative_slope="0.1")
     with pytest.raises(ValueError, match="negative_slope"):
         func(np.zeros(3), negative_slope=float("nan"))
+
+
+# ----------------------------------------------------------------------------
+# PyTorch semantics (skipped without torch)
+# ----------------------------------------------------------------------------
+
+def test_activations_and_grads_match_torch_autograd():
+    torch = pytest.importorskip("torch")
+    z = np.array([[-3.0, -0.5, 0.0, 0.7, 2.5], [0.0, 1e-3, -1e-3, 8.0, -8.0]])
+    torch_fns = {
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "relu": torch.relu,
+        "leaky_relu": torch.nn.functional.leaky_relu,   # default slope 0.01 in both
+        "identity": lambda v: v * 1.0,
+    }
+    for name, (f, df) in ACTIVATIONS.items():
+        zt = torch.tensor(z, requires_grad=True)
+        out = torch_fns[name](zt)
+        out.sum().backward()
+        np.testing.assert_allclose(f(z), out.detach().numpy(), rtol=1e-14, err_msg=name)
+        # includes z = 0 exactly: ReLU'(0) = 0 and leaky ReLU'(0) = slope, as in torch
+        # (atol: torch's tanh' is 1 - tanh^2, which loses digits at |z| = 8; ours doesn't)
+        np.testing.assert_allclose(df(z), zt.grad.numpy(), rtol=1e-12, atol=1e-15,
+                                   err_msg=name)
+
+
+def test_softmax_family_matches_torch():
+    torch = pytest.importorskip("torch")
+    z = np.random.default_rng(6).normal(scale=3.0, size=(4, 5))
+    z[0, :2] = [1e4, -1e4]
+    zt = torch.tensor(z)
+    for axis in (0, 1, -1):
+        np.testing.assert_allclose(softmax(z, axis=axis), torch.softmax(zt, dim=axis).numpy(),
+                                   rtol=1e-13, atol=1e-300)
+        np.testing.assert_allclose(log_softmax(z, axis=axis),
+                                   torch.log_softmax(zt, dim=axis).numpy(), rtol=1e-13)
+        np.testing.assert_allclose(logsumexp(z, axis=axis),
+                                   torch.logsumexp(zt, dim=axis).numpy(), rtol=1e-14)
+    jac = torch.autograd.functional.jacobian(lambda v: torch.softmax(v, dim=0), zt[1])
+    np.testing.assert_allclose(softmax_jacobian(z[1]), jac.numpy(), rtol=1e-12, atol=1e-16)
