@@ -24,7 +24,8 @@ The mean and sum reductions return a NumPy scalar of the input's dtype. Inputs
 keep their floating dtype (float32 in, float32 out); the target is converted to
 the input's dtype. ``LOSSES`` maps a name to its ``(loss, gradient)`` pair.
 
-A loss is a distance-like quantity: every loss here is :math:`\ge 0`.
+A loss is a distance-like quantity: every loss here is :math:`\ge 0` for valid
+targets (the mean squared error is a mean of squares, never negative).
 """
 
 from __future__ import annotations
