@@ -1,0 +1,602 @@
+r"""Test surfaces for gradient descent: values, gradients and Hessians in closed form.
+
+Every surface is a small object with three methods,
+
+* ``value(x)`` (also ``surface(x)``): :math:`f(x)`,
+* ``grad(x)``: :math:`\nabla f(x)`,
+* ``hessian(x)``: :math:`\nabla^2 f(x)`,
+
+and a few attributes a figure needs: ``bounds`` (default plot window),
+``start`` (a suggested starting point) and the known critical points
+``minima``, ``saddles`` and ``maxima`` (arrays of shape ``(k, 2)``, possibly
+empty).
+
+The methods are vectorized over points. ``x`` has shape ``(d,)`` for one
+point or ``(..., d)`` for many (``d = 2`` except for :class:`Quadratic`,
+which works in any dimension). With ``x`` of shape ``(...,  d)``:
+
+==============  ====================
+method          result shape
+==============  ====================
+``value``       ``(...)``
+``grad``        ``(..., d)``
+``hessian``     ``(..., d, d)``
+==============  ====================
+
+So a whole grid of shape ``(ny, nx, 2)`` is evaluated at once, and so is a
+gradient-descent path of shape ``(steps + 1, 2)``. The dtype follows ``x``
+(float32 in, float32 out). Far outside the plot window (say on the path of a
+diverging run) a value may overflow to ``inf`` (or ``nan``); that is returned
+without a ``RuntimeWarning``. :func:`grid` builds the ``X, Y, Z`` arrays for a
+contour or surface plot.
+
+Example
+-------
+>>> from nnlearn.surfaces import Rosenbrock, grid
+>>> f = Rosenbrock()
+>>> X, Y, Z = grid(f, n=201)          # Z[i, j] = f((X[i, j], Y[i, j]))
+>>> f.minima                          # the minimum (a, a^2)
+array([[1., 1.]])
+>>> f.value([[0.0, 0.0], [1.0, 1.0]])  # many points at once
+array([1., 0.])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_float_array, check_scalar
+
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+__all__ = [
+    "Surface",
+    "Quadratic",
+    "Rosenbrock",
+    "Himmelblau",
+    "Saddle",
+    "MultiMinima",
+    "mesh",
+    "grid",
+]
+
+
+def _check_bounds(bounds, name: str = "bounds") -> Bounds:
+    """Return ``bounds`` as ``((xmin, xmax), (ymin, ymax))`` of floats, checked."""
+    arr = as_float_array(bounds, name)
+    if arr.shape != (2, 2):
+        raise ValueError(f"{name} must be ((xmin, xmax), (ymin, ymax)), got shape {arr.shape}")
+    if not (arr[0, 0] < arr[0, 1] and arr[1, 0] < arr[1, 1]):
+        raise ValueError(f"{name} must satisfy xmin < xmax and ymin < ymax, got {arr.tolist()}")
+    return ((float(arr[0, 0]), float(arr[0, 1])), (float(arr[1, 0]), float(arr[1, 1])))
+
+
+def _points(rows) -> np.ndarray:
+    """A list of 2-D points as a float64 array of shape ``(k, 2)`` (also when empty)."""
+    return np.asarray(rows, dtype=np.float64).reshape(-1, 2)
+
+
+class Surface:
+    r"""Base class: a smooth function :math:`f : \mathbb{R}^d \to \mathbb{R}`.
+
+    Subclasses implement ``_value``, ``_grad`` and ``_hessian`` for a float
+    array of shape ``(..., d)``; the public methods check the input and keep
+    its dtype.
+
+    Attributes
+    ----------
+    name : str
+        A short label for legends and titles.
+    dim : int
+        The dimension ``d`` of a point.
+    bounds : ((float, float), (float, float))
+        Default plot window ``((xmin, xmax), (ymin, ymax))`` (2-D surfaces).
+    start : ndarray of shape (d,)
+        A suggested starting point for descent demonstrations.
+    minima, saddles, maxima : ndarray of shape (k, d)
+        Known critical points of each kind (``k`` may be 0).
+    """
+
+    name = "surface"
+    dim = 2
+
+    def __init__(self, bounds, start) -> None:
+        self.bounds = _check_bounds(bounds)
+        start = as_float_array(start, "start", ndim=1)
+        if start.shape != (self.dim,):
+            raise ValueError(f"start must have shape ({self.dim},), got {start.shape}")
+        self.start = start.astype(np.float64)
+        self.minima = np.zeros((0, self.dim))
+        self.saddles = np.zeros((0, self.dim))
+        self.maxima = np.zeros((0, self.dim))
+
+    # -- public, checked ------------------------------------------------------
+    def value(self, x) -> np.ndarray:
+        """:math:`f(x)` for ``x`` of shape ``(..., d)``; returns shape ``(...)``."""
+        x = self._check_x(x)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.asarray(self._value(x), dtype=x.dtype)
+
+    def __call__(self, x) -> np.ndarray:
+        """Same as :meth:`value`."""
+        return self.value(x)
+
+    def grad(self, x) -> np.ndarray:
+        r""":math:`\nabla f(x)` for ``x`` of shape ``(..., d)``; returns shape ``(..., d)``."""
+        x = self._check_x(x)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.asarray(self._grad(x), dtype=x.dtype)
+
+    def hessian(self, x) -> np.ndarray:
+        r""":math:`\nabla^2 f(x)`, shape ``(..., d, d)``, for ``x`` of shape ``(..., d)``."""
+        x = self._check_x(x)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.asarray(self._hessian(x), dtype=x.dtype)
+
+    @property
+    def minimum_values(self) -> np.ndarray:
+        """:math:`f` at each point of ``minima``, shape ``(k,)``."""
+        return self.value(self.minima)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    # -- helpers --------------------------------------------------------------
+    def _check_x(self, x) -> np.ndarray:
+        x = as_float_array(x, "x")
+        if x.ndim == 0 or x.shape[-1] != self.dim:
+            raise ValueError(f"x must have shape ({self.dim},) or (..., {self.dim}), "
+                             f"got shape {x.shape}")
+        return x
+
+    def _newton(self, points: np.ndarray, iters: int = 30) -> np.ndarray:
+        """Refine approximate critical points with Newton's method (vectorized)."""
+        x = np.array(points, dtype=np.float64).reshape(-1, self.dim)
+        for _ in range(iters):
+            step = np.linalg.solve(self._hessian(x), self._grad(x)[..., None])[..., 0]
+            x = x - step
+        return x
+
+    def _value(self, x):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _grad(self, x):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _hessian(self, x):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _stack_hessian(hxx, hxy, hyy) -> np.ndarray:
+    """Assemble ``[[hxx, hxy], [hxy, hyy]]`` into shape ``(..., 2, 2)``."""
+    hxx, hxy, hyy = np.broadcast_arrays(hxx, hxy, hyy)
+    row0 = np.stack([hxx, hxy], axis=-1)
+    row1 = np.stack([hxy, hyy], axis=-1)
+    return np.stack([row0, row1], axis=-2)
+
+
+class Quadratic(Surface):
+    r"""The quadratic bowl :math:`f(x) = \tfrac12 x^\top A x - b^\top x + c`.
+
+    With :math:`A` symmetric positive definite the bowl has a single minimizer
+    :math:`x^* = A^{-1} b` with value :math:`f^* = c - \tfrac12 b^\top x^*`;
+    :math:`\nabla f(x) = A x - b` and :math:`\nabla^2 f = A`. The gradient is
+    Lipschitz with constant :math:`L = \lambda_{\max}(A)` and the function is
+    :math:`\mu`-strongly convex with :math:`\mu = \lambda_{\min}(A)`. Gradient
+    descent converges for :math:`0 < \eta < 2/L` and diverges for
+    :math:`\eta > 2/L`.
+
+    Parameters
+    ----------
+    A : array_like of shape (d, d)
+        Symmetric positive-definite matrix (``d >= 1``).
+    b : array_like of shape (d,), optional
+        Linear term; default zeros (minimizer at the origin).
+    c : float, default 0.0
+        Constant term.
+    bounds : ((xmin, xmax), (ymin, ymax)), optional
+        Plot window (2-D only); default the minimizer :math:`\pm 3`.
+    start : array_like of shape (d,), optional
+        Suggested start; default ``minimizer + (-2.5, 2, -2.5, 2, ...)``.
+
+    Attributes
+    ----------
+    minimizer : ndarray of shape (d,)
+    min_value : float
+    L, mu : float
+        Largest and smallest eigenvalue of ``A``.
+    condition_number : float
+        ``L / mu``.
+    """
+
+    name = "quadratic"
+
+    def __init__(self, A, b=None, c: float = 0.0, bounds=None, start=None) -> None:
+        A = as_float_array(A, "A", ndim=2).astype(np.float64)
+        if A.shape[0] != A.shape[1] or A.shape[0] < 1:
+            raise ValueError(f"A must be a square matrix, got shape {A.shape}")
+        if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12):
+            raise ValueError("A must be symmetric")
+        d = A.shape[0]
+        eig = np.linalg.eigvalsh(A)
+        if eig[0] <= 0:
+            raise ValueError(f"A must be positive definite, got smallest eigenvalue {eig[0]:.3g}")
+        b = np.zeros(d) if b is None else as_float_array(b, "b").astype(np.float64)
+        if b.shape != (d,):
+            raise ValueError(f"b must have shape ({d},) to match A {A.shape}, got {b.shape}")
+        self.dim = d
+        self.A = 0.5 * (A + A.T)
+        self.b = b
+        self.c = check_scalar(c, "c")
+        self.L = float(eig[-1])
+        self.mu = float(eig[0])
+        self.condition_number = self.L / self.mu
+        self.minimizer = np.linalg.solve(self.A, self.b)
+        self.min_value = float(self.c - 0.5 * self.b @ self.minimizer)
+        if bounds is None:
+            m = np.resize(self.minimizer, 2)
+            bounds = ((m[0] - 3.0, m[0] + 3.0), (m[1] - 3.0, m[1] + 3.0))
+        if start is None:
+            start = self.minimizer + np.where(np.arange(d) % 2 == 0, -2.5, 2.0)
+        super().__init__(bounds, start)
+        self.minima = self.minimizer[None, :].copy()
+
+    @classmethod
+    def from_eigenvalues(cls, L: float, mu: float, angle: float = 0.0,
+                         minimizer=(0.0, 0.0), **kwargs) -> Quadratic:
+        r"""A 2-D bowl with eigenvalues ``L >= mu > 0`` whose axes are rotated by ``angle``.
+
+        :math:`A = R \,\mathrm{diag}(L, \mu)\, R^\top` with :math:`R` the
+        rotation by ``angle`` radians, and :math:`b = A x^*` so the minimizer is
+        ``minimizer``. Handy for showing how the condition number :math:`L/\mu`
+        shapes the path of gradient descent.
+        """
+        L = check_scalar(L, "L", low=0.0, low_inclusive=False)
+        mu = check_scalar(mu, "mu", low=0.0, low_inclusive=False)
+        if mu > L:
+            raise ValueError(f"mu must be <= L, got mu={mu!r} and L={L!r}")
+        angle = check_scalar(angle, "angle")
+        xstar = as_float_array(minimizer, "minimizer", ndim=1)
+        if xstar.shape != (2,):
+            raise ValueError(f"minimizer must have shape (2,), got {xstar.shape}")
+        cos, sin = np.cos(angle), np.sin(angle)
+        R = np.array([[cos, -sin], [sin, cos]])
+        A = R @ np.diag([L, mu]) @ R.T
+        return cls(A, b=A @ xstar, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Quadratic(d={self.dim}, L={self.L:.4g}, mu={self.mu:.4g})"
+
+    def _value(self, x):
+        A = self.A.astype(x.dtype, copy=False)
+        b = self.b.astype(x.dtype, copy=False)
+        return 0.5 * np.sum((x @ A) * x, axis=-1) - x @ b + x.dtype.type(self.c)
+
+    def _grad(self, x):
+        return x @ self.A.astype(x.dtype, copy=False) - self.b.astype(x.dtype, copy=False)
+
+    def _hessian(self, x):
+        return np.broadcast_to(self.A.astype(x.dtype, copy=False), x.shape + (self.dim,)).copy()
+
+
+class Rosenbrock(Surface):
+    r"""Rosenbrock's banana valley :math:`f(x, y) = (a - x)^2 + b\,(y - x^2)^2`.
+
+    The single minimum is :math:`(a, a^2)` with value 0, at the end of a long,
+    curved, flat-bottomed valley where plain gradient descent crawls.
+
+    .. math::
+
+        \nabla f = \begin{pmatrix} -2(a - x) - 4 b x (y - x^2) \\ 2 b (y - x^2)
+        \end{pmatrix}, \qquad
+        \nabla^2 f = \begin{pmatrix} 2 - 4 b y + 12 b x^2 & -4 b x \\ -4 b x & 2 b
+        \end{pmatrix}.
+
+    Parameters
+    ----------
+    a : float, default 1.0
+    b : float, default 100.0
+        Must be positive (the steepness of the valley walls).
+    bounds, start : optional
+        Default window ``((a-3, a+1), (a^2-2, a^2+2))`` and start ``(a - 2.2, a^2)``,
+        i.e. ``(-1.2, 1)`` for ``a = 1``.
+    """
+
+    name = "Rosenbrock"
+
+    def __init__(self, a: float = 1.0, b: float = 100.0, bounds=None, start=None) -> None:
+        self.a = check_scalar(a, "a")
+        self.b = check_scalar(b, "b", low=0.0, low_inclusive=False)
+        a = self.a
+        if bounds is None:
+            bounds = ((a - 3.0, a + 1.0), (a * a - 2.0, a * a + 2.0))
+        if start is None:
+            start = (a - 2.2, a * a)
+        super().__init__(bounds, start)
+        self.minima = _points([[a, a * a]])
+
+    def __repr__(self) -> str:
+        return f"Rosenbrock(a={self.a:g}, b={self.b:g})"
+
+    def _value(self, x):
+        u, v = x[..., 0], x[..., 1]
+        return (self.a - u) ** 2 + self.b * (v - u**2) ** 2
+
+    def _grad(self, x):
+        u, v = x[..., 0], x[..., 1]
+        gu = -2.0 * (self.a - u) - 4.0 * self.b * u * (v - u**2)
+        gv = 2.0 * self.b * (v - u**2)
+        return np.stack([gu, gv], axis=-1)
+
+    def _hessian(self, x):
+        u, v = x[..., 0], x[..., 1]
+        huu = 2.0 - 4.0 * self.b * v + 12.0 * self.b * u**2
+        huv = -4.0 * self.b * u
+        hvv = np.full_like(u, 2.0 * self.b)
+        return _stack_hessian(huu, huv, hvv)
+
+
+class Himmelblau(Surface):
+    r"""Himmelblau's function :math:`f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2`.
+
+    Four minima of equal value 0, at :math:`(3, 2)` and approximately
+    :math:`(-2.8051, 3.1313)`, :math:`(-3.7793, -3.2832)`,
+    :math:`(3.5844, -1.8481)`; four saddle points and one local maximum near
+    :math:`(-0.2708, -0.9230)`. Which minimum gradient descent reaches depends
+    on where it starts. The listed points are polished with Newton's method to
+    full precision.
+
+    With :math:`p = x^2 + y - 11` and :math:`q = x + y^2 - 7`:
+    :math:`\nabla f = (4 x p + 2 q,\; 2 p + 4 y q)` and
+    :math:`\nabla^2 f = \begin{pmatrix} 4p + 8x^2 + 2 & 4x + 4y \\
+    4x + 4y & 2 + 4q + 8y^2 \end{pmatrix}`.
+    """
+
+    name = "Himmelblau"
+
+    _MINIMA = [[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186],
+               [3.584428, -1.848126]]
+    _SADDLES = [[0.086677, 2.884254], [-3.073026, -0.081353], [3.385154, 0.073852],
+                [-0.127961, -1.953715]]
+    _MAXIMA = [[-0.270845, -0.923039]]
+
+    def __init__(self, bounds=((-5.0, 5.0), (-5.0, 5.0)), start=(-0.5, 0.5)) -> None:
+        super().__init__(bounds, start)
+        self.minima = self._newton(_points(self._MINIMA))
+        self.saddles = self._newton(_points(self._SADDLES))
+        self.maxima = self._newton(_points(self._MAXIMA))
+
+    def _value(self, x):
+        u, v = x[..., 0], x[..., 1]
+        return (u**2 + v - 11.0) ** 2 + (u + v**2 - 7.0) ** 2
+
+    def _grad(self, x):
+        u, v = x[..., 0], x[..., 1]
+        p = u**2 + v - 11.0
+        q = u + v**2 - 7.0
+        return np.stack([4.0 * u * p + 2.0 * q, 2.0 * p + 4.0 * v * q], axis=-1)
+
+    def _hessian(self, x):
+        u, v = x[..., 0], x[..., 1]
+        p = u**2 + v - 11.0
+        q = u + v**2 - 7.0
+        return _stack_hessian(4.0 * p + 8.0 * u**2 + 2.0, 4.0 * (u + v),
+                              2.0 + 4.0 * q + 8.0 * v**2)
+
+
+class Saddle(Surface):
+    r"""The saddle :math:`f(x, y) = x^2 - y^2 + q\,y^4`.
+
+    With ``quartic = q = 0`` (default) this is the textbook saddle: the origin
+    is a critical point whose Hessian :math:`\mathrm{diag}(2, -2)` has one
+    positive and one negative eigenvalue, and :math:`f` is unbounded below
+    along the :math:`y`-axis. With :math:`q > 0` the walls curl up and two
+    minima appear at :math:`(0, \pm 1/\sqrt{2q})` with value :math:`-1/(4q)`,
+    so a run that escapes the saddle has somewhere to go.
+
+    :math:`\nabla f = (2x,\; -2y + 4 q y^3)`,
+    :math:`\nabla^2 f = \mathrm{diag}(2,\; -2 + 12 q y^2)`.
+
+    Gradient descent started exactly on the :math:`x`-axis converges to the
+    saddle; any component along :math:`y` grows by a factor :math:`1 + 2\eta`
+    per step, so a tiny offset or a little gradient noise lets it escape.
+
+    Parameters
+    ----------
+    quartic : float, default 0.0
+        The coefficient :math:`q \ge 0`.
+    bounds, start : optional
+        Default window ``((-2, 2), (-2, 2))`` and start ``(-1.8, 0.001)``.
+    """
+
+    name = "saddle"
+
+    def __init__(self, quartic: float = 0.0, bounds=((-2.0, 2.0), (-2.0, 2.0)),
+                 start=(-1.8, 0.001)) -> None:
+        self.quartic = check_scalar(quartic, "quartic", low=0.0)
+        super().__init__(bounds, start)
+        self.saddles = _points([[0.0, 0.0]])
+        if self.quartic > 0:
+            y = 1.0 / np.sqrt(2.0 * self.quartic)
+            self.minima = _points([[0.0, -y], [0.0, y]])
+
+    def __repr__(self) -> str:
+        return f"Saddle(quartic={self.quartic:g})"
+
+    def _value(self, x):
+        u, v = x[..., 0], x[..., 1]
+        return u**2 - v**2 + self.quartic * v**4
+
+    def _grad(self, x):
+        u, v = x[..., 0], x[..., 1]
+        return np.stack([2.0 * u, -2.0 * v + 4.0 * self.quartic * v**3], axis=-1)
+
+    def _hessian(self, x):
+        u, v = x[..., 0], x[..., 1]
+        return _stack_hessian(np.full_like(u, 2.0), np.zeros_like(u),
+                              -2.0 + 12.0 * self.quartic * v**2)
+
+
+class MultiMinima(Surface):
+    r"""Gaussian wells on a bowl: a smooth landscape with several local minima.
+
+    .. math::
+
+        f(x) = \frac{s}{2}\lVert x\rVert^2
+               - \sum_{k} d_k \exp\Big(-\frac{\lVert x - c_k\rVert^2}{2 w_k^2}\Big)
+
+    with bowl strength :math:`s`, and wells of depth :math:`d_k`, centre
+    :math:`c_k` and width :math:`w_k`. With :math:`e_k` the :math:`k`-th
+    exponential and :math:`r_k = x - c_k`,
+
+    .. math::
+
+        \nabla f = s x + \sum_k \frac{d_k e_k}{w_k^2} r_k, \qquad
+        \nabla^2 f = s I + \sum_k \frac{d_k e_k}{w_k^2}
+                      \Big(I - \frac{r_k r_k^\top}{w_k^2}\Big).
+
+    The defaults give four minima of clearly different depth (about -1.62,
+    -1.16, -0.60, -0.22), and the default start sends plain gradient descent
+    into a shallow one, away from the global minimum.
+
+    The minima are not known in closed form: they are located at construction
+    by running gradient descent from every well centre, refined with Newton's
+    method, and kept if the Hessian is positive definite (duplicates removed).
+    ``minima`` is sorted from deepest to shallowest, so ``minima[0]`` is the
+    global minimum.
+
+    Parameters
+    ----------
+    centers : array_like of shape (k, 2), optional
+    depths : array_like of shape (k,), optional
+        Positive well depths.
+    widths : array_like of shape (k,), optional
+        Positive well widths (standard deviations).
+    bowl : float, default 0.1
+        Bowl strength :math:`s > 0`; keeps :math:`f` bounded below.
+    bounds, start : optional
+        Default window ``((-5, 5), (-5, 5))`` and start ``(3.8, 3.6)``.
+    """
+
+    name = "multi-minima"
+
+    def __init__(self, centers=((-2.0, 2.0), (2.5, 1.5), (1.0, -2.5), (-2.5, -2.0)),
+                 depths=(2.0, 1.0, 1.5, 0.7), widths=(1.0, 0.8, 0.9, 0.7), bowl: float = 0.1,
+                 bounds=((-5.0, 5.0), (-5.0, 5.0)), start=(3.8, 3.6)) -> None:
+        centers = as_float_array(centers, "centers", ndim=2).astype(np.float64)
+        if centers.shape[1] != 2 or centers.shape[0] < 1:
+            raise ValueError(f"centers must have shape (k, 2) with k >= 1, got {centers.shape}")
+        k = centers.shape[0]
+        depths = as_float_array(depths, "depths", ndim=1).astype(np.float64)
+        widths = as_float_array(widths, "widths", ndim=1).astype(np.float64)
+        for name, arr in (("depths", depths), ("widths", widths)):
+            if arr.shape != (k,):
+                raise ValueError(f"{name} must have shape ({k},) to match centers "
+                                 f"{centers.shape}, got {arr.shape}")
+            if np.any(arr <= 0):
+                raise ValueError(f"{name} must be positive, got {arr.tolist()}")
+        self.centers, self.depths, self.widths = centers, depths, widths
+        self.bowl = check_scalar(bowl, "bowl", low=0.0, low_inclusive=False)
+        super().__init__(bounds, start)
+        self.minima = self._locate_minima()
+
+    def __repr__(self) -> str:
+        return f"MultiMinima(wells={len(self.depths)}, bowl={self.bowl:g})"
+
+    def _wells(self, x):
+        """Offsets ``r`` (..., k, 2) and weights ``d_k e_k / w_k^2`` (..., k)."""
+        centers = self.centers.astype(x.dtype, copy=False)
+        w2 = (self.widths**2).astype(x.dtype, copy=False)
+        r = x[..., None, :] - centers
+        e = np.exp(-np.sum(r * r, axis=-1) / (2.0 * w2))
+        return r, e * self.depths.astype(x.dtype, copy=False), w2
+
+    def _value(self, x):
+        _, de, _ = self._wells(x)
+        return 0.5 * self.bowl * np.sum(x * x, axis=-1) - np.sum(de, axis=-1)
+
+    def _grad(self, x):
+        r, de, w2 = self._wells(x)
+        return self.bowl * x + np.sum((de / w2)[..., None] * r, axis=-2)
+
+    def _hessian(self, x):
+        r, de, w2 = self._wells(x)
+        eye = np.eye(2, dtype=x.dtype)
+        outer = r[..., :, None] * r[..., None, :] / w2[:, None, None]
+        per_well = (de / w2)[..., None, None] * (eye - outer)
+        return self.bowl * eye + np.sum(per_well, axis=-3)
+
+    def _locate_minima(self) -> np.ndarray:
+        x = self.centers.copy()
+        # A safe step: the Hessian norm is at most bowl + sum_k d_k / w_k^2 * 2.
+        lr = 1.0 / (self.bowl + 2.0 * np.sum(self.depths / self.widths**2))
+        for _ in range(200):             # into the basin; Newton finishes the job
+            x = x - lr * self._grad(x)
+        x = self._newton(x, iters=10)
+        keep = []
+        for p in x:
+            is_min = (np.all(np.isfinite(p)) and np.linalg.norm(self._grad(p)) < 1e-8
+                      and np.linalg.eigvalsh(self._hessian(p))[0] > 0)
+            if is_min and all(np.linalg.norm(p - q) > 1e-6 for q in keep):
+                keep.append(p)
+        minima = _points(keep)
+        return minima[np.argsort(self._value(minima))]
+
+
+def mesh(bounds, n: int | tuple[int, int] = 101) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinate matrices ``X, Y`` of shape ``(ny, nx)`` covering ``bounds``.
+
+    Parameters
+    ----------
+    bounds : ((xmin, xmax), (ymin, ymax))
+    n : int or (nx, ny), default 101
+        Points per axis (at least 2).
+
+    Returns
+    -------
+    X, Y : ndarray of shape (ny, nx)
+        As from ``np.meshgrid(x, y)``: ``X`` varies along columns, ``Y`` along rows.
+    """
+    (x0, x1), (y0, y1) = _check_bounds(bounds)
+    if isinstance(n, tuple):
+        if len(n) != 2:
+            raise ValueError(f"n must be an int or a pair (nx, ny), got {n!r}")
+        nx = check_scalar(n[0], "n", low=2, integer=True)
+        ny = check_scalar(n[1], "n", low=2, integer=True)
+    else:
+        nx = ny = check_scalar(n, "n", low=2, integer=True)
+    return np.meshgrid(np.linspace(x0, x1, nx), np.linspace(y0, y1, ny))
+
+
+def grid(surface, n: int | tuple[int, int] = 101,
+         bounds=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Evaluate a 2-D surface on a regular grid for contour and surface plots.
+
+    Parameters
+    ----------
+    surface : Surface or callable
+        Anything that maps points of shape ``(ny, nx, 2)`` to values of shape
+        ``(ny, nx)``.
+    n : int or (nx, ny), default 101
+        Points per axis (at least 2).
+    bounds : ((xmin, xmax), (ymin, ymax)), optional
+        Plot window; default ``surface.bounds`` (required for a plain callable).
+
+    Returns
+    -------
+    X, Y, Z : ndarray of shape (ny, nx)
+        ``Z[i, j] = surface((X[i, j], Y[i, j]))``; ready for
+        ``go.Contour(x=X[0], y=Y[:, 0], z=Z)``.
+    """
+    if not callable(surface):
+        raise TypeError(f"surface must be a Surface or a callable, got {type(surface).__name__}")
+    if bounds is None:
+        bounds = getattr(surface, "bounds", None)
+        if bounds is None:
+            raise ValueError("bounds must be given when surface has no .bounds attribute")
+    X, Y = mesh(bounds, n)
+    Z = np.asarray(surface(np.stack([X, Y], axis=-1)))
+    if Z.shape != X.shape:
+        raise ValueError(f"surface must map points of shape {X.shape + (2,)} to values of "
+                         f"shape {X.shape}, got {Z.shape}")
+    return X, Y, Z
