@@ -1,0 +1,316 @@
+r"""Weight penalties (L2, L1) and early stopping.
+
+The penalties take the *list of arrays to penalize*. In practice that is the
+weight matrices only: biases are usually left out, because shrinking a bias
+towards zero does not make the function any smoother, it only shifts it.
+The caller decides by choosing what to put in the list.
+
+Adding :math:`\tfrac{\lambda}{2}\lVert W\rVert^2` to the loss turns a plain
+gradient step into *weight decay*:
+
+.. math:: W \leftarrow W - \eta(\nabla_W L + \lambda W) = (1 - \eta\lambda)\,W - \eta\,\nabla_W L.
+
+With adaptive optimizers (Adam) the two are no longer the same: the penalty's
+gradient gets rescaled by the adaptive step size, while AdamW applies the decay
+:math:`-\eta\lambda W` separately ("decoupled").
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._checks import as_float_array, check_choice, check_scalar
+
+__all__ = [
+    "l2_penalty",
+    "l2_penalty_grad",
+    "l1_penalty",
+    "l1_penalty_grad",
+    "EarlyStopping",
+]
+
+
+def _check_params(params, name: str = "params",
+                  allow_nonfinite: bool = False) -> list[np.ndarray]:
+    """Check that ``params`` is a list or tuple of floating arrays (kept as they are)."""
+    if isinstance(params, np.ndarray) or not isinstance(params, Sequence) \
+            or isinstance(params, str):
+        raise TypeError(f"{name} must be a list or tuple of arrays (wrap a single array as "
+                        f"[W]), got {type(params).__name__}")
+    out = []
+    for i, p in enumerate(params):
+        if not isinstance(p, np.ndarray):
+            raise TypeError(f"{name}[{i}] must be a numpy array, got {type(p).__name__}")
+        as_float_array(p, f"{name}[{i}]", allow_nonfinite=allow_nonfinite)
+        if not np.issubdtype(p.dtype, np.floating):
+            raise TypeError(f"{name}[{i}] must have a floating dtype, got {p.dtype}")
+        out.append(p)
+    return out
+
+
+def _total(params: list[np.ndarray], entry) -> np.floating:
+    """``sum_k sum(entry(W_k))`` in the common dtype of ``params`` (float64 if empty)."""
+    dtype = np.result_type(*params) if params else np.dtype(np.float64)
+    return dtype.type(sum((np.sum(entry(p)) for p in params), dtype.type(0)))
+
+
+def l2_penalty(params, lam: float) -> np.floating:
+    r"""L2 penalty :math:`\frac{\lambda}{2}\sum_k \lVert W_k\rVert_F^2`.
+
+    The factor 1/2 is a convention that makes the gradient exactly
+    :math:`\lambda W` (no factor 2). Some libraries leave it out; then their
+    :math:`\lambda` equals twice ours.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The arrays to penalize, usually the weight matrices only (not biases).
+    lam : float
+        Strength :math:`\lambda \ge 0`.
+
+    Returns
+    -------
+    numpy floating scalar
+        In the common dtype of ``params`` (float64 for an empty list).
+    """
+    params = _check_params(params)
+    lam = check_scalar(lam, "lam", low=0.0)
+    total = _total(params, np.square)
+    return total.dtype.type(0.5 * lam * total)
+
+
+def l2_penalty_grad(params, lam: float) -> list[np.ndarray]:
+    r"""Gradient of :func:`l2_penalty`: :math:`\lambda W_k` for each array.
+
+    Returns
+    -------
+    list of ndarray
+        One new array per entry of ``params``, same shape and dtype.
+    """
+    params = _check_params(params)
+    lam = check_scalar(lam, "lam", low=0.0)
+    return [lam * p for p in params]
+
+
+def l1_penalty(params, lam: float) -> np.floating:
+    r"""L1 penalty :math:`\lambda \sum_k \sum_{ij} |(W_k)_{ij}|` (no factor 1/2).
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The arrays to penalize, usually the weight matrices only.
+    lam : float
+        Strength :math:`\lambda \ge 0`.
+
+    Returns
+    -------
+    numpy floating scalar
+        In the common dtype of ``params`` (float64 for an empty list).
+    """
+    params = _check_params(params)
+    lam = check_scalar(lam, "lam", low=0.0)
+    total = _total(params, np.abs)
+    return total.dtype.type(lam * total)
+
+
+def l1_penalty_grad(params, lam: float) -> list[np.ndarray]:
+    r"""Subgradient of :func:`l1_penalty`: :math:`\lambda\,\operatorname{sign}(W_k)`.
+
+    :math:`|w|` has no derivative at :math:`w = 0`; every value in
+    :math:`[-\lambda, \lambda]` is a subgradient there. We return 0 (the
+    convention of ``np.sign`` and of PyTorch's ``abs`` backward), so an entry
+    that is exactly zero is not pushed either way.
+
+    Returns
+    -------
+    list of ndarray
+        One new array per entry of ``params``, same shape and dtype.
+    """
+    params = _check_params(params)
+    lam = check_scalar(lam, "lam", low=0.0)
+    return [lam * np.sign(p) for p in params]
+
+
+class EarlyStopping:
+    r"""Stop training when a monitored value (e.g. validation loss) stops improving.
+
+    Call :meth:`update` once per epoch. With ``mode="min"`` a value counts as
+    an improvement when
+
+    .. math:: v < v_{\text{best}} - \delta
+
+    (``mode="max"``: :math:`v > v_{\text{best}} + \delta`), where
+    :math:`\delta` is ``min_delta``. This is the rule of Keras' and PyTorch
+    Lightning's ``EarlyStopping``; the first value is always an improvement.
+    After ``patience`` consecutive updates without improvement, :meth:`update`
+    returns True. A NaN or infinite value also returns True at once (the run
+    has diverged).
+
+    Epochs are counted from 0: the ``i``-th call of :meth:`update` is epoch
+    ``i``.
+
+    Parameters
+    ----------
+    patience : int, default 5
+        Number of epochs without improvement to tolerate, ``>= 0``
+        (0 stops at the first epoch that does not improve).
+    min_delta : float, default 0.0
+        Minimum change ``>= 0`` that counts as an improvement.
+    restore_best : bool, default True
+        Keep a copy of the parameters from the best epoch, and copy it back
+        into the parameters (in place) when :meth:`update` returns True.
+        :meth:`restore` does the same on demand, e.g. after the last epoch.
+    mode : {"min", "max"}, default "min"
+        Whether smaller (a loss) or larger (an accuracy) is better.
+
+    Attributes
+    ----------
+    best : float
+        Best value so far (``inf`` for "min", ``-inf`` for "max" before the first update).
+    best_epoch : int
+        Epoch of ``best``; -1 before the first update.
+    wait : int
+        Epochs since the last improvement.
+    epoch : int
+        Number of updates seen so far.
+    stopped : bool
+        Whether :meth:`update` has returned True.
+    best_params : list of ndarray or None
+        Copies of the parameters at ``best_epoch`` (only with ``restore_best``).
+
+    Examples
+    --------
+    >>> stopper = EarlyStopping(patience=2)
+    >>> [stopper.update(v) for v in [3.0, 2.0, 2.5, 2.1]]
+    [False, False, False, True]
+    >>> stopper.best, stopper.best_epoch
+    (2.0, 1)
+    """
+
+    def __init__(self, patience: int = 5, min_delta: float = 0.0,
+                 restore_best: bool = True, mode: str = "min") -> None:
+        self.patience = check_scalar(patience, "patience", low=0, integer=True)
+        self.min_delta = check_scalar(min_delta, "min_delta", low=0.0)
+        if not isinstance(restore_best, (bool, np.bool_)):
+            raise TypeError(f"restore_best must be True or False, got {restore_best!r}")
+        self.restore_best = bool(restore_best)
+        self.mode = check_choice(mode, "mode", {"min", "max"})
+        self.best = np.inf if self.mode == "min" else -np.inf
+        self.best_epoch = -1
+        self.wait = 0
+        self.epoch = 0
+        self.stopped = False
+        self.best_params: list[np.ndarray] | None = None
+
+    def _improves(self, value: float) -> bool:
+        if self.mode == "min":
+            return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
+
+    def update(self, value: float, params=None) -> bool:
+        """Record this epoch's ``value``; return True when training should stop.
+
+        Parameters
+        ----------
+        value : float
+            The monitored quantity for this epoch.
+        params : list of ndarray, optional
+            The model's parameters. With ``restore_best=True`` a copy is kept
+            whenever ``value`` improves, and on stopping the best copy is
+            written back into these arrays in place.
+
+        Returns
+        -------
+        bool
+            True if ``patience`` epochs passed without improvement or
+            ``value`` is not finite.
+        """
+        value = float(as_float_array(value, "value", ndim=0, allow_nonfinite=True))
+        if params is not None:
+            params = _check_params(params, allow_nonfinite=True)   # a diverged model may hold NaN
+        current = self.epoch
+        self.epoch += 1
+        if not np.isfinite(value):
+            self.stopped = True
+        elif self._improves(value):
+            self.best = value
+            self.best_epoch = current
+            self.wait = 0
+            if self.restore_best and params is not None:
+                self.best_params = [p.copy() for p in params]
+            return False
+        else:
+            self.wait += 1
+            self.stopped = self.wait >= self.patience
+        if self.stopped and self.restore_best and params is not None \
+                and self.best_params is not None:
+            self.restore(params)
+        return self.stopped
+
+    def restore(self, params) -> None:
+        """Copy the best parameters back into ``params`` in place.
+
+        The arrays in ``params`` keep their identity (an optimizer holding
+        references to them sees the restored values); only their contents change.
+
+        Parameters
+        ----------
+        params : list of ndarray
+            Same number of arrays, with the same shapes, as were passed to
+            :meth:`update`.
+        """
+        params = _check_params(params, allow_nonfinite=True)
+        if self.best_params is None:
+            raise ValueError("params cannot be restored: no best parameters were stored "
+                             "(use restore_best=True and pass params to update)")
+        if len(params) != len(self.best_params):
+            raise ValueError(f"params must hold {len(self.best_params)} arrays like the "
+                             f"stored best, got {len(params)}")
+        for i, (p, b) in enumerate(zip(params, self.best_params, strict=True)):
+            if p.shape != b.shape:
+                raise ValueError(f"params[{i}] must have shape {b.shape} like the stored "
+                                 f"best, got {p.shape}")
+            np.copyto(p, b)
+
+    def state_dict(self) -> dict:
+        """Everything needed to resume: settings, counters and copies of the best params."""
+        return {
+            "patience": self.patience,
+            "min_delta": self.min_delta,
+            "restore_best": self.restore_best,
+            "mode": self.mode,
+            "best": self.best,
+            "best_epoch": self.best_epoch,
+            "wait": self.wait,
+            "epoch": self.epoch,
+            "stopped": self.stopped,
+            "best_params": copy.deepcopy(self.best_params),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore the state saved by :meth:`state_dict` (arrays are copied)."""
+        if not isinstance(state, dict):
+            raise TypeError(f"state must be a dict, got {type(state).__name__}")
+        missing = set(self.state_dict()) - set(state)
+        if missing:
+            raise ValueError(f"state is missing keys {sorted(missing)}")
+        fresh = EarlyStopping(state["patience"], state["min_delta"],
+                              state["restore_best"], state["mode"])   # validates settings
+        best_params = state["best_params"]
+        if best_params is not None:
+            best_params = [p.copy() for p in _check_params(
+                best_params, "state['best_params']", allow_nonfinite=True)]
+        self.patience = fresh.patience
+        self.min_delta = fresh.min_delta
+        self.restore_best = fresh.restore_best
+        self.mode = fresh.mode
+        self.best = float(state["best"])
+        self.best_epoch = check_scalar(state["best_epoch"], "state['best_epoch']",
+                                       low=-1, integer=True)
+        self.wait = check_scalar(state["wait"], "state['wait']", low=0, integer=True)
+        self.epoch = check_scalar(state["epoch"], "state['epoch']", low=0, integer=True)
+        self.stopped = bool(state["stopped"])
+        self.best_params = best_params

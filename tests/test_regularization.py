@@ -1,0 +1,300 @@
+"""Tests for nnlearn.regularization."""
+
+import numpy as np
+import pytest
+
+from nnlearn.regularization import (
+    EarlyStopping,
+    l1_penalty,
+    l1_penalty_grad,
+    l2_penalty,
+    l2_penalty_grad,
+)
+
+
+def central_diff(f, params, h=1e-6):
+    """Central finite differences of the scalar f(params) w.r.t. every entry (float64)."""
+    grads = []
+    for p in params:
+        g = np.zeros_like(p)
+        for idx in np.ndindex(p.shape):
+            old = p[idx]
+            p[idx] = old + h
+            up = float(f(params))
+            p[idx] = old - h
+            down = float(f(params))
+            p[idx] = old
+            g[idx] = (up - down) / (2 * h)
+        grads.append(g)
+    return grads
+
+
+def random_params(seed, shapes=((3, 4), (2, 3), (5,))):
+    gen = np.random.default_rng(seed)
+    return [gen.standard_normal(s) for s in shapes]
+
+
+# ---------------------------------------------------------------- penalties: values
+
+def test_l2_penalty_known_value():
+    W1 = np.array([[1.0, -2.0], [0.0, 3.0]])        # squares sum to 14
+    W2 = np.array([0.5, -0.5])                       # squares sum to 0.5
+    assert l2_penalty([W1, W2], lam=0.1) == pytest.approx(0.1 / 2 * 14.5)
+    assert l2_penalty([W1], lam=0.0) == 0.0
+
+
+def test_l1_penalty_known_value():
+    W1 = np.array([[1.0, -2.0], [0.0, 3.0]])
+    W2 = np.array([0.5, -0.5])
+    assert l1_penalty([W1, W2], lam=0.1) == pytest.approx(0.1 * 7.0)
+
+
+def test_empty_list_gives_zero_and_no_grads():
+    assert l2_penalty([], 1.0) == 0.0 and l1_penalty([], 1.0) == 0.0
+    assert l2_penalty_grad([], 1.0) == [] and l1_penalty_grad([], 1.0) == []
+
+
+def test_l2_penalty_matches_torch_weight_decay_convention():
+    torch = pytest.importorskip("torch")
+    params = random_params(0)
+    lam = 0.3
+    tp = [torch.tensor(p, requires_grad=True) for p in params]
+    loss = lam / 2 * sum((t ** 2).sum() for t in tp)
+    loss.backward()
+    assert loss.item() == pytest.approx(l2_penalty(params, lam), rel=1e-12)
+    for t, g in zip(tp, l2_penalty_grad(params, lam), strict=True):
+        assert np.allclose(t.grad.numpy(), g)
+    # one SGD step with weight_decay=lam equals a step on the L2 penalty
+    w = torch.tensor(params[0].copy(), requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.1, weight_decay=lam)
+    w.grad = torch.zeros_like(w)
+    opt.step()
+    ours = params[0] - 0.1 * l2_penalty_grad([params[0]], lam)[0]
+    assert np.allclose(w.detach().numpy(), ours)
+
+
+def test_l1_subgradient_at_zero_is_zero_like_torch():
+    torch = pytest.importorskip("torch")
+    p = np.array([-1.5, 0.0, 2.0])
+    t = torch.tensor(p, requires_grad=True)
+    (0.7 * t.abs().sum()).backward()
+    assert np.array_equal(l1_penalty_grad([p], 0.7)[0], t.grad.numpy())
+    assert np.array_equal(l1_penalty_grad([p], 0.7)[0], [-0.7, 0.0, 0.7])
+
+
+# ---------------------------------------------------------------- penalties: gradients
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_l2_grad_matches_finite_differences(seed):
+    params = random_params(seed)
+    lam = 0.37
+    num = central_diff(lambda ps: l2_penalty(ps, lam), params)
+    for g, n in zip(l2_penalty_grad(params, lam), num, strict=True):
+        assert np.allclose(g, n, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_l1_grad_matches_finite_differences_away_from_zero(seed):
+    params = random_params(seed)
+    for p in params:                                  # keep entries away from the kink
+        p[np.abs(p) < 1e-3] = 0.5
+    lam = 0.37
+    num = central_diff(lambda ps: l1_penalty(ps, lam), params)
+    for g, n in zip(l1_penalty_grad(params, lam), num, strict=True):
+        assert np.allclose(g, n, rtol=1e-6, atol=1e-8)
+
+
+def test_penalties_keep_float32_and_return_new_arrays():
+    W = np.ones((2, 3), dtype=np.float32)
+    assert l2_penalty([W], 0.5).dtype == np.float32
+    assert l1_penalty([W], 0.5).dtype == np.float32
+    for grad in (l2_penalty_grad, l1_penalty_grad):
+        g = grad([W], 0.5)[0]
+        assert g.dtype == np.float32 and g.shape == W.shape
+        assert g is not W and not np.shares_memory(g, W)
+    assert np.array_equal(W, np.ones((2, 3)))
+    mixed = [W, np.ones(2)]
+    assert l2_penalty(mixed, 1.0).dtype == np.float64
+
+
+# ---------------------------------------------------------------- early stopping
+
+LOSSES = [5.0, 4.0, 3.0, 3.5, 3.2, 3.1, 3.4, 2.0]
+
+
+def run(stopper, losses, params_per_epoch=None, params=None):
+    """Feed losses until update says stop; return the epoch index at which it stopped."""
+    for epoch, loss in enumerate(losses):
+        if params_per_epoch is not None:
+            for p, v in zip(params, params_per_epoch[epoch], strict=True):
+                p[...] = v
+        if stopper.update(loss, params):
+            return epoch
+    return None
+
+
+def test_stops_after_patience_epochs_without_improvement():
+    s = EarlyStopping(patience=3)
+    assert run(s, LOSSES) == 5                       # best at 2, then 3, 4, 5 do not improve
+    assert s.best == 3.0 and s.best_epoch == 2 and s.wait == 3
+    assert s.stopped and s.epoch == 6
+
+
+def test_patience_resets_on_improvement():
+    s = EarlyStopping(patience=3)
+    assert run(s, [5.0, 4.0, 4.5, 4.6, 3.9, 4.0, 4.0, 4.0]) == 7
+    assert s.best_epoch == 4
+
+
+def test_patience_zero_stops_at_first_non_improvement():
+    s = EarlyStopping(patience=0)
+    assert run(s, [3.0, 2.0, 2.0]) == 2
+
+
+def test_never_stops_when_always_improving():
+    s = EarlyStopping(patience=1)
+    assert run(s, [5.0, 4.0, 3.0, 2.0]) is None
+    assert s.best_epoch == 3 and s.wait == 0 and not s.stopped
+
+
+def test_equal_value_is_not_an_improvement():
+    s = EarlyStopping(patience=2)
+    assert run(s, [1.0, 1.0, 1.0]) == 2
+    assert s.best_epoch == 0
+
+
+def test_min_delta_is_respected():
+    # improvements of 0.05 are below min_delta=0.1, so they do not count
+    s = EarlyStopping(patience=3, min_delta=0.1)
+    assert run(s, [1.0, 0.95, 0.92, 0.91, 0.5]) == 3
+    assert s.best == 1.0 and s.best_epoch == 0
+    # an improvement of exactly min_delta does not count either (strict <)
+    s = EarlyStopping(patience=1, min_delta=0.5)
+    assert run(s, [2.0, 1.5]) == 1
+    # slightly more than min_delta does
+    s = EarlyStopping(patience=1, min_delta=0.5)
+    assert run(s, [2.0, 1.49]) is None and s.best_epoch == 1
+
+
+def test_mode_max_for_accuracy():
+    s = EarlyStopping(patience=2, mode="max", min_delta=0.01)
+    assert run(s, [0.5, 0.7, 0.705, 0.69, 0.9]) == 3
+    assert s.best == 0.7 and s.best_epoch == 1
+
+
+def test_matches_keras_like_rule_on_random_sequences():
+    gen = np.random.default_rng(0)
+    for _ in range(50):
+        losses = list(np.cumsum(gen.normal(-0.05, 0.2, size=30)))
+        patience, delta = int(gen.integers(0, 5)), float(gen.choice([0.0, 0.05]))
+        # reference: the rule written out longhand
+        best, wait, expected = np.inf, 0, None
+        for i, v in enumerate(losses):
+            if v < best - delta:
+                best, wait = v, 0
+            else:
+                wait += 1
+                if wait >= patience:
+                    expected = i
+                    break
+        assert run(EarlyStopping(patience=patience, min_delta=delta), losses) == expected
+
+
+def test_restore_puts_best_weights_back_into_same_objects():
+    gen = np.random.default_rng(1)
+    W, b = np.zeros((3, 2)), np.zeros(3)
+    snapshots = [(gen.standard_normal((3, 2)), gen.standard_normal(3)) for _ in LOSSES]
+    s = EarlyStopping(patience=3)
+    ids = (id(W), id(b))
+    assert run(s, LOSSES, snapshots, [W, b]) == 5
+    # stopping restored epoch 2's weights automatically, in place
+    assert (id(W), id(b)) == ids
+    assert np.array_equal(W, snapshots[2][0]) and np.array_equal(b, snapshots[2][1])
+    # the stored copy is independent of the live arrays
+    W += 1.0
+    s.restore([W, b])
+    assert np.array_equal(W, snapshots[2][0])
+
+
+def test_restore_after_last_epoch_without_stopping():
+    W = np.zeros(2)
+    s = EarlyStopping(patience=10)
+    snapshots = [(np.array([1.0, 1.0]),), (np.array([2.0, 2.0]),), (np.array([3.0, 3.0]),)]
+    assert run(s, [1.0, 0.5, 0.8], snapshots, [W]) is None
+    assert np.array_equal(W, [3.0, 3.0])             # not stopped: nothing restored yet
+    s.restore([W])
+    assert np.array_equal(W, [2.0, 2.0])
+
+
+def test_restore_best_false_keeps_no_copy():
+    W = np.ones(2)
+    s = EarlyStopping(patience=1, restore_best=False)
+    s.update(1.0, [W])
+    W[:] = 7.0
+    assert s.update(2.0, [W]) is True
+    assert np.array_equal(W, [7.0, 7.0]) and s.best_params is None
+    with pytest.raises(ValueError, match="params"):
+        s.restore([W])
+
+
+def test_non_finite_value_stops_and_restores():
+    W = np.array([1.0])
+    s = EarlyStopping(patience=5)
+    s.update(1.0, [W])
+    W[:] = np.nan
+    assert s.update(float("nan"), [W]) is True
+    assert np.array_equal(W, [1.0])
+
+
+def test_state_dict_round_trip_resumes_identically():
+    W = np.arange(4.0)
+    a = EarlyStopping(patience=3, min_delta=0.01)
+    for v in LOSSES[:4]:
+        W += 1.0
+        a.update(v, [W])
+    state = a.state_dict()
+    b = EarlyStopping()
+    b.load_state_dict(state)
+    state["best_params"][0][:] = -1.0               # the loaded copy must not alias
+    for attr in ("patience", "min_delta", "best", "best_epoch", "wait", "epoch", "mode"):
+        assert getattr(a, attr) == getattr(b, attr)
+    assert np.array_equal(a.best_params[0], b.best_params[0])
+    rest = LOSSES[4:]
+    assert [a.update(v) for v in rest] == [b.update(v) for v in rest]
+
+
+def test_bad_input_names_the_argument():
+    with pytest.raises(ValueError, match="lam"):
+        l2_penalty([np.ones(2)], -1.0)
+    with pytest.raises(ValueError, match="lam"):
+        l1_penalty_grad([np.ones(2)], -0.1)
+    with pytest.raises(TypeError, match="params"):
+        l2_penalty(np.ones(3), 0.1)
+    with pytest.raises(TypeError, match=r"params\[1\]"):
+        l1_penalty([np.ones(2), [1.0, 2.0]], 0.1)
+    with pytest.raises(TypeError, match=r"params\[0\]"):
+        l2_penalty_grad([np.ones(2, dtype=int)], 0.1)
+    with pytest.raises(ValueError, match="patience"):
+        EarlyStopping(patience=-1)
+    with pytest.raises(TypeError, match="patience"):
+        EarlyStopping(patience=2.5)
+    with pytest.raises(ValueError, match="min_delta"):
+        EarlyStopping(min_delta=-0.1)
+    with pytest.raises(ValueError, match="mode"):
+        EarlyStopping(mode="minimum")
+    with pytest.raises(TypeError, match="restore_best"):
+        EarlyStopping(restore_best="yes")
+    with pytest.raises(ValueError, match="value"):
+        EarlyStopping().update(np.array([1.0, 2.0]))
+    with pytest.raises(TypeError, match="value"):
+        EarlyStopping().update("low")
+    s = EarlyStopping()
+    s.update(1.0, [np.zeros((2, 2))])
+    with pytest.raises(ValueError, match=r"params\[0\]"):
+        s.restore([np.zeros((3, 2))])
+    with pytest.raises(ValueError, match="params"):
+        s.restore([np.zeros((2, 2)), np.zeros(1)])
+    with pytest.raises(ValueError, match="params"):
+        EarlyStopping().restore([np.zeros(1)])
+    with pytest.raises(ValueError, match="state"):
+        EarlyStopping().load_state_dict({"patience": 3})
