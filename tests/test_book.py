@@ -1,0 +1,74 @@
+"""The strict build: zero warnings, every page there, every figure in its page."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from book_pages import ROOT, is_notebook, source_of, toc_docs
+
+pytestmark = pytest.mark.book
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+
+
+def test_build_has_no_warnings_and_no_errors(book_build):
+    output = ANSI.sub("", book_build.output)
+    problems = [line for line in output.splitlines()
+                if "WARNING" in line or "ERROR" in line or "Traceback" in line]
+    assert book_build.returncode == 0, "book build failed:\n" + "\n".join(
+        problems or output.splitlines()[-40:])
+    assert problems == []
+    assert "build succeeded." in output  # Sphinx says "build succeeded, N warnings." otherwise
+
+
+@pytest.mark.parametrize("doc", toc_docs())
+def test_every_toc_page_is_built(book_build, doc):
+    source_of(doc)  # the source exists
+    assert (book_build.html / f"{doc}.html").is_file()
+
+
+def _executed_notebook(doc):
+    path = ROOT / "_build" / "jupyter_execute" / f"{doc}.ipynb"
+    assert path.is_file(), f"no executed notebook for {doc}"
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("doc", [d for d in toc_docs() if is_notebook(source_of(d))])
+def test_every_figure_of_a_chapter_is_in_its_page(book_build, doc):
+    nb = _executed_notebook(doc)
+    outputs = [o for cell in nb["cells"] if cell["cell_type"] == "code"
+               for o in cell.get("outputs", []) if PLOTLY_MIME in o.get("data", {})]
+    for output in outputs:
+        assert "nnlearn-figure" in output["data"].get("text/html", ""), (
+            f"{doc}: a plotly figure has no HTML for the book; does the chapter "
+            "import nnlearn.viz?")
+    html = (book_build.html / f"{doc}.html").read_text()
+    divs = len(re.findall(r'<div class="nnlearn-figure"', html))
+    scripts = re.findall(
+        r'<script type="application/json" class="nnlearn-figure-data"[^>]*>(.*?)</script>',
+        html, flags=re.S)
+    assert divs == len(outputs) == len(scripts)
+    for text in scripts:
+        fig = json.loads(text)
+        assert fig["data"], f"{doc}: a figure without traces"
+
+
+@pytest.mark.parametrize("doc", toc_docs())
+def test_pages_load_nothing_from_other_hosts_and_stay_small(book_build, doc):
+    path = book_build.html / f"{doc}.html"
+    html = path.read_text()
+    assert path.stat().st_size < MAX_PAGE_BYTES
+    remote = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(?:https?:)?//[^"]+"',
+                        html)
+    assert remote == []
+
+
+def test_offline_assets_are_served_by_the_site(book_build):
+    static = book_build.html / "_static"
+    assert (static / "plotly.min.js").stat().st_size > 1_000_000
+    assert (static / "mathjax" / "tex-chtml.js").is_file()
+    assert (static / "nnlearn-figures.js").is_file()

@@ -1,0 +1,73 @@
+"""The figure renderer and theme that the book and the notebooks share."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+import nnlearn.viz as viz
+from nnlearn.viz import render, theme
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _fig():
+    x = np.linspace(0, 1, 5)
+    fig = go.Figure(go.Scatter(x=x, y=x ** 2 + 1 / 3, name="a </script> b"))
+    fig.update_layout(title="t")
+    return fig
+
+
+def test_importing_viz_makes_the_book_theme_and_renderer_default():
+    assert pio.templates.default == "nnlearn"
+    assert pio.renderers.default == "nnlearn"
+
+
+def test_bundle_has_plotly_mimetype_for_jupyter_and_html_for_the_book():
+    bundle = pio.renderers["nnlearn"].to_mimebundle(_fig().to_dict())
+    assert set(bundle) == {render.PLOTLY_MIME, "text/html"}
+    assert bundle[render.PLOTLY_MIME]["data"][0]["type"] == "scatter"
+    html = bundle["text/html"]
+    assert html.count('<div class="nnlearn-figure"') == 1
+    assert "<script src" not in html and "cdn" not in html.lower()
+
+
+def test_figure_json_escapes_script_end_and_round_trips():
+    text = render.figure_json(_fig())
+    assert "</script>" not in text
+    fig = json.loads(text)  # JSON unescapes "<\/" back to "</"
+    assert fig["data"][0]["name"] == "a </script> b"
+
+
+def test_compacting_rounds_floats_and_stores_float64_arrays_as_float32():
+    out = render._compact({"a": 1 / 3, "b": [2 / 3], "c": np.arange(3.0)}, digits=4)
+    assert out["a"] == 0.3333 and out["b"] == [0.6667]
+    assert out["c"].dtype == np.float32
+    assert render._compact({"n": float("nan")}, 4)["n"] != 0  # NaN passes through
+
+
+def test_html_ids_are_unique_for_identical_figures():
+    fig = _fig()
+    ids = {re.search(r'id="([^"]+)"', render.figure_html(fig)).group(1) for _ in range(3)}
+    assert len(ids) == 3
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_javascript_recolouring_uses_the_python_theme_colours(mode):
+    js = (ROOT / "book" / "_static" / "nnlearn-figures.js").read_text()
+    block = re.search(mode + r": \{([^}]*)\}", js).group(1)
+    js_colors = dict(re.findall(r'(\w+): "(#[0-9a-f]{6})"', block))
+    assert js_colors == (theme.LIGHT if mode == "light" else theme.DARK)
+
+
+def test_template_backgrounds_are_transparent_and_text_is_dark_in_light_mode():
+    layout = theme.make_template().layout
+    assert layout.paper_bgcolor == "rgba(0,0,0,0)"
+    assert layout.font.color == viz.LIGHT["font"]
+    assert len(viz.COLORWAY) >= 6
