@@ -1,0 +1,583 @@
+r"""Layers and the multilayer perceptron: forward pass and backpropagation.
+
+Rows are samples. For a batch :math:`A^{(0)} = X` of shape ``(B, n_0)`` and
+layers :math:`\ell = 1, \dots, L`, the forward pass is
+
+.. math::
+
+    Z^{(\ell)} = A^{(\ell-1)} W^{(\ell)\top} + b^{(\ell)}, \qquad
+    A^{(\ell)} = f(Z^{(\ell)})
+
+with :math:`W^{(\ell)}` of shape ``(n_l, n_{l-1})`` (like
+``torch.nn.Linear.weight``) and :math:`b^{(\ell)}` of shape ``(n_l,)``. The
+last layer has no activation: the network returns :math:`Z^{(L)}` (the
+prediction for regression, the *logits* for classification; the loss is
+applied to the logits separately).
+
+Backpropagation starts from :math:`\delta^{(L)} = \partial L / \partial Z^{(L)}`,
+given by the loss, and repeats for :math:`\ell = L, \dots, 1`:
+
+.. math::
+
+    \frac{\partial L}{\partial W^{(\ell)}} = \delta^{(\ell)\top} A^{(\ell-1)}, \qquad
+    \frac{\partial L}{\partial b^{(\ell)}} = \sum_{\text{rows}} \delta^{(\ell)}, \qquad
+    \frac{\partial L}{\partial A^{(\ell-1)}} = \delta^{(\ell)} W^{(\ell)}, \qquad
+    \delta^{(\ell-1)} = \frac{\partial L}{\partial A^{(\ell-1)}} \odot f'(Z^{(\ell-1)})
+
+Each line is one matrix product over the whole batch (no loop over samples).
+:class:`Dense` does the first three, an :class:`Activation` layer the last.
+
+Every layer has ``forward(x, training=False)`` and ``backward(grad_out)``;
+``forward`` caches what ``backward`` needs, so call them in that order.
+``backward`` *overwrites* the gradients (it does not add to them as PyTorch
+does). Inputs must be 2-D ``(n_samples, n_features)``: a single sample is
+rejected with a hint to pass ``x.reshape(1, -1)``.
+
+Dtypes: a model holds its parameters in one floating dtype (``dtype=``,
+float64 by default) and computes in it, so a float32 model takes float32
+input and returns float32 outputs and gradients. Integer input is converted
+to the model's dtype; floating input of another precision raises
+``TypeError`` (no silent up- or down-casting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from nnlearn._checks import as_float_array, check_choice, check_rng, check_scalar
+from nnlearn.activations import ACTIVATIONS, sigmoid, softmax
+from nnlearn.init import INITIALIZERS, _check_dtype, zeros
+
+__all__ = [
+    "HIDDEN_ACTIVATIONS",
+    "OUTPUTS",
+    "MLP",
+    "Activation",
+    "Dense",
+    "Dropout",
+    "Identity",
+    "Layer",
+    "LeakyReLU",
+    "ReLU",
+    "Sigmoid",
+    "Tanh",
+]
+
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+"""Names accepted for hidden-layer activations (keys of ``activations.ACTIVATIONS``)."""
+
+OUTPUTS = ("identity", "sigmoid", "softmax")
+"""Names accepted for :class:`MLP`'s ``output`` (``None`` means ``"identity"``)."""
+
+
+# ----------------------------------------------------------------------------
+# Input checks
+# ----------------------------------------------------------------------------
+
+def _check_training(training) -> bool:
+    if not isinstance(training, (bool, np.bool_)):
+        raise TypeError(f"training must be True or False, got {type(training).__name__}")
+    return bool(training)
+
+
+def _check_batch(x, name: str, width: int | None, dtype: np.dtype | None) -> np.ndarray:
+    """Return ``x`` as a 2-D array with ``width`` columns in ``dtype``."""
+    arr = as_float_array(x, name)
+    if arr.ndim == 1:
+        raise ValueError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
+                         f"{arr.shape}; for a single sample pass {name}.reshape(1, -1)")
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-dimensional (n_samples, n_features), "
+                         f"got shape {arr.shape}")
+    if width is not None and arr.shape[1] != width:
+        raise ValueError(f"{name} must have {width} columns, got {arr.shape[1]} "
+                         f"(shape {arr.shape})")
+    if dtype is not None and arr.dtype != dtype:
+        if np.issubdtype(np.asarray(x).dtype, np.floating):
+            raise TypeError(f"{name} has dtype {arr.dtype} but the layer computes in {dtype}; "
+                            f"cast {name} or build the model with dtype=np.{arr.dtype}")
+        arr = arr.astype(dtype)
+    return arr
+
+
+def _check_grad_out(grad_out, expected_shape: tuple[int, ...] | None,
+                    dtype: np.dtype | None) -> np.ndarray:
+    """Check ``grad_out`` against the shape of the last forward output."""
+    if expected_shape is None:
+        raise RuntimeError("backward called before forward: run forward(x) first")
+    grad = as_float_array(grad_out, "grad_out")
+    if grad.shape != expected_shape:
+        raise ValueError(f"grad_out must have the shape of the forward output "
+                         f"{expected_shape}, got {grad.shape}")
+    if dtype is not None and grad.dtype != dtype:
+        raise TypeError(f"grad_out has dtype {grad.dtype}, expected {dtype}")
+    return grad
+
+
+def _get_initializer(init) -> Callable[..., np.ndarray]:
+    if callable(init):
+        return init
+    if not isinstance(init, str):
+        raise TypeError(f"init must be a name or a callable, got {type(init).__name__}")
+    check_choice(init, "init", INITIALIZERS)
+    return INITIALIZERS[init]
+
+
+# ----------------------------------------------------------------------------
+# Layers
+# ----------------------------------------------------------------------------
+
+class Layer:
+    """Base class of all layers.
+
+    A layer maps a batch forward with ``forward(x, training=False)`` and a
+    gradient backward with ``backward(grad_out)``, where ``grad_out`` is
+    :math:`\\partial L / \\partial \\text{output}` and the return value is
+    :math:`\\partial L / \\partial x`. ``params`` and ``grads`` are parallel
+    lists of arrays (empty for layers without parameters).
+    """
+
+    def forward(self, x, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad_out) -> np.ndarray:
+        raise NotImplementedError
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """Parameter arrays (the layer's own objects, so in-place updates stick)."""
+        return []
+
+    @property
+    def grads(self) -> list[np.ndarray]:
+        """Gradients from the last ``backward``, parallel to ``params``."""
+        return []
+
+
+class Dense(Layer):
+    r"""Fully connected layer :math:`Z = A W^\top + b`.
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Input and output widths (>= 1).
+    init : str or callable, default "he"
+        Weight initializer: a name in :data:`nnlearn.init.INITIALIZERS` or a
+        function ``f(shape, rng, *, dtype)``. The bias starts at zero.
+    rng : numpy.random.Generator, int or None
+        Random source for the initializer.
+    dtype : floating dtype, default float64
+        Dtype of the parameters and of all computations.
+
+    Attributes
+    ----------
+    W : ndarray, shape (n_out, n_in)
+    b : ndarray, shape (n_out,)
+    dW, db : ndarray
+        Gradients :math:`\partial L/\partial W`, :math:`\partial L/\partial b`
+        from the last ``backward``.
+    a_prev, z : ndarray
+        Input ``(B, n_in)`` and output ``(B, n_out)`` of the last ``forward``.
+    delta : ndarray, shape (B, n_out)
+        :math:`\delta = \partial L / \partial Z` from the last ``backward``.
+    """
+
+    def __init__(self, n_in: int, n_out: int, *, init="he", rng=None,
+                 dtype=np.float64) -> None:
+        self.n_in = check_scalar(n_in, "n_in", low=1, integer=True)
+        self.n_out = check_scalar(n_out, "n_out", low=1, integer=True)
+        self.dtype = _check_dtype(dtype)
+        init_fn = _get_initializer(init)
+        W = np.asarray(init_fn((self.n_out, self.n_in), check_rng(rng), dtype=self.dtype))
+        if W.shape != (self.n_out, self.n_in):
+            raise ValueError(f"init must return shape {(self.n_out, self.n_in)}, got {W.shape}")
+        self.W = W.astype(self.dtype, copy=False)
+        self.b = zeros(self.n_out, dtype=self.dtype)
+        self.dW = np.zeros_like(self.W)
+        self.db = np.zeros_like(self.b)
+        self.a_prev: np.ndarray | None = None
+        self.z: np.ndarray | None = None
+        self.delta: np.ndarray | None = None
+
+    def forward(self, x, training: bool = False) -> np.ndarray:
+        r"""Return :math:`Z = A_\mathrm{prev} W^\top + b`, shape ``(B, n_out)``.
+
+        ``x`` (that is :math:`A_\mathrm{prev}`) has shape ``(B, n_in)``; it is
+        cached because :math:`\partial L/\partial W` needs it.
+        """
+        _check_training(training)
+        self.a_prev = _check_batch(x, "x", self.n_in, self.dtype)
+        self.z = self.a_prev @ self.W.T + self.b
+        return self.z
+
+    def backward(self, grad_out) -> np.ndarray:
+        r"""Store ``dW``, ``db`` and ``delta``; return :math:`\partial L/\partial A_\mathrm{prev}`.
+
+        ``grad_out`` is :math:`\delta = \partial L / \partial Z`, shape ``(B, n_out)``.
+        """
+        delta = _check_grad_out(grad_out, _shape(self.z), self.dtype)  # shape, dtype
+        self.delta = delta                # delta = dL/dZ,           (B, n_out)
+        self.dW = delta.T @ self.a_prev   # dL/dW = delta^T A_prev,  (n_out, n_in)
+        self.db = delta.sum(axis=0)       # dL/db = sum of rows,     (n_out,)
+        return delta @ self.W             # dL/dA_prev = delta W,    (B, n_in)
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        return [self.W, self.b]
+
+    @property
+    def grads(self) -> list[np.ndarray]:
+        return [self.dW, self.db]
+
+    def __repr__(self) -> str:
+        return f"Dense(n_in={self.n_in}, n_out={self.n_out}, dtype={self.dtype})"
+
+
+def _shape(a: np.ndarray | None) -> tuple[int, ...] | None:
+    return None if a is None else a.shape
+
+
+class Activation(Layer):
+    r"""Elementwise activation :math:`A = f(Z)` with backward :math:`\delta = G \odot f'(Z)`.
+
+    Parameters
+    ----------
+    name : {"sigmoid", "tanh", "relu", "leaky_relu", "identity"}, default "relu"
+        The function, from :data:`nnlearn.activations.ACTIVATIONS`.
+        ``relu`` uses :math:`\mathrm{ReLU}'(0) = 0`.
+    negative_slope : float, default 0.01
+        Slope for negative inputs, used only by ``"leaky_relu"``.
+
+    Attributes
+    ----------
+    z : ndarray
+        The input of the last ``forward`` (needed for :math:`f'(Z)`).
+    """
+
+    def __init__(self, name: str = "relu", negative_slope: float = 0.01) -> None:
+        self.name = check_choice(name, "activation", HIDDEN_ACTIVATIONS)
+        self.negative_slope = check_scalar(negative_slope, "negative_slope")
+        self.f, self.f_grad = ACTIVATIONS[name]
+        self.z: np.ndarray | None = None
+
+    def _apply(self, fn: Callable[..., np.ndarray], z: np.ndarray) -> np.ndarray:
+        if self.name == "leaky_relu":
+            return fn(z, self.negative_slope)
+        return fn(z)
+
+    def forward(self, x, training: bool = False) -> np.ndarray:
+        """Return ``f(x)`` (same shape and dtype), caching ``x``."""
+        _check_training(training)
+        self.z = as_float_array(x, "x")
+        return self._apply(self.f, self.z)
+
+    def backward(self, grad_out) -> np.ndarray:
+        r"""Return :math:`\partial L/\partial Z = \partial L/\partial A \odot f'(Z)`."""
+        dtype = None if self.z is None else self.z.dtype
+        grad = _check_grad_out(grad_out, _shape(self.z), dtype)
+        return grad * self._apply(self.f_grad, self.z)   # delta = dL/dA * f'(Z)
+
+    def __repr__(self) -> str:
+        if self.name == "leaky_relu":
+            return f"Activation('leaky_relu', negative_slope={self.negative_slope})"
+        return f"Activation({self.name!r})"
+
+
+class Sigmoid(Activation):
+    """Sigmoid layer, :math:`\\sigma(z) = 1/(1 + e^{-z})`."""
+
+    def __init__(self) -> None:
+        super().__init__("sigmoid")
+
+
+class Tanh(Activation):
+    """Hyperbolic tangent layer."""
+
+    def __init__(self) -> None:
+        super().__init__("tanh")
+
+
+class ReLU(Activation):
+    """ReLU layer, :math:`\\max(z, 0)`, with :math:`\\mathrm{ReLU}'(0) = 0`."""
+
+    def __init__(self) -> None:
+        super().__init__("relu")
+
+
+class LeakyReLU(Activation):
+    """Leaky ReLU layer: :math:`z` for :math:`z > 0`, ``negative_slope * z`` otherwise."""
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        super().__init__("leaky_relu", negative_slope)
+
+
+class Identity(Activation):
+    """Identity layer (a linear unit)."""
+
+    def __init__(self) -> None:
+        super().__init__("identity")
+
+
+class Dropout(Layer):
+    r"""Inverted dropout on activations.
+
+    In training mode each entry of ``x`` is kept with probability
+    :math:`1 - p` and scaled by :math:`1/(1-p)`:
+
+    .. math:: Y = X \odot M, \qquad
+              M_{ij} = \frac{\mathbb{1}[U_{ij} \ge p]}{1 - p},\ U_{ij} \sim U(0, 1)
+
+    so :math:`\mathbb{E}[Y] = X` and nothing needs rescaling at evaluation,
+    where the layer is the identity. A fresh mask is drawn at every training
+    forward; ``backward`` multiplies by the same mask
+    (:math:`\partial L/\partial X = \partial L/\partial Y \odot M`). Units are
+    masked, not weights, and no unit is ever forced back on.
+
+    Parameters
+    ----------
+    p : float in [0, 1)
+        Probability of dropping an entry.
+    rng : numpy.random.Generator, int or None
+        Random source for the masks (same seed, same masks).
+
+    Attributes
+    ----------
+    mask : ndarray or None
+        The scaled mask :math:`M` of the last forward (None in evaluation mode).
+    """
+
+    def __init__(self, p: float, rng=None) -> None:
+        self.p = check_scalar(p, "p", low=0.0, high=1.0, high_inclusive=False)
+        self.rng = check_rng(rng)
+        self.mask: np.ndarray | None = None
+        self._out_shape: tuple[int, ...] | None = None
+
+    def forward(self, x, training: bool = False) -> np.ndarray:
+        """Return ``x * mask`` in training mode, ``x`` unchanged otherwise."""
+        training = _check_training(training)
+        x = as_float_array(x, "x")
+        self._out_shape = x.shape
+        if not training or self.p == 0.0:
+            self.mask = None
+            return x
+        keep = self.rng.random(x.shape) >= self.p
+        self.mask = keep.astype(x.dtype) / x.dtype.type(1.0 - self.p)
+        return x * self.mask
+
+    def backward(self, grad_out) -> np.ndarray:
+        """Return ``grad_out * mask`` (the same mask as the forward pass)."""
+        grad = _check_grad_out(grad_out, self._out_shape, None)
+        return grad if self.mask is None else grad * self.mask
+
+    def __repr__(self) -> str:
+        return f"Dropout(p={self.p})"
+
+
+# ----------------------------------------------------------------------------
+# Multilayer perceptron
+# ----------------------------------------------------------------------------
+
+def _check_sizes(sizes) -> list[int]:
+    if isinstance(sizes, np.ndarray):
+        sizes = sizes.tolist()
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"sizes must be a list of layer widths, got {type(sizes).__name__}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least 2 widths (n_in, ..., n_out), got {sizes!r}")
+    return [check_scalar(n, "sizes", low=1, integer=True) for n in sizes]
+
+
+class MLP:
+    r"""Multilayer perceptron: Dense layers with an activation between them.
+
+    ``sizes = [n_0, n_1, ..., n_L]`` builds :math:`L` :class:`Dense` layers,
+    layer :math:`\ell` with :math:`W^{(\ell)}` of shape ``(n_l, n_{l-1})``;
+    every hidden layer is followed by ``activation`` (and by
+    :class:`Dropout` if ``dropout > 0``). The last layer has no activation:
+    :meth:`forward` returns :math:`Z^{(L)}`, the prediction for regression
+    or the logits for classification (pass them to a loss on logits such as
+    ``losses.cross_entropy``). ``output`` only decides what :meth:`predict`
+    and :meth:`predict_proba` do with them.
+
+    Parameters
+    ----------
+    sizes : sequence of int, length >= 2
+        Layer widths, input first.
+    activation : {"relu", "tanh", "sigmoid", "leaky_relu", "identity"}, default "relu"
+        Hidden-layer activation.
+    output : {None, "identity", "sigmoid", "softmax"}, default None
+        ``None``/``"identity"``: regression, ``predict`` returns
+        :math:`Z^{(L)}`. ``"softmax"``: ``predict_proba`` is the softmax of
+        the logits and ``predict`` their argmax. ``"sigmoid"``: independent
+        probabilities :math:`\sigma(Z^{(L)})` and labels ``Z > 0``.
+    init : str or callable, default "he"
+        Weight initializer (see :data:`nnlearn.init.INITIALIZERS`); biases start at 0.
+    rng : numpy.random.Generator, int or None
+        One random source for the initial weights and the dropout masks.
+    dtype : floating dtype, default float64
+        Dtype of parameters, outputs and gradients.
+    dropout : float in [0, 1), default 0.0
+        Dropout probability after each hidden activation.
+    input_dropout : float in [0, 1), default 0.0
+        Dropout probability on the input features.
+
+    Attributes
+    ----------
+    layers : list of Layer
+        All layers in order.
+    dense_layers : list of Dense
+        The :math:`L` Dense layers; ``dense_layers[l-1]`` holds
+        :math:`W^{(\ell)}` and :math:`b^{(\ell)}`.
+
+    Examples
+    --------
+    >>> net = MLP([2, 4, 1], activation="tanh", rng=0)
+    >>> net.forward(np.zeros((3, 2))).shape
+    (3, 1)
+    """
+
+    def __init__(self, sizes: Sequence[int], activation: str = "relu", output: str | None = None,
+                 init="he", rng=None, dtype=np.float64, dropout: float = 0.0,
+                 input_dropout: float = 0.0) -> None:
+        self.sizes = _check_sizes(sizes)
+        self.activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+        self.output = "identity" if output is None else check_choice(output, "output", OUTPUTS)
+        _get_initializer(init)
+        self.dtype = _check_dtype(dtype)
+        self.dropout = check_scalar(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
+        self.input_dropout = check_scalar(input_dropout, "input_dropout", low=0.0, high=1.0,
+                                          high_inclusive=False)
+        self.rng = check_rng(rng)
+        self.layers: list[Layer] = []
+        if self.input_dropout > 0:
+            self.layers.append(Dropout(self.input_dropout, self.rng))
+        n_dense = len(self.sizes) - 1
+        for i in range(n_dense):
+            self.layers.append(Dense(self.sizes[i], self.sizes[i + 1], init=init,
+                                     rng=self.rng, dtype=self.dtype))
+            if i < n_dense - 1:
+                self.layers.append(Activation(self.activation))
+                if self.dropout > 0:
+                    self.layers.append(Dropout(self.dropout, self.rng))
+        self.dense_layers = [layer for layer in self.layers if isinstance(layer, Dense)]
+
+    # -- forward and backward ------------------------------------------------
+
+    def forward(self, x, training: bool = False) -> np.ndarray:
+        """Return the network output :math:`Z^{(L)}`, shape ``(B, n_L)``.
+
+        ``x`` has shape ``(B, n_0)``. ``training=True`` switches dropout on.
+        """
+        _check_training(training)
+        a = _check_batch(x, "x", self.sizes[0], self.dtype)
+        for layer in self.layers:
+            a = layer.forward(a, training)
+        return a
+
+    def backward(self, grad_out) -> np.ndarray:
+        r"""Backpropagate :math:`\delta^{(L)} = \partial L/\partial Z^{(L)}` through all layers.
+
+        Fills every layer's gradients (see :attr:`grads`) and deltas (see
+        :attr:`deltas`) and returns :math:`\partial L/\partial X`.
+        """
+        grad = grad_out                     # delta^(L) = dL/dZ^(L), given by the loss
+        for layer in reversed(self.layers):
+            # Dense: stores dW, db, delta; returns dL/dA_prev = delta W
+            # Activation: returns delta = dL/dA * f'(Z)
+            # Dropout: returns dL/dA * mask
+            grad = layer.backward(grad)
+        return grad                         # dL/dX
+
+    def forward_trace(self, x, training: bool = False) -> tuple[list[np.ndarray],
+                                                                 list[np.ndarray]]:
+        r"""Forward pass that also returns every :math:`Z^{(\ell)}` and :math:`A^{(\ell)}`.
+
+        Returns
+        -------
+        zs : list of L arrays
+            ``zs[l-1]`` is :math:`Z^{(\ell)}`, shape ``(B, n_l)``.
+        activations : list of L + 1 arrays
+            ``activations[0]`` is the input :math:`A^{(0)} = X` and
+            ``activations[l]`` is :math:`A^{(\ell)}`, the input of Dense layer
+            :math:`\ell + 1` (after dropout, if any); the last entry is the
+            output :math:`A^{(L)} = Z^{(L)}`.
+        """
+        out = self.forward(x, training)
+        zs = [layer.z for layer in self.dense_layers]
+        activations = [layer.a_prev for layer in self.dense_layers] + [out]
+        return zs, activations
+
+    @property
+    def deltas(self) -> list[np.ndarray | None]:
+        r"""The :math:`\delta^{(\ell)} = \partial L/\partial Z^{(\ell)}` of the last backward.
+
+        ``deltas[l-1]`` is :math:`\delta^{(\ell)}`, shape ``(B, n_l)``.
+        """
+        return [layer.delta for layer in self.dense_layers]
+
+    # -- parameters ------------------------------------------------------------
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """``[W1, b1, W2, b2, ...]``: the layers' own arrays (update them in place)."""
+        return [p for layer in self.dense_layers for p in layer.params]
+
+    @property
+    def grads(self) -> list[np.ndarray]:
+        """``[dW1, db1, dW2, db2, ...]`` from the last backward, parallel to ``params``."""
+        return [g for layer in self.dense_layers for g in layer.grads]
+
+    @property
+    def n_params(self) -> int:
+        """Total number of weights and biases."""
+        return sum(p.size for p in self.params)
+
+    def set_params(self, values: Sequence) -> None:
+        """Copy ``values`` (parallel to :attr:`params`) into the parameters in place."""
+        params = self.params
+        if len(values) != len(params):
+            raise ValueError(f"values must hold {len(params)} arrays, got {len(values)}")
+        for i, (p, v) in enumerate(zip(params, values, strict=True)):
+            v = as_float_array(v, f"values[{i}]")
+            if v.shape != p.shape:
+                raise ValueError(f"values[{i}] must have shape {p.shape}, got {v.shape}")
+            p[...] = v
+
+    # -- prediction --------------------------------------------------------------
+
+    def predict_proba(self, x) -> np.ndarray:
+        """Probabilities: ``softmax`` of the logits over classes, or their ``sigmoid``.
+
+        Needs ``output="softmax"`` or ``output="sigmoid"``; shape ``(B, n_L)``.
+        """
+        if self.output == "identity":
+            raise ValueError("predict_proba needs output='softmax' or output='sigmoid', "
+                             "got output='identity' (None)")
+        logits = self.forward(x)
+        return softmax(logits, axis=1) if self.output == "softmax" else sigmoid(logits)
+
+    def predict(self, x) -> np.ndarray:
+        """Predictions in evaluation mode (dropout off).
+
+        ``output="identity"``: the outputs ``(B, n_L)``. ``"softmax"``: class
+        indices ``(B,)``. ``"sigmoid"``: labels 0/1 where the logit is > 0,
+        shape ``(B,)`` for one output unit, ``(B, n_L)`` otherwise.
+        """
+        out = self.forward(x)
+        if self.output == "softmax":
+            return np.argmax(out, axis=1)
+        if self.output == "sigmoid":
+            labels = (out > 0).astype(np.int64)
+            return labels[:, 0] if labels.shape[1] == 1 else labels
+        return out
+
+    def __repr__(self) -> str:
+        extra = ""
+        if self.dropout:
+            extra += f", dropout={self.dropout}"
+        if self.input_dropout:
+            extra += f", input_dropout={self.input_dropout}"
+        return (f"MLP(sizes={self.sizes}, activation={self.activation!r}, "
+                f"output={self.output!r}{extra})")
