@@ -1,0 +1,607 @@
+r"""Gradient-based optimizers: SGD (with momentum), AdaGrad, RMSProp, Adam, AdamW.
+
+Each optimizer holds a list of NumPy arrays (the parameters) and changes them
+**in place** when ``step(grads)`` is called with the matching list of
+gradients. The update rules, defaults and state initialisation are those of
+``torch.optim`` (single-tensor implementation), so a run here and a run in
+PyTorch on the same gradients give the same parameters up to rounding:
+
+- the step counter :math:`t` is 1 during the first call to ``step``;
+- L2 weight decay is added to the gradient, :math:`g_t \leftarrow g_t +
+  \lambda\theta_{t-1}` (SGD, AdaGrad, RMSProp, Adam); AdamW instead shrinks
+  the parameter first, :math:`\theta \leftarrow \theta(1 - \eta\lambda)`;
+- :math:`\epsilon` is added *outside* the square root;
+- SGD's momentum buffer starts equal to the first gradient.
+
+Per-parameter buffers (``exp_avg``, ``momentum_buffer``, ...) are allocated
+once, with the parameter's shape and dtype (float32 parameters stay float32),
+and updated with ``out=`` ufuncs; one or two work arrays per parameter are
+allocated on the first step and reused, so later steps allocate no
+parameter-sized arrays (for float gradients).
+
+Checkpoints
+-----------
+``state_dict()`` returns a flat ``dict`` whose values are numbers, strings,
+booleans and NumPy arrays (deep copies), so it can be written with
+``np.savez(path, **opt.state_dict())`` and read back with
+``opt.load_state_dict(np.load(path))``. The keys are
+
+===============================  =============================================
+``"optimizer"``                  class name, e.g. ``"Adam"``
+``"n_params"``                   number of parameter arrays
+``"t"``                          number of steps taken so far
+``"lr"``                         current learning rate (schedules change it)
+hyperparameter names             e.g. ``"beta1"``, ``"beta2"``, ``"eps"``,
+                                 ``"weight_decay"``, ``"amsgrad"``
+``"state.<i>.<buffer>"``         buffer of parameter ``i``, e.g.
+                                 ``"state.0.exp_avg"``; the buffer names are
+                                 those of ``torch.optim``
+===============================  =============================================
+
+``load_state_dict`` restores ``t``, ``lr`` and the buffers, and checks that the
+other hyperparameters equal this optimizer's (a mismatch raises ValueError).
+The parameters themselves are not part of the state: save them next to it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from ._checks import as_float_array, check_same_shape, check_scalar
+
+__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "AdamW"]
+
+
+def _check_bool(value, name: str) -> bool:
+    """Return ``value`` as ``bool``; raise TypeError if it is not a boolean."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _check_params(params) -> list[np.ndarray]:
+    """Check that ``params`` is a non-empty list of distinct, writeable float arrays."""
+    if not isinstance(params, (list, tuple)):
+        raise TypeError(f"params must be a list of NumPy arrays, got {type(params).__name__}")
+    if len(params) == 0:
+        raise ValueError("params must hold at least one array, got an empty list")
+    for i, p in enumerate(params):
+        if not isinstance(p, np.ndarray):
+            raise TypeError(f"params[{i}] must be a NumPy array (updated in place), "
+                            f"got {type(p).__name__}")
+        if not np.issubdtype(p.dtype, np.floating):
+            raise TypeError(f"params[{i}] must have a floating dtype, got {p.dtype}")
+        if not p.flags.writeable:
+            raise ValueError(f"params[{i}] must be writeable, got a read-only array")
+    if len({id(p) for p in params}) != len(params):
+        raise ValueError("params must not hold the same array twice")
+    return list(params)
+
+
+def _check_betas(betas) -> tuple[float, float]:
+    """Check that ``betas`` is a pair of numbers in [0, 1)."""
+    if isinstance(betas, (str, bytes)) or np.ndim(betas) != 1 or len(betas) != 2:
+        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+    beta1 = check_scalar(betas[0], "betas[0]", low=0.0, high=1.0, high_inclusive=False)
+    beta2 = check_scalar(betas[1], "betas[1]", low=0.0, high=1.0, high_inclusive=False)
+    return beta1, beta2
+
+
+class Optimizer:
+    r"""Base class: parameter list, learning rate, step counter, buffers, checkpoints.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The parameters, floating arrays of any shape, updated in place.
+    lr : float
+        Learning rate :math:`\eta > 0`.
+
+    Attributes
+    ----------
+    params : list of ndarray
+        The arrays given at construction (the same objects, not copies).
+    lr : float
+        Current learning rate; schedules (:mod:`nnlearn.schedules`) set it.
+        It may be set to 0 but not below.
+    t : int
+        Number of steps taken so far. The k-th call to :meth:`step` uses
+        ``t = k`` (so bias corrections see ``t = 1`` on the first step).
+    state : list of dict
+        ``state[i]`` maps buffer names to arrays shaped like ``params[i]``.
+
+    Notes
+    -----
+    Hyperparameters other than ``lr`` are read at construction (they decide
+    which buffers exist); treat them as fixed afterwards.
+    Gradients are checked for length, shape and dtype but, for speed, not
+    scanned for NaN: a NaN gradient propagates into the parameters, as in
+    PyTorch.
+    """
+
+    def __init__(self, params: list[np.ndarray], lr: float) -> None:
+        self.params = _check_params(params)
+        self.lr = check_scalar(lr, "lr", low=0.0, low_inclusive=False)
+        self.t = 0
+        self.state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
+        self._work: list[dict[str, np.ndarray]] = [{} for _ in self.params]
+
+    @property
+    def lr(self) -> float:
+        """Current learning rate."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = check_scalar(value, "lr", low=0.0)
+
+    def _add_buffer(self, name: str, fill: float = 0.0) -> None:
+        """Allocate state buffer ``name`` for every parameter, filled with ``fill``."""
+        for p, st in zip(self.params, self.state, strict=True):
+            st[name] = np.full_like(p, fill)
+
+    def _scratch(self, i: int, name: str) -> np.ndarray:
+        """A reusable work array shaped like ``params[i]`` (contents undefined)."""
+        work = self._work[i]
+        if name not in work:
+            work[name] = np.empty_like(self.params[i])
+        return work[name]
+
+    def _l2_grad(self, i: int, p: np.ndarray, g: np.ndarray, weight_decay: float) -> np.ndarray:
+        r"""Return :math:`g + \lambda p` in a work array (or ``g`` itself if :math:`\lambda=0`)."""
+        if weight_decay == 0.0:
+            return g
+        out = self._scratch(i, "grad")
+        np.multiply(p, weight_decay, out=out)
+        out += g
+        return out
+
+    def _check_grads(self, grads) -> list[np.ndarray]:
+        """Check that ``grads`` matches ``params`` in length and shapes."""
+        if not isinstance(grads, (list, tuple)):
+            raise TypeError(f"grads must be a list of arrays, got {type(grads).__name__}")
+        if len(grads) != len(self.params):
+            raise ValueError(f"grads must hold one array per parameter: expected "
+                             f"{len(self.params)}, got {len(grads)}")
+        checked = []
+        for i, (g, p) in enumerate(zip(grads, self.params, strict=True)):
+            if not (isinstance(g, np.ndarray) and g.dtype.kind == "f"):  # fast path for floats
+                g = as_float_array(g, f"grads[{i}]", allow_nonfinite=True)
+            check_same_shape(g, p, f"grads[{i}]", f"params[{i}]")
+            checked.append(g)
+        return checked
+
+    def step(self, grads: list[np.ndarray]) -> None:
+        r"""Update every parameter in place from its gradient.
+
+        Parameters
+        ----------
+        grads : list of ndarray
+            ``grads[i]`` is :math:`\partial L / \partial` ``params[i]``, same shape.
+        """
+        grads = self._check_grads(grads)
+        self.t += 1
+        for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
+            self._update(i, p, g)
+
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def hyperparameters(self) -> dict:
+        """The hyperparameters other than ``lr``, by name (plain numbers/bools)."""
+        return {}
+
+    def _header(self) -> dict:
+        """The scalar part of :meth:`state_dict` (everything but the buffers)."""
+        header = {"optimizer": type(self).__name__, "n_params": len(self.params),
+                  "t": self.t, "lr": self.lr}
+        header.update(self.hyperparameters())
+        return header
+
+    def _buffer_keys(self) -> list[tuple[str, np.ndarray]]:
+        """``(key, buffer)`` pairs, keys like ``"state.0.exp_avg"``."""
+        return [(f"state.{i}.{name}", buf)
+                for i, st in enumerate(self.state) for name, buf in st.items()]
+
+    def state_dict(self) -> dict:
+        """Return a deep copy of the optimizer's state as a flat dict (layout: module doc)."""
+        sd = self._header()
+        sd.update((key, buf.copy()) for key, buf in self._buffer_keys())
+        return sd
+
+    def load_state_dict(self, state_dict: Mapping) -> None:
+        """Restore ``t``, ``lr`` and the buffers from :meth:`state_dict` output.
+
+        ``state_dict`` may be the dict itself or ``np.load`` of an ``.npz``
+        written with ``np.savez(path, **opt.state_dict())``.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
+        expected = self._header()
+        name = str(np.asarray(state_dict.get("optimizer", "")))
+        if name != expected["optimizer"]:
+            raise ValueError(f"state_dict['optimizer'] is {name!r}, "
+                             f"expected {expected['optimizer']!r}")
+        buffers = self._buffer_keys()
+        expected_keys = set(expected) | {key for key, _ in buffers}
+        missing = sorted(expected_keys - set(state_dict))
+        extra = sorted(set(state_dict) - expected_keys)
+        if missing or extra:
+            raise ValueError(f"state_dict keys do not match this {type(self).__name__}: "
+                             f"missing {missing}, unexpected {extra}")
+        for key in ["n_params", *self.hyperparameters()]:
+            saved = np.asarray(state_dict[key]).item()
+            if saved != expected[key]:
+                raise ValueError(f"state_dict[{key!r}] is {saved!r}, but this optimizer "
+                                 f"has {key}={expected[key]!r}")
+        new_buffers = []
+        for key, buf in buffers:
+            arr = as_float_array(state_dict[key], f"state_dict[{key!r}]", allow_nonfinite=True)
+            check_same_shape(arr, buf, f"state_dict[{key!r}]", "its parameter")
+            new_buffers.append((buf, arr))
+        t = check_scalar(np.asarray(state_dict["t"]).item(), "state_dict['t']",
+                         low=0, integer=True)
+        lr = check_scalar(np.asarray(state_dict["lr"]).item(), "state_dict['lr']", low=0.0)
+        self.lr = lr
+        self.t = t
+        for buf, arr in new_buffers:
+            np.copyto(buf, arr, casting="same_kind")
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent with optional momentum and Nesterov momentum.
+
+    With gradient :math:`g_t`, learning rate :math:`\eta`, weight decay
+    :math:`\lambda`, momentum :math:`\mu` and dampening :math:`\tau`:
+
+    .. math::
+
+        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
+        b_t &= \begin{cases} g_t & t = 1 \\
+                 \mu\, b_{t-1} + (1-\tau)\, g_t & t > 1 \end{cases} \\
+        d_t &= \begin{cases} g_t + \mu\, b_t & \text{Nesterov} \\
+                 b_t & \text{otherwise} \end{cases}
+               \quad (d_t = g_t \text{ if } \mu = 0) \\
+        \theta_t &= \theta_{t-1} - \eta\, d_t
+
+    Parameters
+    ----------
+    params : list of ndarray
+        Floating arrays of any shape, updated in place.
+    lr : float
+        Learning rate :math:`\eta > 0`.
+    momentum : float, default 0
+        :math:`\mu \in [0, 1)`.
+    dampening : float, default 0
+        :math:`\tau \in [0, 1]`; scales down the new gradient in the buffer.
+    nesterov : bool, default False
+        Use Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
+    weight_decay : float, default 0
+        L2 coefficient :math:`\lambda \ge 0`.
+
+    Notes
+    -----
+    Buffer: ``momentum_buffer`` (only if ``momentum > 0``).
+    """
+
+    def __init__(self, params: list[np.ndarray], lr: float, momentum: float = 0.0,
+                 dampening: float = 0.0, nesterov: bool = False,
+                 weight_decay: float = 0.0) -> None:
+        super().__init__(params, lr)
+        self.momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0,
+                                     high_inclusive=False)
+        self.dampening = check_scalar(dampening, "dampening", low=0.0, high=1.0)
+        self.nesterov = _check_bool(nesterov, "nesterov")
+        self.weight_decay = check_scalar(weight_decay, "weight_decay", low=0.0)
+        if self.nesterov and (self.momentum == 0.0 or self.dampening != 0.0):
+            raise ValueError(f"nesterov=True needs momentum > 0 and dampening == 0, "
+                             f"got momentum={self.momentum}, dampening={self.dampening}")
+        if self.momentum > 0.0:
+            self._add_buffer("momentum_buffer")
+
+    def hyperparameters(self) -> dict:
+        return {"momentum": self.momentum, "dampening": self.dampening,
+                "nesterov": self.nesterov, "weight_decay": self.weight_decay}
+
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
+        g = self._l2_grad(i, p, g, self.weight_decay)
+        tmp = self._scratch(i, "tmp")
+        if self.momentum > 0.0:
+            buf = self.state[i]["momentum_buffer"]
+            if self.t == 1:
+                np.copyto(buf, g, casting="same_kind")
+            else:
+                buf *= self.momentum
+                if self.dampening == 0.0:
+                    buf += g
+                else:
+                    np.multiply(g, 1.0 - self.dampening, out=tmp)
+                    buf += tmp
+            if self.nesterov:
+                np.multiply(buf, self.momentum, out=tmp)
+                tmp += g
+                g = tmp
+            else:
+                g = buf
+        np.multiply(g, self.lr, out=tmp)
+        p -= tmp
+
+
+class AdaGrad(Optimizer):
+    r"""AdaGrad: divide each coordinate's step by the root of its summed squared gradients.
+
+    .. math::
+
+        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
+        \tilde\eta_t &= \frac{\eta}{1 + (t-1)\,\delta} \\
+        G_t &= G_{t-1} + g_t^2, \qquad G_0 = G_{\text{init}} \\
+        \theta_t &= \theta_{t-1} - \tilde\eta_t\, \frac{g_t}{\sqrt{G_t} + \epsilon}
+
+    (squares, roots and the division act elementwise).
+
+    Parameters
+    ----------
+    params : list of ndarray
+        Floating arrays of any shape, updated in place.
+    lr : float, default 1e-2
+        Learning rate :math:`\eta > 0`.
+    lr_decay : float, default 0
+        :math:`\delta \ge 0`, slows the learning rate as :math:`1/(1 + (t-1)\delta)`.
+    weight_decay : float, default 0
+        L2 coefficient :math:`\lambda \ge 0`.
+    initial_accumulator_value : float, default 0
+        :math:`G_{\text{init}} \ge 0`, the starting value of every sum.
+    eps : float, default 1e-10
+        :math:`\epsilon > 0`, added to :math:`\sqrt{G_t}`.
+
+    Notes
+    -----
+    Buffer: ``sum`` (:math:`G_t`).
+    """
+
+    def __init__(self, params: list[np.ndarray], lr: float = 1e-2, lr_decay: float = 0.0,
+                 weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
+                 eps: float = 1e-10) -> None:
+        super().__init__(params, lr)
+        self.lr_decay = check_scalar(lr_decay, "lr_decay", low=0.0)
+        self.weight_decay = check_scalar(weight_decay, "weight_decay", low=0.0)
+        self.initial_accumulator_value = check_scalar(
+            initial_accumulator_value, "initial_accumulator_value", low=0.0)
+        self.eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
+        self._add_buffer("sum", self.initial_accumulator_value)
+
+    def hyperparameters(self) -> dict:
+        return {"lr_decay": self.lr_decay, "weight_decay": self.weight_decay,
+                "initial_accumulator_value": self.initial_accumulator_value,
+                "eps": self.eps}
+
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
+        g = self._l2_grad(i, p, g, self.weight_decay)
+        clr = self.lr / (1.0 + (self.t - 1) * self.lr_decay)
+        total = self.state[i]["sum"]
+        tmp = self._scratch(i, "tmp")
+        np.multiply(g, g, out=tmp)
+        total += tmp
+        np.sqrt(total, out=tmp)
+        tmp += self.eps
+        np.divide(g, tmp, out=tmp)
+        tmp *= clr
+        p -= tmp
+
+
+class RMSProp(Optimizer):
+    r"""RMSProp: divide the step by a running root-mean-square of recent gradients.
+
+    .. math::
+
+        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
+        v_t &= \alpha\, v_{t-1} + (1-\alpha)\, g_t^2, \qquad v_0 = 0 \\
+        \bar g_t &= \alpha\, \bar g_{t-1} + (1-\alpha)\, g_t, \qquad \bar g_0 = 0
+                    \quad \text{(centered only)} \\
+        s_t &= \begin{cases} \sqrt{v_t - \bar g_t^2} + \epsilon & \text{centered} \\
+                 \sqrt{v_t} + \epsilon & \text{otherwise} \end{cases} \\
+        b_t &= \mu\, b_{t-1} + g_t / s_t, \qquad b_0 = 0 \\
+        \theta_t &= \theta_{t-1} - \eta\, b_t
+            \quad (\text{or } \theta_{t-1} - \eta\, g_t/s_t \text{ if } \mu = 0)
+
+    Parameters
+    ----------
+    params : list of ndarray
+        Floating arrays of any shape, updated in place.
+    lr : float, default 1e-2
+        Learning rate :math:`\eta > 0`.
+    alpha : float, default 0.99
+        Smoothing constant :math:`\alpha \in [0, 1)`.
+    eps : float, default 1e-8
+        :math:`\epsilon > 0`, added outside the square root.
+    weight_decay : float, default 0
+        L2 coefficient :math:`\lambda \ge 0`.
+    momentum : float, default 0
+        :math:`\mu \in [0, 1)`.
+    centered : bool, default False
+        Divide by an estimate of the gradient's standard deviation instead of
+        its root mean square.
+
+    Notes
+    -----
+    Buffers: ``square_avg`` (:math:`v_t`), ``momentum_buffer`` (if
+    ``momentum > 0``), ``grad_avg`` (if ``centered``). In the centered form
+    :math:`v_t - \bar g_t^2 \ge 0` holds exactly, but rounding can push it a
+    hair below zero after many identical gradients; it is clipped at 0 before
+    the square root (PyTorch would return NaN there).
+    """
+
+    def __init__(self, params: list[np.ndarray], lr: float = 1e-2, alpha: float = 0.99,
+                 eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0,
+                 centered: bool = False) -> None:
+        super().__init__(params, lr)
+        self.alpha = check_scalar(alpha, "alpha", low=0.0, high=1.0, high_inclusive=False)
+        self.eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
+        self.weight_decay = check_scalar(weight_decay, "weight_decay", low=0.0)
+        self.momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0,
+                                     high_inclusive=False)
+        self.centered = _check_bool(centered, "centered")
+        self._add_buffer("square_avg")
+        if self.momentum > 0.0:
+            self._add_buffer("momentum_buffer")
+        if self.centered:
+            self._add_buffer("grad_avg")
+
+    def hyperparameters(self) -> dict:
+        return {"alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay,
+                "momentum": self.momentum, "centered": self.centered}
+
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
+        g = self._l2_grad(i, p, g, self.weight_decay)
+        st = self.state[i]
+        tmp = self._scratch(i, "tmp")
+        square_avg = st["square_avg"]
+        square_avg *= self.alpha
+        np.multiply(g, g, out=tmp)
+        tmp *= 1.0 - self.alpha
+        square_avg += tmp
+        if self.centered:
+            grad_avg = st["grad_avg"]
+            grad_avg *= self.alpha
+            np.multiply(g, 1.0 - self.alpha, out=tmp)
+            grad_avg += tmp
+            np.multiply(grad_avg, grad_avg, out=tmp)
+            np.subtract(square_avg, tmp, out=tmp)
+            np.maximum(tmp, 0.0, out=tmp)
+            np.sqrt(tmp, out=tmp)
+        else:
+            np.sqrt(square_avg, out=tmp)
+        tmp += self.eps
+        np.divide(g, tmp, out=tmp)
+        if self.momentum > 0.0:
+            buf = st["momentum_buffer"]
+            buf *= self.momentum
+            buf += tmp
+            np.multiply(buf, self.lr, out=tmp)
+        else:
+            tmp *= self.lr
+        p -= tmp
+
+
+class Adam(Optimizer):
+    r"""Adam: momentum on the gradient, divided by a running RMS, both bias-corrected.
+
+    .. math::
+
+        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
+        m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad m_0 = 0 \\
+        v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2, \qquad v_0 = 0 \\
+        \hat m_t &= \frac{m_t}{1-\beta_1^t}, \qquad
+        \hat v_t = \frac{v_t}{1-\beta_2^t}
+            \quad (\text{AMSGrad: } \hat v_t = \frac{\max_{s\le t} v_s}{1-\beta_2^t}) \\
+        \theta_t &= \theta_{t-1} - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+
+    The step is :math:`\hat m_t / (\sqrt{\hat v_t}+\epsilon)` and nothing else:
+    no further factor of :math:`g_t`. On the first step :math:`\hat m_1 = g_1`
+    and :math:`\sqrt{\hat v_1} = |g_1|`, so every coordinate moves by about
+    :math:`\eta` whatever the gradient's scale.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        Floating arrays of any shape, updated in place.
+    lr : float, default 1e-3
+        Learning rate :math:`\eta > 0`.
+    betas : (float, float), default (0.9, 0.999)
+        :math:`(\beta_1, \beta_2)`, each in [0, 1).
+    eps : float, default 1e-8
+        :math:`\epsilon > 0`, added outside the square root.
+    weight_decay : float, default 0
+        L2 coefficient :math:`\lambda \ge 0`, added to the gradient (use
+        :class:`AdamW` for decoupled decay).
+    amsgrad : bool, default False
+        Use the running maximum of :math:`v_t` (AMSGrad).
+
+    Notes
+    -----
+    Buffers: ``exp_avg`` (:math:`m_t`), ``exp_avg_sq`` (:math:`v_t`),
+    ``max_exp_avg_sq`` (if ``amsgrad``).
+    """
+
+    _decoupled_weight_decay = False
+
+    def __init__(self, params: list[np.ndarray], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, amsgrad: bool = False) -> None:
+        super().__init__(params, lr)
+        self.betas = _check_betas(betas)
+        self.eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
+        self.weight_decay = check_scalar(weight_decay, "weight_decay", low=0.0)
+        self.amsgrad = _check_bool(amsgrad, "amsgrad")
+        self._add_buffer("exp_avg")
+        self._add_buffer("exp_avg_sq")
+        if self.amsgrad:
+            self._add_buffer("max_exp_avg_sq")
+
+    def hyperparameters(self) -> dict:
+        return {"beta1": self.betas[0], "beta2": self.betas[1], "eps": self.eps,
+                "weight_decay": self.weight_decay, "amsgrad": self.amsgrad}
+
+    def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
+        beta1, beta2 = self.betas
+        if self._decoupled_weight_decay:
+            if self.weight_decay != 0.0:
+                p *= 1.0 - self.lr * self.weight_decay
+        else:
+            g = self._l2_grad(i, p, g, self.weight_decay)
+        st = self.state[i]
+        tmp = self._scratch(i, "tmp")
+        exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
+        exp_avg *= beta1
+        np.multiply(g, 1.0 - beta1, out=tmp)
+        exp_avg += tmp
+        exp_avg_sq *= beta2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1.0 - beta2
+        exp_avg_sq += tmp
+        if self.amsgrad:
+            np.maximum(st["max_exp_avg_sq"], exp_avg_sq, out=st["max_exp_avg_sq"])
+            exp_avg_sq = st["max_exp_avg_sq"]
+        step_size = self.lr / (1.0 - beta1 ** self.t)
+        bias_correction2_sqrt = math.sqrt(1.0 - beta2 ** self.t)
+        np.sqrt(exp_avg_sq, out=tmp)
+        tmp /= bias_correction2_sqrt
+        tmp += self.eps
+        np.divide(exp_avg, tmp, out=tmp)
+        tmp *= step_size
+        p -= tmp
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (Loshchilov & Hutter).
+
+    The parameter is shrunk first, then the plain Adam step (without any L2
+    term in the gradient) is applied:
+
+    .. math::
+
+        \theta &\leftarrow \theta_{t-1}\,(1 - \eta\lambda) \\
+        \theta_t &= \theta - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+
+    with :math:`\hat m_t, \hat v_t` as in :class:`Adam`. The decay is thus
+    not divided by :math:`\sqrt{\hat v_t}`: every weight shrinks by the same
+    factor. With zero gradients, :math:`\theta_t = \theta_0 (1-\eta\lambda)^t`.
+
+    Parameters
+    ----------
+    params, lr, betas, eps, amsgrad
+        As in :class:`Adam`.
+    weight_decay : float, default 1e-2
+        Decoupled decay coefficient :math:`\lambda \ge 0`.
+    """
+
+    _decoupled_weight_decay = True
+
+    def __init__(self, params: list[np.ndarray], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                         amsgrad=amsgrad)

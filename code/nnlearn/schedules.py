@@ -1,0 +1,346 @@
+r"""Learning-rate schedules: step decay, exponential decay, cosine annealing, linear warm-up.
+
+Each schedule exists twice:
+
+- as a pure function of the step number, ``f(base_lr, t, ...)``, vectorized
+  over ``t`` (pass ``np.arange(n)`` to draw the curve in a figure);
+- as a class that drives an optimizer from :mod:`nnlearn.optimizers`: it
+  remembers the optimizer's learning rate as ``base_lr``, sets
+  ``optimizer.lr = f(base_lr, 0)`` at construction, and on every call to
+  ``scheduler.step()`` advances ``last_step`` by one and sets
+  ``optimizer.lr = f(base_lr, last_step)``.
+
+The values are those of ``torch.optim.lr_scheduler`` (``StepLR``,
+``ExponentialLR``, ``CosineAnnealingLR``; ``LinearWarmup`` is ``LinearLR``
+with ``end_factor=1``), computed from the closed forms rather than by
+PyTorch's step-by-step recursions, so they agree up to rounding. Call
+``scheduler.step()`` after ``optimizer.step(grads)``, once per batch or once
+per epoch, whichever ``t`` should count.
+
+``state_dict()`` returns ``{"scheduler": class name, "last_step": int,
+"base_lr": float}`` plus the hyperparameters by name (e.g. ``"gamma"``);
+``load_state_dict`` restores ``last_step`` and ``base_lr`` and checks the
+hyperparameters. It does not touch the optimizer, whose learning rate is part
+of the optimizer's own state dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ._checks import check_scalar
+from .optimizers import Optimizer
+
+__all__ = ["step_lr", "exponential_lr", "cosine_annealing_lr", "linear_warmup_lr",
+           "LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearWarmup"]
+
+
+def _check_t(t) -> np.ndarray:
+    """Check that ``t`` is a non-negative integer or an array of them."""
+    arr = np.asarray(t)
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"t must be a non-negative integer or an integer array, "
+                        f"got {t!r} (dtype {arr.dtype})")
+    if np.any(arr < 0):
+        raise ValueError(f"t must be >= 0, got minimum {arr.min()}")
+    return arr
+
+
+def _result(values: np.ndarray, t: np.ndarray) -> float | np.ndarray:
+    """Python float for a scalar ``t``, float64 array otherwise."""
+    return float(values) if t.ndim == 0 else np.asarray(values, dtype=np.float64)
+
+
+def step_lr(base_lr: float, t, step_size: int, gamma: float = 0.1) -> float | np.ndarray:
+    r"""Step decay: multiply by ``gamma`` every ``step_size`` steps.
+
+    .. math:: \eta_t = \eta_0\, \gamma^{\lfloor t / s \rfloor}
+
+    Parameters
+    ----------
+    base_lr : float
+        :math:`\eta_0 > 0`.
+    t : int or array of int
+        Step numbers, :math:`t \ge 0`, any shape.
+    step_size : int
+        :math:`s \ge 1`.
+    gamma : float, default 0.1
+        Factor :math:`\gamma > 0`.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\eta_t`, a float if ``t`` is a scalar, else an array shaped like ``t``.
+    """
+    base_lr = check_scalar(base_lr, "base_lr", low=0.0, low_inclusive=False)
+    steps = _check_t(t)
+    step_size = check_scalar(step_size, "step_size", low=1, integer=True)
+    gamma = check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
+    return _result(base_lr * gamma ** (steps // step_size), steps)
+
+
+def exponential_lr(base_lr: float, t, gamma: float) -> float | np.ndarray:
+    r"""Exponential decay: multiply by ``gamma`` every step.
+
+    .. math:: \eta_t = \eta_0\, \gamma^{t}
+
+    Parameters
+    ----------
+    base_lr : float
+        :math:`\eta_0 > 0`.
+    t : int or array of int
+        Step numbers, :math:`t \ge 0`, any shape.
+    gamma : float
+        Factor :math:`\gamma > 0`.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\eta_t`, shaped like ``t``.
+    """
+    base_lr = check_scalar(base_lr, "base_lr", low=0.0, low_inclusive=False)
+    steps = _check_t(t)
+    gamma = check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
+    return _result(base_lr * gamma ** steps.astype(np.float64), steps)
+
+
+def cosine_annealing_lr(base_lr: float, t, T_max: int,
+                        eta_min: float = 0.0) -> float | np.ndarray:
+    r"""Cosine annealing from ``base_lr`` down to ``eta_min`` over ``T_max`` steps.
+
+    .. math::
+        \eta_t = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min})
+                 \left(1 + \cos\frac{\pi t}{T_{\max}}\right)
+
+    After :math:`T_{\max}` the curve climbs back up (period :math:`2T_{\max}`),
+    as PyTorch's ``CosineAnnealingLR`` does; there are no restarts.
+
+    Parameters
+    ----------
+    base_lr : float
+        :math:`\eta_0 > 0`.
+    t : int or array of int
+        Step numbers, :math:`t \ge 0`, any shape.
+    T_max : int
+        Half-period :math:`T_{\max} \ge 1`.
+    eta_min : float, default 0
+        Lowest learning rate :math:`\eta_{\min} \ge 0`.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\eta_t`, shaped like ``t``.
+    """
+    base_lr = check_scalar(base_lr, "base_lr", low=0.0, low_inclusive=False)
+    steps = _check_t(t)
+    T_max = check_scalar(T_max, "T_max", low=1, integer=True)
+    eta_min = check_scalar(eta_min, "eta_min", low=0.0)
+    cos = np.cos(np.pi * steps / T_max)
+    return _result(eta_min + (base_lr - eta_min) * (1.0 + cos) / 2.0, steps)
+
+
+def linear_warmup_lr(base_lr: float, t, warmup_steps: int,
+                     start_factor: float = 0.1) -> float | np.ndarray:
+    r"""Linear warm-up from ``start_factor * base_lr`` to ``base_lr``, then constant.
+
+    .. math::
+        \eta_t = \eta_0 \left(f_0 + (1 - f_0)\,\frac{\min(t, W)}{W}\right)
+
+    Parameters
+    ----------
+    base_lr : float
+        :math:`\eta_0 > 0`.
+    t : int or array of int
+        Step numbers, :math:`t \ge 0`, any shape.
+    warmup_steps : int
+        :math:`W \ge 1`; the full rate is reached at :math:`t = W`.
+    start_factor : float, default 0.1
+        :math:`f_0 \in [0, 1]`, the fraction of ``base_lr`` used at :math:`t = 0`.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`\eta_t`, shaped like ``t``.
+    """
+    base_lr = check_scalar(base_lr, "base_lr", low=0.0, low_inclusive=False)
+    steps = _check_t(t)
+    warmup_steps = check_scalar(warmup_steps, "warmup_steps", low=1, integer=True)
+    start_factor = check_scalar(start_factor, "start_factor", low=0.0, high=1.0)
+    progress = np.minimum(steps, warmup_steps) / warmup_steps
+    return _result(base_lr * (start_factor + (1.0 - start_factor) * progress), steps)
+
+
+class LRScheduler:
+    r"""Base class: sets ``optimizer.lr`` from a closed-form schedule of the step number.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+        The optimizer whose ``lr`` is driven; its current ``lr`` becomes
+        ``base_lr``.
+
+    Attributes
+    ----------
+    optimizer : Optimizer
+    base_lr : float
+        The learning rate at construction, :math:`\eta_0`.
+    last_step : int
+        Number of calls to :meth:`step` so far (PyTorch's ``last_epoch``).
+    """
+
+    def __init__(self, optimizer: Optimizer) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"optimizer must be an nnlearn.optimizers.Optimizer, "
+                            f"got {type(optimizer).__name__}")
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.last_step = 0
+        optimizer.lr = self.lr_at(0)
+
+    def lr_at(self, t) -> float | np.ndarray:
+        """The learning rate at step(s) ``t``, without changing any state."""
+        raise NotImplementedError
+
+    @property
+    def lr(self) -> float:
+        """The learning rate for the current ``last_step``."""
+        return self.lr_at(self.last_step)
+
+    def step(self) -> None:
+        """Advance one step and set the optimizer's learning rate."""
+        self.last_step += 1
+        self.optimizer.lr = self.lr_at(self.last_step)
+
+    def hyperparameters(self) -> dict:
+        """The schedule's hyperparameters by name (plain numbers)."""
+        return {}
+
+    def state_dict(self) -> dict:
+        """Return ``{"scheduler", "last_step", "base_lr", <hyperparameters>}``."""
+        sd = {"scheduler": type(self).__name__, "last_step": self.last_step,
+              "base_lr": self.base_lr}
+        sd.update(self.hyperparameters())
+        return sd
+
+    def load_state_dict(self, state_dict: Mapping) -> None:
+        """Restore ``last_step`` and ``base_lr``; the hyperparameters must match."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
+        expected = self.state_dict()
+        if set(state_dict) != set(expected):
+            raise ValueError(f"state_dict keys must be {sorted(expected)}, "
+                             f"got {sorted(state_dict)}")
+        name = str(np.asarray(state_dict["scheduler"]))
+        if name != expected["scheduler"]:
+            raise ValueError(f"state_dict['scheduler'] is {name!r}, "
+                             f"expected {expected['scheduler']!r}")
+        for key, value in self.hyperparameters().items():
+            saved = np.asarray(state_dict[key]).item()
+            if saved != value:
+                raise ValueError(f"state_dict[{key!r}] is {saved!r}, but this scheduler "
+                                 f"has {key}={value!r}")
+        last_step = check_scalar(np.asarray(state_dict["last_step"]).item(),
+                                 "state_dict['last_step']", low=0, integer=True)
+        base_lr = check_scalar(np.asarray(state_dict["base_lr"]).item(),
+                               "state_dict['base_lr']", low=0.0, low_inclusive=False)
+        self.last_step, self.base_lr = last_step, base_lr
+
+
+class StepLR(LRScheduler):
+    r"""Multiply the learning rate by ``gamma`` every ``step_size`` steps (see :func:`step_lr`).
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    step_size : int
+        Steps between decays, :math:`\ge 1`.
+    gamma : float, default 0.1
+        Decay factor, :math:`> 0`.
+    """
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
+        self.step_size = check_scalar(step_size, "step_size", low=1, integer=True)
+        self.gamma = check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
+        super().__init__(optimizer)
+
+    def lr_at(self, t) -> float | np.ndarray:
+        return step_lr(self.base_lr, t, self.step_size, self.gamma)
+
+    def hyperparameters(self) -> dict:
+        return {"step_size": self.step_size, "gamma": self.gamma}
+
+
+class ExponentialLR(LRScheduler):
+    r"""Multiply the learning rate by ``gamma`` every step (see :func:`exponential_lr`).
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    gamma : float
+        Decay factor, :math:`> 0`.
+    """
+
+    def __init__(self, optimizer: Optimizer, gamma: float) -> None:
+        self.gamma = check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
+        super().__init__(optimizer)
+
+    def lr_at(self, t) -> float | np.ndarray:
+        return exponential_lr(self.base_lr, t, self.gamma)
+
+    def hyperparameters(self) -> dict:
+        return {"gamma": self.gamma}
+
+
+class CosineAnnealingLR(LRScheduler):
+    r"""Cosine annealing to ``eta_min`` over ``T_max`` steps (see :func:`cosine_annealing_lr`).
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    T_max : int
+        Steps from ``base_lr`` down to ``eta_min``, :math:`\ge 1`.
+    eta_min : float, default 0
+        Lowest learning rate, :math:`\ge 0`.
+    """
+
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:
+        self.T_max = check_scalar(T_max, "T_max", low=1, integer=True)
+        self.eta_min = check_scalar(eta_min, "eta_min", low=0.0)
+        super().__init__(optimizer)
+
+    def lr_at(self, t) -> float | np.ndarray:
+        return cosine_annealing_lr(self.base_lr, t, self.T_max, self.eta_min)
+
+    def hyperparameters(self) -> dict:
+        return {"T_max": self.T_max, "eta_min": self.eta_min}
+
+
+class LinearWarmup(LRScheduler):
+    r"""Ramp the learning rate linearly up to ``base_lr`` (see :func:`linear_warmup_lr`).
+
+    Equals ``torch.optim.lr_scheduler.LinearLR(optimizer, start_factor,
+    end_factor=1.0, total_iters=warmup_steps)``, except that
+    ``start_factor = 0`` is allowed here.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    warmup_steps : int
+        Steps until the full rate, :math:`\ge 1`.
+    start_factor : float, default 0.1
+        Fraction of ``base_lr`` used at step 0, in [0, 1].
+    """
+
+    def __init__(self, optimizer: Optimizer, warmup_steps: int,
+                 start_factor: float = 0.1) -> None:
+        self.warmup_steps = check_scalar(warmup_steps, "warmup_steps", low=1, integer=True)
+        self.start_factor = check_scalar(start_factor, "start_factor", low=0.0, high=1.0)
+        super().__init__(optimizer)
+
+    def lr_at(self, t) -> float | np.ndarray:
+        return linear_warmup_lr(self.base_lr, t, self.warmup_steps, self.start_factor)
+
+    def hyperparameters(self) -> dict:
+        return {"warmup_steps": self.warmup_steps, "start_factor": self.start_factor}
