@@ -4,6 +4,8 @@ Used by ``tests/test_site.py``; also runnable by hand to get screenshots:
 
     python tools/sitecheck.py                 # every page of _build/html
     python tools/sitecheck.py book/index.html # some pages
+    python tools/sitecheck.py --page book/03-gradient-descent.md
+        # the one-page build of `make page` (_build/pages/<name>/_build/html)
 
 For each page it records console errors, requests to any host other than the
 local server (they are blocked, not sent), figures drawn, formulas rendered,
@@ -149,11 +151,20 @@ def _visit(context, base, rel, report, scheme, screenshots, shot_dir):
 
 
 def main(argv: list[str]) -> int:
-    pages = argv or html_pages()
-    reports = check_pages(pages)
+    directory, shots = HTML, SHOTS
+    if argv[:1] == ["--page"] and len(argv) == 2:
+        stem = Path(argv[1]).stem
+        directory = ROOT / "_build" / "pages" / stem / "_build" / "html"
+        shots = ROOT / "_build" / "pages" / stem / "screenshots"
+        argv = [Path(argv[1]).with_suffix(".html").as_posix()]
+    pages = argv or html_pages(directory)
+    reports = check_pages(pages, directory, shot_dir=shots)
+    bad = False
     for r in reports:
         print(json.dumps(asdict(r), indent=1))
-    return 0
+        bad |= bool(r.console_errors or r.external_requests or r.failed_requests
+                    or r.figures_drawn != r.figures or r.math_rendered != r.math)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

@@ -7,6 +7,11 @@
 * ``nnlearn-figures.js`` (in ``book/_static``) draws the figures that
   :mod:`nnlearn.viz` wrote into each page and keeps them legible when the
   reader switches between the light and dark theme.
+
+It also rewrites ``_build/jupyter_execute/<page>.ipynb`` with the executed
+outputs: myst-nb 1.4 writes that file without outputs when the notebook came
+from the jupyter cache (its cache client swaps in a new notebook object after
+the original was handed to the writer).
 """
 
 from __future__ import annotations
@@ -51,6 +56,33 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
     copy_asset(str(mathjax_dir()), str(static / "mathjax"))
 
 
+def _write_executed_notebooks(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    import nbformat
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    config = app.env.mystnb_config
+    if config.execution_mode != "cache":
+        return
+    cache = get_cache(config.execution_cache_path)
+    out = Path(config.output_folder)
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.env.doc2path(docname))
+        if source.suffix != ".md" or not app.env.metadata[docname].get("kernelspec"):
+            continue
+        notebook = read_myst_markdown_notebook(source.read_text(encoding="utf8"),
+                                               path=source)
+        try:
+            _, notebook = cache.merge_match_into_notebook(notebook)
+        except KeyError:  # not in the cache: nothing was executed
+            continue
+        target = out / f"{docname}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(nbformat.writes(notebook), encoding="utf8")
+
+
 def setup(app: Sphinx) -> dict:
     # Fail early (at setup, not after a long build) if an asset is missing.
     plotly_js()
@@ -58,4 +90,5 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("plotly.min.js", priority=400)
     app.add_js_file("nnlearn-figures.js", priority=410)
     app.connect("build-finished", _copy_assets)
+    app.connect("build-finished", _write_executed_notebooks)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
