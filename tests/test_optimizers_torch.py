@@ -8,7 +8,7 @@ import pytest
 from nnlearn import optimizers as ours
 from nnlearn import schedules
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip("torch", exc_type=ImportError)  # also skip a broken install
 torch.set_num_threads(1)  # tiny tensors: threads only add overhead on a 2-core machine
 
 N_STEPS = 200
