@@ -1,0 +1,523 @@
+r"""Figures of networks: diagrams with weights, decision boundaries, batches in 3-D.
+
+A *diagram* draws the units of a network ``sizes = [n_0, n_1, ..., n_D]`` as
+circles in columns, layer :math:`l` at :math:`x = l`, unit :math:`j` of a layer
+above unit :math:`j + 1`. An edge from unit :math:`k` of layer :math:`l - 1`
+to unit :math:`j` of layer :math:`l` stands for the weight
+:math:`W^{(l)}_{jk}`, the entry ``W[j - 1, k - 1]`` of the matrix of shape
+``(n_l, n_{l-1})``. A *bias unit* above layer :math:`l - 1` outputs the
+constant 1; its edge to unit :math:`j` of layer :math:`l` carries
+:math:`b^{(l)}_j`, so the unit receives :math:`b^{(l)}_j \cdot 1`: the bias is
+*added* to the weighted sum.
+
+The pieces are separate so that an animation can reuse them:
+:func:`network_layout` computes positions once, :func:`edge_traces` turns a
+list of weight matrices into line traces (one per edge, always in the same
+order), and :func:`network_diagram` puts the edge traces *first* in the
+figure, so a frame that changes the weights is
+``go.Frame(data=edge_traces(layout, Ws, bs, weight_scale=s), traces=list(range(n)))``
+with ``n = n_edge_traces(layout, per_edge=True)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnlearn._checks import as_float_array, check_scalar
+from nnlearn.viz.theme import COLORWAY
+
+__all__ = [
+    "NEGATIVE_COLOR",
+    "NEUTRAL_COLOR",
+    "POSITIVE_COLOR",
+    "HIGHLIGHT_COLOR",
+    "NetworkLayout",
+    "edge_style",
+    "edge_traces",
+    "n_edge_traces",
+    "network_diagram",
+    "network_layout",
+    "node_traces",
+]
+
+POSITIVE_COLOR = COLORWAY[0]   # blue: positive weight
+NEGATIVE_COLOR = COLORWAY[1]   # orange: negative weight
+NEUTRAL_COLOR = COLORWAY[7]    # slate: an edge without a value
+HIGHLIGHT_COLOR = COLORWAY[3]  # rose: edges into the layer being computed
+
+
+def _tint(color: str, alpha: float) -> str:
+    """``"#rrggbb"`` as an ``rgba`` string with opacity ``alpha``."""
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha:g})"
+
+
+# ----------------------------------------------------------------------------
+# Layout
+# ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NetworkLayout:
+    """Positions of the units of a network (in the plane of the figure).
+
+    Attributes
+    ----------
+    sizes : tuple of int
+        ``(n_0, ..., n_D)``.
+    nodes : tuple of ndarray
+        ``nodes[l]`` has shape ``(n_l, 2)``: the ``(x, y)`` of the units of
+        layer :math:`l` (layer 0 is the input), unit 1 first (on top).
+    bias_nodes : ndarray, shape (D, 2), or None
+        ``bias_nodes[l - 1]`` is the bias unit drawn above layer :math:`l - 1`
+        that feeds layer :math:`l`; None when the diagram has no bias units.
+    """
+
+    sizes: tuple[int, ...]
+    nodes: tuple[np.ndarray, ...]
+    bias_nodes: np.ndarray | None
+
+    @property
+    def depth(self) -> int:
+        """Number of weight layers :math:`D` (``len(sizes) - 1``)."""
+        return len(self.sizes) - 1
+
+    def _check_layer(self, layer: int) -> int:
+        return check_scalar(layer, "layer", low=1, high=self.depth, integer=True)
+
+    def edges(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        r"""Start and end points of the edges of :math:`W^{(l)}`, ``layer`` = :math:`l`.
+
+        Both arrays have shape ``(n_l * n_{l-1}, 2)``, in the order of
+        ``W.ravel()``: row ``j * n_{l-1} + k`` is the edge from unit ``k`` of
+        layer :math:`l-1` to unit ``j`` of layer :math:`l` (counting from 0).
+        """
+        layer = self._check_layer(layer)
+        src, dst = self.nodes[layer - 1], self.nodes[layer]
+        start = np.tile(src, (len(dst), 1))
+        end = np.repeat(dst, len(src), axis=0)
+        return start, end
+
+    def bias_edges(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
+        r"""Start and end points of the edges of :math:`b^{(l)}`, shape ``(n_l, 2)`` each."""
+        layer = self._check_layer(layer)
+        if self.bias_nodes is None:
+            raise ValueError("this layout has no bias units: build it with bias=True")
+        dst = self.nodes[layer]
+        return np.tile(self.bias_nodes[layer - 1], (len(dst), 1)), dst.copy()
+
+
+def _check_sizes(sizes) -> tuple[int, ...]:
+    if isinstance(sizes, np.ndarray):
+        sizes = sizes.tolist()
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"sizes must be a list of layer widths, got {type(sizes).__name__}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least 2 widths (n_0, ..., n_D), got {sizes!r}")
+    return tuple(check_scalar(n, "sizes", low=1, integer=True) for n in sizes)
+
+
+def network_layout(sizes: Sequence[int], bias: bool = True, layer_gap: float = 1.0,
+                   unit_gap: float = 0.6) -> NetworkLayout:
+    """Place the units of a network with layer widths ``sizes``.
+
+    Layer :math:`l` is the column :math:`x = l \\cdot` ``layer_gap``; its
+    units are spaced ``unit_gap`` apart and centred on :math:`y = 0`. With
+    ``bias=True`` every layer but the last gets a bias unit one ``unit_gap``
+    above its top unit.
+
+    Parameters
+    ----------
+    sizes : sequence of int, length >= 2
+        ``[n_0, n_1, ..., n_D]``, input first.
+    bias : bool, default True
+        Add bias units.
+    layer_gap, unit_gap : float
+        Horizontal and vertical spacing (> 0).
+
+    Returns
+    -------
+    NetworkLayout
+    """
+    sizes = _check_sizes(sizes)
+    if not isinstance(bias, (bool, np.bool_)):
+        raise TypeError(f"bias must be True or False, got {bias!r}")
+    layer_gap = check_scalar(layer_gap, "layer_gap", low=0.0, low_inclusive=False)
+    unit_gap = check_scalar(unit_gap, "unit_gap", low=0.0, low_inclusive=False)
+    nodes = []
+    for layer, n in enumerate(sizes):
+        y = unit_gap * ((n - 1) / 2 - np.arange(n))
+        nodes.append(np.column_stack([np.full(n, layer * layer_gap), y]))
+    bias_nodes = None
+    if bias:
+        bias_nodes = np.array([[layer * layer_gap, unit_gap * ((n - 1) / 2 + 1)]
+                               for layer, n in enumerate(sizes[:-1])])
+    return NetworkLayout(sizes, tuple(nodes), bias_nodes)
+
+
+# ----------------------------------------------------------------------------
+# Edges
+# ----------------------------------------------------------------------------
+
+def edge_style(value: float, weight_scale: float, min_width: float = 0.6,
+               max_width: float = 7.0) -> tuple[str, float]:
+    """Colour and width of an edge carrying ``value``.
+
+    Colour: :data:`POSITIVE_COLOR` for ``value >= 0``, :data:`NEGATIVE_COLOR`
+    otherwise. Width grows linearly with the magnitude,
+    ``min_width + (max_width - min_width) * min(|value| / weight_scale, 1)``.
+
+    Parameters
+    ----------
+    value : float
+        The weight (or bias).
+    weight_scale : float
+        Magnitude drawn at ``max_width`` (> 0); larger values are clipped.
+    min_width, max_width : float
+        Line widths in pixels.
+
+    Returns
+    -------
+    (str, float)
+        ``(color, width)``.
+    """
+    value = check_scalar(value, "value")
+    weight_scale = check_scalar(weight_scale, "weight_scale", low=0.0, low_inclusive=False)
+    frac = min(abs(value) / weight_scale, 1.0)
+    color = POSITIVE_COLOR if value >= 0 else NEGATIVE_COLOR
+    return color, min_width + (max_width - min_width) * frac
+
+
+def _check_matrices(values, layout: NetworkLayout, name: str, bias: bool) -> list[np.ndarray]:
+    """Check a list of W (or b) arrays against the layer sizes of ``layout``."""
+    if isinstance(values, np.ndarray) or not isinstance(values, Sequence):
+        raise TypeError(f"{name} must be a list with one array per layer, "
+                        f"got {type(values).__name__}")
+    if len(values) != layout.depth:
+        raise ValueError(f"{name} must hold {layout.depth} arrays (one per layer), "
+                         f"got {len(values)}")
+    out = []
+    for layer, v in enumerate(values, start=1):
+        arr = as_float_array(v, f"{name}[{layer - 1}]")
+        n_out, n_in = layout.sizes[layer], layout.sizes[layer - 1]
+        expected = (n_out,) if bias else (n_out, n_in)
+        if arr.shape != expected:
+            raise ValueError(f"{name}[{layer - 1}] must have shape {expected} for sizes "
+                             f"{list(layout.sizes)}, got {arr.shape}")
+        out.append(arr)
+    return out
+
+
+def _arrow_points(start: np.ndarray, end: np.ndarray, gap: float) -> np.ndarray:
+    """Points start, midpoint, tip for every edge; the tip stops ``gap`` short of ``end``."""
+    vec = end - start
+    length = np.linalg.norm(vec, axis=1, keepdims=True)
+    tip = end - gap * vec / np.maximum(length, 1e-12)
+    return np.stack([start, (start + tip) / 2, tip], axis=1)        # (E, 3, 2)
+
+
+def n_edge_traces(layout: NetworkLayout, per_edge: bool = True) -> int:
+    """Number of traces :func:`edge_traces` returns for ``layout``.
+
+    ``per_edge=True`` (weights given): one per weight and bias edge,
+    :math:`\\sum_l n_l (n_{l-1} + 1)` with bias units. ``per_edge=False``: two
+    per layer with bias units (weights, biases), one without.
+    """
+    has_bias = layout.bias_nodes is not None
+    if not per_edge:
+        return layout.depth * (2 if has_bias else 1)
+    return sum(n_out * (n_in + has_bias)
+               for n_in, n_out in zip(layout.sizes[:-1], layout.sizes[1:], strict=True))
+
+
+def _edge_trace(points: np.ndarray, color: str, width: float, opacity: float,
+                hover: Sequence[str] | None, name: str, dash: str | None = None) -> go.Scatter:
+    """One line trace through ``points`` (shape (E, 3, 2)), None between edges."""
+    n = points.shape[0]
+    xy = np.concatenate([points, np.full((n, 1, 2), np.nan)], axis=1).reshape(-1, 2)[:-1]
+    size = np.tile([0, 0, 9, 0], n)[:-1]
+    text = None if hover is None else [h for h in hover for _ in range(4)][:-1]
+    return go.Scatter(
+        x=xy[:, 0], y=xy[:, 1], mode="lines+markers", name=name, showlegend=False,
+        line=dict(color=color, width=width, dash=dash), opacity=opacity,
+        marker=dict(symbol="arrow", angleref="previous", size=size, color=color),
+        hoverinfo="text" if hover is not None else "skip",
+        text=text, connectgaps=False)
+
+
+def _weight_name(layer: int, j: int, k: int) -> str:
+    return f"W<sup>({layer})</sup><sub>{j + 1}{k + 1}</sub>"
+
+
+def _bias_name(layer: int, j: int) -> str:
+    return f"b<sup>({layer})</sup><sub>{j + 1}</sub>"
+
+
+def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int | None = None,
+                weight_scale: float | None = None, gap: float = 0.16,
+                max_width: float = 7.0) -> list[go.Scatter]:
+    r"""Line traces for the edges of a network, arrow heads at the receiving unit.
+
+    Without ``weights`` the edges of each layer form one trace (and the bias
+    edges of each layer another, dashed). With ``weights`` every edge is its
+    own trace, styled by :func:`edge_style` (colour = sign, width =
+    magnitude) and showing its value on hover, in this order: for
+    :math:`l = 1, \dots, D`, the edges of :math:`W^{(l)}` in the order of
+    ``W.ravel()``, then those of :math:`b^{(l)}`. The count and order never
+    depend on the values, so animation frames can replace them one for one.
+
+    Parameters
+    ----------
+    layout : NetworkLayout
+        From :func:`network_layout`.
+    weights : list of ndarray, optional
+        ``weights[l - 1]`` is :math:`W^{(l)}`, shape ``(n_l, n_{l-1})``
+        (for example ``[layer.W for layer in mlp.dense_layers]``).
+    biases : list of ndarray, optional
+        ``biases[l - 1]`` is :math:`b^{(l)}`, shape ``(n_l,)``. Needs
+        ``weights``; without it bias edges are drawn neutral.
+    highlight : int, optional
+        Layer :math:`l` whose incoming edges (:math:`W^{(l)}` and
+        :math:`b^{(l)}`) are emphasised; the others are faded.
+    weight_scale : float, optional
+        Magnitude drawn at full width; default the largest :math:`|w|` given.
+        Fix it across the frames of an animation.
+    gap : float, default 0.16
+        Distance (in layout units) between an arrow tip and the unit's centre.
+    max_width : float, default 7.0
+        Width in pixels of the widest edge.
+
+    Returns
+    -------
+    list of plotly.graph_objects.Scatter
+        :func:`n_edge_traces` ``(layout, per_edge=weights is not None)`` traces.
+    """
+    if not isinstance(layout, NetworkLayout):
+        raise TypeError(f"layout must be a NetworkLayout, got {type(layout).__name__}")
+    has_bias = layout.bias_nodes is not None
+    if highlight is not None:
+        highlight = check_scalar(highlight, "highlight", low=1, high=layout.depth,
+                                 integer=True)
+    gap = check_scalar(gap, "gap", low=0.0)
+    max_width = check_scalar(max_width, "max_width", low=0.0, low_inclusive=False)
+    if weights is None:
+        if biases is not None:
+            raise ValueError("biases needs weights: pass weights=[W1, W2, ...] too")
+        return _plain_edges(layout, highlight, gap)
+    Ws = _check_matrices(weights, layout, "weights", bias=False)
+    bs = None
+    if biases is not None:
+        if not has_bias:
+            raise ValueError("biases given but the layout has no bias units "
+                             "(build it with bias=True)")
+        bs = _check_matrices(biases, layout, "biases", bias=True)
+    if weight_scale is None:
+        values = [np.abs(W).max() for W in Ws] + ([np.abs(b).max() for b in bs] if bs else [])
+        weight_scale = max(max(values), 1e-12)
+    weight_scale = check_scalar(weight_scale, "weight_scale", low=0.0, low_inclusive=False)
+    traces = []
+    for layer in range(1, layout.depth + 1):
+        opacity = 1.0 if highlight in (None, layer) else 0.2
+        pts = _arrow_points(*layout.edges(layer), gap)
+        W = Ws[layer - 1]
+        n_in = W.shape[1]
+        for e, w in enumerate(W.ravel()):
+            j, k = divmod(e, n_in)
+            color, width = edge_style(w, weight_scale, max_width=max_width)
+            traces.append(_edge_trace(pts[e:e + 1], color, width, opacity,
+                                      [f"{_weight_name(layer, j, k)} = {w:.3g}"],
+                                      f"W{layer}[{j},{k}]"))
+        if has_bias:
+            pts_b = _arrow_points(*layout.bias_edges(layer), gap)
+            for j in range(layout.sizes[layer]):
+                if bs is None:
+                    color, width, hover = NEUTRAL_COLOR, 1.2, [_bias_name(layer, j)]
+                else:
+                    value = bs[layer - 1][j]
+                    color, width = edge_style(value, weight_scale, max_width=max_width)
+                    hover = [f"{_bias_name(layer, j)} = {value:.3g}"]
+                traces.append(_edge_trace(pts_b[j:j + 1], color, width, opacity, hover,
+                                          f"b{layer}[{j}]", dash="dot"))
+    return traces
+
+
+def _plain_edges(layout: NetworkLayout, highlight: int | None, gap: float) -> list[go.Scatter]:
+    traces = []
+    for layer in range(1, layout.depth + 1):
+        on = highlight == layer
+        color = HIGHLIGHT_COLOR if on else NEUTRAL_COLOR
+        width = 2.6 if on else 1.2
+        opacity = 1.0 if highlight in (None, layer) else 0.35
+        n_out, n_in = layout.sizes[layer], layout.sizes[layer - 1]
+        hover = [_weight_name(layer, j, k) for j in range(n_out) for k in range(n_in)]
+        traces.append(_edge_trace(_arrow_points(*layout.edges(layer), gap), color, width,
+                                  opacity, hover, f"W{layer}"))
+        if layout.bias_nodes is not None:
+            hover = [_bias_name(layer, j) for j in range(n_out)]
+            traces.append(_edge_trace(_arrow_points(*layout.bias_edges(layer), gap), color,
+                                      width, opacity, hover, f"b{layer}", dash="dot"))
+    return traces
+
+
+# ----------------------------------------------------------------------------
+# Units and the whole diagram
+# ----------------------------------------------------------------------------
+
+def _unit_label(layer: int, j: int, depth: int, n_out: int) -> tuple[str, str]:
+    """(label drawn inside the unit, hover text)."""
+    if layer == 0:
+        return f"x<sub>{j + 1}</sub>", f"input x<sub>{j + 1}</sub>"
+    if layer == depth:
+        label = "ŷ" if n_out == 1 else f"ŷ<sub>{j + 1}</sub>"
+        return label, f"output z<sup>({layer})</sup><sub>{j + 1}</sub>"
+    name = f"a<sup>({layer})</sup><sub>{j + 1}</sub>"
+    return "", f"unit {j + 1} of layer {layer}: {name} = f(z<sup>({layer})</sup><sub>{j + 1}</sub>)"
+
+
+def node_traces(layout: NetworkLayout, highlight: int | None = None,
+                size: float = 30.0) -> list[go.Scatter]:
+    """Marker traces for the units and (if any) the bias units.
+
+    Units are tinted circles labelled :math:`x_k` (inputs) and
+    :math:`\\hat y_j` (outputs); bias units are squares labelled 1. With
+    ``highlight = l`` the units of layer :math:`l` get a thick rim.
+
+    Returns
+    -------
+    list of plotly.graph_objects.Scatter
+        ``[units]`` or ``[units, bias units]``.
+    """
+    if not isinstance(layout, NetworkLayout):
+        raise TypeError(f"layout must be a NetworkLayout, got {type(layout).__name__}")
+    if highlight is not None:
+        highlight = check_scalar(highlight, "highlight", low=1, high=layout.depth,
+                                 integer=True)
+    depth = layout.depth
+    xy = np.concatenate(layout.nodes)
+    labels, hovers, rims, rim_widths = [], [], [], []
+    for layer, n in enumerate(layout.sizes):
+        for j in range(n):
+            label, hover = _unit_label(layer, j, depth, n)
+            labels.append(label)
+            hovers.append(hover)
+            on = layer == highlight
+            rims.append(HIGHLIGHT_COLOR if on else COLORWAY[0])
+            rim_widths.append(3.5 if on else 1.5)
+    traces = [go.Scatter(
+        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=labels, hovertext=hovers,
+        hoverinfo="text", textposition="middle center", name="units", showlegend=False,
+        marker=dict(size=size, color=_tint(COLORWAY[0], 0.16),
+                    line=dict(color=rims, width=rim_widths)))]
+    if layout.bias_nodes is not None:
+        bxy = layout.bias_nodes
+        hovers = [f"bias unit: outputs 1, its edges carry b<sup>({layer + 1})</sup>"
+                  for layer in range(depth)]
+        traces.append(go.Scatter(
+            x=bxy[:, 0], y=bxy[:, 1], mode="markers+text", text=["1"] * depth,
+            hovertext=hovers, hoverinfo="text", textposition="middle center",
+            name="bias units", showlegend=False,
+            marker=dict(symbol="square", size=size * 0.8, color=_tint(NEUTRAL_COLOR, 0.16),
+                        line=dict(color=NEUTRAL_COLOR, width=1.5))))
+    return traces
+
+
+def _layer_caption(layer: int, depth: int, n: int) -> str:
+    if layer == 0:
+        kind = "input"
+    elif layer == depth:
+        kind = "output"
+    else:
+        kind = f"hidden {layer}"
+    return f"{kind}<br>n<sub>{layer}</sub> = {n}"
+
+
+def _legend_entries(weights_given: bool, highlight: int | None,
+                    has_bias: bool) -> list[go.Scatter]:
+    """Invisible traces that only make legend entries."""
+    entries = []
+    if weights_given:
+        entries += [("positive weight", POSITIVE_COLOR, None),
+                    ("negative weight", NEGATIVE_COLOR, None)]
+    elif highlight is not None:
+        entries.append((f"edges into layer {highlight}", HIGHLIGHT_COLOR, None))
+    if has_bias:
+        entries.append(("bias edge (weight b, input 1)", NEUTRAL_COLOR, "dot"))
+    return [go.Scatter(x=[None], y=[None], mode="lines", name=name, hoverinfo="skip",
+                       line=dict(color=color, width=3, dash=dash))
+            for name, color, dash in entries]
+
+
+def network_diagram(sizes: Sequence[int], bias: bool = True, highlight: int | None = None,
+                    weights=None, biases=None, title: str | None = None,
+                    weight_scale: float | None = None,
+                    layout: NetworkLayout | None = None,
+                    height: int | None = None) -> go.Figure:
+    r"""Diagram of a fully connected network with widths ``sizes``.
+
+    Units are circles (inputs :math:`x_k`, outputs :math:`\hat y_j`), bias
+    units are squares that output 1, and every edge ends in an arrow head at
+    the unit that receives it. Each layer is captioned with its width
+    :math:`n_l`.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        ``[n_0, ..., n_D]``.
+    bias : bool, default True
+        Draw bias units and their (dotted) edges.
+    highlight : int, optional
+        Emphasise layer :math:`l`: the edges entering it (the product
+        :math:`W^{(l)} a^{(l-1)} + b^{(l)}` being computed) and its units.
+    weights, biases : list of ndarray, optional
+        :math:`W^{(l)}` of shape ``(n_l, n_{l-1})`` and :math:`b^{(l)}` of
+        shape ``(n_l,)``; edges then show sign (colour) and magnitude (width),
+        see :func:`edge_traces`.
+    title : str, optional
+        Figure title (default: the sizes, e.g. "A 2-4-2 network").
+    weight_scale : float, optional
+        Magnitude drawn at full width (default: the largest given).
+    layout : NetworkLayout, optional
+        Reuse positions from :func:`network_layout` (must match ``sizes`` and ``bias``).
+    height : int, optional
+        Figure height in pixels (default grows with the widest layer).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces in order: the :func:`edge_traces`, the :func:`node_traces`,
+        then legend entries. The axes are hidden (positions carry no unit).
+    """
+    sizes = _check_sizes(sizes)
+    if layout is None:
+        layout = network_layout(sizes, bias=bias)
+    elif not isinstance(layout, NetworkLayout):
+        raise TypeError(f"layout must be a NetworkLayout, got {type(layout).__name__}")
+    elif layout.sizes != sizes or (layout.bias_nodes is not None) != bool(bias):
+        raise ValueError(f"layout was built for sizes {list(layout.sizes)} with "
+                         f"bias={layout.bias_nodes is not None}, got sizes {list(sizes)} "
+                         f"with bias={bias}")
+    traces = edge_traces(layout, weights, biases, highlight, weight_scale)
+    traces += node_traces(layout, highlight)
+    traces += _legend_entries(weights is not None, highlight, layout.bias_nodes is not None)
+    fig = go.Figure(traces)
+    all_xy = np.concatenate(list(layout.nodes)
+                            + ([layout.bias_nodes] if layout.bias_nodes is not None else []))
+    y_low, y_high = all_xy[:, 1].min(), all_xy[:, 1].max()
+    x_high = all_xy[:, 0].max()
+    for layer, n in enumerate(sizes):
+        fig.add_annotation(x=layout.nodes[layer][0, 0], y=y_low - 0.35, yanchor="top",
+                           text=_layer_caption(layer, layout.depth, n), showarrow=False)
+    if title is None:
+        title = "A " + "-".join(str(n) for n in sizes) + " network"
+    widest = max(max(sizes), 2) + (1 if bias else 0)
+    fig.update_layout(
+        title=title, height=height or int(170 + 62 * widest),
+        xaxis=dict(visible=False, range=[-0.45, x_high + 0.45], fixedrange=True),
+        yaxis=dict(visible=False, range=[y_low - 1.0, y_high + 0.4], fixedrange=True),
+        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
+        margin=dict(l=20, r=20, t=90, b=20), hovermode="closest")
+    return fig
+
