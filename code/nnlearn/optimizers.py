@@ -19,6 +19,9 @@ and updated with ``out=`` ufuncs; one or two work arrays per parameter are
 allocated on the first step and reused, so later steps allocate no
 parameter-sized arrays (for float gradients).
 
+:func:`optimize_path` runs any of them on the gradient of a 2-D surface from
+:mod:`nnlearn.surfaces` and returns the path, for contour plots.
+
 Checkpoints
 -----------
 ``state_dict()`` returns a flat ``dict`` whose values are numbers, strings,
@@ -46,13 +49,13 @@ The parameters themselves are not part of the state: save them next to it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._checks import as_float_array, check_same_shape, check_scalar
+from ._checks import as_float_array, check_rng, check_same_shape, check_scalar
 
-__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "AdamW"]
+__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "AdamW", "optimize_path"]
 
 
 def _check_bool(value, name: str) -> bool:
@@ -605,3 +608,86 @@ class AdamW(Adam):
                  weight_decay: float = 1e-2, amsgrad: bool = False) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                          amsgrad=amsgrad)
+
+
+def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarray], np.ndarray],
+                  x0, steps: int, *, noise: float = 0.0, rng=None, max_norm: float = 1e12,
+                  **hyperparameters) -> np.ndarray:
+    r"""Run an optimizer on a function's gradient and return every iterate.
+
+    A copy :math:`x` of ``x0`` is the one parameter array of
+    ``optimizer([x], **hyperparameters)``; each step calls ``grad(x)``, adds
+    Gaussian noise :math:`\sigma\xi_t` if asked (a stand-in for the error of a
+    mini-batch gradient) and passes the result to ``opt.step``. With
+    ``optimizer=SGD`` and no momentum this is exactly
+    :func:`nnlearn.descent.gradient_descent`.
+
+    Every optimizer here acts coordinate by coordinate, so ``x0`` of shape
+    ``(k, 2)`` with a vectorized ``grad`` (any surface from
+    :mod:`nnlearn.surfaces`) runs ``k`` independent runs at once.
+
+    A diverging run is returned, not raised: the run stops after the first
+    iterate with ``max(abs(x)) > max_norm`` (kept as the last row), or before
+    an iterate or gradient that is NaN or infinite (not kept).
+
+    Parameters
+    ----------
+    optimizer : callable
+        An optimizer class such as :class:`Adam`, or any callable that takes
+        a list of parameter arrays (and ``**hyperparameters``) and returns an
+        :class:`Optimizer`, e.g. ``lambda p: Adam(p, lr=0.1)``.
+    grad : callable
+        Maps an array of the shape of ``x0`` to the gradient, same shape.
+    x0 : array_like
+        Starting point, any shape; its float dtype is kept.
+    steps : int
+        Number of steps, >= 1.
+    noise : float, default 0.0
+        Standard deviation :math:`\sigma \ge 0` of the noise added to every
+        gradient coordinate.
+    rng : None, int or numpy.random.Generator
+        Source of the noise (only used when ``noise > 0``).
+    max_norm : float, default 1e12
+        Divergence threshold for ``max(abs(x))``.
+    **hyperparameters
+        Passed on to ``optimizer``, e.g. ``lr=0.1, momentum=0.9``.
+
+    Returns
+    -------
+    path : ndarray of shape ``(steps_taken + 1, *x0.shape)``
+        ``path[0] = x0``; ``path[t]`` is the iterate after ``t`` steps.
+    """
+    if not callable(optimizer):
+        raise TypeError(f"optimizer must be an Optimizer class or a callable that returns "
+                        f"one, got {type(optimizer).__name__}")
+    if not callable(grad):
+        raise TypeError(f"grad must be callable, got {type(grad).__name__}")
+    x = np.array(as_float_array(x0, "x0"), copy=True)
+    steps = check_scalar(steps, "steps", low=1, integer=True)
+    noise = check_scalar(noise, "noise", low=0.0)
+    max_norm = check_scalar(max_norm, "max_norm", low=0.0, low_inclusive=False)
+    rng = check_rng(rng)
+    opt = optimizer([x], **hyperparameters)
+    if not isinstance(opt, Optimizer) or len(opt.params) != 1 or opt.params[0] is not x:
+        raise TypeError("optimizer must return an nnlearn Optimizer over the list it is given")
+    path = np.empty((steps + 1,) + x.shape, dtype=x.dtype)
+    path[0] = x
+    with np.errstate(over="ignore", invalid="ignore"):   # divergence ends the run quietly
+        for t in range(1, steps + 1):
+            g = np.asarray(grad(x))
+            if g.shape != x.shape:
+                raise ValueError(f"grad must return an array of the shape of x0 {x.shape}, "
+                                 f"got {g.shape}")
+            if not np.all(np.isfinite(g)):
+                if t == 1:
+                    raise ValueError("grad returned NaN or infinity at x0")
+                return path[:t].copy()
+            if noise > 0:
+                g = g + noise * rng.standard_normal(x.shape)
+            opt.step([g])
+            if not np.all(np.isfinite(x)):
+                return path[:t].copy()
+            path[t] = x
+            if x.size and np.max(np.abs(x)) > max_norm:
+                return path[:t + 1].copy()
+    return path
