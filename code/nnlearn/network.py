@@ -140,9 +140,11 @@ class Layer:
     """
 
     def forward(self, x, training: bool = False) -> np.ndarray:
+        """Map a batch ``x`` of shape ``(B, n_in)`` to the layer's output ``(B, n_out)``."""
         raise NotImplementedError
 
     def backward(self, grad_out) -> np.ndarray:
+        """Take dL/d(output) ``(B, n_out)``, store parameter gradients, return dL/dx."""
         raise NotImplementedError
 
     @property

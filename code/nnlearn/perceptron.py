@@ -107,6 +107,7 @@ class Perceptron:
 
     @property
     def n_updates(self) -> int:
+        """Number of updates (mistakes) made by the last :meth:`fit`."""
         return len(self.history)
 
     @staticmethod
