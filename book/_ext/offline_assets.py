@@ -8,10 +8,12 @@
   :mod:`nnlearn.viz` wrote into each page and keeps them legible when the
   reader switches between the light and dark theme.
 
-It also rewrites ``_build/jupyter_execute/<page>.ipynb`` with the executed
-outputs: myst-nb 1.4 writes that file without outputs when the notebook came
-from the jupyter cache (its cache client swaps in a new notebook object after
-the original was handed to the writer).
+It also makes every chapter downloadable as an executed ``.ipynb``: it writes
+``_build/jupyter_execute/<page>.ipynb`` with the executed outputs (myst-nb 1.4
+writes that file without outputs when the notebook came from the jupyter
+cache: its cache client swaps in a new notebook object after the original was
+handed to the writer), copies it next to the page's source in ``_sources`` and
+adds it to the theme's download menu.
 """
 
 from __future__ import annotations
@@ -56,8 +58,8 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
     copy_asset(str(mathjax_dir()), str(static / "mathjax"))
 
 
-def _write_executed_notebooks(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+def _write_executed_notebooks(app: Sphinx, env) -> None:
+    if app.builder.format != "html":
         return
     import nbformat
     from jupyter_cache import get_cache
@@ -83,6 +85,18 @@ def _write_executed_notebooks(app: Sphinx, exception: Exception | None) -> None:
         target.write_text(nbformat.writes(notebook), encoding="utf8")
 
 
+def _offer_notebook_download(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if doctree is None or not app.env.metadata.get(pagename, {}).get("kernelspec"):
+        return
+    executed = Path(app.env.mystnb_config.output_folder) / f"{pagename}.ipynb"
+    if not executed.is_file():
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    copy_asset_file(str(executed), str(target))
+    context["ipynb_source"] = f"{pagename}.ipynb"
+
+
 def setup(app: Sphinx) -> dict:
     # Fail early (at setup, not after a long build) if an asset is missing.
     plotly_js()
@@ -90,5 +104,7 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("plotly.min.js", priority=400)
     app.add_js_file("nnlearn-figures.js", priority=410)
     app.connect("build-finished", _copy_assets)
-    app.connect("build-finished", _write_executed_notebooks)
+    app.connect("env-updated", _write_executed_notebooks)
+    # Before sphinx-book-theme builds its header buttons (priority 501).
+    app.connect("html-page-context", _offer_notebook_download, priority=450)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -76,6 +76,7 @@ class BookRenderer(MimetypeRenderer):
     """plotly renderer emitting the plotly mimetype and the book's HTML."""
 
     def to_mimebundle(self, fig_dict):
+        """Return ``{plotly mimetype: figure JSON, "text/html": book HTML}``."""
         plotly_json = json.loads(pio.to_json(fig_dict, validate=False, remove_uids=True))
         plotly_json["config"] = CONFIG
         return {PLOTLY_MIME: plotly_json, "text/html": figure_html(fig_dict)}

@@ -23,8 +23,9 @@ COLORWAY = [
     "#6b7785",  # slate
 ]
 
-#: Text, grid and axis-line colours for each page theme.
+#: Text, grid and axis-line colours of the light page theme.
 LIGHT = {"font": "#1f2328", "grid": "#d8dee4", "zeroline": "#8c959f", "line": "#57606a"}
+#: Text, grid and axis-line colours of the dark page theme.
 DARK = {"font": "#e6edf3", "grid": "#3a424c", "zeroline": "#768390", "line": "#adbac7"}
 
 #: Sequential and diverging colour scales that work in both modes.

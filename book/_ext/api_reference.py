@@ -1,0 +1,87 @@
+"""The API reference and the links to it.
+
+``{nnlearn-api}`` expands into an ``automodule`` section for every public
+module of :mod:`nnlearn`, found by walking the package, so a new module is
+documented without anyone remembering to list it. The order follows the book.
+
+Inline code in the chapters that names a documented object, such as
+```nnlearn.losses.cross_entropy``` (optionally with ``()``), becomes a link to
+its entry in the reference.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import nested_parse_with_titles
+
+BOOK_ORDER = [
+    "preprocessing", "signals", "losses", "activations", "linear", "surfaces", "descent",
+    "network", "perceptron", "init", "gradcheck", "optimizers", "schedules",
+    "regularization", "diagnostics", "training", "datasets",
+]
+
+
+def public_modules(package: str = "nnlearn") -> list[str]:
+    """Every public module of ``package`` (no part of the name starts with ``_``)."""
+    pkg = importlib.import_module(package)
+    names = [m.name for m in pkgutil.walk_packages(pkg.__path__, prefix=package + ".")
+             if not any(part.startswith("_") for part in m.name.split("."))]
+
+    def key(name: str):
+        short = name.removeprefix(package + ".")
+        if short in BOOK_ORDER:
+            return (0, BOOK_ORDER.index(short), short)
+        return (1 if "." not in short else 2, 0, short)
+
+    return [package] + sorted(names, key=key)
+
+
+class NnlearnApi(SphinxDirective):
+    """Document every public module of nnlearn."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        # The page is MyST markdown, so the generated content is too.
+        lines = []
+        for name in public_modules():
+            lines += [f"## `{name}`", "", "```{eval-rst}", f".. automodule:: {name}",
+                      "   :members:", "   :member-order: bysource", "```", ""]
+        container = nodes.section()
+        container.document = self.state.document
+        nested_parse_with_titles(self.state, StringList(lines, source="nnlearn-api"),
+                                 container)
+        return container.children
+
+
+def _link_api_names(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    py = app.env.get_domain("py")
+    targets = {name: (entry.docname, entry.node_id) for name, entry in py.objects.items()}
+    targets.update({name: (entry.docname, entry.node_id)
+                    for name, entry in py.modules.items()})
+    for literal in list(doctree.findall(nodes.literal)):
+        parent = literal.parent
+        if isinstance(parent, (nodes.reference, nodes.title)) or "xref" in literal["classes"]:
+            continue
+        name = literal.astext().strip().removesuffix("()")
+        if not name.startswith("nnlearn.") or name not in targets:
+            continue
+        target_doc, anchor = targets[name]
+        if target_doc == docname:
+            continue
+        uri = app.builder.get_relative_uri(docname, target_doc) + "#" + anchor
+        ref = nodes.reference("", "", internal=True, refuri=uri, reftitle=name)
+        parent.replace(literal, ref)
+        ref.append(literal)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_directive("nnlearn-api", NnlearnApi)
+    app.connect("doctree-resolved", _link_api_names)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
