@@ -53,3 +53,22 @@ def test_page_in_browser(reports, doc):
 def test_landing_page_has_figure_and_math(reports):
     r = reports[f"{toc_docs()[0]}.html"]
     assert r.figures >= 1 and r.math >= 1
+
+
+def test_search_works_offline(book_build):
+    _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    server, base = sitecheck.serve(book_build.html)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=sitecheck.CHROMIUM,
+                                         args=sitecheck.CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"{base}/search.html?q=backpropagation", wait_until="networkidle")
+            page.wait_for_selector("#search-results ul.search li", timeout=30_000)
+            hits = page.locator("#search-results ul.search li").count()
+            browser.close()
+    finally:
+        server.shutdown()
+    assert hits >= 1

@@ -2,10 +2,11 @@
 
     python tools/build_page.py book/03-gradient-descent.md
 
-The page becomes the root of a one-page book built into
-``_build/pages/<name>/_build/html``. Links to other pages cannot resolve in such
-a build, so warnings are printed but do not fail it: ``make book`` is the strict
-build that counts.
+The page becomes the root of a small book, together with the API reference
+(so warnings from the library's docstrings show up too), built into
+``_build/pages/<name>/_build/html``. Links to other chapters cannot resolve in
+such a build, so warnings are printed but do not fail it: ``make book`` is the
+strict build that counts.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def main(argv: list[str]) -> int:
     out = ROOT / "_build" / "pages" / page.stem
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as toc:
         toc.write(f"format: jb-book\nroot: {doc}\n")
+        if doc != "book/api":
+            toc.write("chapters:\n  - file: book/api\n")
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(ROOT), "--toc", toc.name, "--path-output", str(out)]
     result = subprocess.run(cmd, cwd=ROOT)
