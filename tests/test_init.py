@@ -206,3 +206,58 @@ def test_statistics_match_torch(name):
     assert ours.std() == pytest.approx(theirs.std(), rel=0.02)
     if "uniform" in name:
         assert np.max(np.abs(ours)) == pytest.approx(np.max(np.abs(theirs)), rel=0.01)
+
+
+# ----------------------------------------------------------------------------
+# constant (the symmetry trap) and more torch comparisons
+# ----------------------------------------------------------------------------
+
+def test_constant_fills_every_entry():
+    w = init.constant((3, 4), None, value=0.5)
+    assert w.shape == (3, 4) and w.dtype == np.float64
+    assert np.all(w == 0.5)
+    assert init.constant(5, value=-2.0, dtype=np.float32).dtype == np.float32
+    np.testing.assert_array_equal(init.constant((2, 2)), init.zeros((2, 2)))
+
+
+def test_constant_matches_torch():
+    torch = pytest.importorskip("torch")
+    t = torch.nn.init.constant_(torch.empty((3, 5), dtype=torch.float64), 0.25)
+    np.testing.assert_array_equal(init.constant((3, 5), 0, value=0.25), t.numpy())
+
+
+def test_constant_bad_input():
+    with pytest.raises(TypeError, match="value"):
+        init.constant((2, 2), value="a")
+    with pytest.raises(ValueError, match="value"):
+        init.constant((2, 2), value=float("inf"))
+
+
+@pytest.mark.parametrize("name", ["lecun_uniform", "he_normal_default", "he_uniform_default",
+                                  "xavier_uniform_tanh"])
+def test_more_statistics_match_torch(name):
+    torch = pytest.importorskip("torch")
+    nn_init = torch.nn.init
+    cases = {
+        "lecun_uniform": (lambda t: nn_init.kaiming_uniform_(t, nonlinearity="linear"),
+                          lambda r: init.lecun_uniform(SHAPE, r)),
+        # torch's defaults: a=0, mode="fan_in", nonlinearity="leaky_relu" -> gain sqrt(2)
+        "he_normal_default": (nn_init.kaiming_normal_, lambda r: init.he_normal(SHAPE, r)),
+        "he_uniform_default": (nn_init.kaiming_uniform_, lambda r: init.he_uniform(SHAPE, r)),
+        "xavier_uniform_tanh": (
+            lambda t: nn_init.xavier_uniform_(t, gain=nn_init.calculate_gain("tanh")),
+            lambda r: init.xavier_uniform(SHAPE, r, gain=init.calculate_gain("tanh"))),
+    }
+    torch_fill, ours_fn = cases[name]
+    torch.manual_seed(1)
+    theirs = torch_fill(torch.empty(SHAPE, dtype=torch.float64)).numpy()
+    ours = ours_fn(np.random.default_rng(1))
+    assert ours.std() == pytest.approx(theirs.std(), rel=0.02)
+    if "uniform" in name:
+        assert np.max(np.abs(ours)) == pytest.approx(np.max(np.abs(theirs)), rel=0.01)
+
+
+def test_float32_statistics_within_two_percent():
+    w = init.he_normal(SHAPE, 5, dtype=np.float32)
+    assert w.dtype == np.float32
+    assert abs(float(w.std(dtype=np.float64)) / math.sqrt(2 / FAN_IN) - 1) < 0.02

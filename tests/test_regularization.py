@@ -3,8 +3,12 @@
 import numpy as np
 import pytest
 
+from nnlearn.losses import mse, mse_grad
+from nnlearn.network import MLP
+from nnlearn.optimizers import SGD, Adam
 from nnlearn.regularization import (
     EarlyStopping,
+    Penalized,
     l1_penalty,
     l1_penalty_grad,
     l2_penalty,
@@ -298,3 +302,136 @@ def test_bad_input_names_the_argument():
         EarlyStopping().restore([np.zeros(1)])
     with pytest.raises(ValueError, match="state"):
         EarlyStopping().load_state_dict({"patience": 3})
+
+
+# ---------------------------------------------------------------- Penalized
+
+
+class Recorder:
+    """A stand-in optimizer that only records the gradients it is given."""
+
+    def __init__(self, params):
+        self.params = params
+        self.lr = 0.1
+        self.seen = None
+
+    def step(self, grads):
+        self.seen = [np.array(g, copy=True) for g in grads]
+
+
+@pytest.mark.parametrize("penalty", ["l1", "l2"])
+def test_penalized_gradient_is_the_gradient_of_loss_plus_penalty(penalty):
+    """The gradients handed to the optimizer match finite differences of L + R."""
+    rng = np.random.default_rng(0)
+    net = MLP([3, 4, 2], activation="tanh", rng=rng)
+    X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    weights = [layer.W for layer in net.dense_layers]
+    for W in weights:                                  # keep L1 away from its kink
+        W[np.abs(W) < 1e-3] = 0.1
+    lam = 0.3
+    recorder = Recorder(net.params)
+    opt = Penalized(recorder, penalty, lam, penalize=weights)
+    net.backward(mse_grad(net.forward(X), Y))
+    opt.step(net.grads)
+    value = l1_penalty if penalty == "l1" else l2_penalty
+
+    def total(params):
+        return mse(net.forward(X), Y) + value(params[0::2], lam)
+
+    numerical = central_diff(total, net.params)
+    for got, want in zip(recorder.seen, numerical, strict=True):
+        assert np.allclose(got, want, rtol=1e-5, atol=1e-7)
+    assert opt.penalty_value() == pytest.approx(value(weights, lam))
+
+
+def test_penalized_l2_with_sgd_is_sgd_weight_decay():
+    gen = np.random.default_rng(1)
+    a = [gen.standard_normal((3, 2)), gen.standard_normal(3)]
+    b = [p.copy() for p in a]
+    wrapped = Penalized(SGD(a, lr=0.1, momentum=0.9), "l2", lam=0.05)
+    plain = SGD(b, lr=0.1, momentum=0.9, weight_decay=0.05)
+    for _ in range(5):
+        grads = [gen.standard_normal((3, 2)), gen.standard_normal(3)]
+        wrapped.step(grads)
+        plain.step(grads)
+    for p, q in zip(a, b, strict=True):
+        np.testing.assert_allclose(p, q, rtol=1e-12)
+
+
+def test_penalized_touches_only_the_chosen_arrays():
+    W, b = np.array([[2.0, -1.0, 0.0]]), np.array([0.5])
+    opt = Penalized(SGD([W, b], lr=0.1), "l1", lam=0.5, penalize=[W])
+    opt.step([np.zeros((1, 3)), np.zeros(1)])
+    np.testing.assert_allclose(W, [[1.95, -0.95, 0.0]])   # sign(0) = 0: zero stays zero
+    np.testing.assert_array_equal(b, [0.5])
+
+
+def test_penalized_does_not_change_the_callers_gradients_and_passes_lr():
+    W = np.ones((2, 2))
+    grads = [np.zeros((2, 2))]
+    opt = Penalized(Adam([W], lr=0.01), "l2", lam=1.0)
+    opt.step(grads)
+    assert np.array_equal(grads[0], np.zeros((2, 2)))
+    assert opt.lr == 0.01 and opt.params[0] is W
+    opt.lr = 0.5
+    assert opt.optimizer.lr == 0.5
+    assert "l2" in repr(opt)
+
+
+def test_penalized_l2_matches_torch_over_several_adam_steps():
+    torch = pytest.importorskip("torch")
+    gen = np.random.default_rng(2)
+    W0 = gen.standard_normal((4, 3))
+    grads = [gen.standard_normal((4, 3)) for _ in range(4)]
+    W = W0.copy()
+    opt = Penalized(Adam([W], lr=0.01), "l2", lam=0.1)
+    w = torch.tensor(W0.copy(), requires_grad=True)
+    topt = torch.optim.Adam([w], lr=0.01)
+    for g in grads:
+        opt.step([g])
+        topt.zero_grad()
+        (torch.sum(torch.tensor(g) * w) + 0.05 * torch.sum(w ** 2)).backward()
+        topt.step()
+    np.testing.assert_allclose(W, w.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_penalized_bad_input():
+    W = np.ones((2, 2))
+    sgd = SGD([W], lr=0.1)
+    with pytest.raises(ValueError, match="penalty"):
+        Penalized(sgd, "l3", 0.1)
+    with pytest.raises(ValueError, match="lam"):
+        Penalized(sgd, "l1", -0.1)
+    with pytest.raises(TypeError, match="optimizer"):
+        Penalized(object(), "l1", 0.1)
+    with pytest.raises(ValueError, match=r"penalize\[0\]"):
+        Penalized(sgd, "l1", 0.1, penalize=[W.copy()])
+    with pytest.raises(TypeError, match="penalize"):
+        Penalized(sgd, "l1", 0.1, penalize=W)
+    with pytest.raises(ValueError, match="grads"):
+        Penalized(sgd, "l1", 0.1).step([W, W])
+
+
+# ---------------------------------------------------------------- early stopping in a real run
+
+def test_early_stopping_restores_the_best_epoch_of_a_training_run_exactly():
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(size=(12, 2)), rng.normal(size=(12, 1))
+    Xv, Yv = rng.normal(size=(30, 2)), rng.normal(size=(30, 1))
+    net = MLP([2, 16, 1], activation="tanh", rng=4)
+    opt = Adam(net.params, lr=0.05)
+    stopper = EarlyStopping(patience=5)
+    snapshots, val_losses = [], []
+    for _ in range(300):
+        net.backward(mse_grad(net.forward(X, training=True), Y))
+        opt.step(net.grads)
+        snapshots.append([p.copy() for p in net.params])
+        val_losses.append(float(mse(net.forward(Xv), Yv)))
+        if stopper.update(val_losses[-1], net.params):
+            break
+    assert stopper.stopped, "pure-noise targets must stop improving on validation"
+    best = int(np.argmin(val_losses))
+    assert stopper.best_epoch == best and len(val_losses) == best + 6
+    for p, q in zip(net.params, snapshots[best], strict=True):
+        assert np.array_equal(p, q)
+    assert float(mse(net.forward(Xv), Yv)) == val_losses[best]

@@ -43,6 +43,7 @@ from nnlearn._checks import check_choice, check_rng, check_scalar
 __all__ = [
     "INITIALIZERS",
     "calculate_gain",
+    "constant",
     "fans",
     "he_normal",
     "he_uniform",
@@ -176,6 +177,29 @@ def zeros(shape, rng=None, *, dtype=np.float64) -> np.ndarray:
     dtype : floating dtype, default float64
     """
     return np.zeros(_check_shape(shape), dtype=_check_dtype(dtype))
+
+
+def constant(shape, rng=None, value: float = 0.0, *, dtype=np.float64) -> np.ndarray:
+    r"""Every entry equal to ``value``: :math:`W_{ij} = c`, as ``torch.nn.init.constant_``.
+
+    A *bad* initializer for weights, kept to show why: all units of a layer
+    start identical, receive identical gradients and so stay identical
+    forever (the network behaves as if each layer had one unit). ``value=0``
+    is :func:`zeros`. Use it with ``functools.partial(constant, value=0.5)``
+    where an initializer ``f(shape, rng, *, dtype)`` is expected.
+
+    Parameters
+    ----------
+    shape : int or tuple of int
+        Output shape.
+    rng : ignored
+        Accepted so that the signature matches the other initializers.
+    value : float, default 0.0
+        The constant :math:`c`.
+    dtype : floating dtype, default float64
+    """
+    value = check_scalar(value, "value")
+    return np.full(_check_shape(shape), value, dtype=_check_dtype(dtype))
 
 
 def normal(shape, rng, std: float = 0.01, *, dtype=np.float64) -> np.ndarray:

@@ -1,9 +1,10 @@
-r"""Weight penalties (L2, L1) and early stopping.
+r"""Weight penalties (L2, L1), an optimizer wrapper that applies them, and early stopping.
 
 The penalties take the *list of arrays to penalize*. In practice that is the
 weight matrices only: biases are usually left out, because shrinking a bias
 towards zero does not make the function any smoother, it only shifts it.
-The caller decides by choosing what to put in the list.
+The caller decides by choosing what to put in the list. :class:`Penalized`
+wraps any optimizer so that its steps follow the penalized loss.
 
 Adding :math:`\tfrac{\lambda}{2}\lVert W\rVert^2` to the loss turns a plain
 gradient step into *weight decay*:
@@ -30,6 +31,7 @@ __all__ = [
     "l1_penalty",
     "l1_penalty_grad",
     "EarlyStopping",
+    "Penalized",
 ]
 
 
@@ -132,6 +134,107 @@ def l1_penalty_grad(params, lam: float) -> list[np.ndarray]:
     params = _check_params(params)
     lam = check_scalar(lam, "lam", low=0.0)
     return [lam * np.sign(p) for p in params]
+
+
+_PENALTY_GRADS = {"l1": l1_penalty_grad, "l2": l2_penalty_grad}
+
+
+class Penalized:
+    r"""An optimizer whose every step also follows the gradient of an L1 or L2 penalty.
+
+    Training with a penalty means minimizing :math:`L(\boldsymbol\theta) +
+    R(\boldsymbol\theta)` instead of :math:`L`, so the gradient that reaches
+    the optimizer must be :math:`\nabla L + \nabla R`. This wrapper adds
+    :math:`\nabla R` (:func:`l1_penalty_grad` or :func:`l2_penalty_grad`) to
+    the gradients of the arrays in ``penalize`` (usually the weight matrices,
+    not the biases) and passes the sum to the wrapped optimizer:
+
+    .. math:: \mathbf{g}_k \leftarrow \mathbf{g}_k + \lambda \operatorname{sign}(\mathbf{W}_k)
+              \ \text{(L1)}, \qquad
+              \mathbf{g}_k \leftarrow \mathbf{g}_k + \lambda \mathbf{W}_k \ \text{(L2)}.
+
+    It has the optimizer interface (``step(grads)``, ``params``, ``lr``), so
+    it can be passed wherever an optimizer is expected, e.g. to
+    :func:`nnlearn.training.fit`. The wrapped optimizer keeps its own state.
+
+    Parameters
+    ----------
+    optimizer : nnlearn.optimizers.Optimizer
+        Anything with ``params`` (a list of arrays), ``lr`` and ``step(grads)``.
+    penalty : {"l1", "l2"}
+        Which penalty.
+    lam : float
+        Strength :math:`\lambda \ge 0`.
+    penalize : list of ndarray, optional
+        The arrays to penalize; each must be one of ``optimizer.params`` (the
+        same object). Default: all of them.
+
+    Examples
+    --------
+    >>> from nnlearn.optimizers import SGD
+    >>> W, b = np.array([[2.0, -1.0]]), np.array([0.5])
+    >>> opt = Penalized(SGD([W, b], lr=0.1), "l1", lam=0.5, penalize=[W])
+    >>> opt.step([np.zeros((1, 2)), np.zeros(1)])
+    >>> W, b
+    (array([[ 1.95, -0.95]]), array([0.5]))
+    """
+
+    def __init__(self, optimizer, penalty: str, lam: float, penalize=None) -> None:
+        params = getattr(optimizer, "params", None)
+        if not callable(getattr(optimizer, "step", None)) or not isinstance(params, list):
+            raise TypeError(f"optimizer must have a params list and a step(grads) method, "
+                            f"got {type(optimizer).__name__}")
+        self.optimizer = optimizer
+        self.penalty = check_choice(penalty, "penalty", _PENALTY_GRADS)
+        self.lam = check_scalar(lam, "lam", low=0.0)
+        if penalize is None:
+            penalize = params
+        penalize = _check_params(penalize, "penalize")
+        self.indices = []
+        for k, p in enumerate(penalize):
+            matches = [i for i, q in enumerate(params) if q is p]
+            if not matches:
+                raise ValueError(f"penalize[{k}] (shape {p.shape}) is not one of the "
+                                 f"optimizer's params (pass the same array objects)")
+            self.indices.append(matches[0])
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """The wrapped optimizer's parameters."""
+        return self.optimizer.params
+
+    @property
+    def lr(self) -> float:
+        """The wrapped optimizer's learning rate (setting it sets theirs)."""
+        return self.optimizer.lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self.optimizer.lr = value
+
+    def penalty_value(self) -> np.floating:
+        r""":math:`R(\boldsymbol\theta)` for the current parameters (to add to the loss)."""
+        chosen = [self.params[i] for i in self.indices]
+        value = l1_penalty if self.penalty == "l1" else l2_penalty
+        return value(chosen, self.lam)
+
+    def step(self, grads) -> None:
+        """Add the penalty's gradient to ``grads`` (a new list) and step the optimizer."""
+        if not isinstance(grads, (list, tuple)) or len(grads) != len(self.params):
+            raise ValueError(f"grads must be a list with one array per parameter "
+                             f"({len(self.params)}), got {type(grads).__name__}"
+                             + (f" of length {len(grads)}" if isinstance(grads, (list, tuple))
+                                else ""))
+        grads = list(grads)
+        chosen = [self.params[i] for i in self.indices]
+        for i, extra in zip(self.indices, _PENALTY_GRADS[self.penalty](chosen, self.lam),
+                            strict=True):
+            grads[i] = grads[i] + extra
+        self.optimizer.step(grads)
+
+    def __repr__(self) -> str:
+        return (f"Penalized({self.optimizer!r}, penalty={self.penalty!r}, lam={self.lam}, "
+                f"{len(self.indices)} of {len(self.params)} arrays)")
 
 
 class EarlyStopping:
