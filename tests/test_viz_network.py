@@ -138,3 +138,130 @@ def test_bad_input_names_the_argument():
         nv.edge_style(1.0, 0.0)
     with pytest.raises(ValueError, match="layout"):
         nv.network_diagram([2, 4, 2], layout=nv.network_layout([2, 3, 2]))
+
+
+# -- decision boundaries ------------------------------------------------------------
+
+def test_decision_grid_covers_the_data_with_x_varying_fastest():
+    X = np.array([[0.0, -1.0], [2.0, 3.0]])
+    xs, ys, pts = nv.decision_grid(X, n=5, pad=0.25)
+    assert xs[0] == -0.5 and xs[-1] == 2.5 and ys[0] == -2.0 and ys[-1] == 4.0
+    assert pts.shape == (25, 2)
+    assert np.array_equal(pts[:5, 1], np.full(5, ys[0])) and np.array_equal(pts[:5, 0], xs)
+
+
+def test_decision_regions_are_the_predicted_classes_on_the_grid():
+    X = np.array([[-1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    y = np.array([3, 7, 7])                       # labels need not be 0..K-1
+    traces = nv.decision_boundary_traces(lambda p: np.where(p[:, 0] > 0, 7, 3), X, y, n=6)
+    heat = traces[0]
+    z = np.asarray(heat.z)
+    xs = np.asarray(heat.x)
+    assert z.shape == (6, 6)
+    assert np.array_equal(z[0], (xs > 0).astype(int))   # class index 1 where x > 0
+    assert [t.name for t in traces[1:]] == ["class 3", "class 7"]
+    assert len(traces[2].x) == 2
+
+
+def test_decision_boundary_figure_draws_one_panel_per_classifier():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    y = np.array([0, 0, 1, 1])
+    fig = nv.decision_boundary_figure([lambda p: (p[:, 0] > 0.5).astype(int),
+                                       lambda p: (p[:, 1] > 0.5).astype(int)],
+                                      X, y, title="two", n=10, subplot_titles=["a", "b"])
+    heatmaps = [t for t in fig.data if t.type == "heatmap"]
+    assert len(heatmaps) == 2 and {t.xaxis for t in heatmaps} == {"x", "x2"}
+    assert sum(t.showlegend is not False for t in fig.data if t.type == "scatter") == 2
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+
+
+def test_decision_boundary_rejects_unknown_predicted_labels():
+    X = np.zeros((2, 2)) + [[0.0], [1.0]]
+    with pytest.raises(ValueError, match="predict returned labels"):
+        nv.decision_boundary_traces(lambda p: np.full(len(p), 5), X, np.array([0, 1]), n=4)
+    with pytest.raises(ValueError, match="predict must return shape"):
+        nv.decision_boundary_traces(lambda p: np.zeros((len(p), 2)), X, np.array([0, 1]), n=4)
+    with pytest.raises(ValueError, match="y must have shape"):
+        nv.decision_boundary_traces(lambda p: p[:, 0], X, np.array([0, 1, 1]), n=4)
+
+
+# -- the perceptron ---------------------------------------------------------------------
+
+BOX = (-1.0, 1.0, -1.0, 1.0)
+
+
+def test_halfplane_polygon_of_a_vertical_line_is_the_right_half_of_the_box():
+    poly = nv.halfplane_polygon([1.0, 0.0], -0.5, BOX)          # x > 0.5
+    assert np.allclose(sorted(map(tuple, poly)),
+                       sorted([(0.5, -1), (1, -1), (1, 1), (0.5, 1)]))
+    seg = nv.boundary_segment([1.0, 0.0], -0.5, BOX)
+    assert np.allclose(sorted(seg[:, 1]), [-1, 1]) and np.allclose(seg[:, 0], 0.5)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_halfplane_polygon_area_matches_a_monte_carlo_estimate(seed):
+    rng = np.random.default_rng(seed)
+    w, b = rng.normal(size=2), rng.normal() * 0.5
+    poly = nv.halfplane_polygon(w, b, BOX)
+    x, y = poly[:, 0], poly[:, 1]
+    area = 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))   # shoelace
+    pts = rng.uniform(-1, 1, size=(200_000, 2))
+    assert area == pytest.approx(4 * np.mean(pts @ w + b > 0), abs=0.03)
+    seg = nv.boundary_segment(w, b, BOX)
+    if len(seg):
+        assert np.allclose(seg @ w + b, 0.0, atol=1e-12)
+
+
+def test_halfplane_edge_cases():
+    assert nv.halfplane_polygon([0.0, 0.0], -1.0, BOX).shape == (0, 2)   # nothing is > 0
+    assert len(nv.halfplane_polygon([0.0, 0.0], 1.0, BOX)) == 4          # all of it
+    assert nv.boundary_segment([0.0, 0.0], 1.0, BOX).shape == (0, 2)
+    assert nv.boundary_segment([1.0, 0.0], 5.0, BOX).shape == (0, 2)     # misses the box
+    seg = nv.boundary_segment([1.0, -1.0], 0.0, BOX)                     # the diagonal
+    assert np.allclose(sorted(map(tuple, seg)), [(-1, -1), (1, 1)])
+    with pytest.raises(ValueError, match="w must have shape"):
+        nv.halfplane_polygon([1.0, 0.0, 0.0], 0.0, BOX)
+    with pytest.raises(ValueError, match="box"):
+        nv.halfplane_polygon([1.0, 0.0], 0.0, (1.0, -1.0, 0.0, 1.0))
+
+
+def test_perceptron_animation_has_one_frame_per_update_plus_the_start():
+    from nnlearn.datasets import linearly_separable
+    from nnlearn.perceptron import Perceptron
+
+    X, y = linearly_separable(n=30, margin=0.1, rng=0)
+    p = Perceptron().fit(X, y)
+    fig = nv.perceptron_animation(X, y, p.history, title="p")
+    assert len(fig.frames) == p.n_updates + 1
+    assert len(fig.layout.sliders[0].steps) == len(fig.frames)
+    assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is False
+    start, last = fig.frames[0], fig.frames[-1]
+    assert len(start.data[1].x) == 0                      # w = 0: no boundary yet
+    seg = np.column_stack([last.data[1].x, last.data[1].y])
+    h = p.history[-1]
+    assert np.allclose(seg @ h.w + h.b, 0.0, atol=1e-9)   # the final boundary
+    assert np.allclose([last.data[2].x[0], last.data[2].y[0]], X[h.index])
+    assert list(last.traces) == [0, 1, 2]
+    # only the changing traces go into frames
+    assert all(len(f.data) == 3 for f in fig.frames)
+    with pytest.raises(TypeError, match="history"):
+        nv.perceptron_animation(X, y, [1, 2], title="p")
+
+
+# -- a batch in 3-D ---------------------------------------------------------------------
+
+def test_batch_3d_places_sample_i_in_slice_i_coloured_by_value():
+    net = MLP([2, 4, 2], activation="tanh", rng=0)
+    X = np.random.default_rng(1).normal(size=(3, 2))
+    _, acts = net.forward_trace(X)
+    fig = nv.batch_3d_figure(acts, title="batch")
+    edges, *layers = fig.data
+    assert edges.mode == "lines" and len(layers) == 3
+    out = layers[-1]
+    assert np.array_equal(np.asarray(out.z), [0, 0, 1, 1, 2, 2])
+    assert np.allclose(np.asarray(out.marker.color), acts[-1].ravel())
+    assert fig.layout.coloraxis.cmin == -fig.layout.coloraxis.cmax
+    assert fig.layout.scene.zaxis.title.text and fig.layout.scene.xaxis.title.text
+    assert len(nv.batch_3d_figure(acts, title="b", edges=False).data) == 3
+    with pytest.raises(ValueError, match=r"activations\[1\] must have 3 rows"):
+        nv.batch_3d_figure([X, np.zeros((2, 4))], title="b")

@@ -21,13 +21,14 @@ with ``n = n_edge_traces(layout, per_edge=True)``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_scalar
+from nnlearn.network import _check_sizes as _check_network_sizes
 from nnlearn.viz.theme import COLORWAY
 
 __all__ = [
@@ -36,12 +37,20 @@ __all__ = [
     "POSITIVE_COLOR",
     "HIGHLIGHT_COLOR",
     "NetworkLayout",
+    "batch_3d_figure",
+    "boundary_segment",
+    "decision_boundary_figure",
+    "decision_boundary_traces",
+    "decision_grid",
     "edge_style",
     "edge_traces",
     "n_edge_traces",
     "network_diagram",
     "network_layout",
     "node_traces",
+    "perceptron_animation",
+    "halfplane_polygon",
+    "sample_traces",
 ]
 
 POSITIVE_COLOR = COLORWAY[0]   # blue: positive weight
@@ -111,13 +120,7 @@ class NetworkLayout:
 
 
 def _check_sizes(sizes) -> tuple[int, ...]:
-    if isinstance(sizes, np.ndarray):
-        sizes = sizes.tolist()
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"sizes must be a list of layer widths, got {type(sizes).__name__}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least 2 widths (n_0, ..., n_D), got {sizes!r}")
-    return tuple(check_scalar(n, "sizes", low=1, integer=True) for n in sizes)
+    return tuple(_check_network_sizes(sizes))
 
 
 def network_layout(sizes: Sequence[int], bias: bool = True, layer_gap: float = 1.0,
@@ -521,3 +524,435 @@ def network_diagram(sizes: Sequence[int], bias: bool = True, highlight: int | No
         margin=dict(l=20, r=20, t=90, b=20), hovermode="closest")
     return fig
 
+# ----------------------------------------------------------------------------
+# Decision boundaries
+# ----------------------------------------------------------------------------
+
+_SYMBOLS = ["circle", "x", "diamond", "square", "triangle-up", "star", "cross", "pentagon"]
+
+
+def decision_grid(X, n: int = 80, pad: float = 0.1) -> tuple[np.ndarray, np.ndarray,
+                                                              np.ndarray]:
+    """A regular ``n`` x ``n`` grid over the box around the 2-D points ``X``.
+
+    The box is the range of each column widened by ``pad`` times its length
+    on both sides.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, 2)
+    n : int, default 80
+        Grid points per axis (>= 2).
+    pad : float, default 0.1
+        Relative margin (>= 0).
+
+    Returns
+    -------
+    xs : ndarray, shape (n,)
+    ys : ndarray, shape (n,)
+    points : ndarray, shape (n * n, 2)
+        All grid points, ``x`` varying fastest (row ``i * n + k`` is
+        ``(xs[k], ys[i])``), ready for ``model.predict(points)``.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[1] != 2 or X.shape[0] == 0:
+        raise ValueError(f"X must have shape (N, 2) with N >= 1, got {X.shape}")
+    n = check_scalar(n, "n", low=2, integer=True)
+    pad = check_scalar(pad, "pad", low=0.0)
+    low, high = X.min(axis=0), X.max(axis=0)
+    span = np.where(high > low, high - low, 1.0)
+    low, high = low - pad * span, high + pad * span
+    xs = np.linspace(low[0], high[0], n)
+    ys = np.linspace(low[1], high[1], n)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def _class_colorscale(n_classes: int, alpha: float) -> list:
+    """A stepped colour scale: class k gets a tint of ``COLORWAY[k]``."""
+    scale = []
+    for k in range(n_classes):
+        color = _tint(COLORWAY[k % len(COLORWAY)], alpha)
+        scale += [[k / n_classes, color], [(k + 1) / n_classes, color]]
+    return scale
+
+
+def _check_labels(y, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``y`` as a 1-D array of length n, and its sorted distinct values."""
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) != n:
+        raise ValueError(f"y must have shape ({n},) to match X, got {y.shape}")
+    if not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.bool_)):
+        raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
+    return y, np.unique(y)
+
+
+def sample_traces(X, y, class_names: Sequence[str] | None = None,
+                  showlegend: bool = True, size: float = 7.0) -> list[go.Scatter]:
+    """One marker trace per class: colour ``COLORWAY[k]`` and a symbol per class."""
+    X = as_float_array(X, "X", ndim=2)
+    y, classes = _check_labels(y, X.shape[0])
+    if class_names is not None and len(class_names) != len(classes):
+        raise ValueError(f"class_names must have one name per class ({len(classes)}), "
+                         f"got {len(class_names)}")
+    traces = []
+    for k, c in enumerate(classes):
+        rows = y == c
+        name = class_names[k] if class_names is not None else f"class {c}"
+        color = COLORWAY[k % len(COLORWAY)]
+        traces.append(go.Scatter(
+            x=X[rows, 0], y=X[rows, 1], mode="markers", name=name, legendgroup=name,
+            showlegend=showlegend,
+            marker=dict(color=color, size=size, symbol=_SYMBOLS[k % len(_SYMBOLS)],
+                        line=dict(color=color, width=1))))
+    return traces
+
+
+def decision_boundary_traces(predict: Callable[[np.ndarray], np.ndarray], X, y,
+                             n: int = 80, pad: float = 0.1,
+                             class_names: Sequence[str] | None = None,
+                             showlegend: bool = True) -> list[go.BaseTraceType]:
+    """Traces for a classifier's decision regions and the labelled samples.
+
+    ``predict`` is evaluated once on an ``n`` x ``n`` grid (see
+    :func:`decision_grid`); every grid cell is tinted with the colour of the
+    class predicted there, and the samples are drawn on top in the full
+    colour of their true class, so a misclassified sample sits on another
+    class's tint.
+
+    Parameters
+    ----------
+    predict : callable
+        Maps points of shape ``(m, 2)`` to labels of shape ``(m,)`` with the
+        same values as ``y`` (e.g. ``model.predict``).
+    X : array_like, shape (N, 2)
+    y : array_like of int, shape (N,)
+    n : int, default 80
+        Grid points per axis (the page grows with ``n ** 2``).
+    pad : float, default 0.1
+    class_names : sequence of str, optional
+        Legend names, one per distinct label in sorted order.
+    showlegend : bool, default True
+
+    Returns
+    -------
+    list
+        ``[heatmap, class 0 samples, class 1 samples, ...]``.
+    """
+    if not callable(predict):
+        raise TypeError(f"predict must be callable, got {type(predict).__name__}")
+    X = as_float_array(X, "X", ndim=2)
+    y, classes = _check_labels(y, X.shape[0])
+    xs, ys, points = decision_grid(X, n, pad)
+    labels = np.asarray(predict(points))
+    if labels.shape != (len(points),):
+        raise ValueError(f"predict must return shape ({len(points)},) for {len(points)} "
+                         f"points, got {labels.shape}")
+    index = np.searchsorted(classes, labels)
+    if np.any(index >= len(classes)) or np.any(classes[np.minimum(index, len(classes) - 1)]
+                                               != labels):
+        raise ValueError(f"predict returned labels {np.unique(labels).tolist()} that are "
+                         f"not all among the labels of y {classes.tolist()}")
+    k = len(classes)
+    heat = go.Heatmap(x=xs, y=ys, z=index.reshape(len(ys), len(xs)).astype(np.int8),
+                      colorscale=_class_colorscale(k, 0.3), zmin=-0.5, zmax=k - 0.5,
+                      showscale=False, hoverinfo="skip", name="predicted class")
+    return [heat] + sample_traces(X, y, class_names, showlegend)
+
+
+def decision_boundary_figure(predict, X, y, title: str, n: int = 80, pad: float = 0.1,
+                             subplot_titles: Sequence[str] | None = None,
+                             class_names: Sequence[str] | None = None,
+                             axis_titles: tuple[str, str] = ("x₁ (unitless)",
+                                                             "x₂ (unitless)"),
+                             height: int | None = None) -> go.Figure:
+    """Decision regions of one classifier, or of several side by side.
+
+    Parameters
+    ----------
+    predict : callable or sequence of callables
+        See :func:`decision_boundary_traces`; a sequence draws one panel per
+        classifier, all on the same data ``X, y``.
+    X, y : the samples and their integer labels
+    title : str
+    n, pad : grid size and margin (see :func:`decision_grid`)
+    subplot_titles : sequence of str, optional
+        One per panel.
+    class_names : sequence of str, optional
+    axis_titles : (str, str)
+    height : int, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per panel: a heatmap, then one scatter per class (legend shown once).
+    """
+    from plotly.subplots import make_subplots
+
+    predicts = list(predict) if isinstance(predict, Sequence) else [predict]
+    if not predicts:
+        raise ValueError("predict must be a callable or a non-empty list of callables")
+    if subplot_titles is not None and len(subplot_titles) != len(predicts):
+        raise ValueError(f"subplot_titles must have one title per panel ({len(predicts)}), "
+                         f"got {len(subplot_titles)}")
+    cols = len(predicts)
+    fig = make_subplots(rows=1, cols=cols, subplot_titles=subplot_titles,
+                        horizontal_spacing=0.08 if cols > 1 else 0.0)
+    for col, fn in enumerate(predicts, start=1):
+        for trace in decision_boundary_traces(fn, X, y, n, pad, class_names,
+                                              showlegend=col == 1):
+            fig.add_trace(trace, row=1, col=col)
+        fig.update_xaxes(title_text=axis_titles[0], row=1, col=col, constrain="domain")
+        fig.update_yaxes(title_text=axis_titles[1] if col == 1 else None, row=1, col=col,
+                         scaleanchor=f"x{col if col > 1 else ''}", scaleratio=1,
+                         constrain="domain")
+    fig.update_layout(title=title, height=height or (460 if cols == 1 else 430),
+                      legend=dict(orientation="h", x=0.0, y=-0.18, yanchor="top"),
+                      margin=dict(b=95))
+    return fig
+
+
+# ----------------------------------------------------------------------------
+# The perceptron, update by update
+# ----------------------------------------------------------------------------
+
+def _clip(w, b: float, box) -> tuple[np.ndarray, np.ndarray]:
+    """Clip the box by ``w . x + b > 0``: (polygon corners, points where the line crosses)."""
+    w = as_float_array(w, "w", ndim=1)
+    if w.shape != (2,):
+        raise ValueError(f"w must have shape (2,), got {w.shape}")
+    b = check_scalar(b, "b")
+    if len(box) != 4:
+        raise ValueError(f"box must be (x_min, x_max, y_min, y_max), got {box!r}")
+    x0, x1, y0, y1 = (check_scalar(v, "box") for v in box)
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"box must have x_min < x_max and y_min < y_max, got {box!r}")
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    values = corners @ w + b
+    polygon, crossings = [], []
+    for i in range(4):
+        p, q = corners[i], corners[(i + 1) % 4]
+        vp, vq = values[i], values[(i + 1) % 4]
+        if vp > 0:
+            polygon.append(p)
+        if (vp > 0) != (vq > 0):                      # the edge crosses the line
+            point = p + vp / (vp - vq) * (q - p)
+            polygon.append(point)
+            crossings.append(point)
+    return np.array(polygon).reshape(-1, 2), np.array(crossings).reshape(-1, 2)
+
+
+def halfplane_polygon(w, b: float, box) -> np.ndarray:
+    r"""Corners of the part of the box where :math:`w \cdot x + b > 0`.
+
+    The rectangle ``box = (x_min, x_max, y_min, y_max)`` is clipped by the
+    half-plane (one step of Sutherland-Hodgman clipping).
+
+    Returns
+    -------
+    ndarray, shape (m, 2)
+        The polygon's corners in order (``m = 0`` if the half-plane misses
+        the box).
+    """
+    return _clip(w, b, box)[0]
+
+
+def boundary_segment(w, b: float, box) -> np.ndarray:
+    r"""The piece of the line :math:`w \cdot x + b = 0` inside the box.
+
+    Returns
+    -------
+    ndarray, shape (2, 2) or (0, 2)
+        Its two end points, or nothing if the line misses the box (or ``w = 0``).
+    """
+    crossings = np.unique(_clip(w, b, box)[1], axis=0)
+    return crossings if len(crossings) == 2 else np.empty((0, 2))
+
+
+def _perceptron_frame(w, b, box, sample) -> list[go.Scatter]:
+    poly = halfplane_polygon(w, b, box)
+    seg = boundary_segment(w, b, box)
+    return [go.Scatter(x=poly[:, 0], y=poly[:, 1]),
+            go.Scatter(x=seg[:, 0], y=seg[:, 1]),
+            go.Scatter(x=[] if sample is None else [sample[0]],
+                       y=[] if sample is None else [sample[1]])]
+
+
+def perceptron_animation(X, y, history, title: str, pad: float = 0.1,
+                         class_names: Sequence[str] = ("y = −1", "y = +1"),
+                         axis_titles: tuple[str, str] = ("x₁ (unitless)", "x₂ (unitless)"),
+                         duration: int = 450, height: int = 520) -> go.Figure:
+    r"""Animate the perceptron rule: one frame per update.
+
+    Frame 0 is the start (:math:`w = 0`: no boundary). Frame :math:`t` shows
+    the boundary :math:`w_t \cdot x + b_t = 0` after update :math:`t`, the
+    region it assigns to :math:`+1` (tinted), and the misclassified sample
+    that caused the update (ringed).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, 2)
+    y : array_like of int, shape (N,)
+        Labels in {-1, +1} (or {0, 1}).
+    history : sequence of nnlearn.perceptron.PerceptronUpdate
+        ``Perceptron.history`` after ``fit``.
+    title : str
+    pad : float
+        Margin around the data (see :func:`decision_grid`).
+    class_names : (str, str)
+    axis_titles : (str, str)
+    duration : int
+        Milliseconds per frame.
+    height : int
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces 0-2 (region, boundary, ringed sample) change from frame to
+        frame; the samples (one trace per class) do not. Play/pause buttons
+        and a slider with one step per update.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 columns to be drawn, got shape {X.shape}")
+    history = list(history)
+    for h in history:
+        if not all(hasattr(h, a) for a in ("w", "b", "index", "step", "epoch")):
+            raise TypeError("history must hold PerceptronUpdate records "
+                            "(use Perceptron.history)")
+    duration = check_scalar(duration, "duration", low=1, integer=True)
+    xs, ys, _ = decision_grid(X, 2, pad)
+    box = (xs[0], xs[-1], ys[0], ys[-1])
+    region, line, ring = _perceptron_frame(np.zeros(2), 0.0, box, None)
+    region.update(fill="toself", fillcolor=_tint(COLORWAY[1], 0.14), mode="none",
+                  name="predicted +1", hoverinfo="skip")
+    line.update(mode="lines", line=dict(color=COLORWAY[3], width=3),
+                name="boundary w·x + b = 0", hoverinfo="skip")
+    ring.update(mode="markers", name="sample that caused the update", hoverinfo="skip",
+                marker=dict(size=20, symbol="circle-open", color=COLORWAY[3],
+                            line=dict(width=3)))
+    fig = go.Figure([region, line, ring] + sample_traces(X, y, class_names))
+    frames = [go.Frame(name="0", data=_perceptron_frame(np.zeros(2), 0.0, box, None),
+                       traces=[0, 1, 2])]
+    for h in history:
+        frames.append(go.Frame(name=str(h.step),
+                               data=_perceptron_frame(h.w, h.b, box, X[h.index]),
+                               traces=[0, 1, 2]))
+    fig.frames = frames
+    anim = dict(frame=dict(duration=duration, redraw=False), transition=dict(duration=0),
+                mode="immediate")
+    steps = [dict(method="animate", label=f.name,
+                  args=[[f.name], dict(frame=dict(duration=0, redraw=False),
+                                       transition=dict(duration=0), mode="immediate")])
+             for f in frames]
+    fig.update_layout(
+        title=title, height=height,
+        xaxis=dict(title=axis_titles[0], range=[box[0], box[1]], constrain="domain"),
+        yaxis=dict(title=axis_titles[1], range=[box[2], box[3]], scaleanchor="x",
+                   constrain="domain"),
+        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
+        margin=dict(t=110, b=40),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12,
+                          xanchor="left", yanchor="top", showactive=False,
+                          buttons=[dict(label="▶ play", method="animate",
+                                        args=[None, dict(anim, fromcurrent=True)]),
+                                   dict(label="❚❚ pause", method="animate",
+                                        args=[[None], dict(anim, mode="immediate")])])],
+        sliders=[dict(active=0, x=0.2, len=0.8, y=-0.08, yanchor="top",
+                      currentvalue=dict(prefix="updates made: "), steps=steps,
+                      pad=dict(t=10))])
+    return fig
+
+
+# ----------------------------------------------------------------------------
+# A batch in 3-D
+# ----------------------------------------------------------------------------
+
+def batch_3d_figure(activations, title: str, layer_names: Sequence[str] | None = None,
+                    edges: bool = True, height: int = 560) -> go.Figure:
+    r"""A batch flowing through a network, one sample per slice.
+
+    Every sample :math:`i` of the batch is a copy of the network diagram in
+    the plane :math:`z = i`: unit :math:`j` of layer :math:`l` is a marker at
+    :math:`(l, y_j, i)` coloured by its value ``activations[l][i, j]``. So the
+    matrix :math:`A^{(l)}` of shape ``(B, n_l)`` is the column of markers at
+    :math:`x = l`, one row (sample) per slice.
+
+    Parameters
+    ----------
+    activations : sequence of ndarray
+        ``activations[l]`` has shape ``(B, n_l)`` (the same ``B`` for every
+        layer), e.g. the second value of ``MLP.forward_trace(X)``.
+    title : str
+    layer_names : sequence of str, optional
+        Tick labels of the layer axis (default :math:`A^{(l)}`).
+    edges : bool, default True
+        Draw the network's edges faintly in every slice.
+    height : int
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces: the edges (if drawn), then one marker trace per layer sharing
+        one diverging colour axis centred on 0.
+    """
+    if isinstance(activations, np.ndarray) or not isinstance(activations, Sequence):
+        raise TypeError(f"activations must be a list of (B, n_l) arrays, "
+                        f"got {type(activations).__name__}")
+    acts = [as_float_array(a, f"activations[{i}]", ndim=2) for i, a in enumerate(activations)]
+    if len(acts) < 2:
+        raise ValueError(f"activations must hold at least 2 layers, got {len(acts)}")
+    batch = acts[0].shape[0]
+    for i, a in enumerate(acts):
+        if a.shape[0] != batch:
+            raise ValueError(f"activations[{i}] must have {batch} rows like activations[0], "
+                             f"got shape {a.shape}")
+    sizes = [a.shape[1] for a in acts]
+    if layer_names is None:
+        layer_names = [f"A<sup>({k})</sup>" for k in range(len(acts))]
+    if len(layer_names) != len(acts):
+        raise ValueError(f"layer_names must have one name per layer ({len(acts)}), "
+                         f"got {len(layer_names)}")
+    lay = network_layout(sizes, bias=False)
+    traces = []
+    if edges:
+        segs = []
+        for layer in range(1, lay.depth + 1):
+            start, end = lay.edges(layer)
+            for i in range(batch):
+                z = np.full((len(start), 1), float(i))
+                seg = np.stack([np.hstack([start, z]), np.hstack([end, z]),
+                                np.full((len(start), 3), np.nan)], axis=1)
+                segs.append(seg.reshape(-1, 3))
+        xyz = np.concatenate(segs)
+        traces.append(go.Scatter3d(x=xyz[:, 0], y=xyz[:, 1], z=xyz[:, 2], mode="lines",
+                                   line=dict(color=NEUTRAL_COLOR, width=1.5), opacity=0.35,
+                                   hoverinfo="skip", name="edges", showlegend=False))
+    vmax = max(float(np.abs(a).max()) for a in acts) or 1.0
+    for layer, a in enumerate(acts):
+        pos = lay.nodes[layer]
+        xs = np.tile(pos[:, 0], batch)
+        ys = np.tile(pos[:, 1], batch)
+        zs = np.repeat(np.arange(batch, dtype=float), a.shape[1])
+        values = a.ravel()
+        hover = [f"sample {i + 1}, unit {j + 1}: {v:.3g}"
+                 for i in range(batch) for j, v in enumerate(a[i])]
+        traces.append(go.Scatter3d(
+            x=xs, y=ys, z=zs, mode="markers", name=layer_names[layer], hovertext=hover,
+            hoverinfo="text+name", showlegend=False,
+            marker=dict(size=7, color=values, coloraxis="coloraxis",
+                        line=dict(color=NEUTRAL_COLOR, width=1))))
+    fig = go.Figure(traces)
+    fig.update_layout(
+        title=title, height=height, margin=dict(l=0, r=0, t=70, b=0),
+        coloraxis=dict(colorscale="RdBu_r", cmin=-vmax, cmax=vmax,
+                       colorbar=dict(title=dict(text="value<br>(unitless)"), len=0.7)),
+        scene=dict(
+            xaxis=dict(title=dict(text="layer l"), tickvals=list(range(len(acts))),
+                       ticktext=list(layer_names)),
+            yaxis=dict(title=dict(text="unit j (position)"), showticklabels=False),
+            zaxis=dict(title=dict(text="sample i (row)"), tickvals=list(range(batch)),
+                       ticktext=[str(i + 1) for i in range(batch)]),
+            aspectmode="manual", aspectratio=dict(x=1.3, y=0.8, z=1.0),
+            camera=dict(eye=dict(x=1.5, y=-1.5, z=0.9))))
+    return fig
