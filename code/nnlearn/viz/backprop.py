@@ -1,0 +1,286 @@
+r"""Figures for the backpropagation chapter.
+
+* :func:`circuit_figure`: a computational graph with the forward value and
+  the backward gradient written on every edge;
+* :func:`gradcheck_figure`: relative errors of a gradient check, one row per
+  (correct or broken) backward pass, one column per parameter;
+* :func:`training_animation`: the network diagram of
+  :mod:`nnlearn.viz.network`, its edges following the weights epoch by
+  epoch, next to the loss curve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnlearn._checks import as_float_array, check_scalar
+from nnlearn.backprop import CIRCUIT_EDGES, CIRCUIT_OPS, WeightRecorder
+from nnlearn.viz.network import edge_style, n_edge_traces, network_diagram, network_layout
+from nnlearn.viz.theme import COLORWAY
+
+__all__ = [
+    "CIRCUIT_POSITIONS",
+    "circuit_figure",
+    "gradcheck_figure",
+    "training_animation",
+]
+
+VALUE_COLOR = COLORWAY[2]      # green: forward values
+GRAD_COLOR = COLORWAY[3]       # rose: backward gradients
+
+CIRCUIT_POSITIONS: dict[str, tuple[float, float]] = {
+    "x": (0.0, 3.0), "w": (0.0, 1.5), "b": (1.0, 3.9), "lam": (1.0, -0.4),
+    "u": (1.0, 2.4), "q": (1.0, 0.6), "z": (2.0, 3.0), "p": (2.0, 0.2),
+    "a": (3.0, 3.0), "y": (3.0, 1.9), "r": (4.0, 2.6), "s": (5.0, 2.6), "L": (6.0, 1.4),
+}
+"""Positions of the nodes of :func:`nnlearn.backprop.neuron_circuit` in the figure."""
+
+_LEAF_LABELS = {"lam": "λ"}
+
+
+def _check_dict(d, name: str) -> dict:
+    if not isinstance(d, dict):
+        raise TypeError(f"{name} must be a dict, got {type(d).__name__}")
+    return d
+
+
+def circuit_figure(values: dict, grads: dict, edge_grads: dict,
+                   edges: Sequence[tuple[str, str]] = CIRCUIT_EDGES,
+                   ops: dict[str, str] = CIRCUIT_OPS,
+                   positions: dict[str, tuple[float, float]] | None = None,
+                   title: str = "A computational graph: values forward, gradients backward"
+                   ) -> go.Figure:
+    """Draw a computational graph with a value and a gradient on every edge.
+
+    Each edge ``(src, dst)`` is an arrow from ``src`` to ``dst`` labelled
+    with ``values[src]`` (green, above) and ``edge_grads[(src, dst)]``, the
+    gradient flowing back along it (rose, below). Inner nodes show their
+    operation, leaves their name; hovering a node shows its value and its
+    gradient.
+
+    Parameters
+    ----------
+    values, grads : dict
+        Node name -> forward value and -> :math:`\\partial L/\\partial` node
+        (as returned by :func:`nnlearn.backprop.neuron_circuit`).
+    edge_grads : dict
+        ``(src, dst)`` -> gradient sent back along the edge.
+    edges : sequence of (str, str), default the neuron circuit's
+    ops : dict, default the neuron circuit's
+        Node name -> operation symbol, for inner nodes.
+    positions : dict, optional
+        Node name -> ``(x, y)``; default :data:`CIRCUIT_POSITIONS`.
+    title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces: one per edge, then the nodes, then two legend entries.
+    """
+    values, grads, edge_grads = (_check_dict(d, n) for d, n in
+                                 ((values, "values"), (grads, "grads"),
+                                  (edge_grads, "edge_grads")))
+    positions = CIRCUIT_POSITIONS if positions is None else _check_dict(positions, "positions")
+    names = sorted({n for edge in edges for n in edge})
+    for name in names:
+        for d, label in ((values, "values"), (grads, "grads"), (positions, "positions")):
+            if name not in d:
+                raise ValueError(f"{label} has no entry for node {name!r}")
+    fig = go.Figure()
+    for src, dst in edges:
+        if (src, dst) not in edge_grads:
+            raise ValueError(f"edge_grads has no entry for edge {(src, dst)!r}")
+        (x0, y0), (x1, y1) = positions[src], positions[dst]
+        length = np.hypot(x1 - x0, y1 - y0)
+        tx, ty = x1 - 0.22 * (x1 - x0) / length, y1 - 0.22 * (y1 - y0) / length
+        fig.add_trace(go.Scatter(x=[x0, (x0 + tx) / 2, tx], y=[y0, (y0 + ty) / 2, ty],
+                                 mode="lines+markers", showlegend=False, hoverinfo="skip",
+                                 line=dict(color=COLORWAY[7], width=1.6),
+                                 marker=dict(symbol="arrow", angleref="previous",
+                                             size=[0, 0, 10], color=COLORWAY[7])))
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        fig.add_annotation(x=mx, y=my, text=f"{values[src]:.3g}", showarrow=False,
+                           yshift=10, font=dict(color=VALUE_COLOR, size=13))
+        fig.add_annotation(x=mx, y=my, text=f"{edge_grads[(src, dst)]:.3g}", showarrow=False,
+                           yshift=-10, font=dict(color=GRAD_COLOR, size=13))
+    labels = [ops.get(n, _LEAF_LABELS.get(n, n)) for n in names]
+    hover = [f"{_LEAF_LABELS.get(n, n)} = {values[n]:.4g}<br>∂L/∂{_LEAF_LABELS.get(n, n)} = "
+             f"{grads[n]:.4g}" for n in names]
+    xy = np.array([positions[n] for n in names])
+    fig.add_trace(go.Scatter(
+        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=labels, hovertext=hover,
+        hoverinfo="text", textposition="middle center", showlegend=False,
+        marker=dict(size=34, color="rgba(47,111,222,0.14)",
+                    line=dict(color=COLORWAY[0], width=1.5))))
+    for label, color in (("forward value", VALUE_COLOR), ("gradient ∂L/∂(edge input)",
+                                                          GRAD_COLOR)):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label,
+                                 line=dict(color=color, width=3), hoverinfo="skip"))
+    fig.update_layout(
+        title=title, height=430, hovermode="closest",
+        xaxis=dict(visible=False, range=[xy[:, 0].min() - 0.4, xy[:, 0].max() + 0.4],
+                   fixedrange=True),
+        yaxis=dict(visible=False, range=[xy[:, 1].min() - 0.5, xy[:, 1].max() + 0.5],
+                   fixedrange=True),
+        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
+        margin=dict(l=10, r=10, t=90, b=10))
+    return fig
+
+
+def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = 1e-6,
+                     title: str = "Gradient check: relative error per parameter"
+                     ) -> go.Figure:
+    r"""Heat map of gradient-check errors: one row per backward pass, one column per parameter.
+
+    Colour is :math:`\log_{10}` of the relative error (Viridis), the number
+    is written in each cell, and a cell above ``threshold`` is marked with a
+    cross.
+
+    Parameters
+    ----------
+    results : dict
+        Row label -> the dict returned by :func:`nnlearn.gradcheck.check_gradients`;
+        all rows must have the same parameter names.
+    threshold : float, default 1e-6
+    title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A heat map and a marker trace of the failing cells.
+    """
+    _check_dict(results, "results")
+    if not results:
+        raise ValueError("results must hold at least one row")
+    threshold = check_scalar(threshold, "threshold", low=0.0, low_inclusive=False)
+    rows = list(results)
+    cols = list(results[rows[0]])
+    for r in rows:
+        if list(results[r]) != cols:
+            raise ValueError(f"results[{r!r}] has parameters {list(results[r])}, "
+                             f"expected {cols}")
+    err = np.array([[results[r][c] for c in cols] for r in rows], dtype=np.float64)
+    logerr = np.log10(np.maximum(err, 1e-16))
+    text = [[f"{e:.0e}" if e > 0 else "0" for e in row] for row in err]
+    fig = go.Figure(go.Heatmap(
+        z=logerr, x=cols, y=rows, text=text, texttemplate="%{text}", colorscale="Viridis",
+        zmin=-16, zmax=0, hovertemplate="%{y}<br>%{x}: relative error %{text}<extra></extra>",
+        colorbar=dict(title=dict(text="log₁₀ error", side="right"), thickness=14)))
+    bad_r, bad_c = np.nonzero(err > threshold)
+    fig.add_trace(go.Scatter(
+        x=[cols[c] for c in bad_c], y=[rows[r] for r in bad_r], mode="markers",
+        name=f"error > {threshold:g}: caught", hoverinfo="skip",
+        marker=dict(symbol="x-thin-open", size=30, line=dict(width=2, color=COLORWAY[3]))))
+    fig.update_layout(
+        title=title, height=140 + 46 * len(rows),
+        xaxis=dict(title="parameter array", side="bottom", showgrid=False),
+        yaxis=dict(title="backward pass", autorange="reversed", showgrid=False),
+        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
+        margin=dict(l=60, r=20, t=90, b=55))
+    return fig
+
+
+def _edge_values(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> np.ndarray:
+    """All weights and biases in the order of :func:`nnlearn.viz.network.edge_traces`."""
+    return np.concatenate([np.concatenate([W.ravel(), b])
+                           for W, b in zip(weights, biases, strict=True)])
+
+
+def _frame_edges(names: Sequence[str], values: np.ndarray, weight_scale: float) -> list[dict]:
+    """The changing part of the edge traces, as plain dicts: colour, width, hover text.
+
+    Plain dicts skip plotly's validation, which would dominate the time to
+    build an animation with hundreds of small traces.
+    """
+    out = []
+    for name, value in zip(names, values, strict=True):
+        color, width = edge_style(float(value), weight_scale)
+        out.append({"line": {"color": color, "width": round(width, 2)},
+                    "marker": {"color": color}, "text": f"{name} = {value:.3g}"})
+    return out
+
+
+def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
+                       loss_curve: Sequence[float] | None = None,
+                       title: str = "A network learning: weights and loss, epoch by epoch",
+                       loss_title: str = "training loss") -> go.Figure:
+    """Animated network diagram whose edges follow the recorded weights, beside the loss.
+
+    The left panel is :func:`nnlearn.viz.network.network_diagram` (edge
+    colour = sign, width = magnitude, one fixed scale for all frames); the
+    right panel is the loss curve with a marker at the frame's epoch. A frame
+    replaces only the edge styles and moves the marker.
+
+    Parameters
+    ----------
+    recorder : WeightRecorder
+        With at least two recorded epochs.
+    sizes : sequence of int
+        The network's widths (must match the recorded weights).
+    loss_curve : sequence of float, optional
+        Loss of epochs 1, 2, ... (e.g. ``history.loss``) drawn as a line;
+        default: the recorded losses only.
+    title, loss_title : str
+        Figure title and the loss axis title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        With frames (one per recorded epoch), a play/pause button and a slider.
+    """
+    if not isinstance(recorder, WeightRecorder):
+        raise TypeError(f"recorder must be a WeightRecorder, got {type(recorder).__name__}")
+    if len(recorder) < 2:
+        raise ValueError(f"recorder must hold at least 2 recorded epochs, got {len(recorder)}")
+    layout = network_layout(sizes, bias=True)
+    scale = max(max(np.abs(W).max() for W in Ws) for Ws in recorder.weights)
+    scale = max(scale, max(max(np.abs(b).max() for b in bs) for bs in recorder.biases), 1e-12)
+    fig = network_diagram(sizes, weights=recorder.weights[0], biases=recorder.biases[0],
+                          weight_scale=scale, layout=layout, title=title)
+    n_edges = n_edge_traces(layout, per_edge=True)
+    epochs = np.array(recorder.epochs)
+    losses = np.array(recorder.losses)
+    if loss_curve is None:
+        curve_x, curve_y = epochs, losses
+    else:
+        curve_y = as_float_array(loss_curve, "loss_curve", ndim=1)
+        curve_x = np.arange(1, curve_y.size + 1)
+    fig.add_trace(go.Scatter(x=curve_x, y=curve_y, mode="lines", xaxis="x2", yaxis="y2",
+                             name="loss", showlegend=False, line=dict(color=COLORWAY[4])))
+    fig.add_trace(go.Scatter(x=epochs[:1], y=losses[:1], mode="markers", xaxis="x2",
+                             yaxis="y2", name="now", showlegend=False,
+                             marker=dict(size=12, color=COLORWAY[3])))
+    marker_index = len(fig.data) - 1
+    step_args = dict(mode="immediate", frame=dict(duration=0, redraw=True),
+                     transition=dict(duration=0))
+    fig.update_layout(
+        height=max(fig.layout.height or 0, 460) + 60,
+        xaxis=dict(domain=[0.0, 0.56]),
+        xaxis2=dict(domain=[0.66, 1.0], title="epoch", anchor="y2"),
+        yaxis2=dict(title=loss_title, anchor="x2", type="log", exponentformat="power"),
+        margin=dict(l=20, r=20, t=90, b=110),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.04, xanchor="left",
+                          yanchor="top", showactive=False, buttons=[
+                              dict(label="▶ play", method="animate",
+                                   args=[None, dict(mode="immediate", fromcurrent=True,
+                                                    frame=dict(duration=150, redraw=True),
+                                                    transition=dict(duration=0))]),
+                              dict(label="❚❚ pause", method="animate",
+                                   args=[[None], step_args])])],
+        sliders=[dict(x=0.2, len=0.8, y=-0.02, yanchor="top", pad=dict(t=10),
+                      currentvalue=dict(prefix="epoch "),
+                      steps=[dict(label=str(e), method="animate", args=[[str(e)], step_args])
+                             for e in epochs])])
+    names = [t.text[0].split(" = ")[0] for t in fig.data[:n_edges]]
+    frames = [{"name": str(e),
+               "data": _frame_edges(names, _edge_values(Ws, bs), scale)
+               + [{"x": [int(e)], "y": [float(loss)]}],
+               "traces": list(range(n_edges)) + [marker_index]}
+              for e, Ws, bs, loss in zip(epochs, recorder.weights, recorder.biases, losses,
+                                         strict=True)]
+    spec = fig.to_dict()
+    spec["frames"] = frames
+    return go.Figure(spec, _validate=False)

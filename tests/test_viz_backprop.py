@@ -1,0 +1,98 @@
+"""Tests for nnlearn.viz.backprop: the figures of the backpropagation chapter."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from nnlearn import backprop, datasets, optimizers, training
+from nnlearn.network import MLP
+from nnlearn.viz import backprop as vb
+from nnlearn.viz import figure_json
+from nnlearn.viz.network import NEGATIVE_COLOR, POSITIVE_COLOR, n_edge_traces, network_layout
+
+
+def test_circuit_figure_draws_every_edge_with_value_and_gradient():
+    values, grads, edge_grads = backprop.neuron_circuit(0.8, 1.5, -0.3, 0.5, 0.1)
+    fig = vb.circuit_figure(values, grads, edge_grads)
+    n_edges = len(backprop.CIRCUIT_EDGES)
+    assert isinstance(fig, go.Figure)
+    assert len(fig.data) == n_edges + 1 + 2                 # edges, nodes, two legend entries
+    texts = [a.text for a in fig.layout.annotations]
+    assert len(texts) == 2 * n_edges
+    assert f"{edge_grads[('w', 'q')]:.3g}" in texts and f"{values['u']:.3g}" in texts
+    nodes = fig.data[n_edges]
+    assert len(nodes.x) == len(vb.CIRCUIT_POSITIONS) == 13
+    assert fig.layout.title.text
+
+
+def test_circuit_figure_rejects_missing_entries():
+    values, grads, edge_grads = backprop.neuron_circuit(0.8, 1.5, -0.3, 0.5, 0.1)
+    del values["q"]
+    with pytest.raises(ValueError, match="values"):
+        vb.circuit_figure(values, grads, edge_grads)
+    with pytest.raises(TypeError, match="grads"):
+        vb.circuit_figure({}, [], edge_grads)
+
+
+def test_gradcheck_figure_marks_cells_above_threshold():
+    results = {"correct": {"W1": 1e-10, "b1": 2e-11},
+               "broken": {"W1": 0.5, "b1": 1e-9}}
+    fig = vb.gradcheck_figure(results, threshold=1e-6)
+    heat, marks = fig.data
+    np.testing.assert_allclose(heat.z, np.log10([[1e-10, 2e-11], [0.5, 1e-9]]))
+    assert list(marks.x) == ["W1"] and list(marks.y) == ["broken"]
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    with pytest.raises(ValueError, match="results"):
+        vb.gradcheck_figure({"a": {"W1": 1.0}, "b": {"b1": 1.0}})
+    with pytest.raises(ValueError, match="threshold"):
+        vb.gradcheck_figure(results, threshold=0.0)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    X, y = datasets.xor(n_per_cluster=5, rng=0)
+    model = MLP([2, 3, 2], activation="tanh", output="softmax", rng=0)
+    rec = backprop.WeightRecorder(every=2)
+    rec.record(0, model, 0.7)
+    hist = training.fit(model, "cross_entropy", optimizers.SGD(model.params, 0.5), X, y,
+                        epochs=6, batch_size=20, rng=0, verbose=False, callback=rec)
+    return rec, hist
+
+
+def test_training_animation_frames_change_only_edges_and_marker(trained):
+    rec, hist = trained
+    fig = vb.training_animation(rec, [2, 3, 2], loss_curve=hist.loss)
+    n_edges = n_edge_traces(network_layout([2, 3, 2]), per_edge=True)
+    assert n_edges == 3 * 3 + 2 * 4
+    assert len(fig.frames) == len(rec) == 4
+    marker = len(fig.data) - 1
+    for frame, epoch, loss, Ws, bs in zip(fig.frames, rec.epochs, rec.losses, rec.weights,
+                                          rec.biases, strict=True):
+        assert frame.name == str(epoch)
+        assert list(frame.traces) == list(range(n_edges)) + [marker]
+        edges = frame.data[:n_edges]
+        assert all(e.x is None and e.y is None for e in edges)    # geometry never resent
+        values = np.concatenate([np.concatenate([W.ravel(), b]) for W, b in zip(Ws, bs,
+                                                                                strict=True)])
+        colors = [POSITIVE_COLOR if v >= 0 else NEGATIVE_COLOR for v in values]
+        assert [e.line.color for e in edges] == colors
+        widths = np.array([e.line.width for e in edges])
+        order = np.argsort(np.abs(values))
+        assert np.all(np.diff(widths[order]) >= -0.011)           # width grows with |w|
+        assert frame.data[-1].x == (epoch,) and frame.data[-1].y[0] == pytest.approx(loss)
+    assert fig.layout.updatemenus[0].buttons[0].method == "animate"
+    assert len(fig.layout.sliders[0].steps) == 4
+    assert fig.layout.xaxis2.title.text == "epoch" and fig.layout.yaxis2.title.text
+    figure_json(fig)                                              # serializable
+
+
+def test_training_animation_rejects_bad_input(trained):
+    rec, _ = trained
+    with pytest.raises(TypeError, match="recorder"):
+        vb.training_animation([], [2, 3, 2])
+    with pytest.raises(ValueError, match="recorder"):
+        vb.training_animation(backprop.WeightRecorder(), [2, 3, 2])
+    with pytest.raises(ValueError, match="weights"):
+        vb.training_animation(rec, [2, 4, 2])
