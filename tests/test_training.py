@@ -277,6 +277,30 @@ def test_divergence_is_a_floating_point_error():
             verbose=False)
 
 
+def test_overflow_inside_the_network_is_reported_as_divergence():
+    # Hidden pre-activations overflow to inf in float32 before any loss is computed.
+    net = MLP([2, 4, 3], output="softmax", rng=0, dtype=np.float32)
+    net.params[0][...] = 1e30
+    X = np.full((8, 2), 1e10, dtype=np.float32)
+    with pytest.raises(TrainingDiverged, match="epoch 1, batch 1 of 2"):
+        fit(net, "cross_entropy", SGD(net.params, lr=0.1), X, np.zeros(8, int), epochs=2,
+            batch_size=4, verbose=False)
+
+
+def test_training_skips_only_the_input_gradient():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(5, 3))
+    a = MLP([3, 4, 2], output="softmax", rng=0)
+    b = MLP([3, 4, 2], output="softmax", rng=0)
+    g = rng.normal(size=(5, 2))
+    a.forward(X, training=True)
+    b.forward(X, training=True)
+    assert a.backward(g).shape == X.shape
+    assert b.backward(g, input_grad=False) is None
+    for p, q in zip(a.grads, b.grads, strict=True):
+        np.testing.assert_array_equal(p, q)
+
+
 # ---------------------------------------------------------------- evaluate, predict, metrics
 
 def test_evaluate_matches_a_hand_computation_and_ignores_batch_size():

@@ -31,7 +31,10 @@ Every layer has ``forward(x, training=False)`` and ``backward(grad_out)``;
 ``forward`` caches what ``backward`` needs, so call them in that order.
 ``backward`` *overwrites* the gradients (it does not add to them as PyTorch
 does). Inputs must be 2-D ``(n_samples, n_features)``: a single sample is
-rejected with a hint to pass ``x.reshape(1, -1)``.
+rejected with a hint to pass ``x.reshape(1, -1)``. :meth:`MLP.forward` rejects
+NaN or infinite input; past that check, inside the network, the layers do not
+scan their arrays again (NaN from a diverging run flows on to the loss, where
+the training loop reports it).
 
 Dtypes: a model holds its parameters in one floating dtype (``dtype=``,
 float64 by default) and computes in it, so a float32 model takes float32
@@ -82,9 +85,10 @@ def _check_training(training) -> bool:
     return bool(training)
 
 
-def _check_batch(x, name: str, width: int | None, dtype: np.dtype | None) -> np.ndarray:
-    """Return ``x`` as a 2-D array with ``width`` columns in ``dtype``."""
-    arr = as_float_array(x, name)
+def _check_batch(x, name: str, width: int | None, dtype: np.dtype | None,
+                 finite: bool = True) -> np.ndarray:
+    """Return ``x`` as a 2-D array with ``width`` columns in ``dtype`` (finite if ``finite``)."""
+    arr = as_float_array(x, name, allow_nonfinite=not finite)
     if arr.ndim == 1:
         raise ValueError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
                          f"{arr.shape}; for a single sample pass {name}.reshape(1, -1)")
@@ -107,7 +111,7 @@ def _check_grad_out(grad_out, expected_shape: tuple[int, ...] | None,
     """Check ``grad_out`` against the shape of the last forward output."""
     if expected_shape is None:
         raise RuntimeError("backward called before forward: run forward(x) first")
-    grad = as_float_array(grad_out, "grad_out")
+    grad = as_float_array(grad_out, "grad_out", allow_nonfinite=True)   # NaN: diverged
     if grad.shape != expected_shape:
         raise ValueError(f"grad_out must have the shape of the forward output "
                          f"{expected_shape}, got {grad.shape}")
@@ -210,19 +214,24 @@ class Dense(Layer):
         cached because :math:`\partial L/\partial W` needs it.
         """
         _check_training(training)
-        self.a_prev = _check_batch(x, "x", self.n_in, self.dtype)
+        self.a_prev = _check_batch(x, "x", self.n_in, self.dtype, finite=False)
         self.z = self.a_prev @ self.W.T + self.b
         return self.z
 
-    def backward(self, grad_out) -> np.ndarray:
+    def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
         r"""Store ``dW``, ``db`` and ``delta``; return :math:`\partial L/\partial A_\mathrm{prev}`.
 
         ``grad_out`` is :math:`\delta = \partial L / \partial Z`, shape ``(B, n_out)``.
+        With ``input_grad=False`` the (often largest) product
+        :math:`\delta W` is skipped and None is returned; the first layer of a
+        network being trained needs no gradient for its input.
         """
         delta = _check_grad_out(grad_out, _shape(self.z), self.dtype)  # shape, dtype
         self.delta = delta                # delta = dL/dZ,           (B, n_out)
         self.dW = delta.T @ self.a_prev   # dL/dW = delta^T A_prev,  (n_out, n_in)
         self.db = delta.sum(axis=0)       # dL/db = sum of rows,     (n_out,)
+        if not input_grad:
+            return None
         return delta @ self.W             # dL/dA_prev = delta W,    (B, n_in)
 
     @property
@@ -272,7 +281,7 @@ class Activation(Layer):
     def forward(self, x, training: bool = False) -> np.ndarray:
         """Return ``f(x)`` (same shape and dtype), caching ``x``."""
         _check_training(training)
-        self.z = as_float_array(x, "x")
+        self.z = as_float_array(x, "x", allow_nonfinite=True)
         return self._apply(self.f, self.z)
 
     def backward(self, grad_out) -> np.ndarray:
@@ -478,19 +487,25 @@ class MLP:
             a = layer.forward(a, training)
         return a
 
-    def backward(self, grad_out) -> np.ndarray:
+    def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
         r"""Backpropagate :math:`\delta^{(L)} = \partial L/\partial Z^{(L)}` through all layers.
 
         Fills every layer's gradients (see :attr:`grads`) and deltas (see
-        :attr:`deltas`) and returns :math:`\partial L/\partial X`.
+        :attr:`deltas`) and returns :math:`\partial L/\partial X`. Training
+        does not need that last gradient: ``input_grad=False`` skips its
+        product (about a quarter of the backward pass for wide inputs) when the
+        first layer is Dense, and returns None.
         """
         grad = grad_out                     # delta^(L) = dL/dZ^(L), given by the loss
-        for layer in reversed(self.layers):
+        for layer in reversed(self.layers[1:]):
             # Dense: stores dW, db, delta; returns dL/dA_prev = delta W
             # Activation: returns delta = dL/dA * f'(Z)
             # Dropout: returns dL/dA * mask
             grad = layer.backward(grad)
-        return grad                         # dL/dX
+        first = self.layers[0]
+        if not input_grad and isinstance(first, Dense):
+            return first.backward(grad, input_grad=False)    # dW, db only
+        return first.backward(grad)         # dL/dX
 
     def forward_trace(self, x, training: bool = False) -> tuple[list[np.ndarray],
                                                                  list[np.ndarray]]:

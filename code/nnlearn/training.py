@@ -15,8 +15,10 @@ batch. :func:`fit` repeats epochs, evaluates on validation data after each,
 steps a learning-rate schedule, asks an early-stopping rule whether to go on,
 and records everything in a :class:`History`.
 
-The model can be anything with ``forward(x, training)``, ``backward(grad_out)``
-and parallel ``params``/``grads`` lists, such as :class:`nnlearn.network.MLP`.
+The model can be anything with ``forward(x, training)``,
+``backward(grad_out, input_grad)`` and parallel ``params``/``grads`` lists,
+such as :class:`nnlearn.network.MLP` (``input_grad=False``: the gradient
+with respect to the input is not needed, so it is not computed).
 Checkpoints (:func:`save_checkpoint`, :func:`load_checkpoint`) store the
 parameters, the optimizer's state, the epoch and random-number states in one
 ``.npz`` file, so a run can be stopped and resumed with the same result.
@@ -280,7 +282,7 @@ def train_step(model, loss, optimizer, X_batch, y_batch) -> tuple[float, np.ndar
     if not np.isfinite(output).all():                   # diverged: no loss, no step
         return math.nan, output
     value = loss_fn(output, y_batch)                    # 2. loss
-    model.backward(grad_fn(output, y_batch))            # 3. backward: fills model.grads
+    model.backward(grad_fn(output, y_batch), input_grad=False)  # 3. backward: model.grads
     optimizer.step(model.grads)                         # 4. update the parameters
     return float(value), output
 
@@ -437,6 +439,13 @@ def _params_finite(model) -> bool:
     return all(np.isfinite(p).all() for p in model.params)
 
 
+def _state_finite(model) -> bool:
+    """Parameters and the cached pre-activations of Dense layers are all finite."""
+    cached = [layer.z for layer in getattr(model, "dense_layers", [])
+              if getattr(layer, "z", None) is not None]
+    return _params_finite(model) and all(np.isfinite(z).all() for z in cached)
+
+
 def _report(history: History, last: int) -> str:
     """One readable line about the latest epoch."""
     i = -1
@@ -569,19 +578,24 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
     for epoch in range(initial_epoch + 1, last + 1):
         start_time = time.perf_counter()
         lr = float(optimizer.lr)
-        if shuffle:
-            order = rng.permutation(n)
-            Xs, ys = X[order], y[order]       # one gather per epoch; batches are views
-        else:
-            Xs, ys = X, y
+        order = rng.permutation(n) if shuffle else None
         total, correct = 0.0, 0.0
         with np.errstate(**_IGNORE_FP):       # non-finite values are checked instead
             for b, start in enumerate(range(0, n, batch_size)):
-                xb, yb = Xs[start:start + batch_size], ys[start:start + batch_size]
-                value, out = train_step(model, loss_pair, optimizer, xb, yb)
+                if order is None:
+                    xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+                else:
+                    idx = order[start:start + batch_size]
+                    xb, yb = X[idx], y[idx]
+                where = f"batch {b + 1} of {math.ceil(n / batch_size)}"
+                try:
+                    value, out = train_step(model, loss_pair, optimizer, xb, yb)
+                except ValueError as err:     # a check inside the model met NaN/inf
+                    if _state_finite(model):
+                        raise
+                    raise _diverged(epoch, where, math.nan, lr) from err
                 if not math.isfinite(value):
-                    raise _diverged(epoch, f"batch {b + 1} of {math.ceil(n / batch_size)}",
-                                    value, lr)
+                    raise _diverged(epoch, where, value, lr)
                 total += xb.shape[0] * value
                 if rule is not None:
                     correct += _n_correct(out, yb, rule)
