@@ -128,3 +128,43 @@ def test_bad_arguments():
         optimize_path(Adam, lambda x: x * np.nan, f.start, 5)
     with pytest.raises(ValueError, match="lr"):
         optimize_path(SGD, f.grad, f.start, 5, lr=-1.0)
+
+
+def test_momentum_velocity_form_gives_the_same_iterates():
+    # u_t = mu u_{t-1} + lr g_t; theta_t = theta_{t-1} - u_t  (lr inside the buffer)
+    f = Quadratic.from_eigenvalues(8.0, 0.5, angle=1.0)
+    lr, mu = 0.03, 0.85
+    path = optimize_path(SGD, f.grad, f.start, 50, lr=lr, momentum=mu)
+    x, u = f.start.copy(), np.zeros(2)
+    for t in range(50):
+        u = mu * u + lr * (f.A @ x - f.b)
+        x = x - u
+        np.testing.assert_allclose(path[t + 1], x, rtol=1e-12, atol=1e-13)
+
+
+def test_adam_buffers_for_a_constant_gradient_are_one_minus_beta_powers():
+    # The bias-correction derivation: with g_s = g for all s, m_t = (1 - b1^t) g and
+    # v_t = (1 - b2^t) g^2, so m_t / (1 - b1^t) = g and v_t / (1 - b2^t) = g^2.
+    g = np.array([0.5, -3.0])
+    theta = np.zeros(2)
+    opt = Adam([theta], lr=1e-3, betas=(0.8, 0.99))
+    for t in range(1, 41):
+        opt.step([g])
+        np.testing.assert_allclose(opt.state[0]["exp_avg"], (1 - 0.8 ** t) * g, rtol=1e-12)
+        np.testing.assert_allclose(opt.state[0]["exp_avg_sq"], (1 - 0.99 ** t) * g ** 2,
+                                   rtol=1e-12)
+    # so every step is lr * sign(g) (up to eps): the corrected ratio is exactly 1
+    np.testing.assert_allclose(theta, -40 * 1e-3 * np.sign(g), rtol=1e-6)
+
+
+def test_adagrad_constant_gradient_step_is_lr_over_sqrt_t():
+    path = optimize_path(AdaGrad, np.ones_like, np.zeros(1), 100, lr=0.1)
+    t = np.arange(1, 101)
+    np.testing.assert_allclose(-np.diff(path[:, 0]), 0.1 / np.sqrt(t), rtol=1e-8)
+
+
+def test_rmsprop_scale_invariance():
+    f = Quadratic.from_eigenvalues(5.0, 0.2, angle=0.5)
+    plain = optimize_path(RMSProp, f.grad, f.start, 50, lr=0.05)
+    scaled = optimize_path(RMSProp, lambda x: 1000.0 * f.grad(x), f.start, 50, lr=0.05)
+    np.testing.assert_allclose(plain, scaled, atol=1e-6)

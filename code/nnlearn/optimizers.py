@@ -678,16 +678,17 @@ def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarra
             if g.shape != x.shape:
                 raise ValueError(f"grad must return an array of the shape of x0 {x.shape}, "
                                  f"got {g.shape}")
-            if not np.all(np.isfinite(g)):
+            if not np.isfinite(g).all():
                 if t == 1:
                     raise ValueError("grad returned NaN or infinity at x0")
                 return path[:t].copy()
             if noise > 0:
                 g = g + noise * rng.standard_normal(x.shape)
             opt.step([g])
-            if not np.all(np.isfinite(x)):
+            peak = np.abs(x).max() if x.size else 0.0   # NaN or inf if any entry is
+            if not np.isfinite(peak):
                 return path[:t].copy()
             path[t] = x
-            if x.size and np.max(np.abs(x)) > max_norm:
+            if peak > max_norm:
                 return path[:t + 1].copy()
     return path
