@@ -101,6 +101,8 @@ def loss_curves(curves: Mapping[str, tuple], title: str,
             x=[epoch], y=[val[epoch - 1]], mode="markers", legendgroup=name,
             name=f"{name}: epoch {epoch}",
             marker=dict(size=13, color="rgba(0,0,0,0)", line=dict(color=color, width=3))))
+    longest = max(len(trace.x) for trace in fig.data)
+    fig.update_xaxes(range=[0, longest + 0.5])
     fig.update_layout(title=title, height=height, xaxis_title="epoch (count)",
                       yaxis_title=yaxis_title, hovermode="x unified",
                       legend=dict(orientation="h", x=0.0, y=-0.2, yanchor="top"),
@@ -135,7 +137,8 @@ def weight_histograms(weights: Mapping[str, object], title: str, bins: int = 61,
         Range of the bins; default: symmetric around 0, up to the largest
         absolute weight.
     log_y : bool, default False
-        Logarithmic count axis (zero counts are then left out).
+        Logarithmic count axis; empty bins are then drawn below the visible
+        range (at 0.01), so the outline drops out of the plot there.
     xaxis_title : str
     height : int, default 420
 
@@ -163,19 +166,22 @@ def weight_histograms(weights: Mapping[str, object], title: str, bins: int = 61,
     edges = np.linspace(low, high, bins + 1)
     centres = 0.5 * (edges[:-1] + edges[1:])
     fig = go.Figure()
+    top = 1
     for i, (name, values) in enumerate(pooled.items()):
         counts, _ = np.histogram(values, bins=edges)
-        y = np.where(counts > 0, counts, np.nan) if log_y else counts
+        top = max(top, int(counts.max()))
+        # On a log axis an empty bin is drawn at 0.01, below the visible range,
+        # so the outline drops out of the plot and even a lone count of 1 shows.
+        y = np.where(counts > 0, counts, 0.01) if log_y else counts
         fig.add_trace(go.Scatter(x=centres, y=y, mode="lines", line_shape="hvh",
                                  name=f"{name} ({values.size} weights)",
-                                 line=dict(color=_color(i), width=2.2),
-                                 connectgaps=False))
+                                 line=dict(color=_color(i), width=2.2)))
     fig.update_layout(title=title, height=height, xaxis_title=xaxis_title,
                       yaxis_title="number of weights (count)",
                       legend=dict(orientation="h", x=0.0, y=-0.2, yanchor="top"),
                       margin=dict(b=100))
     if log_y:
-        fig.update_yaxes(type="log")
+        fig.update_yaxes(type="log", range=[np.log10(0.7), np.log10(2.0 * top)])
     return fig
 
 
@@ -248,7 +254,7 @@ def _fractions(a, edges: np.ndarray, name: str) -> np.ndarray:
 def activation_histograms(activations: Mapping[str, Sequence[np.ndarray]], title: str,
                           bins: int = 40, value_range: tuple[float, float] = (-1.0, 1.0),
                           xaxis_title: str = "activation value (unitless)",
-                          height: int = 460) -> go.Figure:
+                          height: int = 520) -> go.Figure:
     """Animated histograms of the activations, one frame per layer, one line per run.
 
     Every run is a network of the same depth; frame :math:`l` shows the
@@ -266,7 +272,7 @@ def activation_histograms(activations: Mapping[str, Sequence[np.ndarray]], title
     value_range : (float, float), default (-1, 1)
         The range of tanh.
     xaxis_title : str
-    height : int, default 460
+    height : int, default 520
 
     Returns
     -------
@@ -304,17 +310,17 @@ def activation_histograms(activations: Mapping[str, Sequence[np.ndarray]], title
     fig.update_layout(
         title=title, height=height, xaxis_title=xaxis_title,
         yaxis=dict(title="fraction of entries per bin (unitless)", range=[0, 1.05 * top]),
-        legend=dict(orientation="h", x=0.0, y=-0.42, yanchor="top"),
-        margin=dict(b=150),
-        updatemenus=[dict(type="buttons", showactive=False, x=0.0, y=-0.2, xanchor="left",
-                          yanchor="top", direction="left", buttons=[
+        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
+        margin=dict(t=110, b=150),
+        updatemenus=[dict(type="buttons", showactive=False, x=0.0, y=-0.3, xanchor="left",
+                          yanchor="top", direction="left", pad=dict(t=0, r=10), buttons=[
                               dict(label="▶ play", method="animate",
                                    args=[None, dict(mode="immediate", fromcurrent=True,
                                                     frame=dict(duration=500, redraw=False),
                                                     transition=dict(duration=0))]),
                               dict(label="❚❚ pause", method="animate",
                                    args=[[None], step_args])])],
-        sliders=[dict(active=0, x=0.2, len=0.8, y=-0.17, yanchor="top",
+        sliders=[dict(active=0, x=0.25, len=0.75, y=-0.24, yanchor="top", pad=dict(t=0),
                       currentvalue=dict(prefix="layer l = "),
                       steps=[dict(label=str(layer + 1), method="animate",
                                   args=[[str(layer + 1)], step_args])
