@@ -86,6 +86,24 @@ def test_arrow_tips_stop_short_of_the_receiving_unit():
     assert np.allclose(np.linalg.norm(end - tips, axis=1), 0.2)
 
 
+@pytest.mark.parametrize("aspect", [0.5, 1.0, 3.0])
+def test_arrow_gaps_look_equal_on_screen_for_any_aspect(aspect):
+    lay = nv.network_layout([3, 4], bias=False)
+    (trace,) = nv.edge_traces(lay, gap=0.1, start_gap=0.05, aspect=aspect)
+    xy = _finite(trace)
+    tails, tips = xy[0::3], xy[2::3]
+    start, end = lay.edges(1)
+
+    def on_screen(v):
+        return np.hypot(v[:, 0], aspect * v[:, 1])
+
+    assert np.allclose(on_screen(end - tips), 0.1)
+    assert np.allclose(on_screen(tails - start), 0.05)
+    # tail and tip stay on the segment from start to end
+    cross = (tips - start)[:, 0] * (end - start)[:, 1] - (tips - start)[:, 1] * (end - start)[:, 0]
+    assert np.allclose(cross, 0.0)
+
+
 def test_highlight_fades_the_other_layers():
     lay = nv.network_layout([2, 4, 2], bias=True)
     plain = nv.edge_traces(lay, highlight=2)
@@ -112,6 +130,12 @@ def test_diagram_has_edges_first_then_units_then_bias_units():
     captions = [a.text for a in fig.layout.annotations]
     assert captions[0].startswith("input") and "n<sub>1</sub> = 4" in captions[1]
     assert fig.layout.xaxis.visible is False
+    half = nv.network_diagram([2, 4, 2], x_domain=(0.0, 0.5))
+    assert tuple(half.layout.xaxis.domain) == (0.0, 0.5)
+    tip_full = _finite(fig.data[0])[2]                     # same edge, narrower panel:
+    tip_half = _finite(half.data[0])[2]                    # the tip stops farther away
+    end = nv.network_layout([2, 4, 2]).edges(1)[1][0]
+    assert np.linalg.norm(end - tip_half) > np.linalg.norm(end - tip_full)
 
 
 def test_diagram_without_bias_has_no_bias_units():
@@ -138,6 +162,10 @@ def test_bad_input_names_the_argument():
         nv.edge_style(1.0, 0.0)
     with pytest.raises(ValueError, match="layout"):
         nv.network_diagram([2, 4, 2], layout=nv.network_layout([2, 3, 2]))
+    with pytest.raises(ValueError, match="x_domain"):
+        nv.network_diagram([2, 4, 2], x_domain=(0.5, 0.2))
+    with pytest.raises(ValueError, match="aspect"):
+        nv.edge_traces(lay, aspect=0.0)
 
 
 # -- decision boundaries ------------------------------------------------------------
@@ -258,10 +286,12 @@ def test_batch_3d_places_sample_i_in_slice_i_coloured_by_value():
     edges, *layers = fig.data
     assert edges.mode == "lines" and len(layers) == 3
     out = layers[-1]
-    assert np.array_equal(np.asarray(out.z), [0, 0, 1, 1, 2, 2])
+    assert np.array_equal(np.asarray(out.y), [1, 1, 2, 2, 3, 3])          # sample = slice
+    heights = nv.network_layout([2, 4, 2]).nodes[2][:, 1]
+    assert np.array_equal(np.asarray(out.z), np.tile(heights, 3))
     assert np.allclose(np.asarray(out.marker.color), acts[-1].ravel())
     assert fig.layout.coloraxis.cmin == -fig.layout.coloraxis.cmax
-    assert fig.layout.scene.zaxis.title.text and fig.layout.scene.xaxis.title.text
+    assert fig.layout.scene.yaxis.title.text and fig.layout.scene.xaxis.title.text
     assert len(nv.batch_3d_figure(acts, title="b", edges=False).data) == 3
     with pytest.raises(ValueError, match=r"activations\[1\] must have 3 rows"):
         nv.batch_3d_figure([X, np.zeros((2, 4))], title="b")

@@ -58,6 +58,9 @@ NEGATIVE_COLOR = COLORWAY[1]   # orange: negative weight
 NEUTRAL_COLOR = COLORWAY[7]    # slate: an edge without a value
 HIGHLIGHT_COLOR = COLORWAY[3]  # rose: edges into the layer being computed
 
+_UNIT_SIZE = 30.0        # marker diameter of a unit in pixels
+_NOMINAL_WIDTH = 700.0   # typical width in pixels of a figure in the book's text column
+
 
 def _tint(color: str, alpha: float) -> str:
     """``"#rrggbb"`` as an ``rgba`` string with opacity ``alpha``."""
@@ -214,12 +217,20 @@ def _check_matrices(values, layout: NetworkLayout, name: str, bias: bool) -> lis
     return out
 
 
-def _arrow_points(start: np.ndarray, end: np.ndarray, gap: float) -> np.ndarray:
-    """Points start, midpoint, tip for every edge; the tip stops ``gap`` short of ``end``."""
+def _arrow_points(start: np.ndarray, end: np.ndarray, gap: float, start_gap: float = 0.0,
+                  aspect: float = 1.0) -> np.ndarray:
+    """Points (tail, midpoint, tip) for every edge, shape ``(E, 3, 2)``.
+
+    The tail starts ``start_gap`` after ``start`` and the tip stops ``gap``
+    before ``end``, both measured as on screen: a y-unit is drawn ``aspect``
+    times as long as an x-unit, so the gaps look the same in every direction.
+    """
     vec = end - start
-    length = np.linalg.norm(vec, axis=1, keepdims=True)
-    tip = end - gap * vec / np.maximum(length, 1e-12)
-    return np.stack([start, (start + tip) / 2, tip], axis=1)        # (E, 3, 2)
+    length = np.hypot(vec[:, 0], aspect * vec[:, 1])[:, None]
+    unit = vec / np.maximum(length, 1e-12)
+    tail = start + start_gap * unit
+    tip = end - gap * unit
+    return np.stack([tail, (tail + tip) / 2, tip], axis=1)
 
 
 def n_edge_traces(layout: NetworkLayout, per_edge: bool = True) -> int:
@@ -261,7 +272,8 @@ def _bias_name(layer: int, j: int) -> str:
 
 def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int | None = None,
                 weight_scale: float | None = None, gap: float = 0.16,
-                max_width: float = 7.0) -> list[go.Scatter]:
+                max_width: float = 7.0, start_gap: float = 0.0,
+                aspect: float = 1.0) -> list[go.Scatter]:
     r"""Line traces for the edges of a network, arrow heads at the receiving unit.
 
     Without ``weights`` the edges of each layer form one trace (and the bias
@@ -289,9 +301,16 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
         Magnitude drawn at full width; default the largest :math:`|w|` given.
         Fix it across the frames of an animation.
     gap : float, default 0.16
-        Distance (in layout units) between an arrow tip and the unit's centre.
+        Distance (in x-units of the layout) between an arrow tip and the
+        centre of the unit it points to.
     max_width : float, default 7.0
         Width in pixels of the widest edge.
+    start_gap : float, default 0.0
+        Distance between the centre of the sending unit and the arrow's tail.
+    aspect : float, default 1.0
+        How many times longer a y-unit is than an x-unit on screen (for
+        :func:`network_diagram` it follows from the figure size), so that
+        the gaps look equal for every direction.
 
     Returns
     -------
@@ -305,11 +324,17 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
         highlight = check_scalar(highlight, "highlight", low=1, high=layout.depth,
                                  integer=True)
     gap = check_scalar(gap, "gap", low=0.0)
+    start_gap = check_scalar(start_gap, "start_gap", low=0.0)
+    aspect = check_scalar(aspect, "aspect", low=0.0, low_inclusive=False)
     max_width = check_scalar(max_width, "max_width", low=0.0, low_inclusive=False)
+
+    def points(start_end):
+        return _arrow_points(*start_end, gap, start_gap, aspect)
+
     if weights is None:
         if biases is not None:
             raise ValueError("biases needs weights: pass weights=[W1, W2, ...] too")
-        return _plain_edges(layout, highlight, gap)
+        return _plain_edges(layout, highlight, points)
     Ws = _check_matrices(weights, layout, "weights", bias=False)
     bs = None
     if biases is not None:
@@ -324,7 +349,7 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
     traces = []
     for layer in range(1, layout.depth + 1):
         opacity = 1.0 if highlight in (None, layer) else 0.2
-        pts = _arrow_points(*layout.edges(layer), gap)
+        pts = points(layout.edges(layer))
         W = Ws[layer - 1]
         n_in = W.shape[1]
         for e, w in enumerate(W.ravel()):
@@ -334,7 +359,7 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
                                       [f"{_weight_name(layer, j, k)} = {w:.3g}"],
                                       f"W{layer}[{j},{k}]"))
         if has_bias:
-            pts_b = _arrow_points(*layout.bias_edges(layer), gap)
+            pts_b = points(layout.bias_edges(layer))
             for j in range(layout.sizes[layer]):
                 if bs is None:
                     color, width, hover = NEUTRAL_COLOR, 1.2, [_bias_name(layer, j)]
@@ -347,7 +372,9 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
     return traces
 
 
-def _plain_edges(layout: NetworkLayout, highlight: int | None, gap: float) -> list[go.Scatter]:
+def _plain_edges(layout: NetworkLayout, highlight: int | None,
+                 points: Callable[[tuple[np.ndarray, np.ndarray]], np.ndarray]
+                 ) -> list[go.Scatter]:
     traces = []
     for layer in range(1, layout.depth + 1):
         on = highlight == layer
@@ -356,12 +383,12 @@ def _plain_edges(layout: NetworkLayout, highlight: int | None, gap: float) -> li
         opacity = 1.0 if highlight in (None, layer) else 0.35
         n_out, n_in = layout.sizes[layer], layout.sizes[layer - 1]
         hover = [_weight_name(layer, j, k) for j in range(n_out) for k in range(n_in)]
-        traces.append(_edge_trace(_arrow_points(*layout.edges(layer), gap), color, width,
-                                  opacity, hover, f"W{layer}"))
+        traces.append(_edge_trace(points(layout.edges(layer)), color, width, opacity, hover,
+                                  f"W{layer}"))
         if layout.bias_nodes is not None:
             hover = [_bias_name(layer, j) for j in range(n_out)]
-            traces.append(_edge_trace(_arrow_points(*layout.bias_edges(layer), gap), color,
-                                      width, opacity, hover, f"b{layer}", dash="dot"))
+            traces.append(_edge_trace(points(layout.bias_edges(layer)), color, width, opacity,
+                                      hover, f"b{layer}", dash="dot"))
     return traces
 
 
@@ -457,7 +484,8 @@ def network_diagram(sizes: Sequence[int], bias: bool = True, highlight: int | No
                     weights=None, biases=None, title: str | None = None,
                     weight_scale: float | None = None,
                     layout: NetworkLayout | None = None,
-                    height: int | None = None) -> go.Figure:
+                    height: int | None = None,
+                    x_domain: tuple[float, float] = (0.0, 1.0)) -> go.Figure:
     r"""Diagram of a fully connected network with widths ``sizes``.
 
     Units are circles (inputs :math:`x_k`, outputs :math:`\hat y_j`), bias
@@ -486,6 +514,9 @@ def network_diagram(sizes: Sequence[int], bias: bool = True, highlight: int | No
         Reuse positions from :func:`network_layout` (must match ``sizes`` and ``bias``).
     height : int, optional
         Figure height in pixels (default grows with the widest layer).
+    x_domain : (float, float), default (0, 1)
+        Horizontal part of the figure the diagram occupies (e.g. ``(0, 0.55)``
+        to leave room for a second panel); the arrow heads are placed for it.
 
     Returns
     -------
@@ -502,27 +533,41 @@ def network_diagram(sizes: Sequence[int], bias: bool = True, highlight: int | No
         raise ValueError(f"layout was built for sizes {list(layout.sizes)} with "
                          f"bias={layout.bias_nodes is not None}, got sizes {list(sizes)} "
                          f"with bias={bias}")
-    traces = edge_traces(layout, weights, biases, highlight, weight_scale)
-    traces += node_traces(layout, highlight)
-    traces += _legend_entries(weights is not None, highlight, layout.bias_nodes is not None)
-    fig = go.Figure(traces)
+    if len(x_domain) != 2 or not 0.0 <= x_domain[0] < x_domain[1] <= 1.0:
+        raise ValueError(f"x_domain must be (start, end) with 0 <= start < end <= 1, "
+                         f"got {x_domain!r}")
     all_xy = np.concatenate(list(layout.nodes)
                             + ([layout.bias_nodes] if layout.bias_nodes is not None else []))
     y_low, y_high = all_xy[:, 1].min(), all_xy[:, 1].max()
-    x_high = all_xy[:, 0].max()
+    x_range = [all_xy[:, 0].min() - 0.45, all_xy[:, 0].max() + 0.45]
+    y_range = [y_low - 1.0, y_high + 0.4]
+    widest = max(max(sizes), 2) + (1 if bias else 0)
+    height = height or int(170 + 62 * widest)
+    margin = dict(l=20, r=20, t=90, b=20)
+    # Pixels per layout unit on a page of the usual width, to keep arrow tips
+    # just outside the unit circles whatever the direction of the edge.
+    px_x = ((_NOMINAL_WIDTH - margin["l"] - margin["r"]) * (x_domain[1] - x_domain[0])
+            / (x_range[1] - x_range[0]))
+    px_y = (height - margin["t"] - margin["b"]) / (y_range[1] - y_range[0])
+    traces = edge_traces(layout, weights, biases, highlight, weight_scale,
+                         gap=(_UNIT_SIZE / 2 + 4) / px_x, start_gap=(_UNIT_SIZE / 2 + 1) / px_x,
+                         aspect=px_y / px_x)
+    traces += node_traces(layout, highlight, size=_UNIT_SIZE)
+    traces += _legend_entries(weights is not None, highlight, layout.bias_nodes is not None)
+    fig = go.Figure(traces)
     for layer, n in enumerate(sizes):
         fig.add_annotation(x=layout.nodes[layer][0, 0], y=y_low - 0.35, yanchor="top",
                            text=_layer_caption(layer, layout.depth, n), showarrow=False)
     if title is None:
         title = "A " + "-".join(str(n) for n in sizes) + " network"
-    widest = max(max(sizes), 2) + (1 if bias else 0)
     fig.update_layout(
-        title=title, height=height or int(170 + 62 * widest),
-        xaxis=dict(visible=False, range=[-0.45, x_high + 0.45], fixedrange=True),
-        yaxis=dict(visible=False, range=[y_low - 1.0, y_high + 0.4], fixedrange=True),
+        title=title, height=height,
+        xaxis=dict(visible=False, range=x_range, fixedrange=True, domain=list(x_domain)),
+        yaxis=dict(visible=False, range=y_range, fixedrange=True),
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
-        margin=dict(l=20, r=20, t=90, b=20), hovermode="closest")
+        margin=margin, hovermode="closest")
     return fig
+
 
 # ----------------------------------------------------------------------------
 # Decision boundaries
@@ -781,7 +826,7 @@ def _perceptron_frame(w, b, box, sample) -> list[go.Scatter]:
 def perceptron_animation(X, y, history, title: str, pad: float = 0.1,
                          class_names: Sequence[str] = ("y = −1", "y = +1"),
                          axis_titles: tuple[str, str] = ("x₁ (unitless)", "x₂ (unitless)"),
-                         duration: int = 450, height: int = 520) -> go.Figure:
+                         duration: int = 450, height: int = 620) -> go.Figure:
     r"""Animate the perceptron rule: one frame per update.
 
     Frame 0 is the start (:math:`w = 0`: no boundary). Frame :math:`t` shows
@@ -809,8 +854,8 @@ def perceptron_animation(X, y, history, title: str, pad: float = 0.1,
     -------
     plotly.graph_objects.Figure
         Traces 0-2 (region, boundary, ringed sample) change from frame to
-        frame; the samples (one trace per class) do not. Play/pause buttons
-        and a slider with one step per update.
+        frame; the samples (one trace per class) and three data-free legend
+        entries do not. Play/pause buttons and a slider with one step per update.
     """
     X = as_float_array(X, "X", ndim=2)
     if X.shape[1] != 2:
@@ -824,14 +869,19 @@ def perceptron_animation(X, y, history, title: str, pad: float = 0.1,
     xs, ys, _ = decision_grid(X, 2, pad)
     box = (xs[0], xs[-1], ys[0], ys[-1])
     region, line, ring = _perceptron_frame(np.zeros(2), 0.0, box, None)
-    region.update(fill="toself", fillcolor=_tint(COLORWAY[1], 0.14), mode="none",
-                  name="predicted +1", hoverinfo="skip")
-    line.update(mode="lines", line=dict(color=COLORWAY[3], width=3),
-                name="boundary w·x + b = 0", hoverinfo="skip")
-    ring.update(mode="markers", name="sample that caused the update", hoverinfo="skip",
-                marker=dict(size=20, symbol="circle-open", color=COLORWAY[3],
-                            line=dict(width=3)))
-    fig = go.Figure([region, line, ring] + sample_traces(X, y, class_names))
+    region_style = dict(fill="toself", fillcolor=_tint(COLORWAY[1], 0.14), mode="none")
+    line_style = dict(mode="lines", line=dict(color=COLORWAY[3], width=3))
+    ring_style = dict(mode="markers", marker=dict(size=20, symbol="circle-open",
+                                                  color=COLORWAY[3], line=dict(width=3)))
+    for trace, style in ((region, region_style), (line, line_style), (ring, ring_style)):
+        trace.update(style, showlegend=False, hoverinfo="skip")
+    # The animated traces start empty (w = 0 draws nothing), and plotly shows no
+    # legend entry for an empty trace: these data-free copies make the entries.
+    legend = [go.Scatter(x=[None], y=[None], name=name, **style)
+              for name, style in (("predicted +1", region_style),
+                                  ("boundary w·x + b = 0", line_style),
+                                  ("sample that caused the update", ring_style))]
+    fig = go.Figure([region, line, ring] + sample_traces(X, y, class_names) + legend)
     frames = [go.Frame(name="0", data=_perceptron_frame(np.zeros(2), 0.0, box, None),
                        traces=[0, 1, 2])]
     for h in history:
@@ -851,16 +901,15 @@ def perceptron_animation(X, y, history, title: str, pad: float = 0.1,
         yaxis=dict(title=axis_titles[1], range=[box[2], box[3]], scaleanchor="x",
                    constrain="domain"),
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
-        margin=dict(t=110, b=40),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.12,
-                          xanchor="left", yanchor="top", showactive=False,
+        margin=dict(t=120, b=150),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=0.0, xanchor="left",
+                          yanchor="top", showactive=False, pad=dict(t=75, r=10),
                           buttons=[dict(label="▶ play", method="animate",
                                         args=[None, dict(anim, fromcurrent=True)]),
                                    dict(label="❚❚ pause", method="animate",
                                         args=[[None], dict(anim, mode="immediate")])])],
-        sliders=[dict(active=0, x=0.2, len=0.8, y=-0.08, yanchor="top",
-                      currentvalue=dict(prefix="updates made: "), steps=steps,
-                      pad=dict(t=10))])
+        sliders=[dict(active=0, x=0.24, len=0.76, y=0.0, yanchor="top", pad=dict(t=60),
+                      currentvalue=dict(prefix="updates made: "), steps=steps)])
     return fig
 
 
@@ -869,14 +918,15 @@ def perceptron_animation(X, y, history, title: str, pad: float = 0.1,
 # ----------------------------------------------------------------------------
 
 def batch_3d_figure(activations, title: str, layer_names: Sequence[str] | None = None,
-                    edges: bool = True, height: int = 560) -> go.Figure:
+                    edges: bool = True, height: int = 540) -> go.Figure:
     r"""A batch flowing through a network, one sample per slice.
 
-    Every sample :math:`i` of the batch is a copy of the network diagram in
-    the plane :math:`z = i`: unit :math:`j` of layer :math:`l` is a marker at
-    :math:`(l, y_j, i)` coloured by its value ``activations[l][i, j]``. So the
-    matrix :math:`A^{(l)}` of shape ``(B, n_l)`` is the column of markers at
-    :math:`x = l`, one row (sample) per slice.
+    Every sample :math:`i` of the batch is a copy of the network diagram
+    standing in the slice "sample = :math:`i`": unit :math:`j` of layer
+    :math:`l` is a marker at (layer :math:`l`, sample :math:`i`, height of unit
+    :math:`j`) coloured by its value ``activations[l][i, j]``. So the matrix
+    :math:`A^{(l)}` of shape ``(B, n_l)`` is the wall of markers at layer
+    :math:`l`: one row (sample) per slice, one column (unit) per height.
 
     Parameters
     ----------
@@ -894,7 +944,8 @@ def batch_3d_figure(activations, title: str, layer_names: Sequence[str] | None =
     -------
     plotly.graph_objects.Figure
         Traces: the edges (if drawn), then one marker trace per layer sharing
-        one diverging colour axis centred on 0.
+        one diverging colour axis centred on 0. Scene axes: x = layer,
+        y = sample, z = unit.
     """
     if isinstance(activations, np.ndarray) or not isinstance(activations, Sequence):
         raise TypeError(f"activations must be a list of (B, n_l) arrays, "
@@ -920,8 +971,9 @@ def batch_3d_figure(activations, title: str, layer_names: Sequence[str] | None =
         for layer in range(1, lay.depth + 1):
             start, end = lay.edges(layer)
             for i in range(batch):
-                z = np.full((len(start), 1), float(i))
-                seg = np.stack([np.hstack([start, z]), np.hstack([end, z]),
+                sample = np.full(len(start), float(i + 1))
+                seg = np.stack([np.column_stack([start[:, 0], sample, start[:, 1]]),
+                                np.column_stack([end[:, 0], sample, end[:, 1]]),
                                 np.full((len(start), 3), np.nan)], axis=1)
                 segs.append(seg.reshape(-1, 3))
         xyz = np.concatenate(segs)
@@ -931,28 +983,26 @@ def batch_3d_figure(activations, title: str, layer_names: Sequence[str] | None =
     vmax = max(float(np.abs(a).max()) for a in acts) or 1.0
     for layer, a in enumerate(acts):
         pos = lay.nodes[layer]
-        xs = np.tile(pos[:, 0], batch)
-        ys = np.tile(pos[:, 1], batch)
-        zs = np.repeat(np.arange(batch, dtype=float), a.shape[1])
-        values = a.ravel()
         hover = [f"sample {i + 1}, unit {j + 1}: {v:.3g}"
                  for i in range(batch) for j, v in enumerate(a[i])]
         traces.append(go.Scatter3d(
-            x=xs, y=ys, z=zs, mode="markers", name=layer_names[layer], hovertext=hover,
+            x=np.tile(pos[:, 0], batch),
+            y=np.repeat(np.arange(1.0, batch + 1), a.shape[1]),
+            z=np.tile(pos[:, 1], batch),
+            mode="markers", name=layer_names[layer], hovertext=hover,
             hoverinfo="text+name", showlegend=False,
-            marker=dict(size=7, color=values, coloraxis="coloraxis",
+            marker=dict(size=7, color=a.ravel(), coloraxis="coloraxis",
                         line=dict(color=NEUTRAL_COLOR, width=1))))
     fig = go.Figure(traces)
     fig.update_layout(
-        title=title, height=height, margin=dict(l=0, r=0, t=70, b=0),
+        title=title, height=height, margin=dict(l=0, r=0, t=60, b=0),
         coloraxis=dict(colorscale="RdBu_r", cmin=-vmax, cmax=vmax,
-                       colorbar=dict(title=dict(text="value<br>(unitless)"), len=0.7)),
+                       colorbar=dict(title=dict(text="value<br>(unitless)"), len=0.6)),
         scene=dict(
-            xaxis=dict(title=dict(text="layer l"), tickvals=list(range(len(acts))),
+            xaxis=dict(title=dict(text="layer"), tickvals=list(range(len(acts))),
                        ticktext=list(layer_names)),
-            yaxis=dict(title=dict(text="unit j (position)"), showticklabels=False),
-            zaxis=dict(title=dict(text="sample i (row)"), tickvals=list(range(batch)),
-                       ticktext=[str(i + 1) for i in range(batch)]),
-            aspectmode="manual", aspectratio=dict(x=1.3, y=0.8, z=1.0),
-            camera=dict(eye=dict(x=1.5, y=-1.5, z=0.9))))
+            yaxis=dict(title=dict(text="sample i (row)"), tickvals=list(range(1, batch + 1))),
+            zaxis=dict(title=dict(text="unit j"), showticklabels=False),
+            aspectmode="manual", aspectratio=dict(x=1.4, y=1.1, z=0.7),
+            camera=dict(eye=dict(x=-0.9, y=-1.7, z=0.8), center=dict(x=0, y=0, z=-0.1))))
     return fig
