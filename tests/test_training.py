@@ -19,6 +19,7 @@ from nnlearn.training import (
     get_loss,
     load_checkpoint,
     predict,
+    run_epoch,
     save_checkpoint,
     train_step,
 )
@@ -127,6 +128,23 @@ def test_float32_training_keeps_float32():
     fit(net, "mse", opt, X, y, epochs=3, batch_size=4, verbose=False)
     assert all(p.dtype == np.float32 for p in net.params)
     assert all(b.dtype == np.float32 for st in opt.state for b in st.values())
+
+
+def test_run_epoch_follows_the_given_order():
+    # The same batches in the same order give the same parameters as explicit steps.
+    X, y = blobs(10, seed=4)
+    a = MLP([2, 3, 3], output="softmax", rng=0)
+    b = MLP([2, 3, 3], output="softmax", rng=0)
+    order = np.array([9, 2, 5, 0, 1, 3, 4, 6, 7, 8])
+    opt_a, opt_b = SGD(a.params, lr=0.3), SGD(b.params, lr=0.3)
+    loss_pair = get_loss("cross_entropy")
+    mean_loss, acc = run_epoch(a, loss_pair, opt_a, X, y, 4, order, rule="argmax")
+    values = [train_step(b, loss_pair, opt_b, X[idx], y[idx])[0]
+              for idx in (order[:4], order[4:8], order[8:])]
+    assert mean_loss == pytest.approx((4 * values[0] + 4 * values[1] + 2 * values[2]) / 10)
+    assert 0.0 <= acc <= 1.0
+    for p, q in zip(a.params, b.params, strict=True):
+        np.testing.assert_array_equal(p, q)
 
 
 # ---------------------------------------------------------------- the record

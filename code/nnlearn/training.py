@@ -50,6 +50,7 @@ __all__ = [
     "get_loss",
     "load_checkpoint",
     "predict",
+    "run_epoch",
     "save_checkpoint",
     "train_step",
 ]
@@ -121,6 +122,18 @@ class History:
 
     def __len__(self) -> int:
         return len(self.epoch)
+
+    def record(self, epoch: int, loss: float, accuracy: float | None, val_loss: float | None,
+               val_accuracy: float | None, lr: float, seconds: float) -> None:
+        """Append one epoch's values (``None`` values are not recorded)."""
+        self.epoch.append(epoch)
+        self.loss.append(loss)
+        for name, value in (("accuracy", accuracy), ("val_loss", val_loss),
+                            ("val_accuracy", val_accuracy)):
+            if value is not None:
+                getattr(self, name).append(value)
+        self.lr.append(lr)
+        self.time.append(seconds)
 
     def as_dict(self) -> dict[str, list]:
         """The per-epoch lists by name (handy for ``pandas.DataFrame``)."""
@@ -428,11 +441,10 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
 # The loop
 # ----------------------------------------------------------------------------
 
-def _diverged(epoch: int, where: str, value: float, lr: float) -> TrainingDiverged:
+def _diverged(where: str, value: float, lr: float) -> TrainingDiverged:
     return TrainingDiverged(
-        f"training diverged at epoch {epoch}, {where}: the loss is {value}. The steps are "
-        f"too large for this problem; try a smaller learning rate (now lr={lr:g}, e.g. "
-        f"lr={lr / 10:g}).")
+        f"training diverged at {where}: the loss is {value}. The steps are too large "
+        f"for this problem; try a smaller learning rate (now lr={lr:g}, e.g. lr={lr / 10:g}).")
 
 
 def _params_finite(model) -> bool:
@@ -444,6 +456,73 @@ def _state_finite(model) -> bool:
     cached = [layer.z for layer in getattr(model, "dense_layers", [])
               if getattr(layer, "z", None) is not None]
     return _params_finite(model) and all(np.isfinite(z).all() for z in cached)
+
+
+def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb, where: str,
+                  lr: float) -> tuple[float, np.ndarray]:
+    """:func:`train_step`, raising :class:`TrainingDiverged` on NaN or inf."""
+    try:
+        value, out = train_step(model, loss_pair, optimizer, xb, yb)
+    except ValueError as err:             # a check inside the model met NaN or inf
+        if _state_finite(model):
+            raise
+        raise _diverged(where, math.nan, lr) from err
+    if not math.isfinite(value):
+        raise _diverged(where, value, lr)
+    return value, out
+
+
+def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: int,
+              order: np.ndarray, *, epoch: int = 1,
+              rule: str | None = None) -> tuple[float, float | None]:
+    r"""One pass over the data: one :func:`train_step` per batch, in the order ``order``.
+
+    Batch :math:`b` holds the rows ``order[b*B:(b+1)*B]``; the last batch may
+    be smaller. :func:`fit` checks the arguments and calls this inside
+    ``np.errstate`` (the finiteness checks here replace the warnings).
+
+    Parameters
+    ----------
+    model, optimizer
+        As in :func:`fit`.
+    loss : (loss_fn, grad_fn)
+        The pair from :func:`get_loss`.
+    X : ndarray, shape (N, n_in)
+    y : ndarray, N rows
+    batch_size : int
+        :math:`B`.
+    order : ndarray of int, shape (N,)
+        The row order of this epoch (a permutation for shuffled epochs).
+    epoch : int, default 1
+        Only used in error messages.
+    rule : {"argmax", "logit", "prob"} or None
+        How outputs become labels for the accuracy; None skips it.
+
+    Returns
+    -------
+    loss_value : float
+        :math:`\frac1N \sum_b B_b L_b`: the batch losses :math:`L_b`, each
+        taken before its step, weighted by the batch sizes :math:`B_b`.
+    accuracy : float or None
+        Fraction of correct predictions on the training batches.
+
+    Raises
+    ------
+    TrainingDiverged
+        If a batch loss is NaN or infinite.
+    """
+    n = X.shape[0]
+    n_batches = math.ceil(n / batch_size)
+    total, correct = 0.0, 0.0
+    for b in range(n_batches):
+        idx = order[b * batch_size:(b + 1) * batch_size]
+        xb, yb = X[idx], y[idx]
+        value, out = _checked_step(model, loss, optimizer, xb, yb,
+                                   f"epoch {epoch}, batch {b + 1} of {n_batches}", optimizer.lr)
+        total += len(idx) * value          # weighted: the last batch may be smaller
+        if rule is not None:
+            correct += _n_correct(out, yb, rule)
+    return total / n, (None if rule is None else correct / n)
 
 
 def _report(history: History, last: int) -> str:
@@ -471,6 +550,25 @@ def _check_schedule(schedule, optimizer) -> None:
     if getattr(schedule, "optimizer", optimizer) is not optimizer:
         raise ValueError("schedule must drive the optimizer passed to fit "
                          "(build it as Scheduler(optimizer, ...))")
+
+
+def _finish(history: History, model, early_stopping, stop_offset: int | None,
+            validated: bool, verbose: bool) -> None:
+    """Set ``history.best_epoch``; with early stopping, make sure the best weights are in."""
+    monitored = history.val_loss if validated else history.loss
+    history.best_epoch = history.epoch[int(np.argmin(monitored))]
+    if early_stopping is None:
+        return
+    index = early_stopping.best_epoch - stop_offset
+    history.best_epoch = history.epoch[index] if 0 <= index < len(history) else None
+    if history.best_epoch is None or history.best_epoch == history.epoch[-1]:
+        return
+    if (early_stopping.restore_best and not early_stopping.stopped
+            and early_stopping.best_params is not None):
+        early_stopping.restore(model.params)   # ran to the end after a better epoch
+    if verbose:
+        restored = ": weights restored" if early_stopping.restore_best else ""
+        print(f"best epoch {history.best_epoch}{restored}", flush=True)
 
 
 def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
@@ -573,76 +671,38 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
 
     history = History()
     stop_offset = None if early_stopping is None else early_stopping.epoch
-    n = X.shape[0]
     last = initial_epoch + epochs
     for epoch in range(initial_epoch + 1, last + 1):
         start_time = time.perf_counter()
         lr = float(optimizer.lr)
-        order = rng.permutation(n) if shuffle else None
-        total, correct = 0.0, 0.0
-        with np.errstate(**_IGNORE_FP):       # non-finite values are checked instead
-            for b, start in enumerate(range(0, n, batch_size)):
-                if order is None:
-                    xb, yb = X[start:start + batch_size], y[start:start + batch_size]
-                else:
-                    idx = order[start:start + batch_size]
-                    xb, yb = X[idx], y[idx]
-                where = f"batch {b + 1} of {math.ceil(n / batch_size)}"
-                try:
-                    value, out = train_step(model, loss_pair, optimizer, xb, yb)
-                except ValueError as err:     # a check inside the model met NaN/inf
-                    if _state_finite(model):
-                        raise
-                    raise _diverged(epoch, where, math.nan, lr) from err
-                if not math.isfinite(value):
-                    raise _diverged(epoch, where, value, lr)
-                total += xb.shape[0] * value
-                if rule is not None:
-                    correct += _n_correct(out, yb, rule)
+        order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+        with np.errstate(**_IGNORE_FP):         # non-finite values are checked instead
+            loss_value, acc = run_epoch(model, loss_pair, optimizer, X, y, batch_size, order,
+                                        epoch=epoch, rule=rule)
             if not _params_finite(model):
-                raise _diverged(epoch, "after its last batch (a parameter is not finite)",
-                                math.nan, lr)
-            history.epoch.append(epoch)
-            history.loss.append(total / n)
-            if rule is not None:
-                history.accuracy.append(correct / n)
+                raise _diverged(f"epoch {epoch}, after its last batch (a parameter is not "
+                                f"finite)", math.nan, lr)
+            val_loss, val_acc = None, None
             if validation is not None:
-                val_loss, val_acc = _evaluate(model, loss_pair, X_val, y_val, rule,
-                                              X_val.shape[0])
+                val_loss, val_acc = _evaluate(model, loss_pair, X_val, y_val, rule, len(X_val))
                 if not math.isfinite(val_loss):
-                    raise _diverged(epoch, "on the validation data", val_loss, lr)
-                history.val_loss.append(val_loss)
-                if val_acc is not None:
-                    history.val_accuracy.append(val_acc)
-        history.lr.append(lr)
-        history.time.append(time.perf_counter() - start_time)
+                    raise _diverged(f"epoch {epoch}, on the validation data", val_loss, lr)
+        history.record(epoch, loss_value, acc, val_loss, val_acc, lr,
+                       time.perf_counter() - start_time)
         if verbose:
             print(_report(history, last), flush=True)
         if schedule is not None:
-            schedule.step()
-        monitored = history.val_loss if validation is not None else history.loss
+            schedule.step()                     # once per epoch, after it
+        monitored = history.loss[-1] if validation is None else history.val_loss[-1]
         stop = False
-        if early_stopping is not None:
-            stop = bool(early_stopping.update(monitored[-1], model.params))
+        if early_stopping is not None:          # may copy the best weights back
+            stop = bool(early_stopping.update(monitored, model.params))
         if callback is not None:
             stop = bool(callback(epoch, model, history)) or stop
         if stop:
             history.stopped_early = epoch < last
             break
-
-    monitored = history.val_loss if validation is not None else history.loss
-    history.best_epoch = history.epoch[int(np.argmin(monitored))]
-    if early_stopping is not None:
-        index = early_stopping.best_epoch - stop_offset
-        history.best_epoch = history.epoch[index] if 0 <= index < len(history) else None
-        if (early_stopping.restore_best and not early_stopping.stopped
-                and early_stopping.best_params is not None
-                and history.best_epoch != history.epoch[-1]):
-            early_stopping.restore(model.params)
-        if verbose and history.best_epoch is not None and history.best_epoch != history.epoch[-1]:
-            print(f"best epoch {history.best_epoch}: weights restored" if
-                  early_stopping.restore_best else f"best epoch {history.best_epoch}",
-                  flush=True)
+    _finish(history, model, early_stopping, stop_offset, validation is not None, verbose)
     return history
 
 
