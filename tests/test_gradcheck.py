@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from nnlearn import descent, gradcheck
 from nnlearn.activations import sigmoid, sigmoid_grad, tanh, tanh_grad
+from nnlearn.losses import cross_entropy_grad
 from nnlearn.network import MLP
 
 TOL = 1e-6
@@ -108,7 +109,6 @@ def test_check_gradients_leaves_parameters_and_backprop_gradients():
         np.testing.assert_array_equal(p, q)
     reference = _model([2, 3, 2])
     out = reference.forward(X)
-    from nnlearn.losses import cross_entropy_grad
     reference.backward(cross_entropy_grad(out, y))
     for g, r in zip(model.grads, reference.grads, strict=True):
         np.testing.assert_allclose(g, r, rtol=1e-12)
@@ -192,6 +192,18 @@ def test_missing_transpose_is_caught_behind_the_square_layer():
     assert max(errors[k] for k in ("W2", "b2", "W3", "b3")) < TOL
     with pytest.raises(ValueError, match="mistake"):
         gradcheck.with_mistake(_model([3, 4, 5, 2]), "cross_entropy", "missing_transpose")
+
+
+def test_missing_transpose_in_a_square_first_layer_trains_like_dense():
+    # The first layer's returned gradient is never used: MLP.backward(input_grad=False)
+    # skips it, for the broken layer as for Dense.
+    model = _model([3, 3, 3, 2])
+    X, y = _batch(3, 2)
+    broken, _ = gradcheck.with_mistake(model, "cross_entropy", "missing_transpose")
+    assert isinstance(broken.dense_layers[0], gradcheck.DenseMissingTranspose)
+    assert broken.backward(cross_entropy_grad(broken.forward(X), y), input_grad=False) is None
+    errors = gradcheck.check_gradients(broken, "cross_entropy", X, y)
+    assert errors["W2"] < TOL and errors["W1"] > 1e-3
 
 
 @pytest.mark.parametrize("B", [2, 8, 32])

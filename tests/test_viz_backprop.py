@@ -20,7 +20,8 @@ def test_circuit_figure_draws_every_edge_with_value_and_gradient():
     assert isinstance(fig, go.Figure)
     assert len(fig.data) == n_edges + 1 + 2                 # edges, nodes, two legend entries
     texts = [a.text for a in fig.layout.annotations]
-    assert len(texts) == 2 * n_edges
+    assert len(texts) == 2 * n_edges + len(backprop.CIRCUIT_OPS)   # + inner node names
+    assert "<i>u</i>" in texts
     assert f"{edge_grads[('w', 'q')]:.3g}" in texts and f"{values['u']:.3g}" in texts
     nodes = fig.data[n_edges]
     assert len(nodes.x) == len(vb.CIRCUIT_POSITIONS) == 13
@@ -40,9 +41,13 @@ def test_gradcheck_figure_marks_cells_above_threshold():
     results = {"correct": {"W1": 1e-10, "b1": 2e-11},
                "broken": {"W1": 0.5, "b1": 1e-9}}
     fig = vb.gradcheck_figure(results, threshold=1e-6)
-    heat, marks = fig.data
+    heat, legend = fig.data
     np.testing.assert_allclose(heat.z, np.log10([[1e-10, 2e-11], [0.5, 1e-9]]))
-    assert list(marks.x) == ["W1"] and list(marks.y) == ["broken"]
+    np.testing.assert_array_equal(heat.text, [["1e-10", "2e-11"], ["0.50", "1e-09"]])
+    frames = fig.layout.shapes
+    assert len(frames) == 1                                  # only (broken, W1) is framed
+    assert (frames[0].x0 + frames[0].x1) / 2 == 0 and (frames[0].y0 + frames[0].y1) / 2 == 1
+    assert "caught" in legend.name
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
     with pytest.raises(ValueError, match="results"):
         vb.gradcheck_figure({"a": {"W1": 1.0}, "b": {"b1": 1.0}})

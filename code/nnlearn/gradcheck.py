@@ -207,7 +207,7 @@ class FInsteadOfFPrime(Activation):
 
     def backward(self, grad_out) -> np.ndarray:
         grad = _check_grad_out(grad_out, _shape(self.z), None)
-        return grad * self._apply(self.f, self.z)          # BUG: f(z), not f'(z)
+        return grad * self._apply(self.f, self.z)   # BUG: f(z), not f'(z)
 
 
 class DerivativeAtOutput(Activation):
@@ -221,7 +221,7 @@ class DerivativeAtOutput(Activation):
     def backward(self, grad_out) -> np.ndarray:
         grad = _check_grad_out(grad_out, _shape(self.z), None)
         a = self._apply(self.f, self.z)
-        return grad * self._apply(self.f_grad, a)          # BUG: f'(a), not f'(z)
+        return grad * self._apply(self.f_grad, a)   # BUG: f'(a), not f'(z)
 
 
 class ReLUGradOneAtZero(Activation):
@@ -252,12 +252,14 @@ class DenseMissingTranspose(Dense):
     only a gradient check reveals.
     """
 
-    def backward(self, grad_out) -> np.ndarray:
+    def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
         delta = _check_grad_out(grad_out, _shape(self.z), self.dtype)
         self.delta = delta
         self.dW = delta.T @ self.a_prev
         self.db = delta.sum(axis=0)
-        return delta @ self.W.T                             # BUG: W delta, not W^T delta
+        if not input_grad:
+            return None
+        return delta @ self.W.T   # BUG: W delta, not W^T delta
 
 
 def forgot_batch_mean(loss) -> LossPair:

@@ -32,9 +32,9 @@ VALUE_COLOR = COLORWAY[2]      # green: forward values
 GRAD_COLOR = COLORWAY[3]       # rose: backward gradients
 
 CIRCUIT_POSITIONS: dict[str, tuple[float, float]] = {
-    "x": (0.0, 3.0), "w": (0.0, 1.5), "b": (1.0, 3.9), "lam": (1.0, -0.4),
-    "u": (1.0, 2.4), "q": (1.0, 0.6), "z": (2.0, 3.0), "p": (2.0, 0.2),
-    "a": (3.0, 3.0), "y": (3.0, 1.9), "r": (4.0, 2.6), "s": (5.0, 2.6), "L": (6.0, 1.4),
+    "x": (0.0, 3.0), "w": (0.0, 1.5), "b": (1.0, 3.9), "lam": (1.0, -0.5),
+    "u": (1.0, 2.4), "q": (1.0, 0.7), "z": (2.0, 3.0), "p": (2.0, 0.1),
+    "a": (3.0, 3.0), "y": (3.0, 1.6), "r": (4.0, 2.5), "s": (5.0, 2.5), "L": (6.0, 1.3),
 }
 """Positions of the nodes of :func:`nnlearn.backprop.neuron_circuit` in the figure."""
 
@@ -110,6 +110,9 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict,
     hover = [f"{_LEAF_LABELS.get(n, n)} = {values[n]:.4g}<br>∂L/∂{_LEAF_LABELS.get(n, n)} = "
              f"{grads[n]:.4g}" for n in names]
     xy = np.array([positions[n] for n in names])
+    for n, (x, y) in zip(names, xy, strict=True):
+        if n in ops:                               # inner node: its name above it
+            fig.add_annotation(x=x, y=y, text=f"<i>{n}</i>", showarrow=False, yshift=25)
     fig.add_trace(go.Scatter(
         x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=labels, hovertext=hover,
         hoverinfo="text", textposition="middle center", showlegend=False,
@@ -136,8 +139,7 @@ def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = 1e
     r"""Heat map of gradient-check errors: one row per backward pass, one column per parameter.
 
     Colour is :math:`\log_{10}` of the relative error (Viridis), the number
-    is written in each cell, and a cell above ``threshold`` is marked with a
-    cross.
+    is written in each cell, and a cell above ``threshold`` gets a frame.
 
     Parameters
     ----------
@@ -150,7 +152,7 @@ def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = 1e
     Returns
     -------
     plotly.graph_objects.Figure
-        A heat map and a marker trace of the failing cells.
+        A heat map and a legend entry; one rectangle shape per failing cell.
     """
     _check_dict(results, "results")
     if not results:
@@ -164,23 +166,31 @@ def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = 1e
                              f"expected {cols}")
     err = np.array([[results[r][c] for c in cols] for r in rows], dtype=np.float64)
     logerr = np.log10(np.maximum(err, 1e-16))
-    text = [[f"{e:.0e}" if e > 0 else "0" for e in row] for row in err]
+    text = [[_error_text(e) for e in row] for row in err]
     fig = go.Figure(go.Heatmap(
         z=logerr, x=cols, y=rows, text=text, texttemplate="%{text}", colorscale="Viridis",
         zmin=-16, zmax=0, hovertemplate="%{y}<br>%{x}: relative error %{text}<extra></extra>",
         colorbar=dict(title=dict(text="log₁₀ error", side="right"), thickness=14)))
-    bad_r, bad_c = np.nonzero(err > threshold)
-    fig.add_trace(go.Scatter(
-        x=[cols[c] for c in bad_c], y=[rows[r] for r in bad_r], mode="markers",
-        name=f"error > {threshold:g}: caught", hoverinfo="skip",
-        marker=dict(symbol="x-thin-open", size=30, line=dict(width=2, color=COLORWAY[3]))))
+    for r, c in zip(*np.nonzero(err > threshold), strict=True):
+        fig.add_shape(type="rect", x0=c - 0.46, x1=c + 0.46, y0=r - 0.42, y1=r + 0.42,
+                      line=dict(color=GRAD_COLOR, width=3))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
+                             name=f"relative error > {threshold:.0e}: caught".replace("e-0", "e-"),
+                             line=dict(color=GRAD_COLOR, width=3)))
     fig.update_layout(
-        title=title, height=140 + 46 * len(rows),
+        title=title, height=160 + 46 * len(rows), showlegend=True,
         xaxis=dict(title="parameter array", side="bottom", showgrid=False),
         yaxis=dict(title="backward pass", autorange="reversed", showgrid=False),
         legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
-        margin=dict(l=60, r=20, t=90, b=55))
+        margin=dict(l=60, r=20, t=100, b=55))
     return fig
+
+
+def _error_text(e: float) -> str:
+    """A relative error for a heat-map cell: 2 decimals when large, else its order."""
+    if e == 0:
+        return "0"
+    return f"{e:.2f}" if e >= 1e-2 else f"{e:.0e}"
 
 
 def _edge_values(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> np.ndarray:
@@ -257,12 +267,12 @@ def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
     step_args = dict(mode="immediate", frame=dict(duration=0, redraw=True),
                      transition=dict(duration=0))
     fig.update_layout(
-        height=max(fig.layout.height or 0, 460) + 60,
+        height=max(fig.layout.height or 0, 460) + 90,
         xaxis=dict(domain=[0.0, 0.56]),
         xaxis2=dict(domain=[0.66, 1.0], title="epoch", anchor="y2"),
-        yaxis2=dict(title=loss_title, anchor="x2", type="log", exponentformat="power"),
-        margin=dict(l=20, r=20, t=90, b=110),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.04, xanchor="left",
+        yaxis2=dict(title=loss_title, anchor="x2", rangemode="tozero"),
+        margin=dict(l=20, r=20, t=90, b=150),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.03, xanchor="left",
                           yanchor="top", showactive=False, buttons=[
                               dict(label="▶ play", method="animate",
                                    args=[None, dict(mode="immediate", fromcurrent=True,
@@ -270,8 +280,8 @@ def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
                                                     transition=dict(duration=0))]),
                               dict(label="❚❚ pause", method="animate",
                                    args=[[None], step_args])])],
-        sliders=[dict(x=0.2, len=0.8, y=-0.02, yanchor="top", pad=dict(t=10),
-                      currentvalue=dict(prefix="epoch "),
+        sliders=[dict(x=0.0, len=1.0, y=-0.13, yanchor="top", pad=dict(t=10),
+                      currentvalue=dict(prefix="epoch ", xanchor="right"),
                       steps=[dict(label=str(e), method="animate", args=[[str(e)], step_args])
                              for e in epochs])])
     names = [t.text[0].split(" = ")[0] for t in fig.data[:n_edges]]
