@@ -191,6 +191,18 @@ def test_softmax_rows_sum_to_one_and_shift_invariant(z, c):
     np.testing.assert_allclose(np.exp(log_softmax(z)), p, atol=1e-12)
 
 
+def test_logsumexp_gradient_is_softmax_and_log_softmax_rows_normalise():
+    # d/dz_k log sum_j e^{z_j} = softmax(z)_k: the step behind "p - y" for cross-entropy
+    rng = np.random.default_rng(7)
+    z = rng.normal(scale=2.0, size=6)
+    h = 1e-6
+    fd = np.array([(logsumexp(z + h * e) - logsumexp(z - h * e)) / (2 * h) for e in np.eye(6)])
+    assert rel_error(fd, softmax(z)) < 1e-8
+    zb = rng.normal(scale=50.0, size=(3, 4))
+    # log sum exp(log p) = log 1 = 0 for every row, even with large logits
+    np.testing.assert_allclose(logsumexp(log_softmax(zb), axis=1), 0.0, atol=1e-13)
+
+
 def test_softmax_other_axis_and_logsumexp_keepdims():
     z = np.random.default_rng(2).normal(size=(3, 5))
     np.testing.assert_allclose(softmax(z, axis=0), softmax(z.T).T, rtol=1e-15)

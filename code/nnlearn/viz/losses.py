@@ -1,0 +1,457 @@
+"""Figures for chapter 2: losses, their derivatives, robust line fits, softmax, focal loss.
+
+The builders only draw: the chapter computes every number with
+:mod:`nnlearn.losses`, :mod:`nnlearn.activations` and :mod:`nnlearn.linear`
+and passes the arrays in (the animations take the fitting functions
+themselves, since every frame needs a new fit). Curves are given as mappings
+``name -> values``; the same name gets the same colour in every panel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from nnlearn.viz.theme import COLORWAY
+
+__all__ = [
+    "convexity_chords",
+    "cross_entropy_curves",
+    "focal_curves",
+    "line_fits",
+    "loss_and_derivative",
+    "outlier_animation",
+    "temperature_bars",
+]
+
+
+def _color(i: int) -> str:
+    return COLORWAY[i % len(COLORWAY)]
+
+
+def _header(fig: go.Figure, title: str, height: int, legend_rows: int = 1,
+            subplot_titles: bool = False) -> None:
+    """Title at the top, a horizontal legend under it, and room for both (in pixels)."""
+    top = 50 + 26 * legend_rows + (30 if subplot_titles else 10)
+    fig.update_layout(
+        height=height, margin=dict(t=top),
+        title=dict(text=title, yref="container", y=1 - 12 / height, yanchor="top"),
+        legend=dict(orientation="h", x=0.0, xanchor="left", yref="container",
+                    y=1 - 46 / height, yanchor="top"))
+
+
+def _play_controls(fig: go.Figure, labels: list[str], active: int, prefix: str,
+                   redraw: bool, transition_ms: int = 0) -> None:
+    """A play/pause button and a slider with one step per frame label."""
+    anim = dict(frame=dict(duration=450, redraw=redraw),
+                transition=dict(duration=transition_ms), mode="immediate")
+    step = dict(anim, transition=dict(duration=0))
+    pause = dict(anim, frame=dict(duration=0, redraw=False))
+    fig.update_layout(
+        margin=dict(b=130),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left",
+                          yanchor="top", showactive=False,
+                          buttons=[dict(label="▶ play", method="animate",
+                                        args=[None, dict(anim, fromcurrent=True)]),
+                                   dict(label="❚❚ pause", method="animate",
+                                        args=[[None], pause])])],
+        sliders=[dict(active=active, x=0.3, y=-0.17, len=0.7, xanchor="left", yanchor="top",
+                      currentvalue=dict(prefix=prefix),
+                      steps=[dict(label=lab, method="animate", args=[[lab], step])
+                             for lab in labels])])
+
+
+def _vector(values, name: str, length: int | None = None) -> np.ndarray:
+    """``values`` as a finite 1-D float array (NaN allowed: plotly leaves a gap)."""
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-dimensional, got shape {arr.shape}")
+    if length is not None and arr.shape[0] != length:
+        raise ValueError(f"{name} must have {length} entries (one per x), got {arr.shape[0]}")
+    return arr
+
+
+def _check_curves(curves: Mapping, name: str, length: int) -> dict[str, np.ndarray]:
+    if not isinstance(curves, Mapping) or not curves:
+        raise ValueError(f"{name} must be a non-empty mapping name -> values, got {curves!r}")
+    return {str(k): _vector(v, f"{name}[{k!r}]", length) for k, v in curves.items()}
+
+
+def _two_panels(x: np.ndarray, left: dict, right: dict, titles: tuple[str, str],
+                xaxis_title: str, yaxis_titles: tuple[str, str], title: str) -> go.Figure:
+    """Curves in two side-by-side panels; a name keeps its colour across panels."""
+    names = list(dict.fromkeys([*left, *right]))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.12)
+    for col, curves in ((1, left), (2, right)):
+        for name, values in curves.items():
+            i = names.index(name)
+            fig.add_trace(go.Scatter(
+                x=x, y=values, name=name, legendgroup=name, mode="lines",
+                showlegend=col == 1 or name not in left,
+                line=dict(color=_color(i), width=2.5)), row=1, col=col)
+    fig.update_xaxes(title_text=xaxis_title)
+    fig.update_yaxes(title_text=yaxis_titles[0], row=1, col=1)
+    fig.update_yaxes(title_text=yaxis_titles[1], row=1, col=2)
+    _header(fig, title, 460, subplot_titles=True)
+    return fig
+
+
+def loss_and_derivative(r, losses: Mapping[str, Sequence[float]],
+                        derivatives: Mapping[str, Sequence[float]],
+                        title: str = "Regression losses and their derivatives",
+                        residual_title: str = "residual r = ŷ − y (units of y)") -> go.Figure:
+    """Each loss (left) and its derivative (right) against the residual.
+
+    Parameters
+    ----------
+    r : array_like, shape (m,)
+        Residuals on the horizontal axis.
+    losses, derivatives : mapping name -> array_like of shape (m,)
+        Per-element loss and its derivative with respect to the prediction.
+    title, residual_title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One trace per curve and panel.
+    """
+    r = _vector(r, "r")
+    left = _check_curves(losses, "losses", r.size)
+    right = _check_curves(derivatives, "derivatives", r.size)
+    return _two_panels(r, left, right, ("loss ℓ(r)", "derivative dℓ/dŷ"), residual_title,
+                       ("loss (units of y, or units²)", "dℓ/dŷ (loss per unit of y)"), title)
+
+
+def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
+              point_losses: Mapping[str, Sequence[float]],
+              title: str = "Three lines fitted to the same data, one point an outlier",
+              x_title: str = "x (unitless)", y_title: str = "y (unitless)",
+              loss_title: str = "loss of each point (log scale)") -> go.Figure:
+    """Data with fitted lines (top) and each point's loss under each fit (bottom, log scale).
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,) (``x`` may be ``(n, 1)``)
+        The data.
+    fits : mapping name -> (slope, intercept)
+        The fitted lines.
+    point_losses : mapping name -> array_like of shape (n,)
+        Each point's loss under that fit (``reduction="none"``), drawn as
+        markers above the point's ``x`` on a log axis that spans five decades
+        below the largest loss; smaller losses (zeros included) sit on its floor.
+    title, x_title, y_title, loss_title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The data trace, then per fit its line and its per-point losses.
+    """
+    x = _vector(np.asarray(x, dtype=np.float64).reshape(-1), "x")
+    y = _vector(y, "y", x.size)
+    if not isinstance(fits, Mapping) or not fits:
+        raise ValueError(f"fits must be a non-empty mapping name -> (slope, intercept), "
+                         f"got {fits!r}")
+    losses = _check_curves(point_losses, "point_losses", x.size)
+    if set(losses) != {str(k) for k in fits}:
+        raise ValueError(f"point_losses must have the same names as fits, got "
+                         f"{sorted(losses)} and {sorted(map(str, fits))}")
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4],
+                        vertical_spacing=0.06)
+    fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name="data",
+                             marker=dict(color=_color(7), size=8)), row=1, col=1)
+    ends = np.array([x.min(), x.max()])
+    symbols = ["circle", "square", "diamond", "triangle-up", "x", "star"]
+    top = max(float(v.max()) for v in losses.values()) or 1.0
+    floor = top * 1e-5
+    for i, (name, (slope, intercept)) in enumerate(fits.items()):
+        fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept, mode="lines",
+                                 name=f"{name}: ŷ = {slope:.2f} x {'−' if intercept < 0 else '+'} "
+                                      f"{abs(intercept):.2f}",
+                                 legendgroup=str(name), line=dict(color=_color(i), width=3)),
+                      row=1, col=1)
+        per = losses[str(name)]
+        fig.add_trace(go.Scatter(x=x, y=np.maximum(per, floor), customdata=per,
+                                 mode="markers", name=f"{name} loss", legendgroup=str(name),
+                                 showlegend=False,
+                                 marker=dict(color=_color(i), size=8,
+                                             symbol=symbols[i % len(symbols)]),
+                                 hovertemplate="x=%{x:.2f}<br>loss %{customdata:.3g}"
+                                               f"<extra>{name}</extra>"),
+                      row=2, col=1)
+    fig.update_xaxes(title_text=x_title, row=2, col=1)
+    fig.update_yaxes(title_text=y_title, row=1, col=1)
+    fig.update_yaxes(title_text=loss_title, type="log", exponentformat="power", row=2, col=1,
+                     range=[np.log10(floor) - 0.2, np.log10(top) + 0.3])
+    _header(fig, title, 680, legend_rows=2)
+    return fig
+
+
+def outlier_animation(x, y, offsets: Sequence[float],
+                      fitters: Mapping[str, Callable[..., tuple[float, float]]],
+                      start: float | None = None,
+                      title: str = "Drag the outlier: which lines follow it?",
+                      x_title: str = "x (unitless)", y_title: str = "y (unitless)") -> go.Figure:
+    """Animation: the last point moves up by each of ``offsets``; every fit is redone.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,) (``x`` may be ``(n, 1)``)
+        The data without the displacement. The point with the largest ``x``
+        is the one that moves (as in :func:`nnlearn.datasets.noisy_line`).
+    offsets : sequence of float
+        Displacements of that point, one frame each, in playing order.
+    fitters : mapping name -> callable ``(x, y) -> (slope, intercept)``
+        For example :func:`nnlearn.linear.fit_line_mse`.
+    start : float, optional
+        The displacement shown before the reader plays or drags (the nearest
+        one in ``offsets``); default the first.
+    title, x_title, y_title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces: the fixed points, the moving point, one line per fitter; one
+        frame per offset, a play button and a slider.
+    """
+    x = _vector(np.asarray(x, dtype=np.float64).reshape(-1), "x")
+    y = _vector(y, "y", x.size)
+    offsets = _vector(offsets, "offsets")
+    if offsets.size == 0:
+        raise ValueError("offsets must hold at least one displacement")
+    if not isinstance(fitters, Mapping) or not fitters:
+        raise ValueError(f"fitters must be a non-empty mapping name -> callable, got {fitters!r}")
+    last = int(np.argmax(x))
+    ends = np.array([x.min(), x.max()])
+
+    def frame_traces(offset: float) -> list[go.Scatter]:
+        y_k = y.copy()
+        y_k[last] += offset
+        traces = [go.Scatter(x=[x[last]], y=[y_k[last]])]
+        for fit in fitters.values():
+            slope, intercept = fit(x, y_k)
+            traces.append(go.Scatter(x=ends, y=slope * ends + intercept))
+        return traces
+
+    mask = np.arange(x.size) != last
+    fig = go.Figure(go.Scatter(x=x[mask], y=y[mask], mode="markers", name="data",
+                               marker=dict(color=_color(7), size=8)))
+    k0 = 0 if start is None else int(np.argmin(np.abs(offsets - start)))
+    first = frame_traces(float(offsets[k0]))
+    fig.add_trace(first[0].update(mode="markers", name="moving point",
+                                  marker=dict(color=_color(3), size=13, symbol="diamond")))
+    for i, (name, trace) in enumerate(zip(fitters, first[1:], strict=True)):
+        fig.add_trace(trace.update(mode="lines", name=f"{name} fit",
+                                   line=dict(color=_color(i), width=3)))
+    indices = list(range(1, 2 + len(fitters)))
+    labels = [f"{o:g}" for o in offsets]
+    fig.frames = [go.Frame(name=lab, data=frame_traces(float(o)), traces=indices)
+                  for lab, o in zip(labels, offsets, strict=True)]
+    y_low = min(y.min(), y[last] + offsets.min())
+    y_high = max(y.max(), y[last] + offsets.max())
+    pad = 0.06 * (y_high - y_low)
+    fig.update_layout(xaxis_title=x_title, yaxis_title=y_title,
+                      yaxis_range=[y_low - pad, y_high + pad])
+    _play_controls(fig, labels, k0, "outlier moved up by ", redraw=False, transition_ms=300)
+    _header(fig, title, 540)
+    return fig
+
+
+def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str],
+                     start: float = 1.0,
+                     title: str = "Softmax of the same logits at temperature T "
+                                  "(drag the slider)",
+                     x_title: str = "class (and its logit z)") -> go.Figure:
+    """Animated bar chart of ``softmax(z / T)``, with a slider over the temperature.
+
+    Parameters
+    ----------
+    probs : array_like, shape (n_T, C)
+        Row ``k`` is the softmax at temperature ``temperatures[k]``.
+    temperatures : sequence of float, length n_T
+    labels : sequence of str, length C
+        Class names for the horizontal axis.
+    start : float, default 1.0
+        The temperature shown first (the nearest one in ``temperatures``).
+    title, x_title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One bar trace, one frame per temperature, a play button and a slider.
+    """
+    probs = np.asarray(probs, dtype=np.float64)
+    temps = _vector(temperatures, "temperatures")
+    if probs.ndim != 2 or probs.shape[0] != temps.size:
+        raise ValueError(f"probs must have shape (len(temperatures), C) = ({temps.size}, C), "
+                         f"got {probs.shape}")
+    labels = [str(s) for s in labels]
+    if len(labels) != probs.shape[1]:
+        raise ValueError(f"labels must have one entry per class ({probs.shape[1]}), "
+                         f"got {len(labels)}")
+    k0 = int(np.argmin(np.abs(temps - start)))
+    names = [f"{t:g}" for t in temps]
+
+    def bars(row: np.ndarray) -> go.Bar:
+        return go.Bar(x=labels, y=row, text=[f"{v:.2f}" for v in row], textposition="outside",
+                      marker=dict(color=_color(0)), cliponaxis=False,
+                      hovertemplate="%{x}: p = %{y:.3f}<extra></extra>")
+
+    fig = go.Figure(bars(probs[k0]))
+    fig.frames = [go.Frame(name=n, data=[bars(row)])
+                  for n, row in zip(names, probs, strict=True)]
+    fig.update_layout(title=title, height=500, xaxis_title=x_title, showlegend=False,
+                      yaxis=dict(title="probability p (unitless)", range=[0, 1.12]))
+    _play_controls(fig, names, k0, "temperature T = ", redraw=True)
+    fig.update_layout(margin=dict(t=70))
+    return fig
+
+
+def cross_entropy_curves(p, loss, gradients: Mapping[str, Sequence[float]],
+                         gradient_range: tuple[float, float] = (-10.0, 1.5),
+                         title: str = "Cross-entropy against the probability of the true "
+                                      "class") -> go.Figure:
+    """The loss −ln p (left) and its gradients (right) against the probability p.
+
+    Parameters
+    ----------
+    p : array_like, shape (m,)
+        Predicted probability of the true class.
+    loss : array_like, shape (m,)
+        The cross-entropy at each ``p``.
+    gradients : mapping name -> array_like of shape (m,)
+        For example the derivative with respect to ``p`` and with respect to
+        the logit.
+    gradient_range : (float, float)
+        Visible range of the right panel (the derivative in ``p`` is unbounded).
+    title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    p = _vector(p, "p")
+    left = {"cross-entropy −ln p": _vector(loss, "loss", p.size)}
+    right = _check_curves(gradients, "gradients", p.size)
+    fig = _two_panels(p, left, right, ("loss", "gradient"),
+                      "predicted probability of the true class p (unitless)",
+                      ("loss (nats)", "derivative (nats per unit)"), title)
+    fig.update_yaxes(range=list(gradient_range), row=1, col=2)
+    return fig
+
+
+def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
+                 ratios: Mapping[str, Sequence[float]], easy_from: float = 0.6,
+                 title: str = "Focal loss: easy examples stop counting") -> go.Figure:
+    """Focal loss against p_t (left) and its ratio to cross-entropy (right, log scale).
+
+    Parameters
+    ----------
+    p_t : array_like, shape (m,)
+        Probability the model gives to the true class.
+    losses : mapping name -> array_like of shape (m,)
+        One curve per setting (e.g. per gamma).
+    ratios : mapping name -> array_like of shape (m,)
+        Focal loss divided by cross-entropy, per setting.
+    easy_from : float, default 0.6
+        The region ``p_t >= easy_from`` is shaded as "easy" (and ``p_t <= 0.5``
+        as "hard"). The ratio axis shows 1e-6 to 2.
+    title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    p_t = _vector(p_t, "p_t")
+    left = _check_curves(losses, "losses", p_t.size)
+    right = _check_curves(ratios, "ratios", p_t.size)
+    fig = _two_panels(p_t, left, right, ("loss", "focal loss ÷ cross-entropy"),
+                      "probability of the true class p_t (unitless)",
+                      ("loss (nats)", "ratio (unitless, log scale)"), title)
+    fig.update_yaxes(type="log", exponentformat="power", range=[-6, 0.3], row=1, col=2)
+    for col in (1, 2):
+        fig.add_vrect(x0=easy_from, x1=float(p_t.max()), fillcolor=_color(2), opacity=0.12,
+                      line_width=0, row=1, col=col)
+        fig.add_vrect(x0=float(p_t.min()), x1=0.5, fillcolor=_color(3), opacity=0.08,
+                      line_width=0, row=1, col=col)
+    fig.add_annotation(x=0.25, y=1.0, xref="x", yref="y domain", text="hard",
+                       showarrow=False, yanchor="top")
+    fig.add_annotation(x=(easy_from + float(p_t.max())) / 2, y=1.0, xref="x",
+                       yref="y domain", text="easy", showarrow=False, yanchor="top")
+    return fig
+
+
+def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: float,
+                     x_titles: Sequence[str] | None = None,
+                     title: str = "Convex means: every chord lies on or above the curve",
+                     y_title: str = "loss (unitless)") -> go.Figure:
+    """One panel per curve with the chord between ``x = a`` and ``x = b``.
+
+    The chord value at each ``x`` between ``a`` and ``b`` is compared with the
+    curve (linear interpolation of the given samples); the panel's note says
+    whether the chord stays on or above the curve, and where it dips below most
+    a vertical segment marks the gap.
+
+    Parameters
+    ----------
+    x : array_like, shape (m,), increasing
+        Horizontal grid shared by all panels; must contain ``a`` and ``b`` in range.
+    curves : mapping panel title -> array_like of shape (m,)
+    a, b : float
+        Chord end points, ``min(x) <= a < b <= max(x)``.
+    x_titles : sequence of str, optional
+        Horizontal axis title per panel.
+    title, y_title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per panel: the curve, the chord, and a gap marker.
+    """
+    x = _vector(x, "x")
+    if x.size < 2 or np.any(np.diff(x) <= 0):
+        raise ValueError("x must be increasing with at least 2 entries")
+    curves = _check_curves(curves, "curves", x.size)
+    if not x[0] <= a < b <= x[-1]:
+        raise ValueError(f"a and b must satisfy {x[0]:g} <= a < b <= {x[-1]:g}, "
+                         f"got a={a!r}, b={b!r}")
+    x_titles = list(x_titles) if x_titles is not None else ["x"] * len(curves)
+    if len(x_titles) != len(curves):
+        raise ValueError(f"x_titles must have one entry per curve ({len(curves)}), "
+                         f"got {len(x_titles)}")
+    n = len(curves)
+    fig = make_subplots(rows=1, cols=n, subplot_titles=list(curves),
+                        horizontal_spacing=0.08)
+    fig.update_annotations(font_size=13)           # the subplot titles
+    inside = np.linspace(a, b, 201)
+    for j, f in enumerate(curves.values(), start=1):
+        fa, fb = np.interp([a, b], x, f)
+        chord = fa + (inside - a) / (b - a) * (fb - fa)
+        gap = np.interp(inside, x, f) - chord          # > 0 where the chord is below
+        k = int(np.argmax(gap))
+        convex = gap[k] <= 1e-9 * (1 + np.abs(f).max())
+        fig.add_trace(go.Scatter(x=x, y=f, mode="lines", name="curve", legendgroup="curve",
+                                 showlegend=j == 1, line=dict(color=_color(0), width=3)),
+                      row=1, col=j)
+        fig.add_trace(go.Scatter(x=[a, b], y=[fa, fb], mode="lines+markers", name="chord",
+                                 legendgroup="chord", showlegend=j == 1,
+                                 line=dict(color=_color(1), width=2.5, dash="dash"),
+                                 marker=dict(size=9)), row=1, col=j)
+        xk = inside[k] if not convex else (a + b) / 2
+        yk = np.interp(xk, x, f)
+        ck = fa + (xk - a) / (b - a) * (fb - fa)
+        fig.add_trace(go.Scatter(x=[xk, xk], y=[yk, ck], mode="lines+markers",
+                                 name="curve vs chord", legendgroup="gap", showlegend=j == 1,
+                                 line=dict(color=_color(2 if convex else 3), width=2),
+                                 marker=dict(size=7)), row=1, col=j)
+        note = "chord above: convex" if convex else "chord below: not convex"
+        fig.add_annotation(x=0.5, y=1.0, xref="x domain" if j == 1 else f"x{j} domain",
+                           yref="y domain" if j == 1 else f"y{j} domain", text=note,
+                           showarrow=False, yanchor="top",
+                           font=dict(color=_color(2 if convex else 3)))
+        fig.update_xaxes(title_text=x_titles[j - 1], row=1, col=j)
+    fig.update_yaxes(title_text=y_title, row=1, col=1)
+    _header(fig, title, 450, subplot_titles=True)
+    return fig
