@@ -2,6 +2,7 @@
 
 import warnings
 from contextlib import contextmanager
+from itertools import combinations
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from nnlearn.descent import (
     linear_regression_grad,
     linear_regression_loss,
     linear_regression_predict,
+    minibatch_gradient_variance,
     minibatches,
     numerical_gradient,
     numerical_hessian,
@@ -490,3 +492,43 @@ def test_linear_regression_bad_input():
         sgd_linear_regression(X, y, lr=0.1, epochs=1, batch_size=5, theta0=np.zeros((2, 3)))
     with pytest.raises(ValueError, match="y must be 1-dimensional"):
         least_squares(X, y[:, None])
+
+
+# --- minibatch_gradient_variance --------------------------------------------------
+
+def test_minibatch_gradient_variance_equals_the_average_over_all_batches():
+    X, y = regression_data(n=7, d=2, seed=3)
+    theta = np.array([0.2, -0.5, 1.0])
+    full = linear_regression_grad(theta, X, y)
+    for B in range(1, 8):
+        # every batch of B distinct rows is equally likely: average over all of them
+        errors = [np.sum((linear_regression_grad(theta, X, y, rows=np.array(rows)) - full) ** 2)
+                  for rows in combinations(range(7), B)]
+        assert minibatch_gradient_variance(theta, X, y, B) == pytest.approx(np.mean(errors),
+                                                                            rel=1e-10, abs=1e-12)
+    assert minibatch_gradient_variance(theta, X, y, 7) == 0.0
+
+
+def test_minibatch_gradient_variance_for_one_sample_is_the_per_sample_spread():
+    X, y = regression_data(n=30, d=1, seed=4)
+    theta = np.array([0.1, 0.3])
+    per_sample = np.array([linear_regression_grad(theta, X, y, rows=np.array([i]))
+                           for i in range(30)])
+    spread = np.mean(np.sum((per_sample - per_sample.mean(axis=0)) ** 2, axis=1))
+    assert minibatch_gradient_variance(theta, X, y, 1) == pytest.approx(spread, rel=1e-12)
+    # quadrupling the batch roughly quarters the variance ((N - B)/(N - 1) correction aside)
+    ratio = (minibatch_gradient_variance(theta, X, y, 2)
+             / minibatch_gradient_variance(theta, X, y, 8))
+    assert ratio == pytest.approx(4 * (30 - 2) / (30 - 8), rel=1e-12)
+
+
+def test_minibatch_gradient_variance_bad_input():
+    X, y = regression_data(n=10, d=2)
+    with pytest.raises(ValueError, match="batch_size must be <= 10"):
+        minibatch_gradient_variance(np.zeros(3), X, y, 11)
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        minibatch_gradient_variance(np.zeros(3), X, y, 0)
+    with pytest.raises(ValueError, match=r"theta must have shape \(3,\)"):
+        minibatch_gradient_variance(np.zeros((2, 3)), X, y, 2)
+    with pytest.raises(ValueError, match="X and y must have the same number of rows"):
+        minibatch_gradient_variance(np.zeros(3), X, y[:5], 2)

@@ -13,6 +13,7 @@ from nnlearn.surfaces import (
     Rosenbrock,
     Saddle,
     Surface,
+    classify_critical_point,
     grid,
     mesh,
 )
@@ -361,3 +362,86 @@ def test_base_class_is_usable_for_subclasses():
     b = Bowl(bounds=((-1, 1), (-1, 1)), start=(0.5, 0.5))
     assert b([1.0, 2.0]) == 5.0
     assert b.minima.shape == (0, 2)
+
+
+# --- Quadratic.from_linear_regression ------------------------------------------
+
+def test_quadratic_from_linear_regression_is_the_mse_bowl():
+    lm = pytest.importorskip("sklearn.linear_model")
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(40, 3)) * [1.0, 10.0, 0.1] + [0.0, 5.0, -2.0]
+    y = 0.5 + X @ [1.0, -0.2, 3.0] + 0.1 * rng.normal(size=40)
+    q = Quadratic.from_linear_regression(X, y)
+    assert q.dim == 4
+    for theta in rng.normal(size=(5, 4)):
+        mse = np.mean((theta[0] + X @ theta[1:] - y) ** 2)        # by hand
+        assert q(theta) == pytest.approx(mse, rel=1e-10)
+        np.testing.assert_allclose(q.grad(theta), fd_grad(q.value, theta), rtol=1e-5,
+                                   atol=1e-6 * max(1.0, mse))
+    ref = lm.LinearRegression().fit(X, y)
+    np.testing.assert_allclose(q.minimizer, np.r_[ref.intercept_, ref.coef_], atol=1e-8)
+    design = np.c_[np.ones(40), X]
+    eig = np.linalg.eigvalsh(2.0 / 40 * design.T @ design)
+    assert q.L == pytest.approx(eig[-1]) and q.mu == pytest.approx(eig[0])
+    assert q.min_value == pytest.approx(np.mean((ref.predict(X) - y) ** 2), rel=1e-8)
+
+
+def test_standardizing_a_feature_makes_the_bowl_round():
+    x = np.linspace(0.0, 10.0, 21)[:, None]
+    y = 2.0 * x[:, 0] + 1.0
+    raw = Quadratic.from_linear_regression(x, y)
+    std = Quadratic.from_linear_regression((x - x.mean()) / x.std(), y)
+    assert raw.condition_number > 100
+    assert std.condition_number == pytest.approx(1.0)
+    np.testing.assert_allclose(std.A, 2.0 * np.eye(2), atol=1e-12)
+
+
+def test_quadratic_from_linear_regression_bad_input():
+    X = np.ones((5, 1))
+    with pytest.raises(ValueError, match="X must have linearly independent columns"):
+        Quadratic.from_linear_regression(X, np.arange(5.0))     # constant = the intercept
+    with pytest.raises(ValueError, match="X and y must have the same number of rows"):
+        Quadratic.from_linear_regression(np.arange(6.0)[:, None], np.arange(5.0))
+    with pytest.raises(ValueError, match="X must be 2-dimensional"):
+        Quadratic.from_linear_regression(np.arange(5.0), np.arange(5.0))
+
+
+# --- classify_critical_point -------------------------------------------------
+
+@pytest.mark.parametrize("H, kind", [
+    (np.diag([2.0, 3.0]), "minimum"),
+    (np.diag([-2.0, -0.5]), "maximum"),
+    (np.diag([2.0, -2.0]), "saddle"),
+    (np.diag([1.0, 0.0]), "degenerate"),            # like x^2 + y^4 at 0
+    (np.zeros((3, 3)), "degenerate"),
+    (np.diag([1.0, 0.0, -1.0]), "saddle"),          # mixed signs decide despite the zero
+    ([[5.0]], "minimum"),
+    ([[0.0, 1.0], [1.0, 0.0]], "saddle"),           # f = xy: eigenvalues -1, +1
+])
+def test_classify_critical_point_hand_cases(H, kind):
+    assert classify_critical_point(H) == kind
+
+
+def test_classify_critical_points_of_the_surfaces():
+    for surface in (Himmelblau(), Saddle(), Saddle(quartic=0.5), MultiMinima()):
+        for kind, points in (("minimum", surface.minima), ("saddle", surface.saddles),
+                             ("maximum", surface.maxima)):
+            for p in points:
+                assert classify_critical_point(surface.hessian(p)) == kind
+                # the independent route: a finite-difference Hessian from the gradient
+                assert classify_critical_point(fd_jacobian(surface.grad, p)) == kind
+
+
+def test_classify_critical_point_tolerance_and_bad_input():
+    assert classify_critical_point(np.diag([1.0, 1e-12])) == "degenerate"
+    assert classify_critical_point(np.diag([1.0, 1e-12]), tol=0.0) == "minimum"
+    # only the symmetric part counts: [[1, 4], [0, 1]] -> [[1, 2], [2, 1]], eigenvalues -1, 3
+    assert classify_critical_point([[1.0, 4.0], [0.0, 1.0]]) == "saddle"
+    with pytest.raises(ValueError, match="hessian must be a square matrix"):
+        classify_critical_point(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="hessian must be 2-dimensional"):
+        classify_critical_point(np.ones(3))
+    with pytest.raises(ValueError, match="tol must be >="):
+        classify_critical_point(np.eye(2), tol=-1.0)
+    with pytest.raises(ValueError, match="hessian contains NaN"):
+        classify_critical_point([[np.nan, 0.0], [0.0, 1.0]])

@@ -33,6 +33,7 @@ __all__ = [
     "linear_regression_loss",
     "linear_regression_grad",
     "least_squares",
+    "minibatch_gradient_variance",
     "SGDResult",
     "sgd_linear_regression",
 ]
@@ -410,6 +411,55 @@ def _grad(theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     grad_b = scale * np.sum(r, axis=-1, keepdims=True)
     grad_w = scale * (r @ X)
     return np.concatenate([grad_b, grad_w], axis=-1)
+
+
+def minibatch_gradient_variance(theta, X, y, batch_size: int) -> float:
+    r"""Expected squared error of a mini-batch gradient of the linear-regression MSE.
+
+    Let :math:`\mathbf g_i = 2 r_i\,(1, \mathbf x_i)` be the gradient of sample
+    :math:`i` alone, :math:`\mathbf g = \frac1N\sum_i \mathbf g_i` the full
+    gradient (:func:`linear_regression_grad`) and :math:`\mathbf g_B` the mean
+    over a batch of :math:`B` distinct rows drawn uniformly at random (one
+    batch of :func:`minibatches`). Then :math:`\mathbb E[\mathbf g_B] = \mathbf g`
+    and
+
+    .. math::
+
+        \mathbb E\,\lVert \mathbf g_B - \mathbf g \rVert^2
+        = \frac{s^2}{B}\cdot\frac{N - B}{N - 1},
+        \qquad s^2 = \frac1N \sum_{i=1}^N \lVert \mathbf g_i - \mathbf g\rVert^2 .
+
+    The noise of the gradient estimate falls like :math:`1/\sqrt B` (its square
+    root), and vanishes for :math:`B = N` (batch gradient descent). The factor
+    :math:`(N-B)/(N-1)` is the finite-population correction for drawing
+    without replacement.
+
+    Parameters
+    ----------
+    theta : array_like of shape (d+1,)
+        ``(b, w_1, ..., w_d)``.
+    X : array_like of shape (N, d)
+    y : array_like of shape (N,)
+    batch_size : int
+        :math:`B`, between 1 and N.
+
+    Returns
+    -------
+    float
+        :math:`\mathbb E\,\lVert \mathbf g_B - \mathbf g \rVert^2`.
+    """
+    X, y = _check_data(X, y)
+    n, d = X.shape
+    theta = _check_theta(theta, d)
+    if theta.shape != (d + 1,):
+        raise ValueError(f"theta must have shape ({d + 1},), got {theta.shape}")
+    batch_size = check_scalar(batch_size, "batch_size", low=1, high=n, integer=True)
+    r = _residual(theta, X, y)                                     # (N,)
+    per_sample = 2.0 * r[:, None] * np.concatenate([np.ones((n, 1), dtype=X.dtype), X], axis=1)
+    spread = np.mean(np.sum((per_sample - per_sample.mean(axis=0)) ** 2, axis=1))
+    if n == 1:
+        return 0.0
+    return float(spread / batch_size * (n - batch_size) / (n - 1))
 
 
 def least_squares(X, y) -> np.ndarray:

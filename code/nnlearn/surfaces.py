@@ -56,6 +56,7 @@ __all__ = [
     "Himmelblau",
     "Saddle",
     "MultiMinima",
+    "classify_critical_point",
     "mesh",
     "grid",
 ]
@@ -263,6 +264,46 @@ class Quadratic(Surface):
         R = np.array([[cos, -sin], [sin, cos]])
         A = R @ np.diag([L, mu]) @ R.T
         return cls(A, b=A @ xstar, **kwargs)
+
+    @classmethod
+    def from_linear_regression(cls, X, y, **kwargs) -> Quadratic:
+        r"""The mean squared error of a linear model, as a quadratic bowl in ``theta = (b, w)``.
+
+        With the design matrix :math:`D = [\mathbf 1, X]` (shape ``(N, d+1)``),
+
+        .. math::
+
+            \frac1N \lVert D\theta - y\rVert^2
+            = \tfrac12 \theta^\top A \theta - \mathbf b^\top \theta + c,
+            \qquad A = \tfrac2N D^\top D,\quad
+            \mathbf b = \tfrac2N D^\top y,\quad c = \tfrac1N y^\top y,
+
+        the loss of :func:`nnlearn.descent.linear_regression_loss`. So the
+        curvatures :math:`L` and :math:`\mu` (and the condition number) of a
+        regression problem can be read off its data, and the bowl can be drawn
+        with the contour figures of :mod:`nnlearn.viz.landscape`.
+
+        Parameters
+        ----------
+        X : array_like of shape (N, d)
+            Rows are samples; ``D`` must have full column rank (else ``A`` is
+            only semi-definite and ``ValueError`` is raised).
+        y : array_like of shape (N,)
+        **kwargs
+            ``bounds`` and ``start``, as for :class:`Quadratic`.
+        """
+        X = as_float_array(X, "X", ndim=2).astype(np.float64)
+        y = as_float_array(y, "y", ndim=1).astype(np.float64)
+        if X.shape[0] != y.shape[0]:
+            raise ValueError(f"X and y must have the same number of rows, "
+                             f"got X {X.shape} and y {y.shape}")
+        n = X.shape[0]
+        design = np.concatenate([np.ones((n, 1)), X], axis=1)
+        A = (2.0 / n) * design.T @ design
+        if np.linalg.eigvalsh(A)[0] <= 1e-12 * np.abs(A).max():
+            raise ValueError("X must have linearly independent columns that are not constant "
+                             "(the loss has no unique minimizer)")
+        return cls(A, b=(2.0 / n) * design.T @ y, c=float(y @ y) / n, **kwargs)
 
     def __repr__(self) -> str:
         return f"Quadratic(d={self.dim}, L={self.L:.4g}, mu={self.mu:.4g})"
@@ -541,6 +582,50 @@ class MultiMinima(Surface):
                 keep.append(p)
         minima = _points(keep)
         return minima[np.argsort(self._value(minima))]
+
+
+def classify_critical_point(hessian, tol: float = 1e-8) -> str:
+    r"""Name a critical point (where :math:`\nabla f = 0`) by the eigenvalues of its Hessian.
+
+    With the eigenvalues :math:`\lambda_1 \le \dots \le \lambda_d` of the
+    symmetric Hessian :math:`\mathbf H`:
+
+    * all :math:`\lambda_i > 0`: ``"minimum"`` (the surface curves up in every direction);
+    * all :math:`\lambda_i < 0`: ``"maximum"``;
+    * some positive and some negative: ``"saddle"``;
+    * otherwise (an eigenvalue within ``tol`` of zero and no sign change):
+      ``"degenerate"``: the second derivatives cannot decide, as for
+      :math:`f(x) = x^4` or :math:`f(x) = x^3` at 0.
+
+    Eigenvalues with :math:`|\lambda| \le` ``tol`` :math:`\cdot \max(1, \max_i |\lambda_i|)`
+    count as zero.
+
+    Parameters
+    ----------
+    hessian : array_like of shape (d, d)
+        Symmetric (``0.5 * (H + H.T)`` is used).
+    tol : float, default 1e-8
+        Relative tolerance for a zero eigenvalue, >= 0.
+
+    Returns
+    -------
+    str
+        One of ``"minimum"``, ``"maximum"``, ``"saddle"``, ``"degenerate"``.
+    """
+    H = as_float_array(hessian, "hessian", ndim=2).astype(np.float64)
+    if H.shape[0] != H.shape[1] or H.shape[0] < 1:
+        raise ValueError(f"hessian must be a square matrix, got shape {H.shape}")
+    tol = check_scalar(tol, "tol", low=0.0)
+    eig = np.linalg.eigvalsh(0.5 * (H + H.T))
+    zero = tol * max(1.0, float(np.abs(eig).max()))
+    positive, negative = eig > zero, eig < -zero
+    if positive.any() and negative.any():
+        return "saddle"
+    if positive.all():
+        return "minimum"
+    if negative.all():
+        return "maximum"
+    return "degenerate"
 
 
 def mesh(bounds, n: int | tuple[int, int] = 101) -> tuple[np.ndarray, np.ndarray]:
