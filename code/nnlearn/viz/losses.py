@@ -254,7 +254,7 @@ def outlier_animation(x, y, offsets: Sequence[float],
     pad = 0.06 * (y_high - y_low)
     fig.update_layout(xaxis_title=x_title, yaxis_title=y_title,
                       yaxis_range=[y_low - pad, y_high + pad])
-    _play_controls(fig, labels, k0, "outlier moved up by ", redraw=False, transition_ms=300)
+    _play_controls(fig, labels, k0, "point moved by ", redraw=False, transition_ms=300)
     _header(fig, title, 540)
     return fig
 
