@@ -111,6 +111,11 @@ def test_curves_and_log_axes():
         vo.curves(x, {"a": x[:3]}, title="c", xaxis_title="s", yaxis_title="l")
     with pytest.raises(TypeError, match="ys"):
         vo.curves(x, [1, 2], title="c", xaxis_title="s", yaxis_title="l")
+    steps = vo.curves(x, {"a": x}, title="c", xaxis_title="s", yaxis_title="l",
+                      line_shape="hv")
+    assert steps.data[0].line.shape == "hv"
+    with pytest.raises(ValueError, match="line_shape"):
+        vo.curves(x, {"a": x}, title="c", xaxis_title="s", yaxis_title="l", line_shape="x")
 
 
 def test_lr_sweep_marks_failed_runs_at_the_cap():

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from nnlearn._checks import as_float_array, check_scalar
+from nnlearn._checks import as_float_array, check_choice, check_scalar
 from nnlearn.surfaces import grid
 from nnlearn.viz.landscape import surface_3d
 from nnlearn.viz.theme import COLORWAY, SEQUENTIAL
@@ -335,7 +335,7 @@ def animate_paths_3d(surface, paths: Mapping[str, np.ndarray], *, title: str,
 def curves(x, ys: Mapping[str, np.ndarray], *, title: str, xaxis_title: str,
            yaxis_title: str, log_x: bool = False, log_y: bool = False,
            dash: Mapping[str, str] | None = None, markers: bool = False,
-           height: int = 420) -> go.Figure:
+           line_shape: str = "linear", height: int = 420) -> go.Figure:
     """Several curves over a shared x axis (loss per step, learning rate per step, ...).
 
     Parameters
@@ -350,6 +350,9 @@ def curves(x, ys: Mapping[str, np.ndarray], *, title: str, xaxis_title: str,
         Line dash per curve name (``"dash"``, ``"dot"``, ...); default solid.
     markers : bool, default False
         Draw markers on the points too.
+    line_shape : {"linear", "hv"}, default "linear"
+        ``"hv"`` draws steps (a value holds until the next x), for quantities
+        that are constant between points, like a learning rate per epoch.
     height : int, default 420
 
     Returns
@@ -358,6 +361,7 @@ def curves(x, ys: Mapping[str, np.ndarray], *, title: str, xaxis_title: str,
         One ``Scatter`` per curve, in the order of ``ys``.
     """
     x = as_float_array(x, "x", ndim=1)
+    line_shape = check_choice(line_shape, "line_shape", ("linear", "hv"))
     if not isinstance(ys, Mapping) or not ys:
         raise TypeError("ys must be a non-empty mapping from names to arrays")
     dash = dict(dash or {})
@@ -370,7 +374,8 @@ def curves(x, ys: Mapping[str, np.ndarray], *, title: str, xaxis_title: str,
         y = np.where(np.isfinite(y), y, np.nan)
         fig.add_trace(go.Scatter(x=x, y=y, name=str(name), mode="lines+markers" if markers
                                  else "lines", line=dict(color=colors[name], width=2.2,
-                                                         dash=dash.get(name, "solid"))))
+                                                         dash=dash.get(name, "solid"),
+                                                         shape=line_shape)))
     fig.update_layout(title=title, height=height, hovermode="x unified")
     all_y = np.concatenate([np.ravel(trace.y) for trace in fig.data]).astype(np.float64)
     fig.update_xaxes(title_text=xaxis_title, **_axis_type(x, log_x))
