@@ -90,6 +90,8 @@ def test_training_animation_frames_change_only_edges_and_marker(trained):
     assert fig.layout.updatemenus[0].buttons[0].method == "animate"
     assert len(fig.layout.sliders[0].steps) == 4
     assert fig.layout.xaxis2.title.text == "epoch" and fig.layout.yaxis2.title.text
+    low, high = fig.layout.xaxis2.range
+    assert low < 0 and high > 6                                   # markers not clipped
     figure_json(fig)                                              # serializable
 
 

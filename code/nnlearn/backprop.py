@@ -135,11 +135,11 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
 # ----------------------------------------------------------------------------
 
 def example_network() -> tuple[MLP, np.ndarray, np.ndarray]:
-    r"""The 2-2-4-3 ReLU network of the worked example, with small fixed weights.
+    r"""The 2-2-4-3 ReLU network of the worked example, with fixed weights.
 
     Widths :math:`n_0, \dots, n_3 = 2, 2, 4, 3`; hidden layers use ReLU, the
     three outputs are logits turned into probabilities by the softmax (the
-    notes draw those probabilities as a fifth column of 3, hence "2-2-4-3-3").
+    notes draw those probabilities as a fifth column, hence "2-2-4-3-3").
     One sample :math:`\mathbf{x} = (0.5, -1)` of class 2 (index 1 in code).
     The weights are chosen so that unit 4 of layer 2 is switched off
     (:math:`z^{(2)}_4 < 0`) and no pre-activation sits at the ReLU kink.
@@ -151,15 +151,16 @@ def example_network() -> tuple[MLP, np.ndarray, np.ndarray]:
     X : ndarray, shape (1, 2)
     y : ndarray of int, shape (1,)
     """
-    model = MLP([2, 2, 4, 3], activation="relu", output="softmax", init="zeros")
+    model = MLP([2, 2, 4, 3], activation="relu", output="softmax",
+                init="zeros")
     model.set_params([
-        [[0.4, -0.3], [0.2, 0.6]],                                  # W1 (2, 2)
-        [0.1, 0.7],                                                 # b1
-        [[0.5, -0.4], [-0.3, 0.8], [0.7, 0.2], [-0.6, -0.5]],       # W2 (4, 2)
-        [0.0, 0.1, -0.2, 0.1],                                      # b2
+        [[0.4, -0.3], [0.2, 0.6]],                               # W1 (2, 2)
+        [0.1, 0.7],                                              # b1
+        [[0.5, -0.4], [-0.3, 0.8], [0.7, 0.2], [-0.6, -0.5]],    # W2 (4, 2)
+        [0.0, 0.1, -0.2, 0.1],                                   # b2
         [[0.3, -0.2, 0.5, 0.1], [-0.4, 0.6, 0.2, -0.3],
-         [0.2, 0.1, -0.5, 0.4]],                                    # W3 (3, 4)
-        [0.0, 0.1, -0.1],                                           # b3
+         [0.2, 0.1, -0.5, 0.4]],                                 # W3 (3, 4)
+        [0.0, 0.1, -0.1],                                        # b3
     ])
     return model, np.array([[0.5, -1.0]]), np.array([1])
 
@@ -305,7 +306,7 @@ def gradient_timings(widths: Sequence[int], *, n_in: int = 2, n_out: int = 3,
     :func:`~nnlearn.gradcheck.numerical_parameter_gradients` (:math:`2P` forward passes).
     The cost of the first grows like :math:`P`, that of the second like
     :math:`P^2`. Each time is the best of ``repeats`` runs (the numerical one
-    is run only once when it takes more than 0.05 s).
+    is run only once when it takes more than 0.25 s).
 
     Parameters
     ----------
@@ -348,7 +349,7 @@ def gradient_timings(widths: Sequence[int], *, n_in: int = 2, n_out: int = 3,
         n_params.append(model.n_params)
         t_back.append(_best_time(backprop, repeats))
         first = _best_time(numerical, 1)
-        t_num.append(first if first > 0.05 else min(first, _best_time(numerical, repeats)))
+        t_num.append(first if first > 0.25 else min(first, _best_time(numerical, repeats)))
     return {"n_params": np.array(n_params), "backprop": np.array(t_back),
             "numerical": np.array(t_num)}
 

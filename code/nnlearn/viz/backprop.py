@@ -264,12 +264,16 @@ def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
                              yaxis="y2", name="now", showlegend=False,
                              marker=dict(size=12, color=COLORWAY[3])))
     marker_index = len(fig.data) - 1
+    x_low = float(min(epochs.min(), np.min(curve_x)))
+    x_high = float(max(epochs.max(), np.max(curve_x)))
+    pad = 0.04 * max(x_high - x_low, 1.0)          # the marker stays inside the axes
     step_args = dict(mode="immediate", frame=dict(duration=0, redraw=True),
                      transition=dict(duration=0))
     fig.update_layout(
         height=max(fig.layout.height or 0, 460) + 90,
         xaxis=dict(domain=[0.0, 0.56]),
-        xaxis2=dict(domain=[0.66, 1.0], title="epoch", anchor="y2"),
+        xaxis2=dict(domain=[0.66, 1.0], title="epoch", anchor="y2",
+                    range=[x_low - pad, x_high + pad]),
         yaxis2=dict(title=loss_title, anchor="x2", rangemode="tozero"),
         margin=dict(l=20, r=20, t=90, b=150),
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.03, xanchor="left",
