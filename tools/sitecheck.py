@@ -111,6 +111,29 @@ def check_pages(pages: list[str], directory: Path = HTML, screenshots: bool = Tr
     return reports
 
 
+def _wait_until_rendered(page, timeout: int = 120_000) -> None:
+    """Wait for MathJax's first typeset and for every figure to be drawn.
+
+    Both happen asynchronously after the page has loaded; on a busy machine
+    that can take many seconds. A timeout here is not an error: the probe that
+    follows reports what did not render.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        if page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')"):
+            page.wait_for_function("() => window.MathJax && MathJax.startup"
+                                   " && MathJax.startup.promise", timeout=timeout)
+            # evaluate() awaits the promise: resolved once the page is typeset.
+            page.evaluate("() => MathJax.startup.promise.then(() => true)")
+        page.wait_for_function(
+            "() => document.querySelectorAll('.nnlearn-figure:not(:has(svg.main-svg))')"
+            ".length === 0", timeout=timeout)
+    except PlaywrightTimeout:
+        pass
+    page.wait_for_timeout(300)
+
+
 def _visit(context, base, rel, report, scheme, screenshots, shot_dir):
     page = context.new_page()
     local = urlparse(base).netloc
@@ -130,12 +153,8 @@ def _visit(context, base, rel, report, scheme, screenshots, shot_dir):
     page.on("pageerror", lambda e: report.console_errors.append(f"[{scheme}] {e}"))
     page.on("requestfailed", lambda r: urlparse(r.url).netloc == local
             and report.failed_requests.append(r.url))
-    page.goto(f"{base}/{rel}", wait_until="networkidle")
-    # MathJax typesets asynchronously; wait until it says it is done.
-    page.wait_for_function(
-        "() => !window.MathJax || !MathJax.startup || !MathJax.startup.promise"
-        " || MathJax.startup.promise.then(() => true)", timeout=30_000)
-    page.wait_for_timeout(300)
+    page.goto(f"{base}/{rel}", wait_until="networkidle", timeout=120_000)
+    _wait_until_rendered(page)
     probe = page.evaluate(_PROBE)
     if scheme == "light":
         report.figures, report.figures_drawn = probe["figures"], probe["drawn"]
@@ -145,7 +164,7 @@ def _visit(context, base, rel, report, scheme, screenshots, shot_dir):
         report.math_rendered = min(report.math_rendered, probe["rendered"])
     if screenshots:
         name = rel.replace("/", "__").removesuffix(".html") + f"-{scheme}.png"
-        page.screenshot(path=str(shot_dir / name), full_page=True)
+        page.screenshot(path=str(shot_dir / name), full_page=True, timeout=180_000)
         report.screenshots.append(str(shot_dir / name))
     page.close()
 

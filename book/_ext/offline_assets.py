@@ -13,12 +13,16 @@ It also makes every chapter downloadable as an executed ``.ipynb``: it writes
 writes that file without outputs when the notebook came from the jupyter
 cache: its cache client swaps in a new notebook object after the original was
 handed to the writer), copies it next to the page's source in ``_sources`` and
-adds it to the theme's download menu.
+adds it to the theme's download menu. When any file of ``code/nnlearn``
+changed since the last build, every chapter is executed again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import os
+import shutil
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -97,13 +101,43 @@ def _offer_notebook_download(app: Sphinx, pagename, templatename, context, doctr
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+def _library_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _rerun_notebooks_when_library_changes(app: Sphinx, env, added, changed, removed):
+    """Re-execute every chapter when code/nnlearn changed since the last build.
+
+    The jupyter cache is keyed on a notebook's own code cells, so without this
+    an edited library function would leave stale outputs and figures behind.
+    """
+    library = Path(app.srcdir) / "code" / "nnlearn"
+    stamp = Path(app.outdir).parent / ".nnlearn-library.sha256"
+    digest = _library_digest(library)
+    if stamp.is_file() and stamp.read_text() == digest:
+        return []
+    shutil.rmtree(env.mystnb_config.execution_cache_path, ignore_errors=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest)
+    return sorted(d for d in env.found_docs if env.metadata.get(d, {}).get("kernelspec"))
+
+
 def setup(app: Sphinx) -> dict:
+    # The chapters multiply many small matrices: one BLAS thread is faster
+    # there than threads competing for the cores. Kernels inherit this.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     # Fail early (at setup, not after a long build) if an asset is missing.
     plotly_js()
     mathjax_dir()
     app.add_js_file("plotly.min.js", priority=400)
     app.add_js_file("nnlearn-figures.js", priority=410)
     app.connect("build-finished", _copy_assets)
+    app.connect("env-get-outdated", _rerun_notebooks_when_library_changes)
     app.connect("env-updated", _write_executed_notebooks)
     # Before sphinx-book-theme builds its header buttons (priority 501).
     app.connect("html-page-context", _offer_notebook_download, priority=450)
