@@ -270,7 +270,8 @@ def _check_bool(value, name: str) -> bool:
 # One step, evaluation, prediction
 # ----------------------------------------------------------------------------
 
-def train_step(model, loss, optimizer, X_batch, y_batch) -> tuple[float, np.ndarray]:
+def train_step(model, loss, optimizer, X_batch,
+               y_batch) -> tuple[float, np.ndarray]:
     """One gradient step on one batch: forward, loss, backward, update.
 
     Parameters
@@ -291,12 +292,12 @@ def train_step(model, loss, optimizer, X_batch, y_batch) -> tuple[float, np.ndar
         The network's output for the batch (used for training metrics).
     """
     loss_fn, grad_fn = loss
-    output = model.forward(X_batch, training=True)      # 1. forward
-    if not np.isfinite(output).all():                   # diverged: no loss, no step
+    output = model.forward(X_batch, training=True)          # 1. forward
+    if not np.isfinite(output).all():                       # diverged: stop
         return math.nan, output
-    value = loss_fn(output, y_batch)                    # 2. loss
-    model.backward(grad_fn(output, y_batch), input_grad=False)  # 3. backward: model.grads
-    optimizer.step(model.grads)                         # 4. update the parameters
+    value = loss_fn(output, y_batch)                        # 2. loss
+    model.backward(grad_fn(output, y_batch), input_grad=False)  # 3. backward
+    optimizer.step(model.grads)                             # 4. update
     return float(value), output
 
 
@@ -441,10 +442,10 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
 # The loop
 # ----------------------------------------------------------------------------
 
-def _diverged(where: str, value: float, lr: float) -> TrainingDiverged:
+def _diverged(where: str, what: str, lr: float) -> TrainingDiverged:
     return TrainingDiverged(
-        f"training diverged at {where}: the loss is {value}. The steps are too large "
-        f"for this problem; try a smaller learning rate (now lr={lr:g}, e.g. lr={lr / 10:g}).")
+        f"training diverged at {where}: {what}. The steps are too large for this "
+        f"problem; try a smaller learning rate (now lr={lr:g}, e.g. lr={lr / 10:g}).")
 
 
 def _params_finite(model) -> bool:
@@ -458,18 +459,32 @@ def _state_finite(model) -> bool:
     return _params_finite(model) and all(np.isfinite(z).all() for z in cached)
 
 
-def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb, where: str,
-                  lr: float) -> tuple[float, np.ndarray]:
+def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb,
+                  where: str) -> tuple[float, np.ndarray]:
     """:func:`train_step`, raising :class:`TrainingDiverged` on NaN or inf."""
     try:
         value, out = train_step(model, loss_pair, optimizer, xb, yb)
     except ValueError as err:             # a check inside the model met NaN or inf
         if _state_finite(model):
             raise
-        raise _diverged(where, math.nan, lr) from err
+        raise _diverged(where, "the network produced NaN or infinity",
+                        optimizer.lr) from err
     if not math.isfinite(value):
-        raise _diverged(where, value, lr)
+        raise _diverged(where, f"the loss is {value}", optimizer.lr)
     return value, out
+
+
+def _validate(model, loss_pair: LossPair, validation, rule: str | None, epoch: int,
+              lr: float) -> tuple[float | None, float | None]:
+    """Validation loss and accuracy (``None`` without validation data)."""
+    if validation is None:
+        return None, None
+    X_val, y_val = validation
+    val_loss, val_acc = _evaluate(model, loss_pair, X_val, y_val, rule, len(X_val))
+    if not math.isfinite(val_loss):
+        raise _diverged(f"epoch {epoch}, on the validation data",
+                        f"the loss is {val_loss}", lr)
+    return val_loss, val_acc
 
 
 def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: int,
@@ -517,11 +532,14 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
     for b in range(n_batches):
         idx = order[b * batch_size:(b + 1) * batch_size]
         xb, yb = X[idx], y[idx]
-        value, out = _checked_step(model, loss, optimizer, xb, yb,
-                                   f"epoch {epoch}, batch {b + 1} of {n_batches}", optimizer.lr)
-        total += len(idx) * value          # weighted: the last batch may be smaller
+        where = f"epoch {epoch}, batch {b + 1} of {n_batches}"
+        value, out = _checked_step(model, loss, optimizer, xb, yb, where)
+        total += len(idx) * value       # weighted: the last batch may be short
         if rule is not None:
             correct += _n_correct(out, yb, rule)
+    if not _params_finite(model):       # the last step overflowed
+        raise _diverged(f"epoch {epoch}, after its last batch",
+                        "a parameter is not finite", optimizer.lr)
     return total / n, (None if rule is None else correct / n)
 
 
@@ -553,9 +571,9 @@ def _check_schedule(schedule, optimizer) -> None:
 
 
 def _finish(history: History, model, early_stopping, stop_offset: int | None,
-            validated: bool, verbose: bool) -> None:
+            validation, verbose: bool) -> None:
     """Set ``history.best_epoch``; with early stopping, make sure the best weights are in."""
-    monitored = history.val_loss if validated else history.loss
+    monitored = history.loss if validation is None else history.val_loss
     history.best_epoch = history.epoch[int(np.argmin(monitored))]
     if early_stopping is None:
         return
@@ -654,6 +672,7 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
                             f"{type(validation).__name__}")
         X_val = _check_X(model, validation[0], "validation[0]")
         y_val = _check_y(model, validation[1], X_val.shape[0], "validation[1]", name)
+        validation = (X_val, y_val)
     epochs = check_scalar(epochs, "epochs", low=1, integer=True)
     batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
     initial_epoch = check_scalar(initial_epoch, "initial_epoch", low=0, integer=True)
@@ -676,33 +695,27 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         start_time = time.perf_counter()
         lr = float(optimizer.lr)
         order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
-        with np.errstate(**_IGNORE_FP):         # non-finite values are checked instead
-            loss_value, acc = run_epoch(model, loss_pair, optimizer, X, y, batch_size, order,
-                                        epoch=epoch, rule=rule)
-            if not _params_finite(model):
-                raise _diverged(f"epoch {epoch}, after its last batch (a parameter is not "
-                                f"finite)", math.nan, lr)
-            val_loss, val_acc = None, None
-            if validation is not None:
-                val_loss, val_acc = _evaluate(model, loss_pair, X_val, y_val, rule, len(X_val))
-                if not math.isfinite(val_loss):
-                    raise _diverged(f"epoch {epoch}, on the validation data", val_loss, lr)
+        with np.errstate(**_IGNORE_FP):     # NaN and inf are checked instead
+            loss_value, acc = run_epoch(model, loss_pair, optimizer, X, y,
+                                        batch_size, order, epoch=epoch, rule=rule)
+            val_loss, val_acc = _validate(model, loss_pair, validation, rule,
+                                          epoch, lr)
         history.record(epoch, loss_value, acc, val_loss, val_acc, lr,
                        time.perf_counter() - start_time)
         if verbose:
             print(_report(history, last), flush=True)
         if schedule is not None:
-            schedule.step()                     # once per epoch, after it
-        monitored = history.loss[-1] if validation is None else history.val_loss[-1]
+            schedule.step()                 # once per epoch, after it
         stop = False
-        if early_stopping is not None:          # may copy the best weights back
-            stop = bool(early_stopping.update(monitored, model.params))
+        if early_stopping is not None:      # may copy the best weights back
+            watched = history.loss if validation is None else history.val_loss
+            stop = bool(early_stopping.update(watched[-1], model.params))
         if callback is not None:
             stop = bool(callback(epoch, model, history)) or stop
         if stop:
             history.stopped_early = epoch < last
             break
-    _finish(history, model, early_stopping, stop_offset, validation is not None, verbose)
+    _finish(history, model, early_stopping, stop_offset, validation, verbose)
     return history
 
 
