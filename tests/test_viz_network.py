@@ -264,7 +264,10 @@ def test_perceptron_animation_has_one_frame_per_update_plus_the_start():
     assert len(fig.layout.sliders[0].steps) == len(fig.frames)
     assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is False
     start, last = fig.frames[0], fig.frames[-1]
-    assert len(start.data[1].x) == 0                      # w = 0: no boundary yet
+    # w = 0: no boundary yet, drawn as one missing point (an empty array would
+    # make plotly.js hide the sample traces during the animation)
+    assert list(start.data[1].x) == [None] and list(start.data[0].x) == [None]
+    assert all(len(t.x) > 0 for f in fig.frames for t in f.data)
     seg = np.column_stack([last.data[1].x, last.data[1].y])
     h = p.history[-1]
     assert np.allclose(seg @ h.w + h.b, 0.0, atol=1e-9)   # the final boundary

@@ -753,7 +753,7 @@ def decision_boundary_figure(predict, X, y, title: str, n: int = 80, pad: float 
                          constrain="domain")
     fig.update_layout(title=title, height=height or (460 if cols == 1 else 430),
                       legend=dict(orientation="h", x=0.0, y=-0.18, yanchor="top"),
-                      margin=dict(b=95))
+                      margin=dict(t=115 if subplot_titles else 60, b=95))
     return fig
 
 
@@ -814,19 +814,29 @@ def boundary_segment(w, b: float, box) -> np.ndarray:
     return crossings if len(crossings) == 2 else np.empty((0, 2))
 
 
+def _xy(points: np.ndarray) -> dict:
+    """``x``/``y`` of a trace; ``[None]`` when there are no points.
+
+    plotly.js hides the *other* traces of a plot during a ``redraw=False``
+    animation if an animated trace is an empty array; a single missing point
+    draws nothing and avoids that.
+    """
+    if len(points) == 0:
+        return dict(x=[None], y=[None])
+    return dict(x=points[:, 0], y=points[:, 1])
+
+
 def _perceptron_frame(w, b, box, sample) -> list[go.Scatter]:
-    poly = halfplane_polygon(w, b, box)
-    seg = boundary_segment(w, b, box)
-    return [go.Scatter(x=poly[:, 0], y=poly[:, 1]),
-            go.Scatter(x=seg[:, 0], y=seg[:, 1]),
-            go.Scatter(x=[] if sample is None else [sample[0]],
-                       y=[] if sample is None else [sample[1]])]
+    sample = np.empty((0, 2)) if sample is None else np.asarray(sample).reshape(1, 2)
+    return [go.Scatter(**_xy(halfplane_polygon(w, b, box))),
+            go.Scatter(**_xy(boundary_segment(w, b, box))),
+            go.Scatter(**_xy(sample))]
 
 
 def perceptron_animation(X, y, history, title: str, pad: float = 0.1,
                          class_names: Sequence[str] = ("y = −1", "y = +1"),
                          axis_titles: tuple[str, str] = ("x₁ (unitless)", "x₂ (unitless)"),
-                         duration: int = 450, height: int = 620) -> go.Figure:
+                         duration: int = 450, height: int = 660) -> go.Figure:
     r"""Animate the perceptron rule: one frame per update.
 
     Frame 0 is the start (:math:`w = 0`: no boundary). Frame :math:`t` shows
@@ -854,8 +864,8 @@ def perceptron_animation(X, y, history, title: str, pad: float = 0.1,
     -------
     plotly.graph_objects.Figure
         Traces 0-2 (region, boundary, ringed sample) change from frame to
-        frame; the samples (one trace per class) and three data-free legend
-        entries do not. Play/pause buttons and a slider with one step per update.
+        frame; the samples (one trace per class) do not. Play/pause buttons
+        and a slider with one step per update.
     """
     X = as_float_array(X, "X", ndim=2)
     if X.shape[1] != 2:
@@ -869,19 +879,14 @@ def perceptron_animation(X, y, history, title: str, pad: float = 0.1,
     xs, ys, _ = decision_grid(X, 2, pad)
     box = (xs[0], xs[-1], ys[0], ys[-1])
     region, line, ring = _perceptron_frame(np.zeros(2), 0.0, box, None)
-    region_style = dict(fill="toself", fillcolor=_tint(COLORWAY[1], 0.14), mode="none")
-    line_style = dict(mode="lines", line=dict(color=COLORWAY[3], width=3))
-    ring_style = dict(mode="markers", marker=dict(size=20, symbol="circle-open",
-                                                  color=COLORWAY[3], line=dict(width=3)))
-    for trace, style in ((region, region_style), (line, line_style), (ring, ring_style)):
-        trace.update(style, showlegend=False, hoverinfo="skip")
-    # The animated traces start empty (w = 0 draws nothing), and plotly shows no
-    # legend entry for an empty trace: these data-free copies make the entries.
-    legend = [go.Scatter(x=[None], y=[None], name=name, **style)
-              for name, style in (("predicted +1", region_style),
-                                  ("boundary w·x + b = 0", line_style),
-                                  ("sample that caused the update", ring_style))]
-    fig = go.Figure([region, line, ring] + sample_traces(X, y, class_names) + legend)
+    region.update(fill="toself", fillcolor=_tint(COLORWAY[1], 0.14), mode="none",
+                  name="predicted +1", hoverinfo="skip")
+    line.update(mode="lines", line=dict(color=COLORWAY[3], width=3),
+                name="boundary w·x + b = 0", hoverinfo="skip")
+    ring.update(mode="markers", name="sample that caused the update", hoverinfo="skip",
+                marker=dict(size=20, symbol="circle-open", color=COLORWAY[3],
+                            line=dict(width=3)))
+    fig = go.Figure([region, line, ring] + sample_traces(X, y, class_names))
     frames = [go.Frame(name="0", data=_perceptron_frame(np.zeros(2), 0.0, box, None),
                        traces=[0, 1, 2])]
     for h in history:
@@ -900,15 +905,15 @@ def perceptron_animation(X, y, history, title: str, pad: float = 0.1,
         xaxis=dict(title=axis_titles[0], range=[box[0], box[1]], constrain="domain"),
         yaxis=dict(title=axis_titles[1], range=[box[2], box[3]], scaleanchor="x",
                    constrain="domain"),
-        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
-        margin=dict(t=120, b=150),
+        legend=dict(orientation="h", x=0.0, y=1.02, yanchor="bottom"),
+        margin=dict(t=140, b=150),
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=0.0, xanchor="left",
                           yanchor="top", showactive=False, pad=dict(t=75, r=10),
                           buttons=[dict(label="▶ play", method="animate",
                                         args=[None, dict(anim, fromcurrent=True)]),
                                    dict(label="❚❚ pause", method="animate",
                                         args=[[None], dict(anim, mode="immediate")])])],
-        sliders=[dict(active=0, x=0.24, len=0.76, y=0.0, yanchor="top", pad=dict(t=60),
+        sliders=[dict(active=0, x=0.3, len=0.7, y=0.0, yanchor="top", pad=dict(t=60),
                       currentvalue=dict(prefix="updates made: "), steps=steps)])
     return fig
 
@@ -1001,8 +1006,9 @@ def batch_3d_figure(activations, title: str, layer_names: Sequence[str] | None =
         scene=dict(
             xaxis=dict(title=dict(text="layer"), tickvals=list(range(len(acts))),
                        ticktext=list(layer_names)),
-            yaxis=dict(title=dict(text="sample i (row)"), tickvals=list(range(1, batch + 1))),
+            yaxis=dict(title=dict(text="sample i (row)"), tickvals=list(range(1, batch + 1)),
+                       autorange="reversed"),
             zaxis=dict(title=dict(text="unit j"), showticklabels=False),
-            aspectmode="manual", aspectratio=dict(x=1.4, y=1.1, z=0.7),
-            camera=dict(eye=dict(x=-0.9, y=-1.7, z=0.8), center=dict(x=0, y=0, z=-0.1))))
+            aspectmode="manual", aspectratio=dict(x=1.0, y=1.8, z=1.0),
+            camera=dict(eye=dict(x=-2.0, y=1.35, z=1.0), center=dict(x=0, y=0, z=-0.1))))
     return fig
