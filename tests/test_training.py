@@ -453,6 +453,8 @@ def test_get_loss():
     ({"X": np.ones((0, 2)), "y": np.zeros(0, int)}, ValueError, "X"),
     ({"X": np.ones((6, 3))}, ValueError, "X must have 2 columns"),
     ({"X": np.ones((6, 2), dtype=np.float32)}, TypeError, "X has dtype float32"),
+    ({"X": np.array([[1.0, np.nan]] * 6)}, ValueError, "X contains NaN"),
+    ({"X": np.array([[1.0, -np.inf]] * 6)}, ValueError, "X contains NaN or infinity"),
     ({"y": np.zeros(5, int)}, ValueError, "y must have 6 rows"),
     ({"y": np.array([0, 1, 2, 3, 0, 1])}, ValueError, r"y must hold class labels in \[0, 2\]"),
     ({"y": np.array([0, 1, -1, 0, 0, 1])}, ValueError, "y must hold class labels"),
@@ -479,6 +481,18 @@ def test_bad_input(kwargs, exc, match):
     X, y, loss, opt = args.pop("X"), args.pop("y"), args.pop("loss"), args.pop("optimizer")
     with pytest.raises(exc, match=match):
         fit(net, loss, opt, X, y, verbose=False, **args)
+
+
+def test_finiteness_check_without_a_temporary_is_exact():
+    from nnlearn.network import _all_finite
+
+    assert _all_finite(np.full((3, 2), 1e308))          # the float64 sum overflows
+    assert _all_finite(np.full((3, 2), 3e38, dtype=np.float32))
+    for bad in (np.nan, np.inf, -np.inf):
+        a = np.zeros((4, 3), dtype=np.float32)
+        a[2, 1] = bad
+        assert not _all_finite(a)
+    assert not _all_finite(np.array([np.inf, -np.inf]))  # inf - inf = nan
 
 
 def test_regression_targets_must_match_the_output_shape():

@@ -85,10 +85,23 @@ def _check_training(training) -> bool:
     return bool(training)
 
 
+def _all_finite(a: np.ndarray) -> bool:
+    """True if ``a`` holds no NaN or infinity, without an array-sized temporary.
+
+    NaN or an infinity makes the float64 sum non-finite; only then (or if a
+    float64 sum overflows) is every entry checked.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(a, dtype=np.float64)
+    return bool(np.isfinite(total)) or bool(np.isfinite(a).all())
+
+
 def _check_batch(x, name: str, width: int | None, dtype: np.dtype | None,
                  finite: bool = True) -> np.ndarray:
     """Return ``x`` as a 2-D array with ``width`` columns in ``dtype`` (finite if ``finite``)."""
-    arr = as_float_array(x, name, allow_nonfinite=not finite)
+    arr = as_float_array(x, name, allow_nonfinite=True)
+    if finite and not _all_finite(arr):
+        raise ValueError(f"{name} contains NaN or infinity")
     if arr.ndim == 1:
         raise ValueError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
                          f"{arr.shape}; for a single sample pass {name}.reshape(1, -1)")

@@ -434,8 +434,10 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
     if top > n_classes:
         raise ValueError(f"n_classes must exceed every label, got n_classes={n_classes} "
                          f"and a label {top - 1}")
+    # the pair (true j, predicted k) becomes the single index j * C + k
     flat = y_true.astype(np.int64) * n_classes + y_pred.astype(np.int64)
-    return np.bincount(flat, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+    counts = np.bincount(flat, minlength=n_classes * n_classes)
+    return counts.reshape(n_classes, n_classes)   # row j: true class j
 
 
 # ----------------------------------------------------------------------------
@@ -772,14 +774,17 @@ def save_checkpoint(path, model, optimizer, epoch: int, *, schedule=None,
     if path.suffix != ".npz":
         path = path.with_name(path.name + ".npz")
     arrays = {"format": _CHECKPOINT_FORMAT, "epoch": epoch}
-    arrays.update((f"param.{i}", p) for i, p in enumerate(model.params))
-    arrays.update((f"optimizer.{k}", v) for k, v in optimizer.state_dict().items())
+    for i, p in enumerate(model.params):
+        arrays[f"param.{i}"] = p                         # W1, b1, W2, b2, ...
+    for key, value in optimizer.state_dict().items():
+        arrays[f"optimizer.{key}"] = value               # t, lr, buffers
     if schedule is not None:
-        arrays.update((f"schedule.{k}", v) for k, v in schedule.state_dict().items())
+        for key, value in schedule.state_dict().items():
+            arrays[f"schedule.{key}"] = value
     if rng is not None:
-        arrays["rng"] = _rng_state(rng)
+        arrays["rng"] = _rng_state(rng)                  # batch order
     if isinstance(getattr(model, "rng", None), np.random.Generator):
-        arrays["model_rng"] = _rng_state(model.rng)
+        arrays["model_rng"] = _rng_state(model.rng)      # dropout masks
     np.savez(path, **arrays)
     return path
 

@@ -24,6 +24,8 @@ __all__ = [
     "learning_curves",
 ]
 
+EPOCH_TITLE = "epoch (passes over the training data)"
+
 _LABELS = {"loss": "training", "val_loss": "validation", "accuracy": "training",
            "val_accuracy": "validation", "lr": "learning rate"}
 
@@ -66,10 +68,14 @@ def _vector(values, name: str, length: int | None = None) -> np.ndarray:
     return arr
 
 
-def _legend_on_top(fig: go.Figure, title: str, height: int) -> None:
-    fig.update_layout(title=title, height=height, margin=dict(t=105),
-                      legend=dict(orientation="h", x=0.0, y=1.08, yanchor="bottom",
-                                  xanchor="left"))
+def _legend_on_top(fig: go.Figure, title: str, height: int, top: int = 110) -> None:
+    """Title at the very top, a horizontal legend between it and the plot."""
+    fig.update_layout(title=dict(text=title, y=1.0, yref="container", yanchor="top",
+                                 pad=dict(t=12)),
+                      height=height, margin=dict(t=top),
+                      legend=dict(orientation="h", x=0.0, xanchor="left", y=1.0,
+                                  yref="container", yanchor="top"))
+    fig.update_layout(legend_y=1.0 - 42 / height)
 
 
 def learning_curves(history, title: str = "Learning curves",
@@ -118,7 +124,9 @@ def learning_curves(history, title: str = "Learning curves",
             shown.add(label)
         fig.update_yaxes(title_text=y_title, row=1, col=col)
         if keys == ("lr",):
-            fig.update_yaxes(type="log", row=1, col=col)
+            rates = np.unique(_series(history, "lr"))
+            fig.update_yaxes(type="log", tickvals=rates, ticktext=[f"{r:.2g}" for r in rates],
+                             row=1, col=col)
     best = getattr(history, "best_epoch", None)
     if best is not None:
         for col in range(1, len(panels) + 1):
@@ -127,8 +135,9 @@ def learning_curves(history, title: str = "Learning curves",
         fig.add_annotation(x=best, y=1.0, yref="y domain", xref="x", text=f"best epoch {best}",
                            showarrow=False, xanchor="left", yanchor="top", xshift=4,
                            font=dict(size=12))
-    fig.update_xaxes(title_text="epoch")
-    _legend_on_top(fig, title, 430)
+    fig.update_xaxes(title_text=EPOCH_TITLE if len(panels) == 1 else "epoch",
+                     range=[epochs.min() - 0.5, epochs.max() + 0.5])
+    _legend_on_top(fig, title, 440)
     return fig
 
 
@@ -167,7 +176,7 @@ def compare_runs(histories: Mapping, keys: Sequence[str] = ("loss",),
                 x=epochs[:values.size], y=values, name=f"{name}{suffix}", mode="lines",
                 line=dict(color=_color(i), width=2.5,
                           dash="dash" if key.startswith("val") else None)))
-    fig.update_layout(xaxis_title="epoch", yaxis_title=y_title)
+    fig.update_layout(xaxis_title=EPOCH_TITLE, yaxis_title=y_title)
     if log_y:
         fig.update_yaxes(type="log")
     _legend_on_top(fig, title, 440)
@@ -245,7 +254,7 @@ def image_gallery(images, captions: Sequence[str], n_cols: int = 8,
     cols = min(int(n_cols), n)
     rows = -(-n // cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=captions,
-                        horizontal_spacing=0.02, vertical_spacing=0.12 / rows + 0.04)
+                        horizontal_spacing=0.03, vertical_spacing=0.25 / rows)
     low, high = float(images.min()), float(images.max())
     for i, img in enumerate(images):
         fig.add_trace(go.Heatmap(z=img, coloraxis="coloraxis",
@@ -259,9 +268,11 @@ def image_gallery(images, captions: Sequence[str], n_cols: int = 8,
         fig.update_yaxes(scaleanchor=f"x{'' if i == 1 else i}", row=(i - 1) // cols + 1,
                          col=(i - 1) % cols + 1)
     fig.update_annotations(font_size=12)
-    fig.update_layout(title=title, height=110 + 120 * rows, margin=dict(t=90, l=20, r=20),
+    fig.update_layout(title=title, height=max(300, 100 + 135 * rows),
+                      margin=dict(t=100, l=20, r=20, b=20),
                       coloraxis=dict(colorscale=SEQUENTIAL, cmin=low, cmax=high,
-                                     colorbar=dict(title=colorbar_title, len=0.9)))
+                                     colorbar=dict(title=dict(text=colorbar_title,
+                                                              side="right"), len=1.0)))
     return fig
 
 
