@@ -53,8 +53,10 @@ __all__ = [
     "sample_traces",
 ]
 
-POSITIVE_COLOR = COLORWAY[0]   # blue: positive weight
-NEGATIVE_COLOR = COLORWAY[1]   # orange: negative weight
+#: Edge colour of a positive weight (blue).
+POSITIVE_COLOR = COLORWAY[0]
+#: Edge colour of a negative weight (orange).
+NEGATIVE_COLOR = COLORWAY[1]
 NEUTRAL_COLOR = COLORWAY[7]    # slate: an edge without a value
 HIGHLIGHT_COLOR = COLORWAY[3]  # rose: edges into the layer being computed
 
