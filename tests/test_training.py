@@ -202,7 +202,7 @@ def test_verbose_prints_one_line_per_epoch_to_stdout(capsys):
     captured = capsys.readouterr()
     lines = captured.out.strip().splitlines()
     assert len(lines) == 3
-    assert lines[0].startswith("epoch 1/3") and "val_accuracy" in lines[0]
+    assert lines[0].startswith("epoch 1/3") and "(val " in lines[0]
     assert captured.err == ""
 
 
