@@ -281,7 +281,7 @@ def test_divergence_raises_a_clear_error_without_warnings():
     X, y = blobs(60)
     X = X * 100
     net = MLP([2, 16, 3], output="softmax", rng=0)
-    with pytest.raises(TrainingDiverged, match=r"epoch \d+, batch \d+ of 4.*smaller learning"):
+    with pytest.raises(TrainingDiverged, match=r"(?s)epoch \d+, batch \d+ of 4.*smaller learning"):
         fit(net, "cross_entropy", SGD(net.params, lr=1e6), X, y, epochs=50, batch_size=16,
             verbose=False)
 

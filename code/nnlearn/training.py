@@ -445,8 +445,8 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
 
 def _diverged(where: str, what: str, lr: float) -> TrainingDiverged:
     return TrainingDiverged(
-        f"training diverged at {where}: {what}. The steps are too large for this "
-        f"problem; try a smaller learning rate (now lr={lr:g}, e.g. lr={lr / 10:g}).")
+        f"training diverged at {where}: {what}.\nThe steps are too large: try a "
+        f"smaller learning rate (lr={lr:g} now, e.g. lr={lr / 10:g}).")
 
 
 def _params_finite(model) -> bool:

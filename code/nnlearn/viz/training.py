@@ -89,7 +89,7 @@ def learning_curves(history, title: str = "Learning curves",
     loss_title : str
         Title of the loss axis, with its unit (cross-entropy is in nats).
     show_lr : bool, default False
-        Add a third panel with the learning rate of every epoch (log scale).
+        Add a panel below with the learning rate of every epoch (log scale).
 
     Returns
     -------
@@ -101,12 +101,20 @@ def learning_curves(history, title: str = "Learning curves",
     panels = [("loss", loss_title, ("loss", "val_loss"))]
     if _series(history, "accuracy").size or _series(history, "val_accuracy").size:
         panels.append(("accuracy", "accuracy (fraction correct)", ("accuracy", "val_accuracy")))
-    if show_lr:
-        panels.append(("learning rate", "learning rate η (unitless)", ("lr",)))
-    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[p[0] for p in panels],
-                        horizontal_spacing=0.1 if len(panels) == 2 else 0.08)
+    cols = len(panels)
+    places = [(1, col) for col in range(1, cols + 1)]
+    if show_lr:                          # a full-width row below the others
+        panels.append(("learning rate", "η (unitless)", ("lr",)))
+        places.append((2, 1))
+        fig = make_subplots(rows=2, cols=cols, row_heights=[0.62, 0.38],
+                            specs=[[{}] * cols, [{"colspan": cols}] + [None] * (cols - 1)],
+                            subplot_titles=[p[0] for p in panels], vertical_spacing=0.2,
+                            horizontal_spacing=0.12)
+    else:
+        fig = make_subplots(rows=1, cols=cols, subplot_titles=[p[0] for p in panels],
+                            horizontal_spacing=0.12)
     shown = set()
-    for col, (_, y_title, keys) in enumerate(panels, start=1):
+    for (row, col), (_, y_title, keys) in zip(places, panels, strict=True):
         for key in keys:
             values = _series(history, key)
             if values.size == 0:
@@ -120,24 +128,24 @@ def learning_curves(history, title: str = "Learning curves",
                 x=epochs, y=values, name=label, legendgroup=label, mode="lines+markers",
                 showlegend=label not in shown, marker=dict(size=4),
                 line=dict(color=color, width=2.5, dash="dash" if key.startswith("val") else None)),
-                row=1, col=col)
+                row=row, col=col)
             shown.add(label)
-        fig.update_yaxes(title_text=y_title, row=1, col=col)
+        fig.update_yaxes(title_text=y_title, row=row, col=col)
         if keys == ("lr",):
             rates = np.unique(_series(history, "lr"))
             fig.update_yaxes(type="log", tickvals=rates, ticktext=[f"{r:.2g}" for r in rates],
-                             row=1, col=col)
+                             row=row, col=col)
     best = getattr(history, "best_epoch", None)
     if best is not None:
-        for col in range(1, len(panels) + 1):
+        for row, col in places:
             fig.add_vline(x=best, line=dict(color=_color(7), dash="dot", width=1.5),
-                          row=1, col=col)
+                          row=row, col=col)
         fig.add_annotation(x=best, y=1.0, yref="y domain", xref="x", text=f"best epoch {best}",
-                           showarrow=False, xanchor="left", yanchor="top", xshift=4,
+                           showarrow=False, xanchor="right", yanchor="top", xshift=-4,
                            font=dict(size=12))
-    fig.update_xaxes(title_text=EPOCH_TITLE if len(panels) == 1 else "epoch",
+    fig.update_xaxes(title_text=EPOCH_TITLE if cols == 1 else "epoch",
                      range=[epochs.min() - 0.5, epochs.max() + 0.5])
-    _legend_on_top(fig, title, 440)
+    _legend_on_top(fig, title, 640 if show_lr else 440)
     return fig
 
 
