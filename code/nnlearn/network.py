@@ -506,8 +506,8 @@ class MLP:
         Fills every layer's gradients (see :attr:`grads`) and deltas (see
         :attr:`deltas`) and returns :math:`\partial L/\partial X`. Training
         does not need that last gradient: ``input_grad=False`` skips its
-        product (about a quarter of the backward pass for wide inputs) when the
-        first layer is Dense, and returns None.
+        product (43% of the backward arithmetic of a 784-256-128-10 network)
+        when the first layer is Dense, and returns None.
         """
         grad = grad_out                     # delta^(L) = dL/dZ^(L), given by the loss
         for layer in reversed(self.layers[1:]):
