@@ -203,6 +203,7 @@ def main(argv=None) -> None:
             libs.append("torch")
         except Exception as exc:       # not installed or broken: benchmark nnlearn alone
             print(f"PyTorch not available ({exc}); timing nnlearn only")
+    load_before = os.getloadavg()[0]
     runs = {lib: [] for lib in libs}
     for _ in range(args.rounds):
         for lib in libs:
@@ -211,7 +212,8 @@ def main(argv=None) -> None:
                 runs[lib].append(result)
     print(f"MLP {'-'.join(map(str, SIZES))}, {args.samples} float32 samples, batch "
           f"{args.batch_size}, Adam; {args.threads} thread(s) on CPUs "
-          f"{sorted(os.sched_getaffinity(0))}; {args.rounds} x {args.epochs} timed epochs")
+          f"{sorted(os.sched_getaffinity(0))}; {args.rounds} x {args.epochs} timed epochs; "
+          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     medians = {}
     for lib, results in runs.items():
         if not results:
@@ -221,13 +223,14 @@ def main(argv=None) -> None:
         medians[lib] = med
         peak = max(r["peak_mib"] for r in results)
         extra = max(r["peak_mib"] - r["base_mib"] for r in results)
-        print(f"{lib:>8}: epoch {med:6.2f} s (median; best {min(times):.2f} s), "
-              f"{args.samples / med:9,.0f} samples/s, peak RSS {peak:6.0f} MiB "
-              f"({extra:.0f} MiB above the data), last loss "
+        print(f"{lib:>8}: epoch {med:6.2f} s median (best {min(times):.2f}, worst "
+              f"{max(times):.2f}), {args.samples / med:8,.0f} samples/s, peak RSS "
+              f"{peak:4.0f} MiB ({extra:.0f} MiB above the data), last loss "
               f"{results[-1]['losses'][-1]:.4f}")
+    bests = {lib: min(t for r in res for t in r["times"]) for lib, res in runs.items() if res}
     if len(medians) == 2:
-        print(f"   ratio: nnlearn epoch time / PyTorch epoch time = "
-              f"{medians['nnlearn'] / medians['torch']:.2f}")
+        print(f"   ratio nnlearn / PyTorch epoch time: {medians['nnlearn'] / medians['torch']:.2f} "
+              f"(medians), {bests['nnlearn'] / bests['torch']:.2f} (best epochs)")
 
 
 if __name__ == "__main__":
