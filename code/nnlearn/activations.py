@@ -148,7 +148,7 @@ def relu(z) -> np.ndarray:
         Same shape and dtype as ``z``.
     """
     z = as_float_array(z, "z")
-    return np.where(z > 0, z, 0).astype(z.dtype, copy=False)
+    return np.maximum(z, 0)
 
 
 def relu_grad(z) -> np.ndarray:
