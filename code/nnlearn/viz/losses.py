@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from nnlearn.viz.animation import play_controls
 from nnlearn.viz.theme import COLORWAY
 
 __all__ = [
@@ -41,27 +42,6 @@ def _header(fig: go.Figure, title: str, height: int, legend_rows: int = 1,
         title=dict(text=title, yref="container", y=1 - 12 / height, yanchor="top"),
         legend=dict(orientation="h", x=0.0, xanchor="left", yref="container",
                     y=1 - 46 / height, yanchor="top"))
-
-
-def _play_controls(fig: go.Figure, labels: list[str], active: int, prefix: str,
-                   redraw: bool, transition_ms: int = 0) -> None:
-    """A play/pause button and a slider with one step per frame label."""
-    anim = dict(frame=dict(duration=450, redraw=redraw),
-                transition=dict(duration=transition_ms), mode="immediate")
-    step = dict(anim, transition=dict(duration=0))
-    pause = dict(anim, frame=dict(duration=0, redraw=False))
-    fig.update_layout(
-        margin=dict(b=130),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left",
-                          yanchor="top", showactive=False,
-                          buttons=[dict(label="▶ play", method="animate",
-                                        args=[None, dict(anim, fromcurrent=True)]),
-                                   dict(label="❚❚ pause", method="animate",
-                                        args=[[None], pause])])],
-        sliders=[dict(active=active, x=0.3, y=-0.17, len=0.7, xanchor="left", yanchor="top",
-                      currentvalue=dict(prefix=prefix),
-                      steps=[dict(label=lab, method="animate", args=[[lab], step])
-                             for lab in labels])])
 
 
 def _vector(values, name: str, length: int | None = None) -> np.ndarray:
@@ -254,7 +234,8 @@ def outlier_animation(x, y, offsets: Sequence[float],
     pad = 0.06 * (y_high - y_low)
     fig.update_layout(xaxis_title=x_title, yaxis_title=y_title,
                       yaxis_range=[y_low - pad, y_high + pad])
-    _play_controls(fig, labels, k0, "point moved by ", redraw=False, transition_ms=300)
+    play_controls(fig, labels, active=k0, prefix="point moved by ", redraw=False,
+                  transition_ms=300)
     _header(fig, title, 540)
     return fig
 
@@ -304,7 +285,7 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
                   for n, row in zip(names, probs, strict=True)]
     fig.update_layout(title=title, height=500, xaxis_title=x_title, showlegend=False,
                       yaxis=dict(title="probability p (unitless)", range=[0, 1.12]))
-    _play_controls(fig, names, k0, "temperature T = ", redraw=True)
+    play_controls(fig, names, active=k0, prefix="temperature T = ", redraw=True)
     fig.update_layout(margin=dict(t=70))
     return fig
 

@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from nnlearn.viz.animation import play_controls
 from nnlearn.viz.theme import COLORWAY, SEQUENTIAL
 
 __all__ = [
@@ -365,21 +366,9 @@ def fit_animation(x, y, x_grid, truth, frames: Mapping[str, Sequence[float]],
                   for lab, p in zip(labels, preds, strict=True)]
     y_all = np.concatenate([_vector(y, "y"), _vector(truth, "truth"), *preds])
     pad = 0.08 * (y_all.max() - y_all.min() + 1e-12)
-    anim = dict(frame=dict(duration=250, redraw=False), transition=dict(duration=0),
-                mode="immediate")
-    fig.update_layout(
-        yaxis_range=[y_all.min() - pad, y_all.max() + pad], height=540, margin=dict(b=130),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left",
-                          yanchor="top", showactive=False,
-                          buttons=[dict(label="▶ play", method="animate",
-                                        args=[None, dict(anim, fromcurrent=True)]),
-                                   dict(label="❚❚ pause", method="animate",
-                                        args=[[None], dict(anim, frame=dict(duration=0,
-                                                                            redraw=False))])])],
-        sliders=[dict(active=len(labels) - 1, x=0.3, y=-0.17, len=0.7, xanchor="left",
-                      yanchor="top", currentvalue=dict(prefix=prefix),
-                      steps=[dict(label=lab, method="animate", args=[[lab], anim])
-                             for lab in labels])])
+    fig.update_layout(yaxis_range=[y_all.min() - pad, y_all.max() + pad], height=540)
+    play_controls(fig, labels, active=len(labels) - 1, prefix=prefix, redraw=False,
+                  frame_ms=250)
     return fig
 
 
