@@ -58,6 +58,7 @@ __all__ = [
     "OUTPUTS",
     "MLP",
     "Activation",
+    "BatchNorm",
     "Dense",
     "Dropout",
     "Identity",
@@ -399,6 +400,120 @@ class Dropout(Layer):
         return f"Dropout(p={self.p})"
 
 
+class BatchNorm(Layer):
+    r"""Batch normalization of each feature over the batch, like ``torch.nn.BatchNorm1d``.
+
+    In training mode each column :math:`j` of ``x`` ``(B, n)`` is normalised
+    with the mean and the *biased* variance of the batch, then scaled and
+    shifted by learned :math:`\gamma_j, \beta_j`:
+
+    .. math:: \mu = \frac1B\sum_i x_i, \quad \sigma^2 = \frac1B\sum_i (x_i - \mu)^2, \quad
+              \hat x_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \epsilon}}, \quad
+              y_i = \gamma \odot \hat x_i + \beta.
+
+    The running statistics move towards the batch's, with the *unbiased*
+    variance: :math:`m \leftarrow (1 - \text{momentum})\, m + \text{momentum}\,\mu`,
+    :math:`v \leftarrow (1 - \text{momentum})\, v + \text{momentum}\,\frac{B}{B-1}\sigma^2`.
+    In evaluation mode they replace :math:`\mu, \sigma^2` and nothing is updated.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of columns :math:`n`.
+    momentum : float in [0, 1], default 0.1
+        Weight of the new batch in the running statistics.
+    eps : float > 0, default 1e-5
+        Added to the variance before the square root.
+    dtype : floating dtype, default float64
+
+    Attributes
+    ----------
+    gamma, beta : ndarray, shape (n,)
+        Scale (starts at 1) and shift (starts at 0).
+    dgamma, dbeta : ndarray, shape (n,)
+        Their gradients from the last ``backward``.
+    running_mean, running_var : ndarray, shape (n,)
+        Start at 0 and 1.
+    """
+
+    def __init__(self, n_features: int, *, momentum: float = 0.1, eps: float = 1e-5,
+                 dtype=np.float64) -> None:
+        self.n_features = check_scalar(n_features, "n_features", low=1, integer=True)
+        self.momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0)
+        self.eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
+        self.dtype = _check_dtype(dtype)
+        self.gamma = np.ones(self.n_features, dtype=self.dtype)
+        self.beta = np.zeros(self.n_features, dtype=self.dtype)
+        self.dgamma = np.zeros_like(self.gamma)
+        self.dbeta = np.zeros_like(self.beta)
+        self.running_mean = np.zeros(self.n_features, dtype=self.dtype)
+        self.running_var = np.ones(self.n_features, dtype=self.dtype)
+        self.x_hat: np.ndarray | None = None
+        self.inv_std: np.ndarray | None = None
+        self.training: bool | None = None
+
+    def forward(self, x, training: bool = False) -> np.ndarray:
+        r"""Return :math:`\gamma \odot \hat x + \beta`, shape ``(B, n)``.
+
+        ``training=True`` normalises with the batch statistics and updates the
+        running ones; ``training=False`` normalises with the running ones.
+        """
+        self.training = _check_training(training)
+        x = _check_batch(x, "x", self.n_features, self.dtype, finite=False)
+        if self.training:
+            batch = x.shape[0]
+            if batch < 2:
+                raise ValueError("BatchNorm needs a batch of at least 2 rows in training mode "
+                                 f"(the variance of one row is 0), got shape {x.shape}; "
+                                 "use training=False to apply the running statistics")
+            mean, var = x.mean(axis=0), x.var(axis=0)          # biased variance
+            m = self.momentum
+            self.running_mean[...] = (1 - m) * self.running_mean + m * mean
+            self.running_var[...] = (1 - m) * self.running_var + m * var * (batch / (batch - 1))
+        else:
+            mean, var = self.running_mean, self.running_var
+        self.inv_std = 1 / np.sqrt(var + self.dtype.type(self.eps))
+        self.x_hat = (x - mean) * self.inv_std
+        return self.gamma * self.x_hat + self.beta
+
+    def backward(self, grad_out) -> np.ndarray:
+        r"""Store ``dgamma``, ``dbeta``; return :math:`\partial L/\partial x` ``(B, n)``.
+
+        With :math:`G = \partial L/\partial y`, in training mode (the batch
+        statistics depend on :math:`x`):
+
+        .. math:: \frac{\partial L}{\partial x} = \frac{\gamma}{B\sqrt{\sigma^2 + \epsilon}}
+                  \Bigl(B\,G - \sum_i G_i - \hat x \odot \sum_i G_i \odot \hat x_i\Bigr),
+
+        in evaluation mode :math:`\partial L/\partial x = G \odot \gamma / \sqrt{v + \epsilon}`.
+        """
+        grad = _check_grad_out(grad_out, _shape(self.x_hat), self.dtype)
+        self.dbeta = grad.sum(axis=0)                         # sum_i G_i
+        self.dgamma = (grad * self.x_hat).sum(axis=0)         # sum_i G_i * x_hat_i
+        if not self.training:
+            return grad * (self.gamma * self.inv_std)
+        batch = grad.shape[0]
+        return (self.gamma * self.inv_std / batch) * (
+            batch * grad - self.dbeta - self.x_hat * self.dgamma)
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        return [self.gamma, self.beta]
+
+    @property
+    def grads(self) -> list[np.ndarray]:
+        return [self.dgamma, self.dbeta]
+
+    @property
+    def buffers(self) -> list[np.ndarray]:
+        """``[running_mean, running_var]``: state that is not trained but must be saved."""
+        return [self.running_mean, self.running_var]
+
+    def __repr__(self) -> str:
+        return (f"BatchNorm({self.n_features}, momentum={self.momentum}, eps={self.eps}, "
+                f"dtype={self.dtype})")
+
+
 # ----------------------------------------------------------------------------
 # Multilayer perceptron
 # ----------------------------------------------------------------------------
@@ -446,6 +561,9 @@ class MLP:
         Dropout probability after each hidden activation.
     input_dropout : float in [0, 1), default 0.0
         Dropout probability on the input features.
+    batch_norm : bool, default False
+        Put a :class:`BatchNorm` between every hidden Dense layer and its
+        activation (Dense, BatchNorm, activation, dropout).
 
     Attributes
     ----------
@@ -464,7 +582,7 @@ class MLP:
 
     def __init__(self, sizes: Sequence[int], activation: str = "relu", output: str | None = None,
                  init="he", rng=None, dtype=np.float64, dropout: float = 0.0,
-                 input_dropout: float = 0.0) -> None:
+                 input_dropout: float = 0.0, batch_norm: bool = False) -> None:
         self.sizes = _check_sizes(sizes)
         self.activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
         self.output = "identity" if output is None else check_choice(output, "output", OUTPUTS)
@@ -474,6 +592,9 @@ class MLP:
         self.input_dropout = check_scalar(input_dropout, "input_dropout", low=0.0, high=1.0,
                                           high_inclusive=False)
         self.rng = check_rng(rng)
+        if not isinstance(batch_norm, (bool, np.bool_)):
+            raise TypeError(f"batch_norm must be True or False, got {batch_norm!r}")
+        self.batch_norm = bool(batch_norm)
         self.layers: list[Layer] = []
         if self.input_dropout > 0:
             self.layers.append(Dropout(self.input_dropout, self.rng))
@@ -482,6 +603,8 @@ class MLP:
             self.layers.append(Dense(self.sizes[i], self.sizes[i + 1], init=init,
                                      rng=self.rng, dtype=self.dtype))
             if i < n_dense - 1:
+                if self.batch_norm:
+                    self.layers.append(BatchNorm(self.sizes[i + 1], dtype=self.dtype))
                 self.layers.append(Activation(self.activation))
                 if self.dropout > 0:
                     self.layers.append(Dropout(self.dropout, self.rng))
@@ -492,7 +615,8 @@ class MLP:
     def forward(self, x, training: bool = False) -> np.ndarray:
         """Return the network output :math:`Z^{(L)}`, shape ``(B, n_L)``.
 
-        ``x`` has shape ``(B, n_0)``. ``training=True`` switches dropout on.
+        ``x`` has shape ``(B, n_0)``. ``training=True`` switches dropout on and
+        makes BatchNorm layers use (and update) the batch statistics.
         """
         _check_training(training)
         a = _check_batch(x, "x", self.sizes[0], self.dtype)
@@ -551,13 +675,23 @@ class MLP:
 
     @property
     def params(self) -> list[np.ndarray]:
-        """``[W1, b1, W2, b2, ...]``: the layers' own arrays (update them in place)."""
-        return [p for layer in self.dense_layers for p in layer.params]
+        """``[W1, b1, W2, b2, ...]``: the layers' own arrays (update them in place).
+
+        With ``batch_norm=True`` each hidden layer's ``gamma, beta`` follow its
+        ``W, b``: ``[W1, b1, gamma1, beta1, W2, ...]``.
+        """
+        return [p for layer in self.layers for p in layer.params]
 
     @property
     def grads(self) -> list[np.ndarray]:
         """``[dW1, db1, dW2, db2, ...]`` from the last backward, parallel to ``params``."""
-        return [g for layer in self.dense_layers for g in layer.grads]
+        return [g for layer in self.layers for g in layer.grads]
+
+    @property
+    def buffers(self) -> list[np.ndarray]:
+        """Saved but not trained state: every BatchNorm's running mean and variance."""
+        return [b for layer in self.layers if isinstance(layer, BatchNorm)
+                for b in layer.buffers]
 
     @property
     def n_params(self) -> int:
@@ -609,5 +743,7 @@ class MLP:
             extra += f", dropout={self.dropout}"
         if self.input_dropout:
             extra += f", input_dropout={self.input_dropout}"
+        if self.batch_norm:
+            extra += ", batch_norm=True"
         return (f"MLP(sizes={self.sizes}, activation={self.activation!r}, "
                 f"output={self.output!r}{extra})")

@@ -743,7 +743,8 @@ def save_checkpoint(path, model, optimizer, epoch: int, *, schedule=None,
                     rng: np.random.Generator | None = None) -> Path:
     """Write model parameters, optimizer state and the epoch to one ``.npz`` file.
 
-    Keys: ``"param.<i>"`` for ``model.params[i]``, ``"optimizer.<key>"`` for
+    Keys: ``"param.<i>"`` for ``model.params[i]``, ``"buffer.<i>"`` for
+    ``model.buffers[i]`` (BatchNorm running statistics), ``"optimizer.<key>"`` for
     ``optimizer.state_dict()``, ``"schedule.<key>"`` for the scheduler's state,
     ``"epoch"``, and, as JSON strings, the bit-generator states of ``rng``
     (the shuffling source given to :func:`fit`) and of ``model.rng`` (dropout
@@ -778,6 +779,8 @@ def save_checkpoint(path, model, optimizer, epoch: int, *, schedule=None,
     arrays = {"format": _CHECKPOINT_FORMAT, "epoch": epoch}
     for i, p in enumerate(model.params):
         arrays[f"param.{i}"] = p                         # W1, b1, W2, b2, ...
+    for i, b in enumerate(getattr(model, "buffers", [])):
+        arrays[f"buffer.{i}"] = b                        # BatchNorm running statistics
     for key, value in optimizer.state_dict().items():
         arrays[f"optimizer.{key}"] = value               # t, lr, buffers
     if schedule is not None:
@@ -821,6 +824,12 @@ def load_checkpoint(path, model, optimizer=None, *, schedule=None,
                                  f"{s.dtype}, but the model's params[{i}] has shape "
                                  f"{p.shape} and dtype {p.dtype}: the checkpoint belongs "
                                  f"to another architecture")
+        saved_buffers = [data[f"buffer.{i}"] for i in range(len(_section(data, "buffer.")))]
+        buffers = getattr(model, "buffers", [])
+        if len(saved_buffers) != len(buffers) or any(
+                s.shape != b.shape for s, b in zip(saved_buffers, buffers, strict=False)):
+            raise ValueError(f"the checkpoint holds {len(saved_buffers)} buffers (running "
+                             f"statistics) that do not match the model's {len(buffers)}")
         if rng is not None and "rng" not in data.files:
             raise ValueError("rng was given but the checkpoint holds no rng state")
         if schedule is not None and not _section(data, "schedule."):
@@ -831,6 +840,8 @@ def load_checkpoint(path, model, optimizer=None, *, schedule=None,
             schedule.load_state_dict(_section(data, "schedule."))
         for s, p in zip(saved, params, strict=True):
             np.copyto(p, s)
+        for s, b in zip(saved_buffers, buffers, strict=True):
+            np.copyto(b, s)
         if rng is not None:
             _set_rng_state(rng, data["rng"], "rng")
         if "model_rng" in data.files and isinstance(getattr(model, "rng", None),

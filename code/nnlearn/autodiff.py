@@ -1,0 +1,416 @@
+r"""A small reverse-mode automatic differentiation engine over NumPy.
+
+A :class:`Tensor` wraps an array. Every operation on tensors returns a new
+tensor that remembers its inputs (its *parents*) and its **vector-Jacobian
+product** (VJP): a function that turns :math:`\bar y = \partial L/\partial y`,
+the gradient of a scalar :math:`L` with respect to the output, into
+:math:`\bar x = \partial L/\partial x` for every input, without ever forming
+the Jacobian :math:`\partial y/\partial x`. :meth:`Tensor.backward` walks the
+recorded graph once, from the output back to the inputs in reverse
+topological order, and adds the gradients into ``.grad``.
+
+Conventions (shapes follow NumPy):
+
+- a VJP returns arrays of its inputs' shapes; when the forward pass
+  broadcast an input, the VJP sums the gradient back (:func:`unbroadcast`);
+- gradients *accumulate*: a second ``backward`` adds to ``.grad`` until it is
+  cleared with :meth:`Tensor.zero_grad` or ``t.grad = None`` (as in PyTorch);
+- every tensor of the graph keeps its gradient (PyTorch keeps only the
+  leaves' unless asked with ``retain_grad``);
+- dtypes follow the data: float32 in, float32 gradients out; integer data
+  becomes float64. A float array passed to :class:`Tensor` is shared, not
+  copied, so in-place updates of it (by an optimizer) are seen by the tensor.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+
+import numpy as np
+
+from nnlearn._checks import as_float_array
+from nnlearn.activations import log_softmax, sigmoid
+
+__all__ = ["Tensor", "cross_entropy", "mlp", "topological_order", "unbroadcast"]
+
+VJP = Callable[[np.ndarray], tuple["np.ndarray | None", ...]]
+
+
+def _as_data(x, name: str) -> np.ndarray:
+    """``x`` as a floating array (shared if it already is one); TypeError otherwise."""
+    if isinstance(x, Tensor):
+        raise TypeError(f"{name} must be an array or a number, got a Tensor "
+                        f"(use {name}.data for its array)")
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be an array or a number, got {type(x).__name__}")
+    return as_float_array(x, name, allow_nonfinite=True)
+
+
+def _lift(x, name: str, like: Tensor) -> Tensor:
+    """A Tensor as is; a number in ``like``'s dtype; an array as a constant Tensor."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return Tensor(np.asarray(x, dtype=like.data.dtype))    # float32 stays float32
+    if isinstance(x, (np.ndarray, list, tuple)):
+        return Tensor(_as_data(x, name))
+    raise TypeError(f"{name} must be a Tensor, an array or a number, got {type(x).__name__}")
+
+
+def _node(data: np.ndarray, parents: tuple[Tensor, ...], vjp: VJP, op: str) -> Tensor:
+    """The result of an operation: records parents and VJP if any parent needs a gradient."""
+    out = Tensor(data)
+    if any(p.requires_grad for p in parents):
+        out.requires_grad = True
+        out.parents, out.vjp, out.op = parents, vjp, op
+    return out
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``.
+
+    If ``x`` of shape ``shape`` was broadcast to ``grad.shape`` in the forward
+    pass, each of its entries was used once per copy, so its gradient is the
+    sum over the copies: leading axes are summed away, axes of length 1 in
+    ``shape`` are summed with ``keepdims``.
+    """
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+def topological_order(root: Tensor) -> list[Tensor]:
+    """Every tensor that ``root`` depends on through gradient-needing edges, inputs first.
+
+    An iterative depth-first search (no recursion limit): a tensor is listed
+    after all of its parents, so the reversed list visits each tensor only
+    after every tensor that used it.
+    """
+    order: list[Tensor] = []
+    seen = {id(root)}
+    stack = [(root, iter(root.parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent.requires_grad and id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:                         # all parents listed: list the node
+            stack.pop()
+            order.append(node)
+    return order
+
+
+class Tensor:
+    """An array that records the operations applied to it, for :meth:`backward`.
+
+    Parameters
+    ----------
+    data : array_like or number
+        The values; floating arrays keep their dtype and are not copied.
+    requires_grad : bool, default False
+        Whether ``backward`` computes ``.grad`` for this tensor.
+
+    Attributes
+    ----------
+    data : ndarray
+    grad : ndarray or None
+        :math:`\\partial L/\\partial` ``data`` summed over all ``backward`` calls
+        since it was last cleared; same shape and dtype as ``data``.
+    parents : tuple of Tensor
+        The inputs of the operation that made this tensor (empty for a leaf).
+    vjp : callable or None
+        Maps the output gradient to one gradient (or None) per parent.
+    op : str
+        Name of that operation, e.g. ``"@"`` (empty for a leaf).
+    """
+
+    __array_ufunc__ = None            # ndarray + Tensor calls Tensor.__radd__
+
+    def __init__(self, data, requires_grad: bool = False) -> None:
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"requires_grad must be True or False, got {requires_grad!r}")
+        self.data = _as_data(data, "data")
+        self.requires_grad = bool(requires_grad)
+        self.grad: np.ndarray | None = None
+        self.parents: tuple[Tensor, ...] = ()
+        self.vjp: VJP | None = None
+        self.op = ""
+
+    # -- description -------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape of ``data``."""
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        """Number of axes of ``data``."""
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        """Dtype of ``data`` (and of ``grad``)."""
+        return self.data.dtype
+
+    def item(self) -> float:
+        """The value of a one-element tensor as a Python float."""
+        return self.data.item()
+
+    def __repr__(self) -> str:
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        return f"Tensor({np.array2string(self.data, precision=4)}{grad})"
+
+    # -- the backward pass ---------------------------------------------------
+
+    def zero_grad(self) -> None:
+        """Clear the accumulated gradient (``.grad = None``)."""
+        self.grad = None
+
+    def backward(self, grad=None) -> None:
+        r"""Add :math:`\partial L/\partial t` to ``t.grad`` for every tensor ``t`` of the graph.
+
+        Parameters
+        ----------
+        grad : array_like, optional
+            :math:`\partial L/\partial \text{self}`, shape ``self.shape``. May
+            be omitted only for a one-element tensor (then it is 1).
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward() needs a tensor that depends on a tensor with "
+                               "requires_grad=True")
+        if grad is None:
+            if self.data.size != 1:
+                raise ValueError(f"backward() without grad needs a one-element (scalar) "
+                                 f"tensor, got shape {self.shape}; pass grad= an array of "
+                                 f"shape {self.shape}")
+            grad = np.ones_like(self.data)
+        grad = _as_data(grad, "grad").astype(self.dtype, copy=False)
+        if grad.shape != self.shape:
+            raise ValueError(f"grad must have the tensor's shape {self.shape}, "
+                             f"got {grad.shape}")
+        grads = {id(self): grad}      # gradients of this pass, by tensor
+        for node in reversed(topological_order(self)):
+            g = grads.pop(id(node))
+            node.grad = g if node.grad is None else node.grad + g
+            if node.vjp is None:      # a leaf
+                continue
+            for parent, pg in zip(node.parents, node.vjp(g), strict=True):
+                if parent.requires_grad:
+                    key = id(parent)
+                    grads[key] = pg if key not in grads else grads[key] + pg
+
+    # -- elementwise arithmetic with broadcasting ---------------------------
+
+    def __add__(self, other) -> Tensor:
+        r"""Sum. VJP: :math:`\bar a = \bar y`, :math:`\bar b = \bar y`, each summed back."""
+        a, b = self, _lift(other, "other", self)
+
+        def vjp(g):
+            return (unbroadcast(g, a.shape) if a.requires_grad else None,
+                    unbroadcast(g, b.shape) if b.requires_grad else None)
+        return _node(a.data + b.data, (a, b), vjp, "+")
+
+    def __radd__(self, other) -> Tensor:
+        return _lift(other, "other", self) + self
+
+    def __neg__(self) -> Tensor:
+        r"""Negation. VJP: :math:`\bar x = -\bar y`."""
+        return _node(-self.data, (self,), lambda g: (-g,), "neg")
+
+    def __sub__(self, other) -> Tensor:
+        r"""Difference. VJP: :math:`\bar a = \bar y`, :math:`\bar b = -\bar y`, each summed back."""
+        a, b = self, _lift(other, "other", self)
+
+        def vjp(g):
+            return (unbroadcast(g, a.shape) if a.requires_grad else None,
+                    unbroadcast(-g, b.shape) if b.requires_grad else None)
+        return _node(a.data - b.data, (a, b), vjp, "-")
+
+    def __rsub__(self, other) -> Tensor:
+        return _lift(other, "other", self) - self
+
+    def __mul__(self, other) -> Tensor:
+        r"""Product. VJP: :math:`\bar a = \bar y \odot b`, :math:`\bar b = \bar y \odot a`."""
+        a, b = self, _lift(other, "other", self)
+
+        def vjp(g):
+            return (unbroadcast(g * b.data, a.shape) if a.requires_grad else None,
+                    unbroadcast(g * a.data, b.shape) if b.requires_grad else None)
+        return _node(a.data * b.data, (a, b), vjp, "*")
+
+    def __rmul__(self, other) -> Tensor:
+        return _lift(other, "other", self) * self
+
+    def __truediv__(self, other) -> Tensor:
+        r"""Quotient. VJP: :math:`\bar a = \bar y / b`, :math:`\bar b = -\bar y\, a / b^2`."""
+        a, b = self, _lift(other, "other", self)
+
+        def vjp(g):
+            return (unbroadcast(g / b.data, a.shape) if a.requires_grad else None,
+                    unbroadcast(-g * a.data / b.data**2, b.shape) if b.requires_grad else None)
+        return _node(a.data / b.data, (a, b), vjp, "/")
+
+    def __rtruediv__(self, other) -> Tensor:
+        return _lift(other, "other", self) / self
+
+    def __pow__(self, exponent) -> Tensor:
+        r"""Power with a constant exponent :math:`p`. VJP: :math:`\bar x = \bar y\, p\, x^{p-1}`."""
+        if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
+            raise TypeError(f"exponent must be a number (a constant), got "
+                            f"{type(exponent).__name__}")
+        x = self
+        return _node(x.data**exponent, (x,),
+                     lambda g: (g * exponent * x.data**(exponent - 1),), f"**{exponent:g}")
+
+    # -- matrices and shapes ---------------------------------------------------
+
+    def __matmul__(self, other) -> Tensor:
+        r"""Matrix product of 2-D tensors, :math:`Y = AB`, shapes ``(m, k) @ (k, n) -> (m, n)``.
+
+        VJP: :math:`\bar A = \bar Y B^\top` ``(m, k)``, :math:`\bar B = A^\top \bar Y` ``(k, n)``.
+        """
+        a, b = self, _lift(other, "other", self)
+        if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
+            raise ValueError(f"matmul needs 2-D operands (m, k) and (k, n), got shapes "
+                             f"{a.shape} and {b.shape}")
+
+        def vjp(g):
+            return (g @ b.data.T if a.requires_grad else None,
+                    a.data.T @ g if b.requires_grad else None)
+        return _node(a.data @ b.data, (a, b), vjp, "@")
+
+    def __rmatmul__(self, other) -> Tensor:
+        return _lift(other, "other", self) @ self
+
+    @property
+    def T(self) -> Tensor:
+        r"""Transpose (all axes reversed). VJP: :math:`\bar x = \bar y^\top`."""
+        return _node(self.data.T, (self,), lambda g: (g.T,), "T")
+
+    def reshape(self, *shape) -> Tensor:
+        r"""Same values in a new shape. VJP: :math:`\bar y` reshaped back to ``self.shape``."""
+        old = self.shape
+        return _node(self.data.reshape(*shape), (self,), lambda g: (g.reshape(old),), "reshape")
+
+    def __getitem__(self, index) -> Tensor:
+        r"""``self[index]`` (NumPy indexing). VJP: :math:`\bar y` added into zeros at ``index``.
+
+        ``np.add.at`` adds, so an entry picked twice gets both gradients.
+        """
+        if isinstance(index, Tensor) or (isinstance(index, tuple)
+                                         and any(isinstance(i, Tensor) for i in index)):
+            raise TypeError("index must be ints, slices or arrays, got a Tensor")
+        x = self
+
+        def vjp(g):
+            full = np.zeros_like(x.data)
+            np.add.at(full, index, g)
+            return (full,)
+        return _node(x.data[index], (x,), vjp, "index")
+
+    # -- reductions --------------------------------------------------------------
+
+    def sum(self, axis=None, keepdims: bool = False) -> Tensor:
+        r"""Sum over ``axis`` (all axes if None).
+
+        VJP: every summed entry gets :math:`\bar y`, broadcast back to ``self.shape``.
+        """
+        x = self
+
+        def vjp(g):
+            if axis is not None and not keepdims:
+                g = np.expand_dims(g, axis)               # put the summed axes back
+            return (np.broadcast_to(g, x.shape).copy(),)
+        return _node(x.data.sum(axis=axis, keepdims=keepdims), (x,), vjp, "sum")
+
+    def mean(self, axis=None, keepdims: bool = False) -> Tensor:
+        r"""Mean over ``axis``: the sum times :math:`1/n`, :math:`n` entries averaged."""
+        total = self.sum(axis, keepdims)
+        return total * (total.data.size / self.data.size)
+
+    # -- elementwise functions ----------------------------------------------------
+
+    def exp(self) -> Tensor:
+        r""":math:`y = e^x`. VJP: :math:`\bar x = \bar y \odot y`."""
+        y = np.exp(self.data)
+        return _node(y, (self,), lambda g: (g * y,), "exp")
+
+    def log(self) -> Tensor:
+        r"""Natural logarithm. VJP: :math:`\bar x = \bar y / x`."""
+        x = self.data
+        return _node(np.log(x), (self,), lambda g: (g / x,), "log")
+
+    def tanh(self) -> Tensor:
+        r""":math:`y = \tanh x`. VJP: :math:`\bar x = \bar y \odot (1 - y^2)`."""
+        y = np.tanh(self.data)
+        return _node(y, (self,), lambda g: (g * (1 - y * y),), "tanh")
+
+    def sigmoid(self) -> Tensor:
+        r""":math:`y = 1/(1 + e^{-x})`. VJP: :math:`\bar x = \bar y \odot y (1 - y)`."""
+        y = sigmoid(self.data)
+        return _node(y, (self,), lambda g: (g * y * (1 - y),), "sigmoid")
+
+    def relu(self) -> Tensor:
+        r""":math:`y = \max(x, 0)`. VJP: :math:`\bar x = \bar y \odot [x > 0]`."""
+        x = self.data
+        return _node(np.maximum(x, 0), (self,), lambda g: (g * (x > 0),), "relu")
+
+
+def cross_entropy(logits, labels) -> Tensor:
+    r"""Mean softmax cross-entropy of ``logits`` ``(B, C)`` and integer ``labels`` ``(B,)``.
+
+    Forward: :math:`L = -\frac1B\sum_i \log p_{i, y_i}` with the stable
+    :math:`\log p_i = z_i - \log\sum_j e^{z_{ij}}`. VJP:
+    :math:`\bar Z = \bar L\,(P - Y)/B`, :math:`P` the softmax and :math:`Y`
+    the one-hot labels, shape ``(B, C)``.
+    """
+    z = logits if isinstance(logits, Tensor) else Tensor(_as_data(logits, "logits"))
+    if z.ndim != 2 or z.shape[0] == 0:
+        raise ValueError(f"logits must have shape (B, C) with B >= 1, got {z.shape}")
+    y = np.asarray(labels)
+    if not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"labels must be integer class indices, got dtype {y.dtype}")
+    batch, n_classes = z.shape
+    if y.shape != (batch,):
+        raise ValueError(f"labels must have shape ({batch},) to match logits {z.shape}, "
+                         f"got {y.shape}")
+    if y.min() < 0 or y.max() >= n_classes:
+        raise ValueError(f"labels must be in [0, {n_classes - 1}], got values from "
+                         f"{y.min()} to {y.max()}")
+    rows = np.arange(batch)
+    logp = log_softmax(z.data, axis=1)
+
+    def vjp(g):
+        grad = np.exp(logp)                                  # P
+        grad[rows, y] -= 1                                   # P - Y
+        return (grad * (g / batch),)
+    return _node(-logp[rows, y].mean(), (z,), vjp, "cross_entropy")
+
+
+def mlp(params: list[Tensor], x, activation: str = "relu") -> Tensor:
+    r"""The forward pass of :class:`nnlearn.network.MLP`, written with tensor operations.
+
+    ``params = [W1, b1, W2, b2, ...]`` with ``W`` of shape ``(n_out, n_in)``;
+    every layer computes ``a @ W.T + b``, and every layer but the last applies
+    ``activation`` (``"relu"``, ``"tanh"`` or ``"sigmoid"``). Returns the
+    logits, shape ``(B, n_L)``.
+    """
+    functions = {"relu": Tensor.relu, "tanh": Tensor.tanh, "sigmoid": Tensor.sigmoid}
+    if activation not in functions:
+        raise ValueError(f"activation must be 'relu', 'tanh' or 'sigmoid', got {activation!r}")
+    if len(params) % 2 or not params:
+        raise ValueError(f"params must be [W1, b1, W2, b2, ...], got {len(params)} tensors")
+    a = x
+    for i in range(0, len(params), 2):
+        a = a @ params[i].T + params[i + 1]
+        if i + 2 < len(params):
+            a = functions[activation](a)
+    return a
