@@ -5,7 +5,6 @@ import math
 import numpy as np
 import pytest
 
-from nnlearn import preprocessing as pre
 from nnlearn.preprocessing import (
     bag_of_words,
     box_cox,
@@ -19,6 +18,7 @@ from nnlearn.preprocessing import (
     tokenize,
     yeo_johnson,
 )
+from nnlearn.preprocessing.features import _golden_section_minimize
 
 sk_pre = pytest.importorskip("sklearn.preprocessing")
 
@@ -136,13 +136,13 @@ def test_power_transforms_keep_float32_and_return_float_lambda():
 
 
 def test_golden_section_minimize():
-    found = pre._golden_section_minimize(lambda t: (t - 0.3) ** 2, -2.0, 2.0)
+    found = _golden_section_minimize(lambda t: (t - 0.3) ** 2, -2.0, 2.0)
     assert found == pytest.approx(0.3, abs=1e-9)
     # near a minimum f changes by ~(t - t*)^2, so with a nonzero minimum value
     # rounding limits the accuracy to about sqrt(machine epsilon) ~ 1e-8
-    found = pre._golden_section_minimize(math.cos, 2.0, 4.0)     # minimum at pi
+    found = _golden_section_minimize(math.cos, 2.0, 4.0)     # minimum at pi
     assert found == pytest.approx(math.pi, abs=1e-7)
-    found = pre._golden_section_minimize(lambda t: abs(t + 1.25), -3.0, 0.0)
+    found = _golden_section_minimize(lambda t: abs(t + 1.25), -3.0, 0.0)
     assert found == pytest.approx(-1.25, abs=1e-9)
 
 

@@ -119,7 +119,7 @@ def test_float32_in_float32_out(cls):
 
 
 def test_doctests_in_module():
-    result = doctest.testmod(pre, extraglobs={"np": np})
+    result = doctest.testmod(pre.scaling, extraglobs={"np": np})
     assert result.attempted > 0 and result.failed == 0
 
 

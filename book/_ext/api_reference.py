@@ -35,11 +35,28 @@ def public_modules(package: str = "nnlearn") -> list[str]:
 
     def key(name: str):
         short = name.removeprefix(package + ".")
-        if short in BOOK_ORDER:
-            return (0, BOOK_ORDER.index(short), short)
-        return (1 if "." not in short else 2, 0, short)
+        top = short.split(".")[0]
+        rank = BOOK_ORDER.index(top) if top in BOOK_ORDER else len(BOOK_ORDER)
+        return (rank, top, short.count("."), short)     # a subpackage's modules follow it
 
     return [package] + sorted(names, key=key)
+
+
+def documented_by_parent(name: str) -> bool:
+    """True if the package above module ``name`` re-exports all its public names.
+
+    Such a module (``nnlearn.preprocessing.scaling``) gets its docstring in
+    the reference, and its objects are documented once, under the package
+    name that the chapters import them from (``nnlearn.preprocessing``).
+    """
+    parent_name, _, _ = name.rpartition(".")
+    if "." not in parent_name:
+        return False
+    module, parent = importlib.import_module(name), importlib.import_module(parent_name)
+    exported = set(getattr(parent, "__all__", ()))
+    names = getattr(module, "__all__", None)
+    return bool(names) and all(n in exported and getattr(parent, n) is getattr(module, n)
+                               for n in names)
 
 
 class NnlearnApi(SphinxDirective):
@@ -51,6 +68,12 @@ class NnlearnApi(SphinxDirective):
         # The page is MyST markdown, so the generated content is too.
         lines = []
         for name in public_modules():
+            if documented_by_parent(name):
+                parent = name.rpartition(".")[0]
+                lines += [f"### `{name}`", "", "```{eval-rst}", f".. automodule:: {name}",
+                          "   :no-members:", "```", "",
+                          f"Its objects are listed above, under `{parent}`.", ""]
+                continue
             lines += [f"## `{name}`", "", "```{eval-rst}", f".. automodule:: {name}",
                       "   :members:", "   :member-order: bysource", "```", ""]
         container = nodes.section()

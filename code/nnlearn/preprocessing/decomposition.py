@@ -1,0 +1,81 @@
+"""Fewer dimensions: principal component analysis by singular value decomposition.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from nnlearn._checks import check_scalar
+from nnlearn.preprocessing._base import _as_data_matrix
+
+__all__ = [
+    "PCAResult",
+    "pca",
+]
+
+
+# ----------------------------------------------------------------------------
+# Principal component analysis
+# ----------------------------------------------------------------------------
+
+class PCAResult(NamedTuple):
+    """What :func:`pca` returns (a tuple, so it also unpacks into three names)."""
+
+    components: np.ndarray
+    """Principal directions, shape (n_components, n_features), orthonormal rows."""
+    explained_variance_ratio: np.ndarray
+    """Share of the total variance along each component, shape (n_components,)."""
+    projected: np.ndarray
+    """Coordinates of the centred data on the components, shape (n_samples, n_components)."""
+
+
+def pca(X, n_components: int) -> PCAResult:
+    r"""Principal component analysis by singular value decomposition.
+
+    The data are centred, :math:`X_c = X - \bar x`, and decomposed as
+    :math:`X_c = U \Sigma V^\top` (singular values
+    :math:`\sigma_1 \ge \sigma_2 \ge \dots`). The first ``n_components`` rows
+    of :math:`V^\top` are the principal directions, the projected data are
+    :math:`X_c V_k = U_k \Sigma_k`, and the explained variance ratio of
+    component :math:`j` is :math:`\sigma_j^2 / \sum_i \sigma_i^2`. Keeping
+    :math:`k` components, :math:`\bar x + X_c V_k V_k^\top` is the best rank-
+    :math:`k` approximation of :math:`X`, with squared error
+    :math:`\sum_{j > k} \sigma_j^2`.
+
+    Signs of singular vectors are arbitrary; like scikit-learn, each
+    component is flipped so that its entry of largest magnitude is positive.
+    The result matches ``sklearn.decomposition.PCA(n_components)``'s
+    ``components_``, ``explained_variance_ratio_`` and ``transform(X)``.
+
+    Parameters
+    ----------
+    X : array_like, shape (n_samples, n_features)
+        At least two samples that are not all equal.
+    n_components : int
+        Number of components, ``1 <= n_components <= min(n_samples, n_features)``.
+
+    Returns
+    -------
+    PCAResult
+        ``(components, explained_variance_ratio, projected)``, in the dtype of
+        ``X``; unpack it (``components, ratio, Z = pca(X, 2)``) or use the names.
+    """
+    X = _as_data_matrix(X)
+    n_samples, n_features = X.shape
+    n_components = check_scalar(n_components, "n_components", low=1,
+                                 high=min(n_samples, n_features), integer=True)
+    centred = X.astype(np.float64) - X.astype(np.float64).mean(axis=0)
+    U, S, Vt = np.linalg.svd(centred, full_matrices=False)
+    total = float((S ** 2).sum())
+    if not total > 0:
+        raise ValueError("X has zero variance (all rows are equal), so it has no "
+                         "principal components")
+    largest = np.argmax(np.abs(Vt), axis=1)
+    signs = np.sign(Vt[np.arange(Vt.shape[0]), largest])
+    U, Vt = U * signs, Vt * signs[:, None]
+    k = n_components
+    return PCAResult(components=Vt[:k].astype(X.dtype),
+                     explained_variance_ratio=(S[:k] ** 2 / total).astype(X.dtype),
+                     projected=(U[:, :k] * S[:k]).astype(X.dtype))

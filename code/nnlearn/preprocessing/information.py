@@ -1,0 +1,85 @@
+"""Information in discrete data: entropy and mutual information, in nats.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nnlearn._checks import check_same_shape
+
+__all__ = [
+    "entropy",
+    "mutual_information",
+]
+
+
+# ----------------------------------------------------------------------------
+# Entropy and mutual information of discrete data
+# ----------------------------------------------------------------------------
+
+def _as_labels(x, name: str) -> np.ndarray:
+    arr = np.asarray(x)
+    if arr.ndim != 1 or arr.shape[0] == 0:
+        raise ValueError(f"{name} must be a non-empty 1-dimensional array of labels, "
+                         f"got shape {arr.shape}")
+    if np.issubdtype(arr.dtype, np.floating) and np.isnan(arr).any():
+        raise ValueError(f"{name} contains NaN, which is not a label")
+    return arr
+
+
+def _label_codes(x: np.ndarray, name: str) -> tuple[np.ndarray, int]:
+    categories, codes = np.unique(_as_labels(x, name), return_inverse=True)
+    return codes.ravel(), categories.shape[0]
+
+
+def entropy(x) -> float:
+    r"""Shannon entropy, in nats, of the empirical distribution of labels ``x``.
+
+    .. math::
+
+        H(X) = -\sum_{v} p(v) \ln p(v), \qquad p(v) = \frac{\#\{i : x_i = v\}}{n}.
+
+    The logarithm is natural, so the unit is the *nat*; divide by
+    :math:`\ln 2` for bits. :math:`H = 0` when all labels are equal and
+    :math:`H = \ln K` when :math:`K` labels are equally frequent.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,)
+        Discrete labels (integers, strings, ...).
+    """
+    _, counts = np.unique(_as_labels(x, "x"), return_counts=True)
+    p = counts / counts.sum()
+    return float(-(p * np.log(p)).sum()) + 0.0
+
+
+def mutual_information(x, y) -> float:
+    r"""Mutual information, in nats, between two discrete label arrays.
+
+    .. math::
+
+        I(X;Y) = \sum_{u,v} p(u,v) \ln\frac{p(u,v)}{p(u)\,p(v)},
+
+    with :math:`p` the empirical (joint and marginal) frequencies; only
+    pairs :math:`(u, v)` that occur contribute. :math:`I = 0` exactly when
+    the empirical joint distribution factorizes, and
+    :math:`I(X;X) = H(X)`. Natural logarithm, as
+    ``sklearn.metrics.mutual_info_score``, which this equals (a tiny negative
+    rounding error is clipped to 0, as there).
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n_samples,)
+        Discrete labels of the same samples.
+    """
+    x_codes, _ = _label_codes(x, "x")
+    y_codes, n_y = _label_codes(y, "y")
+    check_same_shape(x_codes, y_codes, "x", "y")
+    n = x_codes.shape[0]
+    pairs, joint = np.unique(x_codes * n_y + y_codes, return_counts=True)
+    x_counts = np.bincount(x_codes)[pairs // n_y]
+    y_counts = np.bincount(y_codes)[pairs % n_y]
+    terms = joint / n * (np.log(joint) + math.log(n) - np.log(x_counts) - np.log(y_counts))
+    return max(float(terms.sum()), 0.0)

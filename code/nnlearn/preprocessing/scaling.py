@@ -1,0 +1,216 @@
+"""Scaling numeric features: min-max, standardization, robust scaling.
+
+Each scaler is an affine map per feature, fitted on training rows and applied
+unchanged to new rows, with the scikit-learn interface ``fit``/``transform``/
+``inverse_transform``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnlearn._checks import check_scalar
+from nnlearn.preprocessing._base import (
+    _as_data_matrix,
+    _check_fitted,
+    _check_n_features,
+)
+
+__all__ = [
+    "MinMaxScaler",
+    "StandardScaler",
+    "RobustScaler",
+]
+
+
+def _check_pair(pair, name: str, low: float | None = None,
+                high: float | None = None) -> tuple[float, float]:
+    """Check a pair ``(a, b)`` of reals with ``a < b`` (inside ``[low, high]``)."""
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise TypeError(f"{name} must be a pair (a, b), got {pair!r}")
+    a = check_scalar(pair[0], f"{name}[0]", low=low, high=high)
+    b = check_scalar(pair[1], f"{name}[1]", low=low, high=high)
+    if not a < b:
+        raise ValueError(f"{name} must satisfy {name}[0] < {name}[1], got {pair!r}")
+    return a, b
+
+
+# ----------------------------------------------------------------------------
+# Scalers
+# ----------------------------------------------------------------------------
+
+class _Scaler:
+    r"""The plumbing shared by the three scalers, which are all affine maps.
+
+    Each scaler's ``fit`` computes per-feature statistics and sets an offset
+    :math:`o`, a divisor :math:`d > 0` and a target start :math:`a`; then
+
+    .. math::
+
+        x' = a + \frac{x - o}{d}, \qquad x = o + d\,(x' - a).
+
+    Statistics are computed and stored in float64; ``transform`` and
+    ``inverse_transform`` return the dtype of their input (float32 stays
+    float32; integers become float64).
+    """
+
+    def fit_transform(self, X) -> np.ndarray:
+        """Fit to ``X``, then transform ``X``; same as ``fit(X).transform(X)``."""
+        return self.fit(X).transform(X)
+
+    def transform(self, X) -> np.ndarray:
+        """Scale ``X`` of shape (n_samples, n_features); returns the same shape."""
+        X = self._transform_input(X)
+        return (self._start + (X - self._offset) / self._divisor).astype(X.dtype, copy=False)
+
+    def inverse_transform(self, X) -> np.ndarray:
+        """Undo :meth:`transform` on ``X`` of shape (n_samples, n_features)."""
+        X = self._transform_input(X)
+        return (self._offset + self._divisor * (X - self._start)).astype(X.dtype, copy=False)
+
+    def _fit_input(self, X) -> np.ndarray:
+        X = _as_data_matrix(X)
+        self.n_features_in_ = X.shape[1]
+        return X.astype(np.float64)
+
+    def _set_map(self, offset: np.ndarray, divisor: np.ndarray, start: float = 0.0) -> None:
+        self._offset, self._divisor, self._start = offset, divisor, start
+
+    def _transform_input(self, X) -> np.ndarray:
+        _check_fitted(self, "n_features_in_")
+        X = _as_data_matrix(X)
+        _check_n_features(self, X.shape[1])
+        return X
+
+
+class MinMaxScaler(_Scaler):
+    r"""Map each feature linearly onto ``feature_range = (a, b)``.
+
+    .. math::
+
+        x' = a + (x - x_{\min}) \, \frac{b - a}{x_{\max} - x_{\min}}
+
+    with :math:`x_{\min}, x_{\max}` the smallest and largest value of the
+    feature in the data given to :meth:`fit`. After ``fit(X)``, ``transform(X)``
+    lies in ``[a, b]``; new data outside the training range lands outside
+    ``[a, b]`` (it is not clipped). A constant feature (``x_max == x_min``) has
+    its range replaced by 1, as in scikit-learn, so it maps to ``a``.
+
+    Parameters
+    ----------
+    feature_range : tuple (a, b), default (0, 1)
+        Target range, ``a < b``.
+
+    Attributes
+    ----------
+    data_min_, data_max_, data_range_ : ndarray of shape (n_features,)
+        Per-feature minimum, maximum and ``max - min`` seen in ``fit``.
+    scale_ : ndarray of shape (n_features,)
+        ``(b - a) / data_range_`` (with a zero range replaced by 1).
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+
+    Examples
+    --------
+    >>> ages = np.array([[50.0, 3.0], [2.0, 5.0], [1.0, 0.0], [92.0, 6.0]])
+    >>> MinMaxScaler().fit_transform(ages)[0].round(3)
+    array([0.538, 0.5  ])
+    """
+
+    def __init__(self, feature_range: tuple[float, float] = (0, 1)):
+        self.feature_range = feature_range
+
+    def fit(self, X) -> MinMaxScaler:
+        """Learn the per-feature minimum and maximum of ``X`` (n_samples, n_features)."""
+        low, high = _check_pair(self.feature_range, "feature_range")
+        X = self._fit_input(X)
+        self.data_min_ = X.min(axis=0)
+        self.data_max_ = X.max(axis=0)
+        self.data_range_ = self.data_max_ - self.data_min_
+        safe_range = np.where(self.data_range_ == 0, 1.0, self.data_range_)
+        self.scale_ = (high - low) / safe_range
+        self._set_map(self.data_min_, safe_range / (high - low), low)
+        return self
+
+
+class StandardScaler(_Scaler):
+    r"""Centre each feature on its mean and divide by its standard deviation.
+
+    .. math::
+
+        x' = \frac{x - \mu}{\sigma}, \qquad
+        \sigma^2 = \frac{1}{n}\sum_{i=1}^{n} (x_i - \mu)^2
+
+    The variance is the population variance (``ddof=0``), as in scikit-learn.
+    After ``fit(X)``, every non-constant column of ``transform(X)`` has mean 0
+    and standard deviation 1. A constant feature gets :math:`\sigma = 1` so
+    nothing is divided by zero (it only gets centred). "Constant" uses
+    scikit-learn's test: the computed variance is no larger than the rounding
+    error of computing it, :math:`\sigma^2 \le n\epsilon\sigma^2 + (n\mu\epsilon)^2`.
+
+    Attributes
+    ----------
+    mean_, var_ : ndarray of shape (n_features,)
+        Per-feature mean and population variance.
+    scale_ : ndarray of shape (n_features,)
+        ``sqrt(var_)``, with 1 for constant features.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    """
+
+    def fit(self, X) -> StandardScaler:
+        """Learn the per-feature mean and standard deviation of ``X``."""
+        X = self._fit_input(X)
+        n = X.shape[0]
+        self.mean_ = X.mean(axis=0)
+        self.var_ = X.var(axis=0)
+        eps = np.finfo(np.float64).eps
+        constant = self.var_ <= n * eps * self.var_ + (n * self.mean_ * eps) ** 2
+        self.scale_ = np.where(constant, 1.0, np.sqrt(self.var_))
+        self._set_map(self.mean_, self.scale_)
+        return self
+
+
+class RobustScaler(_Scaler):
+    r"""Centre each feature on its median and divide by its interquartile range.
+
+    .. math::
+
+        x' = \frac{x - \operatorname{median}(x)}{Q_{q_{hi}}(x) - Q_{q_{lo}}(x)}
+
+    where :math:`Q_q` is the ``q``-th percentile (NumPy's default linear
+    interpolation) and ``quantile_range = (q_lo, q_hi)``, by default the
+    quartiles (25, 75). The median and the quartiles barely move when a few
+    values are extreme, so outliers do not squash the rest of the data. (A
+    common slip writes the numerator as :math:`x - Q_1`; the usual robust
+    scaler, and this one, centres on the median, so after ``fit(X)`` each
+    column of ``transform(X)`` has median 0.) A zero range is replaced by 1.
+
+    Parameters
+    ----------
+    quantile_range : tuple (q_lo, q_hi), default (25, 75)
+        Percentiles, ``0 <= q_lo < q_hi <= 100``.
+
+    Attributes
+    ----------
+    center_ : ndarray of shape (n_features,)
+        Per-feature median.
+    scale_ : ndarray of shape (n_features,)
+        Per-feature ``Q_hi - Q_lo`` (1 where that is zero).
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    """
+
+    def __init__(self, quantile_range: tuple[float, float] = (25, 75)):
+        self.quantile_range = quantile_range
+
+    def fit(self, X) -> RobustScaler:
+        """Learn the per-feature median and interquartile range of ``X``."""
+        q_lo, q_hi = _check_pair(self.quantile_range, "quantile_range", low=0, high=100)
+        X = self._fit_input(X)
+        self.center_ = np.median(X, axis=0)
+        lower, upper = np.percentile(X, [q_lo, q_hi], axis=0)
+        spread = upper - lower
+        self.scale_ = np.where(spread == 0, 1.0, spread)
+        self._set_map(self.center_, self.scale_)
+        return self
