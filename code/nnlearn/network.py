@@ -1,7 +1,8 @@
 r"""Layers and the multilayer perceptron: forward pass and backpropagation.
 
 Rows are samples. For a batch :math:`A^{(0)} = X` of shape ``(B, n_0)`` and
-layers :math:`\ell = 1, \dots, L`, the forward pass is
+layers :math:`\ell = 1, \dots, D` (:math:`D` is the depth; :math:`L` is the
+loss), the forward pass is
 
 .. math::
 
@@ -10,12 +11,12 @@ layers :math:`\ell = 1, \dots, L`, the forward pass is
 
 with :math:`W^{(\ell)}` of shape ``(n_l, n_{l-1})`` (like
 ``torch.nn.Linear.weight``) and :math:`b^{(\ell)}` of shape ``(n_l,)``. The
-last layer has no activation: the network returns :math:`Z^{(L)}` (the
+last layer has no activation: the network returns :math:`Z^{(D)}` (the
 prediction for regression, the *logits* for classification; the loss is
 applied to the logits separately).
 
-Backpropagation starts from :math:`\delta^{(L)} = \partial L / \partial Z^{(L)}`,
-given by the loss, and repeats for :math:`\ell = L, \dots, 1`:
+Backpropagation starts from :math:`\delta^{(D)} = \partial L / \partial Z^{(D)}`,
+given by the loss, and repeats for :math:`\ell = D, \dots, 1`:
 
 .. math::
 
@@ -531,11 +532,11 @@ def _check_sizes(sizes) -> list[int]:
 class MLP:
     r"""Multilayer perceptron: Dense layers with an activation between them.
 
-    ``sizes = [n_0, n_1, ..., n_L]`` builds :math:`L` :class:`Dense` layers,
+    ``sizes = [n_0, n_1, ..., n_D]`` builds :math:`D` :class:`Dense` layers,
     layer :math:`\ell` with :math:`W^{(\ell)}` of shape ``(n_l, n_{l-1})``;
     every hidden layer is followed by ``activation`` (and by
     :class:`Dropout` if ``dropout > 0``). The last layer has no activation:
-    :meth:`forward` returns :math:`Z^{(L)}`, the prediction for regression
+    :meth:`forward` returns :math:`Z^{(D)}`, the prediction for regression
     or the logits for classification (pass them to a loss on logits such as
     ``losses.cross_entropy``). ``output`` only decides what :meth:`predict`
     and :meth:`predict_proba` do with them.
@@ -548,9 +549,9 @@ class MLP:
         Hidden-layer activation.
     output : {None, "identity", "sigmoid", "softmax"}, default None
         ``None``/``"identity"``: regression, ``predict`` returns
-        :math:`Z^{(L)}`. ``"softmax"``: ``predict_proba`` is the softmax of
+        :math:`Z^{(D)}`. ``"softmax"``: ``predict_proba`` is the softmax of
         the logits and ``predict`` their argmax. ``"sigmoid"``: independent
-        probabilities :math:`\sigma(Z^{(L)})` and labels ``Z > 0``.
+        probabilities :math:`\sigma(Z^{(D)})` and labels ``Z > 0``.
     init : str or callable, default "he"
         Weight initializer (see :data:`nnlearn.init.INITIALIZERS`); biases start at 0.
     rng : numpy.random.Generator, int or None
@@ -570,7 +571,7 @@ class MLP:
     layers : list of Layer
         All layers in order.
     dense_layers : list of Dense
-        The :math:`L` Dense layers; ``dense_layers[l-1]`` holds
+        The :math:`D` Dense layers; ``dense_layers[l-1]`` holds
         :math:`W^{(\ell)}` and :math:`b^{(\ell)}`.
 
     Examples
@@ -613,7 +614,7 @@ class MLP:
     # -- forward and backward ------------------------------------------------
 
     def forward(self, x, training: bool = False) -> np.ndarray:
-        """Return the network output :math:`Z^{(L)}`, shape ``(B, n_L)``.
+        """Return the network output :math:`Z^{(D)}`, shape ``(B, n_D)``.
 
         ``x`` has shape ``(B, n_0)``. ``training=True`` switches dropout on and
         makes BatchNorm layers use (and update) the batch statistics.
@@ -625,7 +626,7 @@ class MLP:
         return a
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
-        r"""Backpropagate :math:`\delta^{(L)} = \partial L/\partial Z^{(L)}` through all layers.
+        r"""Backpropagate :math:`\delta^{(D)} = \partial L/\partial Z^{(D)}` through all layers.
 
         Fills every layer's gradients (see :attr:`grads`) and deltas (see
         :attr:`deltas`) and returns :math:`\partial L/\partial X`. Training
@@ -633,7 +634,7 @@ class MLP:
         product (43% of the backward arithmetic of a 784-256-128-10 network)
         when the first layer is Dense, and returns None.
         """
-        grad = grad_out                     # delta^(L) = dL/dZ^(L), given by the loss
+        grad = grad_out                     # delta^(D) = dL/dZ^(D), given by the loss
         for layer in reversed(self.layers[1:]):
             # Dense: stores dW, db, delta; returns dL/dA_prev = delta W
             # Activation: returns delta = dL/dA * f'(Z)
@@ -650,13 +651,13 @@ class MLP:
 
         Returns
         -------
-        zs : list of L arrays
+        zs : list of D arrays
             ``zs[l-1]`` is :math:`Z^{(\ell)}`, shape ``(B, n_l)``.
-        activations : list of L + 1 arrays
+        activations : list of D + 1 arrays
             ``activations[0]`` is the input :math:`A^{(0)} = X` and
             ``activations[l]`` is :math:`A^{(\ell)}`, the input of Dense layer
             :math:`\ell + 1` (after dropout, if any); the last entry is the
-            output :math:`A^{(L)} = Z^{(L)}`.
+            output :math:`A^{(D)} = Z^{(D)}`.
         """
         out = self.forward(x, training)
         zs = [layer.z for layer in self.dense_layers]
@@ -714,7 +715,7 @@ class MLP:
     def predict_proba(self, x) -> np.ndarray:
         """Probabilities: ``softmax`` of the logits over classes, or their ``sigmoid``.
 
-        Needs ``output="softmax"`` or ``output="sigmoid"``; shape ``(B, n_L)``.
+        Needs ``output="softmax"`` or ``output="sigmoid"``; shape ``(B, n_D)``.
         """
         if self.output == "identity":
             raise ValueError("predict_proba needs output='softmax' or output='sigmoid', "
@@ -725,9 +726,9 @@ class MLP:
     def predict(self, x) -> np.ndarray:
         """Predictions in evaluation mode (dropout off).
 
-        ``output="identity"``: the outputs ``(B, n_L)``. ``"softmax"``: class
+        ``output="identity"``: the outputs ``(B, n_D)``. ``"softmax"``: class
         indices ``(B,)``. ``"sigmoid"``: labels 0/1 where the logit is > 0,
-        shape ``(B,)`` for one output unit, ``(B, n_L)`` otherwise.
+        shape ``(B,)`` for one output unit, ``(B, n_D)`` otherwise.
         """
         out = self.forward(x)
         if self.output == "softmax":

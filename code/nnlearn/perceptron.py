@@ -1,6 +1,7 @@
 r"""Rosenblatt's perceptron and its learning rule.
 
-The perceptron predicts :math:`\hat y = \operatorname{sign}(w \cdot x + b)` with
+The perceptron predicts :math:`\hat y = +1` if :math:`w \cdot x + b > 0` and
+:math:`\hat y = -1` otherwise (a point on the boundary gets :math:`-1`), with
 labels :math:`y \in \{-1, +1\}`. It visits the samples one at a time, in order;
 whenever a sample is on the wrong side of the boundary (or on it),
 
