@@ -144,7 +144,7 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_grad_matches_finite_differences(case, reduction, seed):
     name, make = CASES[case]
-    loss, grad = LOSSES[name]
+    loss, grad = LOSSES[name].pair
     x, t, kw = make(np.random.default_rng([seed, len(case)]))
     g = grad(x, t, reduction=reduction, **kw)
     assert g.shape == x.shape and g.dtype == np.float64
@@ -155,7 +155,7 @@ def test_grad_matches_finite_differences(case, reduction, seed):
 
 @pytest.mark.parametrize("name", ELEMENTWISE)
 def test_none_grad_is_elementwise_derivative(name):
-    loss, grad = LOSSES[name]
+    loss, grad = LOSSES[name].pair
     _, make = CASES[{"binary_cross_entropy": "bce", "binary_cross_entropy_with_logits":
                      "bce_logits", "focal_loss": "focal"}.get(name, name)]
     x, t, kw = make(np.random.default_rng(7))
@@ -169,7 +169,7 @@ def test_none_grad_is_elementwise_derivative(name):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_reductions_are_consistent(case):
     name, make = CASES[case]
-    loss, grad = LOSSES[name]
+    loss, grad = LOSSES[name].pair
     x, t, kw = make(np.random.default_rng(11))
     per = loss(x, t, reduction="none", **kw)
     n = x.shape[0] if name == "cross_entropy" else x.size
@@ -422,7 +422,7 @@ def test_bce_finite_at_zero_and_one():
 @given(st.integers(0, 2**32 - 1), st.sampled_from(sorted(CASES)))
 def test_every_loss_is_nonnegative(seed, case):
     name, make = CASES[case]
-    loss, _ = LOSSES[name]
+    loss, _ = LOSSES[name].pair
     rng = np.random.default_rng(seed)
     x, t, kw = make(rng)
     if name in ("mse", "mae", "huber", "log_cosh"):
@@ -437,7 +437,7 @@ def test_every_loss_is_nonnegative(seed, case):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_float32_in_float32_out(case):
     name, make = CASES[case]
-    loss, grad = LOSSES[name]
+    loss, grad = LOSSES[name].pair
     x, t, kw = make(np.random.default_rng(12))
     x32 = x.astype(np.float32)
     t32 = t if name == "cross_entropy" and t.ndim == 1 else t.astype(np.float32)
@@ -464,14 +464,20 @@ def test_integer_input_becomes_float64():
 def test_losses_table():
     assert set(LOSSES) == {"mse", "mae", "huber", "log_cosh", "binary_cross_entropy",
                            "binary_cross_entropy_with_logits", "cross_entropy", "focal_loss"}
-    assert LOSSES["mse"] == (mse, mse_grad)
-    assert LOSSES["cross_entropy"] == (cross_entropy, cross_entropy_grad)
-    for loss, grad in LOSSES.values():
-        assert grad.__name__ == loss.__name__ + "_grad"
+    assert LOSSES["mse"].pair == (mse, mse_grad)
+    assert LOSSES["cross_entropy"].pair == (cross_entropy, cross_entropy_grad)
+    for spec in LOSSES.values():
+        assert spec.grad.__name__ == spec.fn.__name__ + "_grad"
+        assert spec.target in ("same_shape", "labels")
+        assert spec.labels in (None, "argmax", "logit", "prob")
+    # Only cross_entropy takes class labels; the classification losses name a label rule.
+    assert [n for n, s in LOSSES.items() if s.target == "labels"] == ["cross_entropy"]
+    assert {n for n, s in LOSSES.items() if s.labels is None} == {"mse", "mae", "huber",
+                                                                  "log_cosh"}
 
 
-ALL_FUNCS = [f for pair in LOSSES.values() for f in pair]
-ELEMENTWISE_FUNCS = [f for name in ELEMENTWISE for f in LOSSES[name]]
+ALL_FUNCS = [f for spec in LOSSES.values() for f in spec.pair]
+ELEMENTWISE_FUNCS = [f for name in ELEMENTWISE for f in LOSSES[name].pair]
 
 
 @pytest.mark.parametrize("func", ALL_FUNCS, ids=lambda f: f.__name__)
@@ -558,3 +564,27 @@ def test_cross_entropy_bad_input(func):
     for eps in (-0.1, 1.5):
         with pytest.raises(ValueError, match="label_smoothing"):
             func(z, [0, 1, 2], label_smoothing=eps)
+
+
+def test_a_loss_added_to_the_table_is_all_the_training_loop_needs(monkeypatch):
+    """Registering one LossSpec makes a new loss work in evaluate and fit, with its
+    target form checked and its label rule used for accuracy (no list elsewhere)."""
+    from nnlearn import losses, training
+    from nnlearn.network import MLP
+
+    def halved_ce(input, target, *, reduction="mean"):
+        return cross_entropy(input, target, reduction=reduction) / 2
+
+    def halved_ce_grad(input, target, *, reduction="mean"):
+        return cross_entropy_grad(input, target, reduction=reduction) / 2
+
+    monkeypatch.setitem(losses.LOSSES, "halved_ce",
+                        losses.LossSpec(halved_ce, halved_ce_grad, "labels", "argmax"))
+    model = MLP([2, 3], rng=0)
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-1.0, 0.5]])
+    y = np.argmax(model.forward(X), axis=1)              # the model is right on every row
+    result = training.evaluate(model, "halved_ce", X, y)
+    assert result["accuracy"] == 1.0
+    assert np.isclose(result["loss"], cross_entropy(model.forward(X), y) / 2)
+    with pytest.raises(TypeError, match="integer class labels for halved_ce"):
+        training.evaluate(model, "halved_ce", X, y.astype(float))

@@ -484,7 +484,7 @@ def test_bad_input(kwargs, exc, match):
 
 
 def test_finiteness_check_without_a_temporary_is_exact():
-    from nnlearn.network import _all_finite
+    from nnlearn._checks import all_finite as _all_finite
 
     assert _all_finite(np.full((3, 2), 1e308))          # the float64 sum overflows
     assert _all_finite(np.full((3, 2), 3e38, dtype=np.float32))

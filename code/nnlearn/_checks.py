@@ -100,3 +100,126 @@ def check_rng(rng) -> np.random.Generator:
         return rng
     raise TypeError(f"rng must be None, an int seed or a numpy.random.Generator, "
                     f"got {type(rng).__name__}")
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` as ``bool``; raise ``TypeError`` naming ``name`` unless it is one.
+
+    Only ``True``, ``False`` and NumPy booleans pass: a string such as
+    ``"False"`` (which Python would treat as true) or a number is refused.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_dtype(dtype, name: str = "dtype") -> np.dtype:
+    """Return ``dtype`` as a floating NumPy dtype; raise ``TypeError`` otherwise."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"{name} must be a floating dtype, got {dtype!r}") from exc
+    if not np.issubdtype(dt, np.floating):
+        raise TypeError(f"{name} must be a floating dtype, got {dt}")
+    return dt
+
+
+def all_finite(a: np.ndarray) -> bool:
+    """True if ``a`` holds no NaN or infinity, without an array-sized temporary.
+
+    NaN or an infinity makes the float64 sum non-finite; only then (or if a
+    float64 sum overflows) is every entry checked.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(a, dtype=np.float64)
+    return bool(np.isfinite(total)) or bool(np.isfinite(a).all())
+
+
+def check_batch(x, name: str, width: int | None, dtype: np.dtype | None,
+                finite: bool = True) -> np.ndarray:
+    """Return ``x`` as a 2-D array with ``width`` columns in ``dtype`` (finite if ``finite``).
+
+    Integer input is converted to ``dtype``; floating input of another
+    precision raises ``TypeError`` (no silent up- or down-casting).
+    """
+    arr = as_float_array(x, name, allow_nonfinite=True)
+    if finite and not all_finite(arr):
+        raise ValueError(f"{name} contains NaN or infinity")
+    if arr.ndim == 1:
+        raise ValueError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
+                         f"{arr.shape}; for a single sample pass {name}.reshape(1, -1)")
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-dimensional (n_samples, n_features), "
+                         f"got shape {arr.shape}")
+    if width is not None and arr.shape[1] != width:
+        raise ValueError(f"{name} must have {width} columns, got {arr.shape[1]} "
+                         f"(shape {arr.shape})")
+    if dtype is not None and arr.dtype != dtype:
+        if np.issubdtype(np.asarray(x).dtype, np.floating):
+            raise TypeError(f"{name} has dtype {arr.dtype} but the layer computes in {dtype}; "
+                            f"cast {name} or build the model with dtype=np.{arr.dtype}")
+        arr = arr.astype(dtype)
+    return arr
+
+
+def check_grad_out(grad_out, like, dtype: np.dtype | None) -> np.ndarray:
+    """Check a layer's ``grad_out`` against its last forward output.
+
+    Parameters
+    ----------
+    grad_out : array_like
+        :math:`\\partial L / \\partial \\text{output}`; NaN and infinity pass
+        (a diverged loss flows on).
+    like : ndarray, tuple of int or None
+        The last forward output (or its shape); ``None`` if ``forward`` has
+        not run, which raises ``RuntimeError``.
+    dtype : numpy dtype or None
+        The layer's dtype, if it has one.
+    """
+    if like is None:
+        raise RuntimeError("backward called before forward: run forward(x) first")
+    expected_shape = like.shape if isinstance(like, np.ndarray) else tuple(like)
+    grad = as_float_array(grad_out, "grad_out", allow_nonfinite=True)   # NaN: diverged
+    if grad.shape != expected_shape:
+        raise ValueError(f"grad_out must have the shape of the forward output "
+                         f"{expected_shape}, got {grad.shape}")
+    if dtype is not None and grad.dtype != dtype:
+        raise TypeError(f"grad_out has dtype {grad.dtype}, expected {dtype}")
+    return grad
+
+
+def check_params(params, name: str = "params", *, in_place: bool = False,
+                 allow_nonfinite: bool = False) -> list[np.ndarray]:
+    """Check that ``params`` is a list or tuple of floating NumPy arrays (kept as they are).
+
+    Parameters
+    ----------
+    params : list or tuple of ndarray
+        The arrays, returned in a new list (the arrays themselves, not copies).
+    name : str
+        The argument name used in error messages.
+    in_place : bool, default False
+        The arrays will be updated in place (by an optimizer): there must be
+        at least one, each writeable, and no array may appear twice.
+    allow_nonfinite : bool, default False
+        If False, an array holding NaN or infinity raises ``ValueError``.
+    """
+    if isinstance(params, (np.ndarray, str, bytes)) or not isinstance(params, (list, tuple)):
+        raise TypeError(f"{name} must be a list or tuple of arrays (wrap a single array as "
+                        f"[W]), got {type(params).__name__}")
+    if in_place and len(params) == 0:
+        raise ValueError(f"{name} must hold at least one array, got an empty list")
+    for i, p in enumerate(params):
+        if not isinstance(p, np.ndarray):
+            raise TypeError(f"{name}[{i}] must be a NumPy array"
+                            f"{' (updated in place)' if in_place else ''}, "
+                            f"got {type(p).__name__}")
+        if not np.issubdtype(p.dtype, np.floating):
+            raise TypeError(f"{name}[{i}] must have a floating dtype, got {p.dtype}")
+        if not allow_nonfinite and not all_finite(p):
+            raise ValueError(f"{name}[{i}] contains NaN or infinity")
+        if in_place and not p.flags.writeable:
+            raise ValueError(f"{name}[{i}] must be writeable, got a read-only array")
+    if in_place and len({id(p) for p in params}) != len(params):
+        raise ValueError(f"{name} must not hold the same array twice")
+    return list(params)

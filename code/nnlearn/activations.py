@@ -13,7 +13,8 @@ float32; integer input becomes float64) and are written so that large
 :math:`|z|` neither overflows nor warns.
 
 ``ACTIVATIONS`` maps a name to its ``(function, derivative)`` pair so that a
-layer can be built from a string such as ``"relu"``.
+layer can be built from a string such as ``"relu"``; ``OUTPUT_ACTIVATIONS``
+lists the output activations of a network and how each turns outputs into labels.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_scalar
+from nnlearn._checks import as_float_array, check_bool, check_scalar
 
 __all__ = [
     "ACTIVATIONS",
+    "OUTPUT_ACTIVATIONS",
     "identity",
     "identity_grad",
     "leaky_relu",
@@ -297,8 +299,7 @@ def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
     if z.ndim == 0:
         raise ValueError("z must be at least 1-dimensional, got a scalar")
     axis = _check_axis(z, axis)
-    if not isinstance(keepdims, (bool, np.bool_)):
-        raise TypeError(f"keepdims must be True or False, got {keepdims!r}")
+    check_bool(keepdims, "keepdims")
     m = np.max(z, axis=axis, keepdims=True)
     out = m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
     return out if keepdims else np.squeeze(out, axis=axis)
@@ -396,4 +397,17 @@ ACTIVATIONS: dict[str, tuple[Callable[..., np.ndarray], Callable[..., np.ndarray
     "leaky_relu": (leaky_relu, leaky_relu_grad),
     "identity": (identity, identity_grad),
 }
-"""Name -> ``(activation, derivative)``; both take the pre-activation ``z``."""
+"""Name -> ``(activation, derivative)``; both take the pre-activation ``z``.
+
+These are the hidden-layer activations a network can be built with."""
+
+OUTPUT_ACTIVATIONS: dict[str, str | None] = {
+    "identity": None,
+    "sigmoid": "logit",
+    "softmax": "argmax",
+}
+"""Output activation of a network -> how its raw outputs become labels.
+
+A network returns logits and applies its output activation only to predict:
+``"softmax"`` predicts the ``"argmax"`` class, ``"sigmoid"`` class 1 where the
+``"logit"`` is > 0, ``"identity"`` (regression) no labels (None)."""

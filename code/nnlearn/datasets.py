@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_rng, check_scalar
+from nnlearn._checks import as_float_array, check_bool, check_rng, check_scalar
 
 __all__ = [
     "noisy_line",
@@ -63,12 +63,6 @@ def _finish(X: np.ndarray, y: np.ndarray, shuffle: bool,
 def _two_class_labels(n: int, first: int, second: int) -> np.ndarray:
     """``n // 2`` copies of ``first`` followed by ``n - n // 2`` copies of ``second``."""
     return np.where(np.arange(n) < n // 2, first, second).astype(np.int64)
-
-
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
 
 
 # ---------------------------------------------------------------- regression
@@ -220,7 +214,7 @@ def xor(n_per_cluster: int = 50, noise: float = 0.15, shuffle: bool = True,
     """
     n_per_cluster = check_scalar(n_per_cluster, "n_per_cluster", low=1, integer=True)
     noise = check_scalar(noise, "noise", low=0.0)
-    shuffle = _check_bool(shuffle, "shuffle")
+    shuffle = check_bool(shuffle, "shuffle")
     gen = check_rng(rng)
     corners, labels = xor_table()
     X = np.repeat(corners, n_per_cluster, axis=0)
@@ -266,7 +260,7 @@ def spirals(n_per_class: int = 100, n_classes: int = 3, noise: float = 0.1,
     n_classes = check_scalar(n_classes, "n_classes", low=2, integer=True)
     noise = check_scalar(noise, "noise", low=0.0)
     turns = check_scalar(turns, "turns", low=0.0, low_inclusive=False)
-    shuffle = _check_bool(shuffle, "shuffle")
+    shuffle = check_bool(shuffle, "shuffle")
     gen = check_rng(rng)
     r = np.tile(np.linspace(0.0, 1.0, n_per_class), n_classes)
     y = np.repeat(np.arange(n_classes), n_per_class)
@@ -306,7 +300,7 @@ def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5,
     noise = check_scalar(noise, "noise", low=0.0)
     factor = check_scalar(factor, "factor", low=0.0, high=1.0,
                           low_inclusive=False, high_inclusive=False)
-    shuffle = _check_bool(shuffle, "shuffle")
+    shuffle = check_bool(shuffle, "shuffle")
     gen = check_rng(rng)
     y = _two_class_labels(n, 0, 1)
     radius = np.where(y == 0, 1.0, factor)
@@ -344,7 +338,7 @@ def moons(n: int = 200, noise: float = 0.1, shuffle: bool = True,
     """
     n = check_scalar(n, "n", low=2, integer=True)
     noise = check_scalar(noise, "noise", low=0.0)
-    shuffle = _check_bool(shuffle, "shuffle")
+    shuffle = check_bool(shuffle, "shuffle")
     gen = check_rng(rng)
     y = _two_class_labels(n, 0, 1)
     t = gen.uniform(0.0, np.pi, size=n)
@@ -400,8 +394,8 @@ def linearly_separable(n: int = 100, margin: float = 0.2, n_features: int = 2,
     margin = check_scalar(margin, "margin", low=0.0, low_inclusive=False)
     n_features = check_scalar(n_features, "n_features", low=1, integer=True)
     spread = check_scalar(spread, "spread", low=0.0, low_inclusive=False)
-    return_boundary = _check_bool(return_boundary, "return_boundary")
-    shuffle = _check_bool(shuffle, "shuffle")
+    return_boundary = check_bool(return_boundary, "return_boundary")
+    shuffle = check_bool(shuffle, "shuffle")
     gen = check_rng(rng)
     w = gen.standard_normal(n_features)
     w /= np.linalg.norm(w)
@@ -450,7 +444,7 @@ def blobs(n_per_class: int = 50, centers=3, std: float = 1.0, shuffle: bool = Tr
         if centers.shape[0] < 2:
             raise ValueError(f"centers must have at least 2 rows, got shape {centers.shape}")
     std = check_scalar(std, "std", low=0.0)
-    shuffle = _check_bool(shuffle, "shuffle")
+    shuffle = check_bool(shuffle, "shuffle")
     gen = check_rng(rng)
     X = np.repeat(centers, n_per_class, axis=0)
     X = X + std * gen.standard_normal(X.shape)
@@ -485,7 +479,7 @@ def load_digits(return_images: bool = False):
     ImportError
         If scikit-learn is not installed.
     """
-    return_images = _check_bool(return_images, "return_images")
+    return_images = check_bool(return_images, "return_images")
     try:
         from sklearn.datasets import load_digits as _sk_load_digits
     except ImportError as exc:
@@ -578,7 +572,7 @@ def train_val_test_split(X, y, val: float = 0.15, test: float = 0.15,
     test = check_scalar(test, "test", low=0.0, high=1.0, high_inclusive=False)
     if val + test >= 1.0:
         raise ValueError(f"val + test must be < 1, got val={val} and test={test}")
-    stratify = _check_bool(stratify, "stratify")
+    stratify = check_bool(stratify, "stratify")
     gen = check_rng(rng)
     sizes = np.array(_split_sizes(X.shape[0], val, test))
 

@@ -30,9 +30,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_choice, check_same_shape, check_scalar
+from nnlearn._checks import (
+    as_float_array,
+    check_choice,
+    check_grad_out,
+    check_same_shape,
+    check_scalar,
+)
 from nnlearn.descent import numerical_gradient
-from nnlearn.network import MLP, Activation, Dense, _check_grad_out, _shape
+from nnlearn.network import MLP, Activation, Dense
 from nnlearn.training import get_loss
 
 __all__ = [
@@ -206,7 +212,7 @@ class FInsteadOfFPrime(Activation):
     """
 
     def backward(self, grad_out) -> np.ndarray:
-        grad = _check_grad_out(grad_out, _shape(self.z), None)
+        grad = check_grad_out(grad_out, self.z, None)
         return grad * self._apply(self.f, self.z)   # BUG: f(z), not f'(z)
 
 
@@ -219,7 +225,7 @@ class DerivativeAtOutput(Activation):
     """
 
     def backward(self, grad_out) -> np.ndarray:
-        grad = _check_grad_out(grad_out, _shape(self.z), None)
+        grad = check_grad_out(grad_out, self.z, None)
         a = self._apply(self.f, self.z)
         return grad * self._apply(self.f_grad, a)   # BUG: f'(a), not f'(z)
 
@@ -237,7 +243,7 @@ class ReLUGradOneAtZero(Activation):
         super().__init__("relu")
 
     def backward(self, grad_out) -> np.ndarray:
-        grad = _check_grad_out(grad_out, _shape(self.z), None)
+        grad = check_grad_out(grad_out, self.z, None)
         return grad * (self.z >= 0).astype(self.z.dtype)   # 1 at z == 0, not 0
 
 
@@ -253,7 +259,7 @@ class DenseMissingTranspose(Dense):
     """
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
-        delta = _check_grad_out(grad_out, _shape(self.z), self.dtype)
+        delta = check_grad_out(grad_out, self.z, self.dtype)
         self.delta = delta
         self.dW = delta.T @ self.a_prev
         self.db = delta.sum(axis=0)

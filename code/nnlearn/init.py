@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nnlearn._checks import check_choice, check_rng, check_scalar
+from nnlearn._checks import check_choice, check_dtype, check_rng, check_scalar
 
 __all__ = [
     "INITIALIZERS",
@@ -71,17 +71,6 @@ def _check_shape(shape, min_ndim: int = 1) -> tuple[int, ...]:
         raise ValueError(f"shape must have at least {min_ndim} dimensions "
                          f"(n_out, n_in, ...), got {shape!r}")
     return tuple(int(d) for d in dims)
-
-
-def _check_dtype(dtype) -> np.dtype:
-    """Return ``dtype`` as a floating numpy dtype."""
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as exc:
-        raise TypeError(f"dtype must be a floating dtype, got {dtype!r}") from exc
-    if not np.issubdtype(dt, np.floating):
-        raise TypeError(f"dtype must be a floating dtype, got {dt}")
-    return dt
 
 
 def fans(shape: Sequence[int]) -> tuple[int, int]:
@@ -150,14 +139,14 @@ def calculate_gain(nonlinearity: str, negative_slope: float = 0.01) -> float:
 def _normal(shape, rng, std: float, dtype) -> np.ndarray:
     """Draw ``N(0, std^2)`` in float64 and cast to ``dtype``."""
     dims = _check_shape(shape)
-    dt = _check_dtype(dtype)
+    dt = check_dtype(dtype)
     return (std * check_rng(rng).standard_normal(dims)).astype(dt)
 
 
 def _uniform(shape, rng, bound: float, dtype) -> np.ndarray:
     """Draw ``U(-bound, bound)`` in float64 and cast to ``dtype``."""
     dims = _check_shape(shape)
-    dt = _check_dtype(dtype)
+    dt = check_dtype(dtype)
     return check_rng(rng).uniform(-bound, bound, size=dims).astype(dt)
 
 
@@ -176,7 +165,7 @@ def zeros(shape, rng=None, *, dtype=np.float64) -> np.ndarray:
     rng : ignored
     dtype : floating dtype, default float64
     """
-    return np.zeros(_check_shape(shape), dtype=_check_dtype(dtype))
+    return np.zeros(_check_shape(shape), dtype=check_dtype(dtype))
 
 
 def constant(shape, rng=None, value: float = 0.0, *, dtype=np.float64) -> np.ndarray:
@@ -199,7 +188,7 @@ def constant(shape, rng=None, value: float = 0.0, *, dtype=np.float64) -> np.nda
     dtype : floating dtype, default float64
     """
     value = check_scalar(value, "value")
-    return np.full(_check_shape(shape), value, dtype=_check_dtype(dtype))
+    return np.full(_check_shape(shape), value, dtype=check_dtype(dtype))
 
 
 def normal(shape, rng, std: float = 0.01, *, dtype=np.float64) -> np.ndarray:

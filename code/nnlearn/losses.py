@@ -22,7 +22,8 @@ Reductions (as in PyTorch):
 
 The mean and sum reductions return a NumPy scalar of the input's dtype. Inputs
 keep their floating dtype (float32 in, float32 out); the target is converted to
-the input's dtype. ``LOSSES`` maps a name to its ``(loss, gradient)`` pair.
+the input's dtype. ``LOSSES`` maps a name to a :class:`LossSpec`: the loss, its
+gradient, and what a training loop needs to know about its target and outputs.
 
 A loss is a distance-like quantity: every loss here is :math:`\ge 0` for valid
 targets (the mean squared error is a mean of squares, never negative).
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,6 +42,7 @@ from nnlearn.activations import log_softmax, sigmoid, softmax
 
 __all__ = [
     "LOSSES",
+    "LossSpec",
     "binary_cross_entropy",
     "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits",
@@ -641,15 +644,44 @@ def cross_entropy_grad(input, target, *, label_smoothing: float = 0.0,
     return _reduce_grad(grad, reduction, x.shape[0])
 
 
-LOSSES: dict[str, tuple[Callable, Callable[..., np.ndarray]]] = {
-    "mse": (mse, mse_grad),
-    "mae": (mae, mae_grad),
-    "huber": (huber, huber_grad),
-    "log_cosh": (log_cosh, log_cosh_grad),
-    "binary_cross_entropy": (binary_cross_entropy, binary_cross_entropy_grad),
-    "binary_cross_entropy_with_logits": (binary_cross_entropy_with_logits,
-                                         binary_cross_entropy_with_logits_grad),
-    "cross_entropy": (cross_entropy, cross_entropy_grad),
-    "focal_loss": (focal_loss, focal_loss_grad),
+@dataclass(frozen=True)
+class LossSpec:
+    """One entry of :data:`LOSSES`: a loss, its gradient, and how to use them.
+
+    Adding a loss to the library means adding one entry here; the training
+    loop reads everything it needs from it.
+    """
+
+    fn: Callable
+    """The loss, called as ``fn(input, target, reduction=...)``."""
+    grad: Callable[..., np.ndarray]
+    """Its gradient with respect to ``input``, same signature."""
+    target: str
+    """``"same_shape"``: the target has the shape of the output (elementwise
+    losses); ``"labels"``: integer class labels ``(B,)`` or class
+    probabilities ``(B, C)``."""
+    labels: str | None
+    """How outputs become predicted labels (for accuracy): ``"argmax"`` over
+    the logits of C classes, ``"logit"`` (a logit > 0 means class 1),
+    ``"prob"`` (a probability > 1/2 means class 1), or None for regression."""
+
+    @property
+    def pair(self) -> tuple[Callable, Callable[..., np.ndarray]]:
+        """``(fn, grad)``, the pair :func:`nnlearn.training.fit` also accepts."""
+        return self.fn, self.grad
+
+
+LOSSES: dict[str, LossSpec] = {
+    "mse": LossSpec(mse, mse_grad, "same_shape", None),
+    "mae": LossSpec(mae, mae_grad, "same_shape", None),
+    "huber": LossSpec(huber, huber_grad, "same_shape", None),
+    "log_cosh": LossSpec(log_cosh, log_cosh_grad, "same_shape", None),
+    "binary_cross_entropy": LossSpec(binary_cross_entropy, binary_cross_entropy_grad,
+                                     "same_shape", "prob"),
+    "binary_cross_entropy_with_logits": LossSpec(
+        binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_grad,
+        "same_shape", "logit"),
+    "cross_entropy": LossSpec(cross_entropy, cross_entropy_grad, "labels", "argmax"),
+    "focal_loss": LossSpec(focal_loss, focal_loss_grad, "same_shape", "logit"),
 }
-"""Name -> ``(loss, gradient)``; both called as ``f(input, target, reduction=...)``."""
+"""Name -> :class:`LossSpec` (loss, gradient, target form, label rule)."""

@@ -50,9 +50,18 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_choice, check_rng, check_scalar
-from nnlearn.activations import ACTIVATIONS, sigmoid, softmax
-from nnlearn.init import INITIALIZERS, _check_dtype, zeros
+from nnlearn._checks import (
+    as_float_array,
+    check_batch,
+    check_bool,
+    check_choice,
+    check_dtype,
+    check_grad_out,
+    check_rng,
+    check_scalar,
+)
+from nnlearn.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, sigmoid, softmax
+from nnlearn.init import INITIALIZERS, zeros
 
 __all__ = [
     "HIDDEN_ACTIVATIONS",
@@ -70,70 +79,16 @@ __all__ = [
     "Tanh",
 ]
 
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+HIDDEN_ACTIVATIONS = tuple(ACTIVATIONS)
 """Names accepted for hidden-layer activations (keys of ``activations.ACTIVATIONS``)."""
 
-OUTPUTS = ("identity", "sigmoid", "softmax")
+OUTPUTS = tuple(OUTPUT_ACTIVATIONS)
 """Names accepted for :class:`MLP`'s ``output`` (``None`` means ``"identity"``)."""
 
 
 # ----------------------------------------------------------------------------
 # Input checks
 # ----------------------------------------------------------------------------
-
-def _check_training(training) -> bool:
-    if not isinstance(training, (bool, np.bool_)):
-        raise TypeError(f"training must be True or False, got {type(training).__name__}")
-    return bool(training)
-
-
-def _all_finite(a: np.ndarray) -> bool:
-    """True if ``a`` holds no NaN or infinity, without an array-sized temporary.
-
-    NaN or an infinity makes the float64 sum non-finite; only then (or if a
-    float64 sum overflows) is every entry checked.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = np.sum(a, dtype=np.float64)
-    return bool(np.isfinite(total)) or bool(np.isfinite(a).all())
-
-
-def _check_batch(x, name: str, width: int | None, dtype: np.dtype | None,
-                 finite: bool = True) -> np.ndarray:
-    """Return ``x`` as a 2-D array with ``width`` columns in ``dtype`` (finite if ``finite``)."""
-    arr = as_float_array(x, name, allow_nonfinite=True)
-    if finite and not _all_finite(arr):
-        raise ValueError(f"{name} contains NaN or infinity")
-    if arr.ndim == 1:
-        raise ValueError(f"{name} must be 2-dimensional (n_samples, n_features), got shape "
-                         f"{arr.shape}; for a single sample pass {name}.reshape(1, -1)")
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-dimensional (n_samples, n_features), "
-                         f"got shape {arr.shape}")
-    if width is not None and arr.shape[1] != width:
-        raise ValueError(f"{name} must have {width} columns, got {arr.shape[1]} "
-                         f"(shape {arr.shape})")
-    if dtype is not None and arr.dtype != dtype:
-        if np.issubdtype(np.asarray(x).dtype, np.floating):
-            raise TypeError(f"{name} has dtype {arr.dtype} but the layer computes in {dtype}; "
-                            f"cast {name} or build the model with dtype=np.{arr.dtype}")
-        arr = arr.astype(dtype)
-    return arr
-
-
-def _check_grad_out(grad_out, expected_shape: tuple[int, ...] | None,
-                    dtype: np.dtype | None) -> np.ndarray:
-    """Check ``grad_out`` against the shape of the last forward output."""
-    if expected_shape is None:
-        raise RuntimeError("backward called before forward: run forward(x) first")
-    grad = as_float_array(grad_out, "grad_out", allow_nonfinite=True)   # NaN: diverged
-    if grad.shape != expected_shape:
-        raise ValueError(f"grad_out must have the shape of the forward output "
-                         f"{expected_shape}, got {grad.shape}")
-    if dtype is not None and grad.dtype != dtype:
-        raise TypeError(f"grad_out has dtype {grad.dtype}, expected {dtype}")
-    return grad
-
 
 def _get_initializer(init) -> Callable[..., np.ndarray]:
     if callable(init):
@@ -209,7 +164,7 @@ class Dense(Layer):
                  dtype=np.float64) -> None:
         self.n_in = check_scalar(n_in, "n_in", low=1, integer=True)
         self.n_out = check_scalar(n_out, "n_out", low=1, integer=True)
-        self.dtype = _check_dtype(dtype)
+        self.dtype = check_dtype(dtype)
         init_fn = _get_initializer(init)
         W = np.asarray(init_fn((self.n_out, self.n_in), check_rng(rng), dtype=self.dtype))
         if W.shape != (self.n_out, self.n_in):
@@ -228,8 +183,8 @@ class Dense(Layer):
         ``x`` (that is :math:`A_\mathrm{prev}`) has shape ``(B, n_in)``; it is
         cached because :math:`\partial L/\partial W` needs it.
         """
-        _check_training(training)
-        self.a_prev = _check_batch(x, "x", self.n_in, self.dtype, finite=False)
+        check_bool(training, "training")
+        self.a_prev = check_batch(x, "x", self.n_in, self.dtype, finite=False)
         self.z = self.a_prev @ self.W.T + self.b
         return self.z
 
@@ -241,7 +196,7 @@ class Dense(Layer):
         :math:`\delta W` is skipped and None is returned; the first layer of a
         network being trained needs no gradient for its input.
         """
-        delta = _check_grad_out(grad_out, _shape(self.z), self.dtype)  # shape, dtype
+        delta = check_grad_out(grad_out, self.z, self.dtype)  # shape, dtype
         self.delta = delta                # delta = dL/dZ,           (B, n_out)
         self.dW = delta.T @ self.a_prev   # dL/dW = delta^T A_prev,  (n_out, n_in)
         self.db = delta.sum(axis=0)       # dL/db = sum of rows,     (n_out,)
@@ -259,10 +214,6 @@ class Dense(Layer):
 
     def __repr__(self) -> str:
         return f"Dense(n_in={self.n_in}, n_out={self.n_out}, dtype={self.dtype})"
-
-
-def _shape(a: np.ndarray | None) -> tuple[int, ...] | None:
-    return None if a is None else a.shape
 
 
 class Activation(Layer):
@@ -295,14 +246,14 @@ class Activation(Layer):
 
     def forward(self, x, training: bool = False) -> np.ndarray:
         """Return ``f(x)`` (same shape and dtype), caching ``x``."""
-        _check_training(training)
+        check_bool(training, "training")
         self.z = as_float_array(x, "x", allow_nonfinite=True)
         return self._apply(self.f, self.z)
 
     def backward(self, grad_out) -> np.ndarray:
         r"""Return :math:`\partial L/\partial Z = \partial L/\partial A \odot f'(Z)`."""
         dtype = None if self.z is None else self.z.dtype
-        grad = _check_grad_out(grad_out, _shape(self.z), dtype)
+        grad = check_grad_out(grad_out, self.z, dtype)
         return grad * self._apply(self.f_grad, self.z)   # delta = dL/dA * f'(Z)
 
     def __repr__(self) -> str:
@@ -382,7 +333,7 @@ class Dropout(Layer):
 
     def forward(self, x, training: bool = False) -> np.ndarray:
         """Return ``x * mask`` in training mode, ``x`` unchanged otherwise."""
-        training = _check_training(training)
+        training = check_bool(training, "training")
         x = as_float_array(x, "x")
         self._out_shape = x.shape
         if not training or self.p == 0.0:
@@ -394,7 +345,7 @@ class Dropout(Layer):
 
     def backward(self, grad_out) -> np.ndarray:
         """Return ``grad_out * mask`` (the same mask as the forward pass)."""
-        grad = _check_grad_out(grad_out, self._out_shape, None)
+        grad = check_grad_out(grad_out, self._out_shape, None)
         return grad if self.mask is None else grad * self.mask
 
     def __repr__(self) -> str:
@@ -442,7 +393,7 @@ class BatchNorm(Layer):
         self.n_features = check_scalar(n_features, "n_features", low=1, integer=True)
         self.momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0)
         self.eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
-        self.dtype = _check_dtype(dtype)
+        self.dtype = check_dtype(dtype)
         self.gamma = np.ones(self.n_features, dtype=self.dtype)
         self.beta = np.zeros(self.n_features, dtype=self.dtype)
         self.dgamma = np.zeros_like(self.gamma)
@@ -459,8 +410,8 @@ class BatchNorm(Layer):
         ``training=True`` normalises with the batch statistics and updates the
         running ones; ``training=False`` normalises with the running ones.
         """
-        self.training = _check_training(training)
-        x = _check_batch(x, "x", self.n_features, self.dtype, finite=False)
+        self.training = check_bool(training, "training")
+        x = check_batch(x, "x", self.n_features, self.dtype, finite=False)
         if self.training:
             batch = x.shape[0]
             if batch < 2:
@@ -488,7 +439,7 @@ class BatchNorm(Layer):
 
         in evaluation mode :math:`\partial L/\partial x = G \odot \gamma / \sqrt{v + \epsilon}`.
         """
-        grad = _check_grad_out(grad_out, _shape(self.x_hat), self.dtype)
+        grad = check_grad_out(grad_out, self.x_hat, self.dtype)
         self.dbeta = grad.sum(axis=0)                         # sum_i G_i
         self.dgamma = (grad * self.x_hat).sum(axis=0)         # sum_i G_i * x_hat_i
         if not self.training:
@@ -588,7 +539,7 @@ class MLP:
         self.activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
         self.output = "identity" if output is None else check_choice(output, "output", OUTPUTS)
         _get_initializer(init)
-        self.dtype = _check_dtype(dtype)
+        self.dtype = check_dtype(dtype)
         self.dropout = check_scalar(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
         self.input_dropout = check_scalar(input_dropout, "input_dropout", low=0.0, high=1.0,
                                           high_inclusive=False)
@@ -619,8 +570,8 @@ class MLP:
         ``x`` has shape ``(B, n_0)``. ``training=True`` switches dropout on and
         makes BatchNorm layers use (and update) the batch statistics.
         """
-        _check_training(training)
-        a = _check_batch(x, "x", self.sizes[0], self.dtype)
+        check_bool(training, "training")
+        a = check_batch(x, "x", self.sizes[0], self.dtype)
         for layer in self.layers:
             a = layer.forward(a, training)
         return a

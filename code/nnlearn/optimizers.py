@@ -53,35 +53,16 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._checks import as_float_array, check_rng, check_same_shape, check_scalar
+from nnlearn._checks import (
+    as_float_array,
+    check_bool,
+    check_params,
+    check_rng,
+    check_same_shape,
+    check_scalar,
+)
 
 __all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "AdamW", "optimize_path"]
-
-
-def _check_bool(value, name: str) -> bool:
-    """Return ``value`` as ``bool``; raise TypeError if it is not a boolean."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
-def _check_params(params) -> list[np.ndarray]:
-    """Check that ``params`` is a non-empty list of distinct, writeable float arrays."""
-    if not isinstance(params, (list, tuple)):
-        raise TypeError(f"params must be a list of NumPy arrays, got {type(params).__name__}")
-    if len(params) == 0:
-        raise ValueError("params must hold at least one array, got an empty list")
-    for i, p in enumerate(params):
-        if not isinstance(p, np.ndarray):
-            raise TypeError(f"params[{i}] must be a NumPy array (updated in place), "
-                            f"got {type(p).__name__}")
-        if not np.issubdtype(p.dtype, np.floating):
-            raise TypeError(f"params[{i}] must have a floating dtype, got {p.dtype}")
-        if not p.flags.writeable:
-            raise ValueError(f"params[{i}] must be writeable, got a read-only array")
-    if len({id(p) for p in params}) != len(params):
-        raise ValueError("params must not hold the same array twice")
-    return list(params)
 
 
 def _check_betas(betas) -> tuple[float, float]:
@@ -126,7 +107,7 @@ class Optimizer:
     """
 
     def __init__(self, params: list[np.ndarray], lr: float) -> None:
-        self.params = _check_params(params)
+        self.params = check_params(params, in_place=True, allow_nonfinite=True)
         self.lr = check_scalar(lr, "lr", low=0.0, low_inclusive=False)
         self.t = 0
         self.state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
@@ -297,7 +278,7 @@ class SGD(Optimizer):
         self.momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0,
                                      high_inclusive=False)
         self.dampening = check_scalar(dampening, "dampening", low=0.0, high=1.0)
-        self.nesterov = _check_bool(nesterov, "nesterov")
+        self.nesterov = check_bool(nesterov, "nesterov")
         self.weight_decay = check_scalar(weight_decay, "weight_decay", low=0.0)
         if self.nesterov and (self.momentum == 0.0 or self.dampening != 0.0):
             raise ValueError(f"nesterov=True needs momentum > 0 and dampening == 0, "
@@ -446,7 +427,7 @@ class RMSProp(Optimizer):
         self.weight_decay = check_scalar(weight_decay, "weight_decay", low=0.0)
         self.momentum = check_scalar(momentum, "momentum", low=0.0, high=1.0,
                                      high_inclusive=False)
-        self.centered = _check_bool(centered, "centered")
+        self.centered = check_bool(centered, "centered")
         self._add_buffer("square_avg")
         if self.momentum > 0.0:
             self._add_buffer("momentum_buffer")
@@ -538,7 +519,7 @@ class Adam(Optimizer):
         self.betas = _check_betas(betas)
         self.eps = check_scalar(eps, "eps", low=0.0, low_inclusive=False)
         self.weight_decay = check_scalar(weight_decay, "weight_decay", low=0.0)
-        self.amsgrad = _check_bool(amsgrad, "amsgrad")
+        self.amsgrad = check_bool(amsgrad, "amsgrad")
         self._add_buffer("exp_avg")
         self._add_buffer("exp_avg_sq")
         if self.amsgrad:

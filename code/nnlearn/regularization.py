@@ -19,11 +19,10 @@ gradient gets rescaled by the adaptive step size, while AdamW applies the decay
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import as_float_array, check_choice, check_scalar
+from nnlearn._checks import as_float_array, check_choice, check_params, check_scalar
 
 __all__ = [
     "l2_penalty",
@@ -33,24 +32,6 @@ __all__ = [
     "EarlyStopping",
     "Penalized",
 ]
-
-
-def _check_params(params, name: str = "params",
-                  allow_nonfinite: bool = False) -> list[np.ndarray]:
-    """Check that ``params`` is a list or tuple of floating arrays (kept as they are)."""
-    if isinstance(params, np.ndarray) or not isinstance(params, Sequence) \
-            or isinstance(params, str):
-        raise TypeError(f"{name} must be a list or tuple of arrays (wrap a single array as "
-                        f"[W]), got {type(params).__name__}")
-    out = []
-    for i, p in enumerate(params):
-        if not isinstance(p, np.ndarray):
-            raise TypeError(f"{name}[{i}] must be a numpy array, got {type(p).__name__}")
-        as_float_array(p, f"{name}[{i}]", allow_nonfinite=allow_nonfinite)
-        if not np.issubdtype(p.dtype, np.floating):
-            raise TypeError(f"{name}[{i}] must have a floating dtype, got {p.dtype}")
-        out.append(p)
-    return out
 
 
 def _total(params: list[np.ndarray], entry) -> np.floating:
@@ -78,7 +59,7 @@ def l2_penalty(params, lam: float) -> np.floating:
     numpy floating scalar
         In the common dtype of ``params`` (float64 for an empty list).
     """
-    params = _check_params(params)
+    params = check_params(params)
     lam = check_scalar(lam, "lam", low=0.0)
     total = _total(params, np.square)
     return total.dtype.type(0.5 * lam * total)
@@ -92,7 +73,7 @@ def l2_penalty_grad(params, lam: float) -> list[np.ndarray]:
     list of ndarray
         One new array per entry of ``params``, same shape and dtype.
     """
-    params = _check_params(params)
+    params = check_params(params)
     lam = check_scalar(lam, "lam", low=0.0)
     return [lam * p for p in params]
 
@@ -112,7 +93,7 @@ def l1_penalty(params, lam: float) -> np.floating:
     numpy floating scalar
         In the common dtype of ``params`` (float64 for an empty list).
     """
-    params = _check_params(params)
+    params = check_params(params)
     lam = check_scalar(lam, "lam", low=0.0)
     total = _total(params, np.abs)
     return total.dtype.type(lam * total)
@@ -131,7 +112,7 @@ def l1_penalty_grad(params, lam: float) -> list[np.ndarray]:
     list of ndarray
         One new array per entry of ``params``, same shape and dtype.
     """
-    params = _check_params(params)
+    params = check_params(params)
     lam = check_scalar(lam, "lam", low=0.0)
     return [lam * np.sign(p) for p in params]
 
@@ -189,7 +170,7 @@ class Penalized:
         self.lam = check_scalar(lam, "lam", low=0.0)
         if penalize is None:
             penalize = params
-        penalize = _check_params(penalize, "penalize")
+        penalize = check_params(penalize, "penalize")
         self.indices = []
         for k, p in enumerate(penalize):
             matches = [i for i, q in enumerate(params) if q is p]
@@ -333,7 +314,7 @@ class EarlyStopping:
         """
         value = float(as_float_array(value, "value", ndim=0, allow_nonfinite=True))
         if params is not None:
-            params = _check_params(params, allow_nonfinite=True)   # a diverged model may hold NaN
+            params = check_params(params, allow_nonfinite=True)   # a diverged model may hold NaN
         current = self.epoch
         self.epoch += 1
         if not np.isfinite(value):
@@ -365,7 +346,7 @@ class EarlyStopping:
             Same number of arrays, with the same shapes, as were passed to
             :meth:`update`.
         """
-        params = _check_params(params, allow_nonfinite=True)
+        params = check_params(params, allow_nonfinite=True)
         if self.best_params is None:
             raise ValueError("params cannot be restored: no best parameters were stored "
                              "(use restore_best=True and pass params to update)")
@@ -404,7 +385,7 @@ class EarlyStopping:
                               state["restore_best"], state["mode"])   # validates settings
         best_params = state["best_params"]
         if best_params is not None:
-            best_params = [p.copy() for p in _check_params(
+            best_params = [p.copy() for p in check_params(
                 best_params, "state['best_params']", allow_nonfinite=True)]
         self.patience = fresh.patience
         self.min_delta = fresh.min_delta

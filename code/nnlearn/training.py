@@ -36,8 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnlearn._checks import check_rng, check_scalar
-from nnlearn.network import _check_batch
+from nnlearn._checks import check_batch, check_bool, check_rng, check_scalar
 
 __all__ = [
     "METRICS",
@@ -60,9 +59,6 @@ LossPair = tuple[Callable[..., float], Callable[..., np.ndarray]]
 METRICS = ("accuracy",)
 """Metric names accepted by :func:`fit` and :func:`evaluate`."""
 
-# Losses that compare the output with a target of the same shape, entry by entry.
-_ELEMENTWISE = ("mse", "mae", "huber", "log_cosh", "binary_cross_entropy",
-                "binary_cross_entropy_with_logits", "focal_loss")
 _IGNORE_FP = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
 
 _CHECKPOINT_FORMAT = "nnlearn-checkpoint-1"
@@ -158,7 +154,7 @@ def get_loss(loss) -> LossPair:
         if loss not in losses.LOSSES:
             raise ValueError(f"loss must be one of {sorted(losses.LOSSES)!r} or a "
                              f"(loss_fn, grad_fn) pair, got {loss!r}")
-        return losses.LOSSES[loss]
+        return losses.LOSSES[loss].pair
     if (isinstance(loss, tuple) and len(loss) == 2 and callable(loss[0])
             and callable(loss[1])):
         return loss
@@ -171,22 +167,20 @@ def _loss_name(loss) -> str | None:
 
     if isinstance(loss, str):
         return loss
-    for name, pair in losses.LOSSES.items():
-        if tuple(pair) == tuple(loss):
+    for name, spec in losses.LOSSES.items():
+        if spec.pair == tuple(loss):
             return name
     return None
 
 
 def _label_rule(model, loss_name: str | None) -> str | None:
     """How to turn outputs into labels: "argmax", "logit" (> 0), "prob" (> 1/2) or None."""
-    output = getattr(model, "output", None)
-    if output == "softmax" or loss_name == "cross_entropy":
-        return "argmax"
-    if output == "sigmoid" or loss_name in ("binary_cross_entropy_with_logits", "focal_loss"):
-        return "logit"
-    if loss_name == "binary_cross_entropy":
-        return "prob"
-    return None
+    from nnlearn import activations, losses
+
+    spec = losses.LOSSES.get(loss_name)
+    if spec is not None and spec.labels is not None:      # the loss says what outputs mean
+        return spec.labels
+    return activations.OUTPUT_ACTIVATIONS.get(getattr(model, "output", None))
 
 
 def _n_correct(output: np.ndarray, target: np.ndarray, rule: str) -> float:
@@ -208,7 +202,7 @@ def _n_correct(output: np.ndarray, target: np.ndarray, rule: str) -> float:
 def _check_X(model, X, name: str) -> np.ndarray:
     """``X`` as a 2-D float array with the model's width and dtype."""
     sizes = getattr(model, "sizes", None)
-    arr = _check_batch(X, name, None if sizes is None else sizes[0],
+    arr = check_batch(X, name, None if sizes is None else sizes[0],
                        getattr(model, "dtype", None))
     if arr.shape[0] == 0:
         raise ValueError(f"{name} must hold at least one sample, got shape {arr.shape}")
@@ -227,14 +221,17 @@ def _check_y(model, y, n: int, name: str, loss_name: str | None) -> np.ndarray:
     sizes = getattr(model, "sizes", None)
     n_out = None if sizes is None else sizes[-1]
     dtype = getattr(model, "dtype", None)
-    if loss_name == "cross_entropy" and arr.ndim == 1:
+    from nnlearn import losses
+
+    target = getattr(losses.LOSSES.get(loss_name), "target", None)
+    if target == "labels" and arr.ndim == 1:
         if not np.issubdtype(arr.dtype, np.integer):
-            raise TypeError(f"{name} must hold integer class labels for cross_entropy, "
+            raise TypeError(f"{name} must hold integer class labels for {loss_name}, "
                             f"got dtype {arr.dtype}")
         if n_out is not None and (arr.min() < 0 or arr.max() >= n_out):
             raise ValueError(f"{name} must hold class labels in [0, {n_out - 1}] for a model "
                              f"with {n_out} outputs, got values from {arr.min()} to {arr.max()}")
-    elif loss_name in _ELEMENTWISE and n_out is not None:
+    elif target == "same_shape" and n_out is not None:
         if arr.shape != (n, n_out):
             raise ValueError(f"{name} must have shape {(n, n_out)} like the model's output "
                              f"for loss {loss_name!r}, got {arr.shape}")
@@ -258,12 +255,6 @@ def _check_optimizer(optimizer) -> None:
     if not callable(getattr(optimizer, "step", None)) or not hasattr(optimizer, "lr"):
         raise TypeError(f"optimizer must have a step(grads) method and an lr attribute "
                         f"(an nnlearn.optimizers object), got {type(optimizer).__name__}")
-
-
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
 
 
 # ----------------------------------------------------------------------------
@@ -427,7 +418,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray
             raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
         if arr.size and arr.min() < 0:
             raise ValueError(f"{name} must hold labels >= 0, got {arr.min()}")
-    top = int(max(y_true.max(initial=-1), y_pred.max(initial=-1))) + 1
+    top = max((int(a.max()) for a in (y_true, y_pred) if a.size), default=-1) + 1  # any int dtype
     if n_classes is None:
         n_classes = max(top, 1)
     n_classes = check_scalar(n_classes, "n_classes", low=1, integer=True)
@@ -687,8 +678,8 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     metrics = _check_metrics(metrics)
-    shuffle = _check_bool(shuffle, "shuffle")
-    verbose = _check_bool(verbose, "verbose")
+    shuffle = check_bool(shuffle, "shuffle")
+    verbose = check_bool(verbose, "verbose")
     rng = check_rng(rng)
     rule = _label_rule(model, name) if "accuracy" in metrics else None
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_scalar
+from nnlearn._checks import as_float_array, check_bool, check_scalar
 from nnlearn.preprocessing._base import _as_data_matrix
 
 __all__ = [
@@ -43,8 +43,7 @@ def _polynomial_terms(n_features: int, degree: int, interaction_only: bool,
 def _check_polynomial_args(degree, interaction_only, include_bias) -> int:
     degree = check_scalar(degree, "degree", low=1, integer=True)
     for name, flag in (("interaction_only", interaction_only), ("include_bias", include_bias)):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(f"{name} must be True or False, got {flag!r}")
+        check_bool(flag, name)
     return degree
 
 

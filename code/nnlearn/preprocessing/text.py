@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from nnlearn._checks import check_choice, check_scalar
+from nnlearn._checks import check_bool, check_choice, check_scalar
 from nnlearn.preprocessing._base import _as_data_matrix
 
 __all__ = [
@@ -312,8 +312,7 @@ def inverse_document_frequency(counts, smooth_idf: bool = True) -> np.ndarray:
     counts = _as_data_matrix(counts, "counts")
     if counts.min() < 0:
         raise ValueError(f"counts must be non-negative, got minimum {counts.min()}")
-    if not isinstance(smooth_idf, (bool, np.bool_)):
-        raise TypeError(f"smooth_idf must be True or False, got {smooth_idf!r}")
+    check_bool(smooth_idf, "smooth_idf")
     n_docs = counts.shape[0]
     df = np.count_nonzero(counts, axis=0).astype(np.float64)
     if smooth_idf:
@@ -357,8 +356,7 @@ def tf_idf(docs: Sequence[str], smooth_idf: bool = True, sublinear_tf: bool = Fa
     """
     if norm is not None:
         check_choice(norm, "norm", ("l1", "l2"))
-    if not isinstance(sublinear_tf, (bool, np.bool_)):
-        raise TypeError(f"sublinear_tf must be True or False, got {sublinear_tf!r}")
+    check_bool(sublinear_tf, "sublinear_tf")
     counts, vocabulary = bag_of_words(docs)
     idf = inverse_document_frequency(counts, smooth_idf)
     tf = counts.astype(np.float64)
