@@ -40,8 +40,11 @@ def pca(X, n_components: int) -> PCAResult:
     of :math:`V^\top` are the principal directions, the projected data are
     :math:`X_c V_k = U_k \Sigma_k`, and the explained variance ratio of
     component :math:`j` is :math:`\sigma_j^2 / \sum_i \sigma_i^2`. Keeping
-    :math:`k` components, :math:`\bar x + X_c V_k V_k^\top` is the best rank-
-    :math:`k` approximation of :math:`X`, with squared error
+    :math:`k` components, :math:`X_c V_k V_k^\top` is the best rank-:math:`k`
+    approximation of the centred data :math:`X_c`. Equivalently,
+    :math:`\bar x + X_c V_k V_k^\top` is the best approximation of :math:`X`
+    by points of a :math:`k`-dimensional affine subspace (it has rank up to
+    :math:`k + 1`, not :math:`k`). Both have squared error
     :math:`\sum_{j > k} \sigma_j^2`.
 
     Signs of singular vectors are arbitrary; like scikit-learn, each
