@@ -12,7 +12,7 @@ from nnlearn.activations import sigmoid, sigmoid_grad, tanh, tanh_grad
 from nnlearn.losses import cross_entropy_grad
 from nnlearn.network import MLP
 
-TOL = 1e-6
+TOL = gradcheck.RIGHT_BELOW   # the book's threshold for a right gradient
 
 
 def _model(sizes, activation="tanh", seed=0, bias_scale=0.3):

@@ -12,9 +12,15 @@ library's one finite-difference routine),
 
 and reports, for each parameter array, the relative error between the two
 (:func:`relative_error`). In float64 with :math:`h = 10^{-5}` a correct
-backward pass gives errors around :math:`10^{-10}` to :math:`10^{-8}`; a
-wrong one gives errors of order :math:`10^{-2}` to :math:`1`. Anything above
-about :math:`10^{-6}` deserves a look.
+backward pass typically gives errors of :math:`10^{-11}` to :math:`10^{-8}`,
+and a wrong one errors of order :math:`10^{-2}` to :math:`1`. The book reads
+the number with two thresholds, defined here once:
+
+* below :data:`RIGHT_BELOW` (:math:`10^{-7}`) the gradient is right;
+* from :data:`RIGHT_BELOW` to :data:`BUG_ABOVE` (:math:`10^{-4}`) it is
+  suspicious: look for a kink (a ReLU pre-activation within :math:`h` of 0),
+  a loss that is tiny or huge, or float32 somewhere;
+* above :data:`BUG_ABOVE` it is a bug.
 
 The second half of this module holds **deliberately broken** layers and
 losses, the classic backpropagation mistakes, each written out so that the
@@ -43,9 +49,11 @@ from nnlearn.training import get_loss
 
 __all__ = [
     "BROKEN_VARIANTS",
+    "BUG_ABOVE",
     "DenseMissingTranspose",
     "DerivativeAtOutput",
     "FInsteadOfFPrime",
+    "RIGHT_BELOW",
     "ReLUGradOneAtZero",
     "check_gradients",
     "forgot_batch_mean",
@@ -57,6 +65,12 @@ __all__ = [
 ]
 
 LossPair = tuple[Callable[..., float], Callable[..., np.ndarray]]
+
+RIGHT_BELOW: float = 1e-7
+"""A relative error below this (float64, ``h = 1e-5``) means the backward pass is right."""
+
+BUG_ABOVE: float = 1e-4
+"""A relative error above this means a bug; between :data:`RIGHT_BELOW` and this, look closer."""
 
 
 # ----------------------------------------------------------------------------
@@ -272,10 +286,12 @@ def forgot_batch_mean(loss) -> LossPair:
     r"""WRONG ON PURPOSE: the loss is the batch mean, its gradient is that of the sum.
 
     Returns ``(loss_fn, grad)`` where ``grad`` calls the loss's gradient with
-    ``reduction="sum"``: the :math:`1/B` (for :func:`~nnlearn.losses.cross_entropy`;
-    :math:`1/(B n_L)` for the elementwise losses) is missing, so every
-    gradient is :math:`B` times too large. With one sample (:math:`B = 1`)
-    the bug is invisible.
+    ``reduction="sum"``: the :math:`1/B` of :func:`~nnlearn.losses.cross_entropy`
+    is missing, so every gradient is :math:`B` times too large. The
+    elementwise losses (such as :func:`~nnlearn.losses.mse`) average over all
+    :math:`B n_D` entries, so for them the missing factor is :math:`1/(B n_D)`
+    and every gradient is :math:`B n_D` times too large. With one sample and
+    one output the bug is invisible.
 
     Parameters
     ----------
@@ -292,7 +308,8 @@ BROKEN_VARIANTS: dict[str, str] = {
     "a_instead_of_z": "f' is evaluated at the activation a = f(z) instead of at z",
     "missing_transpose": "the error is sent back as W delta instead of W^T delta",
     "relu_grad_one_at_zero": "ReLU'(0) = 1, where the library uses 0",
-    "forgot_batch_mean": "the loss is a batch mean, its gradient leaves out the 1/B",
+    "forgot_batch_mean": "the loss is a batch mean, its gradient leaves out the 1/B "
+                         "(1/(B n_D) for elementwise losses)",
 }
 """Name -> description of each deliberate mistake that :func:`with_mistake` injects."""
 

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.backprop import CIRCUIT_EDGES, CIRCUIT_OPS, WeightRecorder
+from nnlearn.gradcheck import RIGHT_BELOW
 from nnlearn.viz.network import edge_style, n_edge_traces, network_diagram, network_layout
 from nnlearn.viz.theme import COLORWAY
 
@@ -133,20 +134,22 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict,
     return fig
 
 
-def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = 1e-6,
+def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = RIGHT_BELOW,
                      title: str = "Gradient check: relative error per parameter"
                      ) -> go.Figure:
     r"""Heat map of gradient-check errors: one row per backward pass, one column per parameter.
 
     Colour is :math:`\log_{10}` of the relative error (Viridis), the number
-    is written in each cell, and a cell above ``threshold`` gets a frame.
+    is written in each cell, and a cell above ``threshold`` gets a frame
+    (by default :data:`nnlearn.gradcheck.RIGHT_BELOW`: every error that is not
+    clearly right).
 
     Parameters
     ----------
     results : dict
         Row label -> the dict returned by :func:`nnlearn.gradcheck.check_gradients`;
         all rows must have the same parameter names.
-    threshold : float, default 1e-6
+    threshold : float, default :data:`nnlearn.gradcheck.RIGHT_BELOW`
     title : str
 
     Returns
