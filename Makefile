@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JB_FLAGS := -W -n --keep-going
 PORT   ?= 8000
 
-.PHONY: book test serve clean venv lint page
+.PHONY: book test serve clean venv lint page dist
 
 venv: $(STAMP)
 
@@ -27,6 +27,14 @@ test: $(STAMP)
 ## Build one page alone, fast, while writing it:  make page PAGE=book/03-gradient-descent.md
 page: $(STAMP)
 	$(BIN)/python tools/build_page.py $(PAGE)
+
+## What readers download, in _build/dist: the nnlearn wheel and sdist, the chapter
+## notebooks with the wheel (zip), the whole site for offline reading (zip).
+## Also puts the wheel on the site (_build/html/dist/), where notebooks find it.
+dist: book
+	rm -rf _build/dist
+	$(BIN)/python -m build --quiet --outdir _build/dist .
+	$(BIN)/python tools/make_dist.py
 
 ## Serve the built site on http://127.0.0.1:$(PORT)
 serve:

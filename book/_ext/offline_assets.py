@@ -12,8 +12,8 @@ It also makes every chapter downloadable as an executed ``.ipynb``: it writes
 ``_build/jupyter_execute/<page>.ipynb`` with the executed outputs (myst-nb 1.4
 writes that file without outputs when the notebook came from the jupyter
 cache: its cache client swaps in a new notebook object after the original was
-handed to the writer), copies it next to the page's source in ``_sources`` and
-adds it to the theme's download menu. When any file of ``code/nnlearn``
+handed to the writer) and adds the page's notebook to the theme's download
+menu; ``plain_notebooks`` writes the plain notebook offered there. When any file of ``code/nnlearn``
 changed since the last build, every chapter is executed again.
 """
 
@@ -92,12 +92,12 @@ def _write_executed_notebooks(app: Sphinx, env) -> None:
 def _offer_notebook_download(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if doctree is None or not app.env.metadata.get(pagename, {}).get("kernelspec"):
         return
-    executed = Path(app.env.mystnb_config.output_folder) / f"{pagename}.ipynb"
-    if not executed.is_file():
+    # The offered notebook is the plain version of the executed one, written
+    # to _sources/<page>.ipynb by the plain_notebooks extension.
+    from plain_notebooks import executed_notebook
+
+    if not executed_notebook(app, pagename).is_file():
         return
-    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    copy_asset_file(str(executed), str(target))
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 

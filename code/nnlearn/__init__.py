@@ -6,4 +6,7 @@ weight ``W`` has shape ``(n_out, n_in)`` like ``torch.nn.Linear.weight``, so a
 batch moves forward as ``Z = A @ W.T + b``.
 """
 
-__version__ = "0.1.0"
+# The one version string of the library and the book: pyproject.toml reads it
+# (dynamic version), the book shows it, CITATION.cff and CHANGELOG.md repeat it
+# (a test checks they agree).
+__version__ = "0.2.0"
