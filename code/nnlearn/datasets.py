@@ -512,11 +512,14 @@ def _split_sizes(n: int, val: float, test: float) -> tuple[int, int, int]:
 def _stratified_counts(class_counts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Integer table ``a[c, s]`` of how many samples of class c go to split s.
 
-    Rows sum to ``class_counts``, columns to ``sizes``, and every entry is the
-    ideal ``class_counts[c] * sizes[s] / n`` rounded down or up. Start from the
-    rounded-down table and hand out the missing units class by class, each to
-    the splits that still miss the most (Ryser's greedy construction; it
-    succeeds because the unrounded table shows that a solution exists).
+    Rows sum to ``class_counts``, columns to ``sizes``, and every entry is
+    within one sample of the ideal ``class_counts[c] * sizes[s] / n``. Start
+    from the rounded-down table and hand out the missing units class by class,
+    each to the splits that still miss the most (a greedy construction). An
+    entry whose ideal is a whole number can receive one of these units, so
+    "rounded down or up" is not guaranteed: class counts ``[29, 15, 6, 8]``
+    and sizes ``[23, 29, 6]`` give class 3 five rows in split 1, where the
+    ideal is exactly 4.
     """
     ideal = np.outer(class_counts, sizes) / class_counts.sum()
     table = np.floor(ideal).astype(np.int64)
@@ -540,8 +543,10 @@ def train_val_test_split(X, y, val: float = 0.15, test: float = 0.15,
 
     With ``stratify=True`` the split is done per label: for every class ``c``
     with ``n_c`` rows and every set of size ``m``, the set receives
-    ``n_c * m / n`` rows of class ``c`` rounded down or up, so class
-    proportions agree with the whole data set to within one sample.
+    ``n_c * m / n`` rows of class ``c`` to within one sample (usually that
+    number rounded down or up; when it is a whole number, occasionally one
+    more), so class proportions agree with the whole data set
+    to within one sample per class and set.
 
     Parameters
     ----------
