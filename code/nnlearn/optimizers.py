@@ -320,7 +320,7 @@ class AdaGrad(Optimizer):
     .. math::
 
         g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
-        \tilde\eta_t &= \frac{\eta}{1 + (t-1)\,\text{lr\_decay}} \\
+        \tilde\eta_t &= \frac{\eta}{1 + (t-1)\,\mathrm{lr\_decay}} \\
         G_t &= G_{t-1} + g_t^2, \qquad G_0 = G_{\text{init}} \\
         \theta_t &= \theta_{t-1} - \tilde\eta_t\, \frac{g_t}{\sqrt{G_t} + \epsilon}
 
@@ -334,7 +334,7 @@ class AdaGrad(Optimizer):
         Learning rate :math:`\eta > 0`.
     lr_decay : float, default 0
         Must be :math:`\ge 0`; slows the learning rate as
-        :math:`1/(1 + (t-1)\,\text{lr\_decay})`.
+        :math:`1/(1 + (t-1)\,\mathrm{lr\_decay})`.
     weight_decay : float, default 0
         L2 coefficient :math:`\lambda \ge 0`.
     initial_accumulator_value : float, default 0
