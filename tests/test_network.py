@@ -3,6 +3,8 @@ dtypes, traces and error messages."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -549,3 +551,54 @@ def test_backward_checks():
         Dropout(0.5).backward(np.ones((2, 2)))
     with pytest.raises(RuntimeError, match="forward"):
         ReLU().backward(np.ones((2, 2)))
+
+
+# ----------------------------------------------------------------------------
+# Robustness review §4: flags and non-finite values
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [None, {}, 0, 1, [True], ["a"], "False", "yes"])
+def test_backward_input_grad_must_be_a_bool(value):
+    net = MLP([2, 3, 2], rng=0)
+    net.forward(np.ones((4, 2)))
+    with pytest.raises(TypeError, match="input_grad"):
+        net.backward(np.ones((4, 2)), input_grad=value)
+    dense = Dense(2, 3, rng=0)
+    dense.forward(np.ones((4, 2)))
+    with pytest.raises(TypeError, match="input_grad"):
+        dense.backward(np.ones((4, 3)), input_grad=value)
+
+
+# IEEE limits, written out here: f(+inf), f(-inf), f'(+inf), f'(-inf).
+NONFINITE_LIMITS = {
+    "sigmoid": (1.0, 0.0, 0.0, 0.0),
+    "tanh": (1.0, -1.0, 0.0, 0.0),
+    "relu": (np.inf, 0.0, 1.0, 0.0),
+    "leaky_relu": (np.inf, -np.inf, 1.0, 0.01),
+    "identity": (np.inf, -np.inf, 1.0, 1.0),
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", ACTIVATION_NAMES)
+def test_activation_layer_lets_nan_and_inf_through(name, dtype):
+    # The module doc promises that NaN from a diverging run flows on to the loss.
+    z = np.array([[np.nan, np.inf, -np.inf, 0.5, -2.0]], dtype=dtype)
+    layer = Activation(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        out = layer.forward(z)
+        grad = layer.backward(np.ones_like(z))
+    up, down, grad_up, grad_down = NONFINITE_LIMITS[name]
+    assert out.dtype == dtype and grad.dtype == dtype
+    assert np.isnan(out[0, 0]) and np.isnan(grad[0, 0])
+    assert out[0, 1] == up and out[0, 2] == down
+    assert grad[0, 1] == pytest.approx(grad_up) and grad[0, 2] == pytest.approx(grad_down)
+    finite = Activation(name)
+    np.testing.assert_array_equal(out[:, 3:], finite.forward(z[:, 3:]))
+    np.testing.assert_array_equal(grad[:, 3:], finite.backward(np.ones((1, 2), dtype)))
+
+
+def test_leaky_relu_with_a_negative_slope_sends_minus_inf_up():
+    out = LeakyReLU(negative_slope=-0.5).forward(np.array([[-np.inf, np.inf]]))
+    np.testing.assert_array_equal(out, [[np.inf, np.inf]])

@@ -318,6 +318,12 @@ class Recorder:
     def step(self, grads):
         self.seen = [np.array(g, copy=True) for g in grads]
 
+    def state_dict(self):
+        return {"lr": self.lr}
+
+    def load_state_dict(self, state):
+        self.lr = state["lr"]
+
 
 @pytest.mark.parametrize("penalty", ["l1", "l2"])
 def test_penalized_gradient_is_the_gradient_of_loss_plus_penalty(penalty):
@@ -435,3 +441,110 @@ def test_early_stopping_restores_the_best_epoch_of_a_training_run_exactly():
     for p, q in zip(net.params, snapshots[best], strict=True):
         assert np.array_equal(p, q)
     assert float(mse(net.forward(Xv), Yv)) == val_losses[best]
+
+
+# ---------------------------------------------------------------- robustness review
+
+
+def test_early_stopping_monitor_sets_the_mode_and_must_agree_with_it():
+    assert EarlyStopping(monitor="val_accuracy").mode == "max"
+    assert EarlyStopping(monitor="accuracy").mode == "max"
+    assert EarlyStopping(monitor="val_loss").mode == "min"
+    assert EarlyStopping().mode == "min" and EarlyStopping().monitor is None
+    with pytest.raises(ValueError, match="mode"):
+        EarlyStopping(monitor="val_loss", mode="max")
+    with pytest.raises(ValueError, match="mode"):
+        EarlyStopping(monitor="val_accuracy", mode="min")
+    with pytest.raises(ValueError, match="monitor"):
+        EarlyStopping(monitor="val_acc")
+    with pytest.raises(TypeError, match="monitor"):
+        EarlyStopping(monitor=["val_loss"])
+    with pytest.raises(TypeError, match="mode"):
+        EarlyStopping(mode=np.array(["min"]))
+
+
+def test_early_stopping_update_refuses_a_bool():
+    with pytest.raises(TypeError, match="value"):
+        EarlyStopping().update(True)
+
+
+def _trained_state():
+    s = EarlyStopping(patience=3)
+    W = np.zeros(2)
+    for v in (3.0, 2.0, 2.5):
+        W += 1
+        s.update(v, [W])
+    return s.state_dict()
+
+
+@pytest.mark.parametrize("key, value, exc", [
+    ("stopped", "no", TypeError),
+    ("stopped", 1, TypeError),
+    ("restore_best", "yes", TypeError),
+    ("best", "abc", TypeError),
+    ("best", np.nan, TypeError),
+    ("best", None, TypeError),
+    ("mode", None, TypeError),
+    ("mode", "up", ValueError),
+    ("monitor", 3, TypeError),
+    ("best_epoch", 7, ValueError),
+    ("best_epoch", 1.5, TypeError),
+    ("wait", -1, ValueError),
+    ("epoch", "3", TypeError),
+    ("patience", -2, ValueError),
+    ("best_params", "W", TypeError),
+])
+def test_early_stopping_load_state_dict_refuses_a_bad_state(key, value, exc):
+    state = _trained_state()
+    state[key] = value
+    target = EarlyStopping(patience=9)
+    before = target.state_dict()
+    with pytest.raises(exc, match="state"):
+        target.load_state_dict(state)
+    assert target.state_dict() == before                     # nothing changed
+
+
+def test_early_stopping_state_survives_an_npz_round_trip(tmp_path):
+    state = _trained_state()
+    flat = {k: v for k, v in state.items() if k not in ("best_params", "monitor")}
+    np.savez(tmp_path / "s.npz", **flat)
+    with np.load(tmp_path / "s.npz") as data:
+        loaded = {k: data[k] for k in data.files}            # 0-d arrays
+    loaded["monitor"] = None
+    loaded["best_params"] = state["best_params"]
+    target = EarlyStopping()
+    target.load_state_dict(loaded)
+    assert target.state_dict()["stopped"] is False
+    assert target.best == 2.0 and target.best_epoch == 1 and target.wait == 1
+
+
+def test_penalized_state_dict_round_trip_and_checks():
+    W, b = np.array([[1.0, -2.0]]), np.array([0.5])
+    pen = Penalized(Adam([W, b], lr=0.1), "l2", lam=0.3, penalize=[W])
+    pen.step([np.ones((1, 2)), np.ones(1)])
+    state = pen.state_dict()
+    assert state["penalized.penalty"] == "l2" and state["penalized.lam"] == 0.3
+    np.testing.assert_array_equal(state["penalized.indices"], [0])
+    W2, b2 = W.copy(), b.copy()
+    other = Penalized(Adam([W2, b2], lr=0.1), "l2", lam=0.3, penalize=[W2])
+    other.load_state_dict(state)
+    assert other.optimizer.t == 1
+    for g in ([np.ones((1, 2)), np.ones(1)], [np.full((1, 2), -3.0), np.zeros(1)]):
+        pen.step(g)
+        other.step(g)
+    np.testing.assert_array_equal(W, W2)
+    np.testing.assert_array_equal(b, b2)
+    for change in ({"penalized.penalty": "l1"}, {"penalized.lam": 0.2},
+                   {"penalized.indices": np.array([1])}):
+        with pytest.raises(ValueError, match="penalized"):
+            other.load_state_dict({**state, **change})
+    with pytest.raises(ValueError, match="Penalized"):
+        other.load_state_dict(pen.optimizer.state_dict())
+    with pytest.raises(TypeError, match="state_dict"):
+        other.load_state_dict([1, 2])
+
+
+@pytest.mark.parametrize("bad", [None, "adam", {}, 3, object()])
+def test_penalized_names_a_bad_optimizer(bad):
+    with pytest.raises(TypeError, match="optimizer"):
+        Penalized(bad, "l2", lam=0.1)

@@ -237,3 +237,33 @@ def test_pure_functions_reject_bad_arguments(call, error, name):
 def test_base_class_has_no_formula():
     with pytest.raises(NotImplementedError):
         LRScheduler(sgd())
+
+
+# ---------------------------------------------------------------- robustness review
+
+def test_a_scheduler_drives_a_penalized_optimizer():
+    from nnlearn.regularization import Penalized
+
+    W = np.zeros((2, 2))
+    inner = SGD([W], lr=0.8)
+    pen = Penalized(inner, "l2", lam=0.1)
+    sched = StepLR(pen, step_size=1, gamma=0.5)
+    sched.step()
+    assert pen.lr == inner.lr == 0.4
+    restored = StepLR(Penalized(SGD([W.copy()], lr=0.8), "l2", lam=0.1), step_size=1,
+                      gamma=0.5)
+    restored.load_state_dict(sched.state_dict())
+    assert restored.last_step == 1
+
+
+@pytest.mark.parametrize("bad", [None, "sgd", {}, 3, object()])
+def test_a_scheduler_names_a_bad_optimizer(bad):
+    with pytest.raises(TypeError, match="optimizer"):
+        StepLR(bad, step_size=2)
+
+
+def test_a_scheduler_on_a_zero_learning_rate_names_the_optimizer():
+    opt = SGD([np.zeros(2)], lr=0.1)
+    opt.lr = 0.0
+    with pytest.raises(ValueError, match=r"optimizer\.lr"):
+        ExponentialLR(opt, gamma=0.5)

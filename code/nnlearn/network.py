@@ -51,6 +51,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from nnlearn._checks import (
+    all_finite,
     as_float_array,
     check_batch,
     check_bool,
@@ -200,7 +201,7 @@ class Dense(Layer):
         self.delta = delta                # delta = dL/dZ,           (B, n_out)
         self.dW = delta.T @ self.a_prev   # dL/dW = delta^T A_prev,  (n_out, n_in)
         self.db = delta.sum(axis=0)       # dL/db = sum of rows,     (n_out,)
-        if not input_grad:
+        if not check_bool(input_grad, "input_grad"):
             return None
         return delta @ self.W             # dL/dA_prev = delta W,    (B, n_in)
 
@@ -240,9 +241,35 @@ class Activation(Layer):
         self.z: np.ndarray | None = None
 
     def _apply(self, fn: Callable[..., np.ndarray], z: np.ndarray) -> np.ndarray:
-        if self.name == "leaky_relu":
-            return fn(z, self.negative_slope)
-        return fn(z)
+        try:
+            if self.name == "leaky_relu":
+                return fn(z, self.negative_slope)
+            return fn(z)
+        except ValueError:                # fn refuses NaN and infinity
+            if all_finite(z):
+                raise
+            return self._apply_nonfinite(fn, z)
+
+    def _apply_nonfinite(self, fn: Callable[..., np.ndarray], z: np.ndarray) -> np.ndarray:
+        r"""``fn(z)`` for a ``z`` holding NaN or infinity (a diverging run).
+
+        The functions of :mod:`nnlearn.activations` refuse such input, so the
+        finite entries go through ``fn``, NaN stays NaN, and :math:`\pm\infty`
+        gets the limit of ``fn``: every activation here is constant or linear
+        far out, so the limit is ``fn`` at the largest float :math:`M` if ``fn``
+        is flat there (``fn(M) == fn(M/2)``), else infinity with the sign of its slope.
+        """
+        finite = np.isfinite(z)
+        out = np.full_like(z, np.nan)
+        out[finite] = self._apply(fn, z[finite])
+        big = np.finfo(z.dtype).max
+        for sign in (1.0, -1.0):
+            with np.errstate(over="ignore"):
+                far, half = self._apply(fn, np.array([sign * big, sign * big / 2],
+                                                     dtype=z.dtype))
+            limit = far if far == half else np.copysign(np.inf, far - half)
+            out[z == sign * np.inf] = limit
+        return out
 
     def forward(self, x, training: bool = False) -> np.ndarray:
         """Return ``f(x)`` (same shape and dtype), caching ``x``."""
@@ -585,6 +612,7 @@ class MLP:
         product (43% of the backward arithmetic of a 784-256-128-10 network)
         when the first layer is Dense, and returns None.
         """
+        input_grad = check_bool(input_grad, "input_grad")
         grad = grad_out                     # delta^(D) = dL/dZ^(D), given by the loss
         for layer in reversed(self.layers[1:]):
             # Dense: stores dW, db, delta; returns dL/dA_prev = delta W

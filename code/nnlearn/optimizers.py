@@ -291,27 +291,27 @@ class SGD(Optimizer):
                 "nesterov": self.nesterov, "weight_decay": self.weight_decay}
 
     def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        g = self._l2_grad(i, p, g, self.weight_decay)
+        g = self._l2_grad(i, p, g, self.weight_decay)  # g = g + lambda theta
         tmp = self._scratch(i, "tmp")
         if self.momentum > 0.0:
             buf = self.state[i]["momentum_buffer"]
             if self.t == 1:
-                np.copyto(buf, g, casting="same_kind")
+                np.copyto(buf, g, casting="same_kind")  # b_1 = g_1
             else:
-                buf *= self.momentum
+                buf *= self.momentum                    # b_t = mu b_{t-1}
                 if self.dampening == 0.0:
-                    buf += g
+                    buf += g                            #       + g_t
                 else:
                     np.multiply(g, 1.0 - self.dampening, out=tmp)
-                    buf += tmp
+                    buf += tmp                          #       + (1 - tau) g_t
             if self.nesterov:
                 np.multiply(buf, self.momentum, out=tmp)
                 tmp += g
-                g = tmp
+                g = tmp                                 # d_t = g_t + mu b_t
             else:
-                g = buf
+                g = buf                                 # d_t = b_t
         np.multiply(g, self.lr, out=tmp)
-        p -= tmp
+        p -= tmp                                        # theta_t = theta_{t-1} - eta d_t
 
 
 class AdaGrad(Optimizer):
@@ -440,35 +440,35 @@ class RMSProp(Optimizer):
                 "momentum": self.momentum, "centered": self.centered}
 
     def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        g = self._l2_grad(i, p, g, self.weight_decay)
+        g = self._l2_grad(i, p, g, self.weight_decay)  # g = g + lambda theta
         st = self.state[i]
         tmp = self._scratch(i, "tmp")
         square_avg = st["square_avg"]
-        square_avg *= self.alpha
+        square_avg *= self.alpha                        # v_t = alpha v_{t-1}
         np.multiply(g, g, out=tmp)
         tmp *= 1.0 - self.alpha
-        square_avg += tmp
+        square_avg += tmp                               #       + (1 - alpha) g_t^2
         if self.centered:
             grad_avg = st["grad_avg"]
-            grad_avg *= self.alpha
+            grad_avg *= self.alpha                      # gbar_t = alpha gbar_{t-1}
             np.multiply(g, 1.0 - self.alpha, out=tmp)
-            grad_avg += tmp
+            grad_avg += tmp                             #          + (1 - alpha) g_t
             np.multiply(grad_avg, grad_avg, out=tmp)
             np.subtract(square_avg, tmp, out=tmp)
-            np.maximum(tmp, 0.0, out=tmp)
-            np.sqrt(tmp, out=tmp)
+            np.maximum(tmp, 0.0, out=tmp)               # (rounding can dip below 0)
+            np.sqrt(tmp, out=tmp)                       # s_t = sqrt(v_t - gbar_t^2)
         else:
-            np.sqrt(square_avg, out=tmp)
-        tmp += self.eps
-        np.divide(g, tmp, out=tmp)
+            np.sqrt(square_avg, out=tmp)                # s_t = sqrt(v_t)
+        tmp += self.eps                                 #       + eps
+        np.divide(g, tmp, out=tmp)                      # g_t / s_t
         if self.momentum > 0.0:
             buf = st["momentum_buffer"]
             buf *= self.momentum
-            buf += tmp
+            buf += tmp                                  # b_t = mu b_{t-1} + g_t / s_t
             np.multiply(buf, self.lr, out=tmp)
         else:
             tmp *= self.lr
-        p -= tmp
+        p -= tmp                                        # theta_t = theta_{t-1} - eta b_t
 
 
 class Adam(Optimizer):
@@ -534,30 +534,30 @@ class Adam(Optimizer):
         beta1, beta2 = self.betas
         if self._decoupled_weight_decay:
             if self.weight_decay != 0.0:
-                p *= 1.0 - self.lr * self.weight_decay
+                p *= 1.0 - self.lr * self.weight_decay  # AdamW: theta = theta (1 - eta lambda)
         else:
-            g = self._l2_grad(i, p, g, self.weight_decay)
+            g = self._l2_grad(i, p, g, self.weight_decay)  # g = g + lambda theta
         st = self.state[i]
         tmp = self._scratch(i, "tmp")
         exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
-        exp_avg *= beta1
+        exp_avg *= beta1                                # m_t = beta1 m_{t-1}
         np.multiply(g, 1.0 - beta1, out=tmp)
-        exp_avg += tmp
-        exp_avg_sq *= beta2
+        exp_avg += tmp                                  #       + (1 - beta1) g_t
+        exp_avg_sq *= beta2                             # v_t = beta2 v_{t-1}
         np.multiply(g, g, out=tmp)
         tmp *= 1.0 - beta2
-        exp_avg_sq += tmp
+        exp_avg_sq += tmp                               #       + (1 - beta2) g_t^2
         if self.amsgrad:
             np.maximum(st["max_exp_avg_sq"], exp_avg_sq, out=st["max_exp_avg_sq"])
-            exp_avg_sq = st["max_exp_avg_sq"]
-        step_size = self.lr / (1.0 - beta1 ** self.t)
+            exp_avg_sq = st["max_exp_avg_sq"]           # AMSGrad: max of v_1 .. v_t
+        step_size = self.lr / (1.0 - beta1 ** self.t)  # eta m_hat = eta m_t / (1 - beta1^t)
         bias_correction2_sqrt = math.sqrt(1.0 - beta2 ** self.t)
         np.sqrt(exp_avg_sq, out=tmp)
-        tmp /= bias_correction2_sqrt
-        tmp += self.eps
+        tmp /= bias_correction2_sqrt                    # sqrt(v_hat) = sqrt(v_t / (1 - beta2^t))
+        tmp += self.eps                                 #               + eps
         np.divide(exp_avg, tmp, out=tmp)
-        tmp *= step_size
-        p -= tmp
+        tmp *= step_size                                # eta m_hat / (sqrt(v_hat) + eps)
+        p -= tmp                                        # theta_t = theta_{t-1} - that
 
 
 class AdamW(Adam):

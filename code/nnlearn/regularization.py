@@ -19,10 +19,13 @@ gradient gets rescaled by the adaptive step size, while AdamW applies the decay
 from __future__ import annotations
 
 import copy
+import numbers
+from collections.abc import Mapping
 
 import numpy as np
 
 from nnlearn._checks import as_float_array, check_choice, check_params, check_scalar
+from nnlearn.protocols import check_optimizer
 
 __all__ = [
     "l2_penalty",
@@ -30,8 +33,13 @@ __all__ = [
     "l1_penalty",
     "l1_penalty_grad",
     "EarlyStopping",
+    "MONITORS",
     "Penalized",
 ]
+
+MONITORS = {"loss": "min", "val_loss": "min", "accuracy": "max", "val_accuracy": "max"}
+"""What :class:`EarlyStopping` can watch inside :func:`nnlearn.training.fit`
+(names of :class:`nnlearn.training.History` lists), with the ``mode`` each needs."""
 
 
 def _total(params: list[np.ndarray], entry) -> np.floating:
@@ -134,14 +142,17 @@ class Penalized:
               \ \text{(L1)}, \qquad
               \mathbf{g}_k \leftarrow \mathbf{g}_k + \lambda \mathbf{W}_k \ \text{(L2)}.
 
-    It has the optimizer interface (``step(grads)``, ``params``, ``lr``), so
-    it can be passed wherever an optimizer is expected, e.g. to
-    :func:`nnlearn.training.fit`. The wrapped optimizer keeps its own state.
+    It has the whole optimizer interface (:class:`nnlearn.protocols.OptimizerLike`:
+    ``step(grads)``, ``params``, ``lr``, ``state_dict``, ``load_state_dict``),
+    so it goes wherever an optimizer goes: :func:`nnlearn.training.fit`, a
+    learning-rate schedule (built on the wrapper or on the wrapped optimizer,
+    the ``lr`` is the same) and the checkpoints. The wrapped optimizer keeps
+    its own state; :meth:`state_dict` is that state plus the penalty's settings.
 
     Parameters
     ----------
-    optimizer : nnlearn.optimizers.Optimizer
-        Anything with ``params`` (a list of arrays), ``lr`` and ``step(grads)``.
+    optimizer : nnlearn.protocols.OptimizerLike
+        E.g. an :class:`nnlearn.optimizers.Adam`.
     penalty : {"l1", "l2"}
         Which penalty.
     lam : float
@@ -161,10 +172,8 @@ class Penalized:
     """
 
     def __init__(self, optimizer, penalty: str, lam: float, penalize=None) -> None:
-        params = getattr(optimizer, "params", None)
-        if not callable(getattr(optimizer, "step", None)) or not isinstance(params, list):
-            raise TypeError(f"optimizer must have a params list and a step(grads) method, "
-                            f"got {type(optimizer).__name__}")
+        check_optimizer(optimizer)
+        params = list(optimizer.params)
         self.optimizer = optimizer
         self.penalty = check_choice(penalty, "penalty", _PENALTY_GRADS)
         self.lam = check_scalar(lam, "lam", low=0.0)
@@ -213,6 +222,37 @@ class Penalized:
             grads[i] = grads[i] + extra
         self.optimizer.step(grads)
 
+    def _settings(self) -> dict:
+        return {"penalized.penalty": self.penalty, "penalized.lam": self.lam,
+                "penalized.indices": np.array(self.indices, dtype=np.int64)}
+
+    def state_dict(self) -> dict:
+        """The wrapped optimizer's :meth:`state_dict` plus ``"penalized.penalty"``,
+        ``"penalized.lam"`` and ``"penalized.indices"`` (which arrays are penalized)."""
+        sd = self.optimizer.state_dict()
+        sd.update(self._settings())
+        return sd
+
+    def load_state_dict(self, state_dict: Mapping) -> None:
+        """Check the penalty settings in ``state_dict`` and restore the wrapped optimizer.
+
+        ``state_dict`` may be the dict from :meth:`state_dict` or ``np.load``
+        of an ``.npz`` written from it. A different penalty, strength or set of
+        penalized arrays raises ValueError and changes nothing.
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
+        for key, value in self._settings().items():
+            if key not in state_dict:
+                raise ValueError(f"state_dict has no {key!r}: it was not saved from a "
+                                 f"Penalized optimizer")
+            saved = np.asarray(state_dict[key])
+            if saved.shape != np.shape(value) or not np.all(saved == value):
+                raise ValueError(f"state_dict[{key!r}] is {saved.tolist()!r}, but this "
+                                 f"Penalized has {np.asarray(value).tolist()!r}")
+        self.optimizer.load_state_dict({k: v for k, v in state_dict.items()
+                                        if not k.startswith("penalized.")})
+
     def __repr__(self) -> str:
         return (f"Penalized({self.optimizer!r}, penalty={self.penalty!r}, lam={self.lam}, "
                 f"{len(self.indices)} of {len(self.params)} arrays)")
@@ -247,8 +287,16 @@ class EarlyStopping:
         Keep a copy of the parameters from the best epoch, and copy it back
         into the parameters (in place) when :meth:`update` returns True.
         :meth:`restore` does the same on demand, e.g. after the last epoch.
-    mode : {"min", "max"}, default "min"
-        Whether smaller (a loss) or larger (an accuracy) is better.
+    mode : {"min", "max"}, optional
+        Whether smaller (a loss) or larger (an accuracy) is better. Default:
+        the direction of ``monitor`` (``"max"`` for an accuracy), else ``"min"``.
+    monitor : {"loss", "val_loss", "accuracy", "val_accuracy"}, optional
+        What :func:`nnlearn.training.fit` feeds to :meth:`update`: a list of
+        the :class:`~nnlearn.training.History` (see :data:`MONITORS`). By
+        default fit feeds the validation loss, or the training loss without
+        validation data. Its direction must agree with ``mode``, so
+        ``mode="max"`` on a loss (which would keep the *worst* weights) is
+        refused. When you call :meth:`update` yourself it is only a label.
 
     Attributes
     ----------
@@ -275,13 +323,27 @@ class EarlyStopping:
     """
 
     def __init__(self, patience: int = 5, min_delta: float = 0.0,
-                 restore_best: bool = True, mode: str = "min") -> None:
+                 restore_best: bool = True, mode: str | None = None,
+                 monitor: str | None = None) -> None:
         self.patience = check_scalar(patience, "patience", low=0, integer=True)
         self.min_delta = check_scalar(min_delta, "min_delta", low=0.0)
         if not isinstance(restore_best, (bool, np.bool_)):
             raise TypeError(f"restore_best must be True or False, got {restore_best!r}")
         self.restore_best = bool(restore_best)
+        if monitor is not None:
+            if not isinstance(monitor, str):
+                raise TypeError(f"monitor must be one of {sorted(MONITORS)} or None, "
+                                f"got {type(monitor).__name__}")
+            check_choice(monitor, "monitor", MONITORS)
+        self.monitor = monitor
+        if mode is None:
+            mode = "min" if monitor is None else MONITORS[monitor]
+        if not isinstance(mode, str):
+            raise TypeError(f"mode must be 'min' or 'max', got {type(mode).__name__}")
         self.mode = check_choice(mode, "mode", {"min", "max"})
+        if monitor is not None and self.mode != MONITORS[monitor]:
+            raise ValueError(f"mode must be {MONITORS[monitor]!r} for monitor={monitor!r}, "
+                             f"got mode={self.mode!r}")
         self.best = np.inf if self.mode == "min" else -np.inf
         self.best_epoch = -1
         self.wait = 0
@@ -312,7 +374,7 @@ class EarlyStopping:
             True if ``patience`` epochs passed without improvement or
             ``value`` is not finite.
         """
-        value = float(as_float_array(value, "value", ndim=0, allow_nonfinite=True))
+        value = _check_value(value)
         if params is not None:
             params = check_params(params, allow_nonfinite=True)   # a diverged model may hold NaN
         current = self.epoch
@@ -366,6 +428,7 @@ class EarlyStopping:
             "min_delta": self.min_delta,
             "restore_best": self.restore_best,
             "mode": self.mode,
+            "monitor": self.monitor,
             "best": self.best,
             "best_epoch": self.best_epoch,
             "wait": self.wait,
@@ -374,15 +437,43 @@ class EarlyStopping:
             "best_params": copy.deepcopy(self.best_params),
         }
 
-    def load_state_dict(self, state: dict) -> None:
-        """Restore the state saved by :meth:`state_dict` (arrays are copied)."""
-        if not isinstance(state, dict):
+    def load_state_dict(self, state: Mapping) -> None:
+        """Restore the state saved by :meth:`state_dict` (arrays are copied).
+
+        Values may be plain Python values or 0-d NumPy arrays (as read back
+        from an ``.npz`` file). Every value is checked before anything
+        changes: a wrong type or range raises TypeError/ValueError naming
+        ``state[key]``.
+        """
+        if not isinstance(state, Mapping):
             raise TypeError(f"state must be a dict, got {type(state).__name__}")
         missing = set(self.state_dict()) - set(state)
         if missing:
             raise ValueError(f"state is missing keys {sorted(missing)}")
-        fresh = EarlyStopping(state["patience"], state["min_delta"],
-                              state["restore_best"], state["mode"])   # validates settings
+        get = {key: _plain(state[key]) for key in self.state_dict() if key != "best_params"}
+        for key in ("restore_best", "stopped"):
+            if not isinstance(get[key], bool):
+                raise TypeError(f"state[{key!r}] must be True or False, got {get[key]!r}")
+        if not isinstance(get["mode"], str):
+            raise TypeError(f"state['mode'] must be 'min' or 'max', got {get['mode']!r}")
+        if get["monitor"] is not None and not isinstance(get["monitor"], str):
+            raise TypeError(f"state['monitor'] must be a string or None, "
+                            f"got {get['monitor']!r}")
+        try:
+            fresh = EarlyStopping(get["patience"], get["min_delta"], get["restore_best"],
+                                  get["mode"], get["monitor"])      # validates settings
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"state holds invalid settings: {err}") from err
+        best = get["best"]
+        if isinstance(best, bool) or not isinstance(best, numbers.Real) or np.isnan(best):
+            raise TypeError(f"state['best'] must be a number, got {best!r}")
+        best_epoch = check_scalar(get["best_epoch"], "state['best_epoch']", low=-1,
+                                  integer=True)
+        wait = check_scalar(get["wait"], "state['wait']", low=0, integer=True)
+        epoch = check_scalar(get["epoch"], "state['epoch']", low=0, integer=True)
+        if best_epoch >= epoch:
+            raise ValueError(f"state['best_epoch'] must be below state['epoch'] = {epoch}, "
+                             f"got {best_epoch}")
         best_params = state["best_params"]
         if best_params is not None:
             best_params = [p.copy() for p in check_params(
@@ -391,10 +482,24 @@ class EarlyStopping:
         self.min_delta = fresh.min_delta
         self.restore_best = fresh.restore_best
         self.mode = fresh.mode
-        self.best = float(state["best"])
-        self.best_epoch = check_scalar(state["best_epoch"], "state['best_epoch']",
-                                       low=-1, integer=True)
-        self.wait = check_scalar(state["wait"], "state['wait']", low=0, integer=True)
-        self.epoch = check_scalar(state["epoch"], "state['epoch']", low=0, integer=True)
-        self.stopped = bool(state["stopped"])
+        self.monitor = fresh.monitor
+        self.best = float(best)
+        self.best_epoch = best_epoch
+        self.wait = wait
+        self.epoch = epoch
+        self.stopped = get["stopped"]
         self.best_params = best_params
+
+
+def _check_value(value) -> float:
+    """The monitored ``value`` as a float (NaN and infinity allowed: they stop the run)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"value must be a number, got {value!r}")
+    return float(as_float_array(value, "value", ndim=0, allow_nonfinite=True))
+
+
+def _plain(value):
+    """A 0-d NumPy array or NumPy scalar as the Python value it holds (others unchanged)."""
+    if isinstance(value, (np.ndarray, np.generic)) and np.ndim(value) == 0:
+        return value.item()
+    return value

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from ._checks import check_scalar
-from .optimizers import Optimizer
+from .protocols import OptimizerLike, check_optimizer
 
 __all__ = ["step_lr", "exponential_lr", "cosine_annealing_lr", "linear_warmup_lr",
            "LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearWarmup"]
@@ -177,25 +177,25 @@ class LRScheduler:
 
     Parameters
     ----------
-    optimizer : Optimizer
-        The optimizer whose ``lr`` is driven; its current ``lr`` becomes
-        ``base_lr``.
+    optimizer : nnlearn.protocols.OptimizerLike
+        The optimizer whose ``lr`` is driven (any optimizer of
+        :mod:`nnlearn.optimizers`, or a :class:`nnlearn.regularization.Penalized`
+        wrapper); its current ``lr`` becomes ``base_lr``.
 
     Attributes
     ----------
-    optimizer : Optimizer
+    optimizer : nnlearn.protocols.OptimizerLike
     base_lr : float
         The learning rate at construction, :math:`\eta_0`.
     last_step : int
         Number of calls to :meth:`step` so far (PyTorch's ``last_epoch``).
     """
 
-    def __init__(self, optimizer: Optimizer) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"optimizer must be an nnlearn.optimizers.Optimizer, "
-                            f"got {type(optimizer).__name__}")
+    def __init__(self, optimizer: OptimizerLike) -> None:
+        check_optimizer(optimizer)
         self.optimizer = optimizer
-        self.base_lr = optimizer.lr
+        self.base_lr = check_scalar(optimizer.lr, "optimizer.lr", low=0.0,
+                                    low_inclusive=False)
         self.last_step = 0
         optimizer.lr = self.lr_at(0)
 
@@ -253,14 +253,14 @@ class StepLR(LRScheduler):
 
     Parameters
     ----------
-    optimizer : Optimizer
+    optimizer : nnlearn.protocols.OptimizerLike
     step_size : int
         Steps between decays, :math:`\ge 1`.
     gamma : float, default 0.1
         Decay factor, :math:`> 0`.
     """
 
-    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
+    def __init__(self, optimizer: OptimizerLike, step_size: int, gamma: float = 0.1) -> None:
         self.step_size = check_scalar(step_size, "step_size", low=1, integer=True)
         self.gamma = check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
         super().__init__(optimizer)
@@ -277,12 +277,12 @@ class ExponentialLR(LRScheduler):
 
     Parameters
     ----------
-    optimizer : Optimizer
+    optimizer : nnlearn.protocols.OptimizerLike
     gamma : float
         Decay factor, :math:`> 0`.
     """
 
-    def __init__(self, optimizer: Optimizer, gamma: float) -> None:
+    def __init__(self, optimizer: OptimizerLike, gamma: float) -> None:
         self.gamma = check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
         super().__init__(optimizer)
 
@@ -298,14 +298,14 @@ class CosineAnnealingLR(LRScheduler):
 
     Parameters
     ----------
-    optimizer : Optimizer
+    optimizer : nnlearn.protocols.OptimizerLike
     T_max : int
         Steps from ``base_lr`` down to ``eta_min``, :math:`\ge 1`.
     eta_min : float, default 0
         Lowest learning rate, :math:`\ge 0`.
     """
 
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:
+    def __init__(self, optimizer: OptimizerLike, T_max: int, eta_min: float = 0.0) -> None:
         self.T_max = check_scalar(T_max, "T_max", low=1, integer=True)
         self.eta_min = check_scalar(eta_min, "eta_min", low=0.0)
         super().__init__(optimizer)
@@ -326,14 +326,14 @@ class LinearWarmup(LRScheduler):
 
     Parameters
     ----------
-    optimizer : Optimizer
+    optimizer : nnlearn.protocols.OptimizerLike
     warmup_steps : int
         Steps until the full rate, :math:`\ge 1`.
     start_factor : float, default 0.1
         Fraction of ``base_lr`` used at step 0, in [0, 1].
     """
 
-    def __init__(self, optimizer: Optimizer, warmup_steps: int,
+    def __init__(self, optimizer: OptimizerLike, warmup_steps: int,
                  start_factor: float = 0.1) -> None:
         self.warmup_steps = check_scalar(warmup_steps, "warmup_steps", low=1, integer=True)
         self.start_factor = check_scalar(start_factor, "start_factor", low=0.0, high=1.0)

@@ -16,12 +16,19 @@ steps a learning-rate schedule, asks an early-stopping rule whether to go on,
 and records everything in a :class:`History`.
 
 The model can be anything with ``forward(x, training)``,
-``backward(grad_out, input_grad)`` and parallel ``params``/``grads`` lists,
-such as :class:`nnlearn.network.MLP` (``input_grad=False``: the gradient
-with respect to the input is not needed, so it is not computed).
-Checkpoints (:func:`save_checkpoint`, :func:`load_checkpoint`) store the
-parameters, the optimizer's state, the epoch and random-number states in one
-``.npz`` file, so a run can be stopped and resumed with the same result.
+``backward(grad_out, input_grad)`` and parallel ``params``/``grads`` lists
+(:class:`nnlearn.protocols.ModelLike`), such as :class:`nnlearn.network.MLP`
+(``input_grad=False``: the gradient with respect to the input is not needed,
+so it is not computed); the optimizer anything that is an
+:class:`nnlearn.protocols.OptimizerLike` *built on the model's own parameter
+arrays*. Checkpoints (:func:`save_checkpoint`, :func:`load_checkpoint`) store
+the parameters, the optimizer's state, the epoch, random-number states and,
+if asked, the schedule's and early stopping's state in one ``.npz`` file, so
+a run can be stopped and resumed with the same result.
+
+Every public function checks its arguments and names the wrong one. When
+training diverges (:class:`TrainingDiverged`) the model and the optimizer are
+left in their last finite state, and the message says which one that is.
 """
 
 from __future__ import annotations
@@ -30,13 +37,16 @@ import json
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from nnlearn._checks import check_batch, check_bool, check_rng, check_scalar
+from nnlearn.protocols import check_model, check_optimizer
+from nnlearn.regularization import MONITORS, EarlyStopping
 
 __all__ = [
     "METRICS",
@@ -67,8 +77,11 @@ _CHECKPOINT_FORMAT = "nnlearn-checkpoint-1"
 class TrainingDiverged(FloatingPointError):
     """The loss (or a parameter) became NaN or infinite during :func:`fit`.
 
-    The message names the epoch and the batch and suggests a smaller
-    learning rate, the usual cause.
+    The message names the epoch and the batch, suggests a smaller learning
+    rate (the usual cause) and says which state the model and the optimizer
+    were left in: the one before the failing batch when that is finite (no
+    step is taken on a batch whose loss is not finite), else the one at the
+    start of the epoch.
     """
 
 
@@ -100,10 +113,11 @@ class History:
     stopped_early : bool
         True if early stopping or the callback ended the run before ``epochs``.
     best_epoch : int or None
-        Epoch with the best monitored loss (validation loss if there was
-        validation data, training loss otherwise; the early-stopping rule's
-        choice if one was given). With early stopping these are the weights
-        the model holds at the end.
+        Epoch with the best monitored value: the early-stopping rule's choice
+        if one was given (its ``monitor``), else the lowest validation loss
+        (training loss without validation data). With early stopping these are
+        the weights the model holds at the end; after a resumed run it may be
+        an epoch of the earlier call.
     """
 
     epoch: list[int] = field(default_factory=list)
@@ -240,6 +254,16 @@ def _check_y(model, y, n: int, name: str, loss_name: str | None) -> np.ndarray:
     return arr
 
 
+def _check_data(model, loss, optimizer, X, y, x_name: str,
+                y_name: str) -> tuple[LossPair, np.ndarray, np.ndarray]:
+    """Check model, loss, optimizer (on ``model.params``) and data, as every caller does."""
+    loss_pair = get_loss(loss)
+    check_model(model)
+    check_optimizer(optimizer, model=model)
+    X = _check_X(model, X, x_name)
+    return loss_pair, X, _check_y(model, y, X.shape[0], y_name, _loss_name(loss))
+
+
 def _check_metrics(metrics) -> tuple[str, ...]:
     if isinstance(metrics, str):
         metrics = (metrics,)
@@ -251,10 +275,58 @@ def _check_metrics(metrics) -> tuple[str, ...]:
     return tuple(metrics)
 
 
-def _check_optimizer(optimizer) -> None:
-    if not callable(getattr(optimizer, "step", None)) or not hasattr(optimizer, "lr"):
-        raise TypeError(f"optimizer must have a step(grads) method and an lr attribute "
-                        f"(an nnlearn.optimizers object), got {type(optimizer).__name__}")
+def _check_schedule(schedule, optimizer) -> None:
+    """``schedule`` is None or a scheduler driving ``optimizer`` (or the one it wraps)."""
+    if schedule is None:
+        return
+    if not all(callable(getattr(schedule, m, None))
+               for m in ("step", "state_dict", "load_state_dict")):
+        raise TypeError(f"schedule must be an nnlearn.schedules scheduler (step, state_dict, "
+                        f"load_state_dict), got {type(schedule).__name__}")
+    if optimizer is None:
+        return
+    driven = getattr(schedule, "optimizer", optimizer)
+    inner = optimizer
+    while inner is not None and driven is not inner:   # Penalized wraps an optimizer
+        inner = getattr(inner, "optimizer", None)
+    if inner is None:
+        raise ValueError("schedule must drive the optimizer passed here (build it as "
+                         "Scheduler(optimizer, ...))")
+
+
+def _check_early_stopping(early_stopping, validation, rule: str | None) -> str:
+    """The :class:`History` list that ``early_stopping`` watches; refuse a mismatch."""
+    default = "loss" if validation is None else "val_loss"
+    if early_stopping is None:
+        return default
+    if not isinstance(early_stopping, EarlyStopping):
+        raise TypeError(f"early_stopping must be an nnlearn.regularization.EarlyStopping, "
+                        f"got {type(early_stopping).__name__}")
+    monitor = early_stopping.monitor or default
+    if early_stopping.mode != MONITORS[monitor]:
+        raise ValueError(f"early_stopping has mode={early_stopping.mode!r} but watches "
+                         f"{monitor!r}, where {MONITORS[monitor]!r} is better: it would keep "
+                         f"the worst weights. Pass monitor='val_accuracy' (or 'accuracy') "
+                         f"to watch an accuracy")
+    if monitor.startswith("val_") and validation is None:
+        raise ValueError(f"early_stopping watches {monitor!r} but fit has no validation data")
+    if monitor.endswith("accuracy") and rule is None:
+        raise ValueError(f"early_stopping watches {monitor!r} but no accuracy is computed "
+                         f"(metrics lacks 'accuracy', or the model is not a classifier)")
+    return monitor
+
+
+def _check_order(order, n: int) -> np.ndarray:
+    """``order`` as a permutation of ``range(n)``."""
+    arr = np.asarray(order)
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"order must be an integer array (a permutation of the row "
+                        f"indices), got dtype {arr.dtype}")
+    if arr.shape != (n,):
+        raise ValueError(f"order must have shape ({n},) like the rows of X, got {arr.shape}")
+    if n and (arr.min() < 0 or arr.max() >= n or np.bincount(arr, minlength=n).max() > 1):
+        raise ValueError(f"order must be a permutation of 0, ..., {n - 1} (every row once)")
+    return arr
 
 
 # ----------------------------------------------------------------------------
@@ -265,31 +337,44 @@ def train_step(model, loss, optimizer, X_batch,
                y_batch) -> tuple[float, np.ndarray]:
     """One gradient step on one batch: forward, loss, backward, update.
 
+    Checks its arguments like :func:`fit`, then takes the four steps.
+
     Parameters
     ----------
     model : MLP or compatible
-    loss : (loss_fn, grad_fn)
-        The pair from :func:`get_loss`.
-    optimizer : object with ``step(grads)``
-    X_batch : ndarray, shape (B, n_in)
-    y_batch : ndarray, B rows
+    loss : str or (callable, callable)
+        As in :func:`fit`.
+    optimizer : nnlearn.protocols.OptimizerLike
+        Built on ``model.params``.
+    X_batch : array_like, shape (B, n_in)
+    y_batch : array_like, B rows
 
     Returns
     -------
     loss_value : float
-        The batch loss *before* the update; NaN (and no update) if the
-        output is not finite, which happens when training has diverged.
+        The batch loss *before* the update; NaN or infinite (and no update)
+        when training has diverged.
     output : ndarray, shape (B, n_out)
         The network's output for the batch (used for training metrics).
     """
+    loss_pair, X_batch, y_batch = _check_data(model, loss, optimizer, X_batch, y_batch,
+                                              "X_batch", "y_batch")
+    return _train_step(model, loss_pair, optimizer, X_batch, y_batch)
+
+
+def _train_step(model, loss, optimizer, X_batch,
+                y_batch) -> tuple[float, np.ndarray]:
+    """:func:`train_step` on checked arguments; ``loss`` is the pair from :func:`get_loss`."""
     loss_fn, grad_fn = loss
     output = model.forward(X_batch, training=True)          # 1. forward
-    if not np.isfinite(output).all():                       # diverged: stop
+    if not np.isfinite(output).all():                       # diverged: no step
         return math.nan, output
-    value = loss_fn(output, y_batch)                        # 2. loss
+    value = float(loss_fn(output, y_batch))                 # 2. loss
+    if not math.isfinite(value):                            # diverged: no step
+        return value, output
     model.backward(grad_fn(output, y_batch), input_grad=False)  # 3. backward
     optimizer.step(model.grads)                             # 4. update
-    return float(value), output
+    return value, output
 
 
 def _evaluate(model, loss_pair: LossPair, X: np.ndarray, y: np.ndarray,
@@ -336,6 +421,7 @@ def evaluate(model, loss, X, y, metrics=("accuracy",), *,
     """
     loss_pair = get_loss(loss)
     name = _loss_name(loss)
+    check_model(model)
     metrics = _check_metrics(metrics)
     X = _check_X(model, X, "X")
     y = _check_y(model, y, X.shape[0], "y", name)
@@ -357,6 +443,7 @@ def predict(model, X, *, batch_size: int | None = None) -> np.ndarray:
     outputs for regression), else ``model.forward(X)``. ``batch_size`` limits
     the rows per pass (all at once by default).
     """
+    check_model(model)
     X = _check_X(model, X, "X")
     batch_size = X.shape[0] if batch_size is None else check_scalar(
         batch_size, "batch_size", low=1, integer=True)
@@ -444,6 +531,38 @@ def _params_finite(model) -> bool:
     return all(np.isfinite(p).all() for p in model.params)
 
 
+def _optimizer_finite(optimizer) -> bool:
+    """The optimizer's learning rate and buffers hold no NaN or infinity."""
+    return all(np.isfinite(v).all() for v in optimizer.state_dict().values()
+               if np.asarray(v).dtype.kind == "f")
+
+
+@contextmanager
+def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
+    """On :class:`TrainingDiverged`, leave model and optimizer in a finite state and say which.
+
+    No step is taken on a batch whose loss is not finite, so the state before
+    the failing batch is usually still finite and is kept. If a step itself
+    overflowed, the parameters and the optimizer state are put back to their
+    copies from the start of the epoch.
+    """
+    params = [p.copy() for p in model.params]
+    state = optimizer.state_dict()
+    try:
+        yield
+    except TrainingDiverged as err:
+        if _params_finite(model) and _optimizer_finite(optimizer):
+            kept = ("The model and the optimizer keep their state from before that "
+                    "batch (the last finite one).")
+        else:
+            for p, saved in zip(model.params, params, strict=True):
+                np.copyto(p, saved)
+            optimizer.load_state_dict(state)
+            kept = (f"A step made the parameters or the optimizer's state non-finite, so "
+                    f"both were put back to their state at the start of epoch {epoch}.")
+        raise TrainingDiverged(f"{err}\n{kept}") from err.__cause__
+
+
 def _state_finite(model) -> bool:
     """Parameters and the cached pre-activations of Dense layers are all finite."""
     cached = [layer.z for layer in getattr(model, "dense_layers", [])
@@ -455,7 +574,7 @@ def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb,
                   where: str) -> tuple[float, np.ndarray]:
     """:func:`train_step`, raising :class:`TrainingDiverged` on NaN or inf."""
     try:
-        value, out = train_step(model, loss_pair, optimizer, xb, yb)
+        value, out = _train_step(model, loss_pair, optimizer, xb, yb)
     except ValueError as err:             # a check inside the model met NaN or inf
         if _state_finite(model):
             raise
@@ -474,8 +593,10 @@ def _validate(model, loss_pair: LossPair, validation, rule: str | None, epoch: i
     X_val, y_val = validation
     val_loss, val_acc = _evaluate(model, loss_pair, X_val, y_val, rule, len(X_val))
     if not math.isfinite(val_loss):
-        raise _diverged(f"epoch {epoch}, on the validation data",
+        err = _diverged(f"epoch {epoch}, on the validation data",
                         f"the loss is {val_loss}", lr)
+        raise TrainingDiverged(f"{err}\nThe model and the optimizer keep their (finite) "
+                               f"state from the end of epoch {epoch}.")
     return val_loss, val_acc
 
 
@@ -485,21 +606,23 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
     r"""One pass over the data: one :func:`train_step` per batch, in the order ``order``.
 
     Batch :math:`b` holds the rows ``order[b*B:(b+1)*B]``; the last batch may
-    be smaller. :func:`fit` checks the arguments and calls this inside
-    ``np.errstate`` (the finiteness checks here replace the warnings).
+    be smaller. The arguments are checked as in :func:`fit`, which calls this
+    once per epoch inside ``np.errstate`` (the finiteness checks here replace
+    the warnings).
 
     Parameters
     ----------
     model, optimizer
         As in :func:`fit`.
-    loss : (loss_fn, grad_fn)
-        The pair from :func:`get_loss`.
-    X : ndarray, shape (N, n_in)
-    y : ndarray, N rows
+    loss : str or (callable, callable)
+        As in :func:`fit`.
+    X : array_like, shape (N, n_in)
+    y : array_like, N rows
     batch_size : int
-        :math:`B`.
-    order : ndarray of int, shape (N,)
-        The row order of this epoch (a permutation for shuffled epochs).
+        :math:`B \ge 1`.
+    order : array_like of int, shape (N,)
+        The row order of this epoch: a permutation of ``0, ..., N-1``
+        (``np.arange(N)`` for an unshuffled epoch).
     epoch : int, default 1
         Only used in error messages.
     rule : {"argmax", "logit", "prob"} or None
@@ -516,22 +639,31 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
     Raises
     ------
     TrainingDiverged
-        If a batch loss is NaN or infinite.
+        If a batch loss or a parameter is NaN or infinite. The model and the
+        optimizer are left in their last finite state (see the message).
     """
+    loss, X, y = _check_data(model, loss, optimizer, X, y, "X", "y")
+    batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
+    order = _check_order(order, X.shape[0])
+    epoch = check_scalar(epoch, "epoch", low=1, integer=True)
+    if rule is not None and (not isinstance(rule, str)
+                             or rule not in ("argmax", "logit", "prob")):
+        raise ValueError(f"rule must be 'argmax', 'logit', 'prob' or None, got {rule!r}")
     n = X.shape[0]
     n_batches = math.ceil(n / batch_size)
     total, correct = 0.0, 0.0
-    for b in range(n_batches):
-        idx = order[b * batch_size:(b + 1) * batch_size]
-        xb, yb = X[idx], y[idx]
-        where = f"epoch {epoch}, batch {b + 1} of {n_batches}"
-        value, out = _checked_step(model, loss, optimizer, xb, yb, where)
-        total += len(idx) * value       # weighted: the last batch may be short
-        if rule is not None:
-            correct += _n_correct(out, yb, rule)
-    if not _params_finite(model):       # the last step overflowed
-        raise _diverged(f"epoch {epoch}, after its last batch",
-                        "a parameter is not finite", optimizer.lr)
+    with _keep_finite_state(model, optimizer, epoch):     # if it diverges
+        for b in range(n_batches):
+            idx = order[b * batch_size:(b + 1) * batch_size]
+            xb, yb = X[idx], y[idx]
+            where = f"epoch {epoch}, batch {b + 1} of {n_batches}"
+            value, out = _checked_step(model, loss, optimizer, xb, yb, where)
+            total += len(idx) * value   # weighted: the last batch may be short
+            if rule is not None:
+                correct += _n_correct(out, yb, rule)
+        if not _params_finite(model):   # the last step overflowed
+            raise _diverged(f"epoch {epoch}, after its last batch",
+                            "a parameter is not finite", optimizer.lr)
     return total / n, (None if rule is None else correct / n)
 
 
@@ -554,26 +686,17 @@ def _report(history: History, last: int) -> str:
     return line + f"  lr {history.lr[-1]:.2g}  {history.time[-1]:.2f} s"
 
 
-def _check_schedule(schedule, optimizer) -> None:
-    if schedule is None:
-        return
-    if not callable(getattr(schedule, "step", None)):
-        raise TypeError(f"schedule must have a step() method (an nnlearn.schedules "
-                        f"scheduler), got {type(schedule).__name__}")
-    if getattr(schedule, "optimizer", optimizer) is not optimizer:
-        raise ValueError("schedule must drive the optimizer passed to fit "
-                         "(build it as Scheduler(optimizer, ...))")
-
-
 def _finish(history: History, model, early_stopping, stop_offset: int | None,
-            validation, verbose: bool) -> None:
+            monitor: str, verbose: bool) -> None:
     """Set ``history.best_epoch``; with early stopping, make sure the best weights are in."""
-    monitored = history.loss if validation is None else history.val_loss
-    history.best_epoch = history.epoch[int(np.argmin(monitored))]
+    monitored = getattr(history, monitor)
+    best = np.argmax if MONITORS[monitor] == "max" else np.argmin
+    history.best_epoch = history.epoch[int(best(monitored))]
     if early_stopping is None:
         return
-    index = early_stopping.best_epoch - stop_offset
-    history.best_epoch = history.epoch[index] if 0 <= index < len(history) else None
+    # early_stopping counts its updates from 0; stop_offset of them came before this call
+    best_epoch = history.epoch[0] + early_stopping.best_epoch - stop_offset
+    history.best_epoch = best_epoch if 1 <= best_epoch <= history.epoch[-1] else None
     if history.best_epoch is None or history.best_epoch == history.epoch[-1]:
         return
     if (early_stopping.restore_best and not early_stopping.stopped
@@ -653,36 +776,17 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
     ------
     TrainingDiverged
         If a batch loss, the validation loss or a parameter becomes NaN or
-        infinite. Floating-point warnings are silenced inside the loop
-        because this check replaces them.
+        infinite. No step is taken on a batch whose loss is not finite; the
+        model and the optimizer are left in their last finite state, and the
+        message says which (before the failing batch, or the start of its
+        epoch if a step overflowed). Floating-point warnings are silenced
+        inside the loop because this check replaces them.
     """
-    loss_pair = get_loss(loss)
-    name = _loss_name(loss)
-    _check_optimizer(optimizer)
-    X = _check_X(model, X, "X")
-    y = _check_y(model, y, X.shape[0], "y", name)
-    if validation is not None:
-        if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
-            raise TypeError(f"validation must be a pair (X_val, y_val), got "
-                            f"{type(validation).__name__}")
-        X_val = _check_X(model, validation[0], "validation[0]")
-        y_val = _check_y(model, validation[1], X_val.shape[0], "validation[1]", name)
-        validation = (X_val, y_val)
-    epochs = check_scalar(epochs, "epochs", low=1, integer=True)
-    batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
-    initial_epoch = check_scalar(initial_epoch, "initial_epoch", low=0, integer=True)
-    _check_schedule(schedule, optimizer)
-    if early_stopping is not None and not callable(getattr(early_stopping, "update", None)):
-        raise TypeError(f"early_stopping must be an nnlearn.regularization.EarlyStopping, "
-                        f"got {type(early_stopping).__name__}")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
-    metrics = _check_metrics(metrics)
-    shuffle = check_bool(shuffle, "shuffle")
-    verbose = check_bool(verbose, "verbose")
-    rng = check_rng(rng)
-    rule = _label_rule(model, name) if "accuracy" in metrics else None
-
+    loss_pair, X, y, validation, rng, rule, monitor = _check_fit(
+        model, loss, optimizer, X, y, epochs=epochs, batch_size=batch_size,
+        validation=validation, schedule=schedule, early_stopping=early_stopping,
+        metrics=metrics, rng=rng, shuffle=shuffle, verbose=verbose, callback=callback,
+        initial_epoch=initial_epoch)
     history = History()
     stop_offset = None if early_stopping is None else early_stopping.epoch
     last = initial_epoch + epochs
@@ -703,15 +807,48 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
             schedule.step()                 # once per epoch, after it
         stop = False
         if early_stopping is not None:      # may copy the best weights back
-            watched = history.loss if validation is None else history.val_loss
+            watched = getattr(history, monitor)     # e.g. history.val_loss
             stop = bool(early_stopping.update(watched[-1], model.params))
         if callback is not None:
             stop = bool(callback(epoch, model, history)) or stop
         if stop:
             history.stopped_early = epoch < last
             break
-    _finish(history, model, early_stopping, stop_offset, validation, verbose)
+    _finish(history, model, early_stopping, stop_offset, monitor, verbose)
     return history
+
+
+def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, schedule,
+               early_stopping, metrics, rng, shuffle, verbose, callback, initial_epoch):
+    """Check every argument of :func:`fit`; return what the loop uses.
+
+    Returns ``(loss_pair, X, y, validation, rng, rule, monitor)``: the loss
+    pair, the checked arrays, the shuffling Generator, the accuracy rule (None
+    if no accuracy is computed) and the :class:`History` list early stopping
+    watches.
+    """
+    loss_pair, X, y = _check_data(model, loss, optimizer, X, y, "X", "y")
+    name = _loss_name(loss)
+    if validation is not None:
+        if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+            raise TypeError(f"validation must be a pair (X_val, y_val), got "
+                            f"{type(validation).__name__}")
+        X_val = _check_X(model, validation[0], "validation[0]")
+        y_val = _check_y(model, validation[1], X_val.shape[0], "validation[1]", name)
+        validation = (X_val, y_val)
+    check_scalar(epochs, "epochs", low=1, integer=True)
+    check_scalar(batch_size, "batch_size", low=1, integer=True)
+    check_scalar(initial_epoch, "initial_epoch", low=0, integer=True)
+    _check_schedule(schedule, optimizer)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    metrics = _check_metrics(metrics)
+    check_bool(shuffle, "shuffle")
+    check_bool(verbose, "verbose")
+    rng = check_rng(rng)
+    rule = _label_rule(model, name) if "accuracy" in metrics else None
+    monitor = _check_early_stopping(early_stopping, validation, rule)
+    return loss_pair, X, y, validation, rng, rule, monitor
 
 
 # ----------------------------------------------------------------------------
@@ -731,27 +868,32 @@ def _set_rng_state(gen: np.random.Generator, state: str, name: str) -> None:
 
 
 def save_checkpoint(path, model, optimizer, epoch: int, *, schedule=None,
-                    rng: np.random.Generator | None = None) -> Path:
+                    rng: np.random.Generator | None = None,
+                    early_stopping: EarlyStopping | None = None) -> Path:
     """Write model parameters, optimizer state and the epoch to one ``.npz`` file.
 
     Keys: ``"param.<i>"`` for ``model.params[i]``, ``"buffer.<i>"`` for
     ``model.buffers[i]`` (BatchNorm running statistics), ``"optimizer.<key>"`` for
     ``optimizer.state_dict()``, ``"schedule.<key>"`` for the scheduler's state,
-    ``"epoch"``, and, as JSON strings, the bit-generator states of ``rng``
-    (the shuffling source given to :func:`fit`) and of ``model.rng`` (dropout
-    masks) when present. With all of them, a resumed run repeats the
-    uninterrupted run exactly.
+    ``"early_stopping.<key>"`` for the early-stopping rule's counters and best
+    weights, ``"epoch"``, and, as JSON strings, the bit-generator states of
+    ``rng`` (the shuffling source given to :func:`fit`) and of ``model.rng``
+    (dropout masks) when present. With all of them, a resumed run repeats the
+    uninterrupted run exactly, including where early stopping ends it.
 
     Parameters
     ----------
     path : str or os.PathLike
         File name; ``.npz`` is appended if missing.
     model : MLP or compatible
-    optimizer : nnlearn.optimizers.Optimizer
+    optimizer : nnlearn.protocols.OptimizerLike
+        Built on ``model.params`` (a :class:`~nnlearn.regularization.Penalized`
+        wrapper too).
     epoch : int
         Number of epochs completed (>= 0).
     schedule : nnlearn.schedules.LRScheduler, optional
     rng : numpy.random.Generator, optional
+    early_stopping : nnlearn.regularization.EarlyStopping, optional
 
     Returns
     -------
@@ -760,10 +902,12 @@ def save_checkpoint(path, model, optimizer, epoch: int, *, schedule=None,
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a file name, got {type(path).__name__}")
-    _check_optimizer(optimizer)
+    check_model(model)
+    check_optimizer(optimizer, model=model)
     epoch = check_scalar(epoch, "epoch", low=0, integer=True)
-    if rng is not None and not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    _check_schedule(schedule, optimizer)
+    _check_generator(rng)
+    _check_stopper(early_stopping)
     path = Path(path)
     if path.suffix != ".npz":
         path = path.with_name(path.name + ".npz")
@@ -777,6 +921,8 @@ def save_checkpoint(path, model, optimizer, epoch: int, *, schedule=None,
     if schedule is not None:
         for key, value in schedule.state_dict().items():
             arrays[f"schedule.{key}"] = value
+    if early_stopping is not None:
+        arrays.update(_stopper_arrays(early_stopping))   # counters, best weights
     if rng is not None:
         arrays["rng"] = _rng_state(rng)                  # batch order
     if isinstance(getattr(model, "rng", None), np.random.Generator):
@@ -789,19 +935,70 @@ def _section(data, prefix: str) -> dict:
     return {k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)}
 
 
+def _check_generator(rng) -> None:
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+
+
+def _check_stopper(early_stopping) -> None:
+    if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
+        raise TypeError(f"early_stopping must be an nnlearn.regularization.EarlyStopping, "
+                        f"got {type(early_stopping).__name__}")
+
+
+def _stopper_arrays(early_stopping: EarlyStopping) -> dict:
+    """:meth:`EarlyStopping.state_dict` as flat ``.npz`` entries (None as "")."""
+    state = early_stopping.state_dict()
+    best_params = state.pop("best_params") or []
+    arrays = {f"early_stopping.{k}": ("" if v is None else v) for k, v in state.items()}
+    for i, p in enumerate(best_params):
+        arrays[f"early_stopping.best_params.{i}"] = p
+    return arrays
+
+
+def _stopper_state(data) -> dict:
+    """The inverse of :func:`_stopper_arrays`, read from a checkpoint."""
+    section = _section(data, "early_stopping.")
+    if not section:
+        raise ValueError("early_stopping was given but the checkpoint holds no "
+                         "early-stopping state")
+    n_best = len(_section(data, "early_stopping.best_params."))
+    state = {k: v for k, v in section.items() if not k.startswith("best_params.")}
+    if str(state.get("monitor", "")) == "":
+        state["monitor"] = None
+    state["best_params"] = ([section[f"best_params.{i}"] for i in range(n_best)]
+                            if n_best else None)
+    return state
+
+
 def load_checkpoint(path, model, optimizer=None, *, schedule=None,
-                    rng: np.random.Generator | None = None) -> int:
+                    rng: np.random.Generator | None = None,
+                    early_stopping: EarlyStopping | None = None) -> int:
     """Restore a checkpoint written by :func:`save_checkpoint`; return its epoch.
 
     The parameters are copied into ``model.params`` in place (an optimizer
     built on them keeps working). Every saved array must have the shape and
     dtype of the model's parameter, otherwise ``ValueError`` names the first
-    mismatch and nothing is changed. ``optimizer``, ``schedule`` and ``rng``
-    (a Generator, set to the saved state) are restored when given.
+    mismatch and nothing is changed. ``optimizer`` (built on
+    ``model.params``), ``schedule``, ``rng`` (a Generator, set to the saved
+    state) and ``early_stopping`` are restored when given.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a file name, got {type(path).__name__}")
-    with np.load(path) as data:
+    check_model(model)
+    if optimizer is not None:
+        check_optimizer(optimizer, model=model)
+    _check_schedule(schedule, optimizer)
+    _check_generator(rng)
+    _check_stopper(early_stopping)
+    try:
+        data = np.load(path)
+    except (OSError, ValueError) as err:
+        raise ValueError(f"path {str(path)!r} is not an nnlearn checkpoint "
+                         f"(it could not be read as an .npz file: {err})") from err
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError(f"path {str(path)!r} is not an nnlearn checkpoint (.npz file)")
+    with data:
         if "format" not in data.files or str(data["format"]) != _CHECKPOINT_FORMAT:
             raise ValueError(f"path {str(path)!r} is not an nnlearn checkpoint")
         saved = [data[f"param.{i}"] for i in range(len(_section(data, "param.")))]
@@ -825,10 +1022,15 @@ def load_checkpoint(path, model, optimizer=None, *, schedule=None,
             raise ValueError("rng was given but the checkpoint holds no rng state")
         if schedule is not None and not _section(data, "schedule."):
             raise ValueError("schedule was given but the checkpoint holds no schedule state")
+        if early_stopping is not None:
+            stopper_state = _stopper_state(data)
+            EarlyStopping().load_state_dict(stopper_state)     # check before changing
         if optimizer is not None:
             optimizer.load_state_dict(_section(data, "optimizer."))
         if schedule is not None:
             schedule.load_state_dict(_section(data, "schedule."))
+        if early_stopping is not None:
+            early_stopping.load_state_dict(stopper_state)
         for s, p in zip(saved, params, strict=True):
             np.copyto(p, s)
         for s, b in zip(saved_buffers, buffers, strict=True):
