@@ -364,7 +364,7 @@ def train_step(model, loss, optimizer, X_batch,
 
 def _train_step(model, loss, optimizer, X_batch,
                 y_batch) -> tuple[float, np.ndarray]:
-    """:func:`train_step` on checked arguments; ``loss`` is the pair from :func:`get_loss`."""
+    """Forward, loss, backward, update, on checked arguments; ``loss`` is (loss_fn, grad_fn)."""
     loss_fn, grad_fn = loss
     output = model.forward(X_batch, training=True)          # 1. forward
     if not np.isfinite(output).all():                       # diverged: no step
