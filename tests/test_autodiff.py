@@ -9,7 +9,16 @@ import numpy as np
 import pytest
 
 from nnlearn import losses
-from nnlearn.autodiff import Tensor, cross_entropy, mlp, topological_order, unbroadcast
+from nnlearn.autodiff import (
+    Tensor,
+    cross_entropy,
+    forward_mode_gradient,
+    jacobian,
+    mlp,
+    reverse_mode_gradient,
+    topological_order,
+    unbroadcast,
+)
 from nnlearn.descent import numerical_gradient
 from nnlearn.network import MLP
 
@@ -373,3 +382,46 @@ def test_cross_entropy_checks_labels():
         cross_entropy(Tensor(np.zeros(4)), np.array([0]))
     with pytest.raises(TypeError, match="logits"):
         cross_entropy("logits", np.array([0]))
+
+
+# -- forward and reverse mode ------------------------------------------------------------
+
+def test_forward_and_reverse_mode_give_the_gradient_of_a_tanh_chain():
+    sizes = [5, 7, 4, 3]
+    Ws = [RNG.standard_normal((m, n)) / np.sqrt(n) for n, m in zip(sizes, sizes[1:], strict=False)]
+    x0, seed = RNG.standard_normal(5), RNG.standard_normal(3)
+
+    def f(x):
+        for W in Ws:
+            x = np.tanh(W @ x)
+        return float(seed @ x)                    # L = seed . f(x): dL/df = seed
+    jacobians, a = [], x0
+    for W in Ws:
+        a = np.tanh(W @ a)
+        jacobians.append((1 - a**2)[:, None] * W)    # diag(tanh') W
+    want = numerical_gradient(f, x0)
+    np.testing.assert_allclose(forward_mode_gradient(jacobians, seed), want, rtol=1e-7)
+    np.testing.assert_allclose(reverse_mode_gradient(jacobians, seed), want, rtol=1e-7)
+
+
+def test_mode_functions_check_the_chain():
+    with pytest.raises(ValueError, match="does not fit"):
+        forward_mode_gradient([np.ones((3, 2)), np.ones((2, 2))], np.ones(2))
+    with pytest.raises(ValueError, match="seed must have length 3"):
+        reverse_mode_gradient([np.ones((3, 2))], np.ones(2))
+    with pytest.raises(ValueError, match="at least one"):
+        reverse_mode_gradient([], np.ones(2))
+
+
+def test_jacobian_rows_are_vjps_of_one_hot_vectors():
+    W, X = randn(2, 3), randn(4, 3)
+    J = jacobian(lambda t: t @ W.T, X)               # Y = X W^T, (4, 2) from (4, 3)
+    assert J.shape == (8, 12)
+    np.testing.assert_allclose(J, np.kron(np.eye(4), W), rtol=1e-15)   # one W per row
+    x = randn(5)
+    np.testing.assert_allclose(jacobian(lambda t: t.tanh(), x), np.diag(1 - np.tanh(x)**2),
+                               rtol=1e-15)
+    with pytest.raises(TypeError, match="f must"):
+        jacobian(lambda t: 3.0, x)
+    with pytest.raises(TypeError, match="f must"):
+        jacobian("tanh", x)

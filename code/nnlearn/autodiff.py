@@ -32,7 +32,8 @@ import numpy as np
 from nnlearn._checks import as_float_array
 from nnlearn.activations import log_softmax, sigmoid
 
-__all__ = ["Tensor", "cross_entropy", "mlp", "topological_order", "unbroadcast"]
+__all__ = ["Tensor", "cross_entropy", "forward_mode_gradient", "jacobian", "mlp",
+           "reverse_mode_gradient", "topological_order", "unbroadcast"]
 
 VJP = Callable[[np.ndarray], tuple["np.ndarray | None", ...]]
 
@@ -84,12 +85,13 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return grad
 
 
-def topological_order(root: Tensor) -> list[Tensor]:
+def topological_order(root: Tensor, constants: bool = False) -> list[Tensor]:
     """Every tensor that ``root`` depends on through gradient-needing edges, inputs first.
 
     An iterative depth-first search (no recursion limit): a tensor is listed
     after all of its parents, so the reversed list visits each tensor only
-    after every tensor that used it.
+    after every tensor that used it. ``constants=True`` also lists the
+    tensors that need no gradient (to draw the whole graph).
     """
     order: list[Tensor] = []
     seen = {id(root)}
@@ -97,7 +99,7 @@ def topological_order(root: Tensor) -> list[Tensor]:
     while stack:
         node, parents = stack[-1]
         for parent in parents:
-            if parent.requires_grad and id(parent) not in seen:
+            if (parent.requires_grad or constants) and id(parent) not in seen:
                 seen.add(id(parent))
                 stack.append((parent, iter(parent.parents)))
                 break
@@ -292,8 +294,12 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:
-        r"""Transpose (all axes reversed). VJP: :math:`\bar x = \bar y^\top`."""
-        return _node(self.data.T, (self,), lambda g: (g.T,), "T")
+        r"""Transpose (all axes reversed). VJP: :math:`\bar x = \bar y^\top`.
+
+        The VJP copies :math:`\bar y^\top` into row-major order: an optimizer
+        then sweeps the gradient of ``W`` in ``a @ W.T`` at full speed.
+        """
+        return _node(self.data.T, (self,), lambda g: (np.ascontiguousarray(g.T),), "T")
 
     def reshape(self, *shape) -> Tensor:
         r"""Same values in a new shape. VJP: :math:`\bar y` reshaped back to ``self.shape``."""
@@ -414,3 +420,70 @@ def mlp(params: list[Tensor], x, activation: str = "relu") -> Tensor:
         if i + 2 < len(params):
             a = functions[activation](a)
     return a
+
+
+def jacobian(f: Callable[[Tensor], Tensor], x) -> np.ndarray:
+    r"""The full Jacobian :math:`\partial f(x)/\partial x`, one backward pass per output entry.
+
+    Row :math:`k` is the VJP of the one-hot vector :math:`e_k`:
+    :math:`e_k^\top J`. Shape ``(f(x).size, x.size)`` (both flattened).
+    Shows what reverse mode avoids: training needs one VJP, not all rows.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function of a Tensor, got {type(f).__name__}")
+    t = Tensor(np.array(_as_data(x, "x")), requires_grad=True)
+    out = f(t)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"f must return a Tensor, got {type(out).__name__}")
+    rows = []
+    for k in range(out.data.size):
+        seed = np.zeros(out.data.size, dtype=out.dtype)
+        seed[k] = 1
+        t.grad = None
+        out.backward(seed.reshape(out.shape))
+        rows.append(t.grad.reshape(-1))
+    return np.stack(rows)
+
+
+def _check_chain(jacobians, seed) -> tuple[list[np.ndarray], np.ndarray]:
+    mats = [as_float_array(J, f"jacobians[{i}]", ndim=2) for i, J in enumerate(jacobians)]
+    if not mats:
+        raise ValueError("jacobians must hold at least one matrix")
+    for i in range(1, len(mats)):
+        if mats[i].shape[1] != mats[i - 1].shape[0]:
+            raise ValueError(f"jacobians[{i}] has shape {mats[i].shape} but jacobians[{i - 1}] "
+                             f"has shape {mats[i - 1].shape}: the chain does not fit")
+    u = as_float_array(seed, "seed", ndim=1)
+    if u.shape[0] != mats[-1].shape[0]:
+        raise ValueError(f"seed must have length {mats[-1].shape[0]}, got {u.shape[0]}")
+    return mats, u
+
+
+def forward_mode_gradient(jacobians, seed) -> np.ndarray:
+    r"""Gradient of :math:`L(f_k(\cdots f_1(x)))` by forward mode, from the input to the output.
+
+    ``jacobians[l]`` is :math:`J_l = \partial f_l/\partial(\text{its input})`,
+    shape ``(n_l, n_{l-1})``; ``seed`` is :math:`\partial L/\partial f_k`,
+    shape ``(n_k,)``. Forward mode pushes one tangent per input direction,
+    the :math:`n_0` columns of the identity: :math:`T \leftarrow J_l T`,
+    shape ``(n_l, n_0)``, about :math:`\sum_l n_l n_{l-1} n_0` multiplications.
+    Returns ``seed @ T``, shape ``(n_0,)``.
+    """
+    mats, u = _check_chain(jacobians, seed)
+    tangents = np.eye(mats[0].shape[1], dtype=u.dtype)
+    for J in mats:
+        tangents = J @ tangents                  # (n_l, n_0)
+    return u @ tangents
+
+
+def reverse_mode_gradient(jacobians, seed) -> np.ndarray:
+    r"""The same gradient by reverse mode: one row vector pulled back from the output.
+
+    :math:`v \leftarrow v J_l` for :math:`l = k, \dots, 1`, starting from
+    ``seed``: about :math:`\sum_l n_l n_{l-1}` multiplications, whatever
+    :math:`n_0`. Returns :math:`v`, shape ``(n_0,)``.
+    """
+    mats, v = _check_chain(jacobians, seed)
+    for J in reversed(mats):
+        v = v @ J                                # (n_{l-1},)
+    return v

@@ -25,11 +25,12 @@ def _std(a: np.ndarray) -> float:
     return float(np.std(a, dtype=np.float64))
 
 
-def layer_statistics(model, X, grad_out=None, *, rng=None) -> dict[str, np.ndarray]:
+def layer_statistics(model, X, grad_out=None, *, rng=None,
+                     training: bool = False) -> dict[str, np.ndarray]:
     r"""Standard deviation of the forward and backward signals of every layer.
 
-    Runs ``model.forward(X)`` in evaluation mode, then ``model.backward(G)``
-    with :math:`\mathbf{G} = \partial L/\partial \mathbf{Z}^{(D)}` given by
+    Runs ``model.forward(X)`` in evaluation mode (unless ``training``), then
+    ``model.backward(G)`` with :math:`\mathbf{G} = \partial L/\partial \mathbf{Z}^{(D)}` given by
     ``grad_out`` (by default a standard normal matrix, so that the backward
     pass starts with entries of size 1 whatever the loss). Every standard
     deviation is taken over all entries of the batch matrix, i.e. over the
@@ -57,6 +58,9 @@ def layer_statistics(model, X, grad_out=None, *, rng=None) -> dict[str, np.ndarr
         Default: standard normal entries drawn from ``rng``.
     rng : numpy.random.Generator, int or None
         Random source for the default ``grad_out``.
+    training : bool, default False
+        Run the forward pass in training mode (BatchNorm layers then use the
+        batch statistics, and dropout is on).
 
     Returns
     -------
@@ -77,7 +81,7 @@ def layer_statistics(model, X, grad_out=None, *, rng=None) -> dict[str, np.ndarr
     >>> stats["activation_std"].shape
     (10,)
     """
-    zs, activations = model.forward_trace(X, training=False)
+    zs, activations = model.forward_trace(X, training=training)
     out = activations[-1]
     if grad_out is None:
         grad = check_rng(rng).standard_normal(out.shape).astype(out.dtype)

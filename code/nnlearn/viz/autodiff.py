@@ -1,0 +1,271 @@
+"""Figures of chapter 9: computational graphs recorded by :mod:`nnlearn.autodiff`.
+
+:func:`graph_figure` draws the graph behind a tensor, inputs on the left and
+the output on the right; :func:`backward_animation` fills in the gradients in
+the order :meth:`nnlearn.autodiff.Tensor.backward` computes them. The other
+builders are the chapter's cost and shape diagrams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from nnlearn.autodiff import Tensor, topological_order
+from nnlearn.viz.animation import play_controls
+from nnlearn.viz.theme import COLORWAY, DIVERGING
+
+__all__ = ["backward_animation", "batch_sweep_figure", "broadcast_figure", "graph_figure",
+           "graph_nodes", "jacobian_figure", "mode_cost_figure", "running_stats_figure"]
+
+VALUE_COLOR = COLORWAY[2]     # green: values flowing forward (as in chapter 5)
+GRAD_COLOR = COLORWAY[3]      # rose: gradients flowing back
+NODE_COLOR = COLORWAY[7]      # slate: nodes without a gradient yet
+
+
+def graph_nodes(root: Tensor) -> list[Tensor]:
+    """Every tensor ``root`` is computed from (constants included), inputs first."""
+    if not isinstance(root, Tensor):
+        raise TypeError(f"root must be a Tensor, got {type(root).__name__}")
+    return topological_order(root, constants=True)
+
+
+def _layout(nodes: list[Tensor]) -> dict[int, tuple[float, float]]:
+    """Positions: an operation's column is its longest path from an input; an input
+    sits just left of its first consumer. Rows follow the neighbours' mean row."""
+    depth: dict[int, int] = {}
+    for t in nodes:                                   # inputs first
+        depth[id(t)] = 1 + max((depth[id(p)] for p in t.parents), default=-1)
+    neighbours: dict[int, list[int]] = {id(t): [id(p) for p in t.parents] for t in nodes}
+    for t in nodes:
+        for p in t.parents:
+            neighbours[id(p)].append(id(t))
+    for t in nodes:
+        if not t.parents and len(neighbours[id(t)]) > 0:
+            depth[id(t)] = min(depth[c] for c in neighbours[id(t)]) - 1
+    columns: dict[int, list[int]] = {}
+    for t in nodes:
+        columns.setdefault(depth[id(t)], []).append(id(t))
+    row = {i: float(k) for members in columns.values() for k, i in enumerate(members)}
+    for _ in range(4):                                # barycentre sweeps
+        for col in sorted(columns):
+            members = columns[col]
+            key = {i: np.mean([row[n] for n in neighbours[i]]) if neighbours[i] else row[i]
+                   for i in members}
+            members.sort(key=lambda i: key[i])
+            spread = len(members) - 1
+            centre = np.mean([key[i] for i in members])
+            for k, i in enumerate(members):
+                row[i] = centre - spread / 2 + k
+    return {i: (float(depth[i]), -row[i]) for i in row}
+
+
+def _number(a: np.ndarray) -> str:
+    return f"{a.item():.4g}" if a.size == 1 else "×".join(map(str, a.shape))
+
+
+def _labels(nodes: list[Tensor], names: Mapping[str, Tensor]) -> list[str]:
+    by_id = {id(t): name for name, t in names.items()}
+    return [by_id.get(id(t)) or t.op or "const" for t in nodes]
+
+
+def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str,
+                 height: int) -> tuple[go.Figure, list[Tensor], dict]:
+    if not isinstance(names, Mapping):
+        raise TypeError(f"names must map names to Tensors, got {type(names).__name__}")
+    nodes = graph_nodes(root)
+    pos = _layout(nodes)
+    fig = go.Figure()
+    for t in nodes:                                   # one arrow per edge
+        for p in t.parents:
+            (x0, y0), (x1, y1) = pos[id(p)], pos[id(t)]
+            fig.add_annotation(x=x1 - 0.16, y=y1, ax=x0 + 0.16, ay=y0, xref="x", yref="y",
+                               axref="x", ayref="y", showarrow=True, arrowhead=2,
+                               arrowsize=1.2, arrowwidth=1.4, arrowcolor=NODE_COLOR, text="")
+    xs = [pos[id(t)][0] for t in nodes]
+    ys = [pos[id(t)][1] for t in nodes]
+    labels = _labels(nodes, names)
+    values = [_number(t.data) for t in nodes]
+    fig.add_trace(go.Scatter(
+        x=xs, y=ys, mode="markers+text", name="node: operation = value (forward)",
+        text=[f"<b>{lab}</b><br>{v}" for lab, v in zip(labels, values, strict=True)],
+        textposition="middle center", textfont=dict(size=11, color="#1f2328"),
+        marker=dict(size=46, symbol=["circle" if not t.parents else "square" for t in nodes],
+                    color=["#dff3ea"] * len(nodes), line=dict(color=VALUE_COLOR, width=2)),
+        hovertemplate="%{text}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="∂L/∂node (backward)",
+                             marker=dict(size=12, symbol="square", color=GRAD_COLOR)))
+    fig.update_layout(
+        title=title, height=max(height, int(140 + 95 * (max(ys) - min(ys) + 1.3))),
+        hovermode="closest", margin=dict(l=10, r=10),
+        xaxis=dict(visible=False, range=[min(xs) - 0.5, max(xs) + 0.5]),
+        yaxis=dict(visible=False, range=[min(ys) - 0.8, max(ys) + 0.5]),
+        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"))
+    return fig, nodes, pos
+
+
+def graph_figure(root: Tensor, names: Mapping[str, Tensor], title: str,
+                 gradients: bool = False, height: int = 380) -> go.Figure:
+    """The computational graph behind ``root``: one box per operation, one circle per input.
+
+    Each node shows its name (from ``names``, else its operation) and value
+    (a number, or the shape of an array). With ``gradients=True`` the
+    ``.grad`` of every node is written below it in rose ("—" for constants).
+    """
+    fig, nodes, pos = _base_figure(root, names, title, height)
+    fig.add_trace(_grad_trace(nodes, pos, {id(t) for t in nodes} if gradients else set()))
+    fig.data[1].visible = gradients                  # the legend entry of the gradients
+    return fig
+
+
+def _grad_trace(nodes: list[Tensor], pos: dict, done: set[int]) -> go.Scatter:
+    text = []
+    for t in nodes:
+        if id(t) not in done:
+            text.append("")
+        elif t.grad is None:
+            text.append("grad —")
+        else:
+            text.append(f"grad {_number(t.grad)}")
+    return go.Scatter(x=[pos[id(t)][0] for t in nodes], y=[pos[id(t)][1] - 0.5 for t in nodes],
+                      mode="text", text=text, showlegend=False,
+                      textfont=dict(size=13, color=GRAD_COLOR), hoverinfo="skip")
+
+
+def backward_animation(root: Tensor, names: Mapping[str, Tensor], title: str,
+                       height: int = 480) -> go.Figure:
+    """The backward pass of ``root`` one node per frame, in reverse topological order.
+
+    ``root.backward()`` must have run (the gradients are read from ``.grad``).
+    Frame 0 shows the forward values only; frame ``k`` adds the gradient of
+    the ``k``-th node the backward pass visits and rings that node in rose.
+    """
+    fig, nodes, pos = _base_figure(root, names, title, height)
+    visit = [id(t) for t in reversed(topological_order(root))]
+    if root.grad is None:
+        raise ValueError("call root.backward() before drawing its backward pass")
+    by_id = dict(zip((id(t) for t in nodes), _labels(nodes, names), strict=True))
+    labels = ["0 (forward)"] + [f"{k} ({by_id[i]})" for k, i in enumerate(visit, 1)]
+    frames = []
+    for k in range(len(visit) + 1):
+        done = set(visit[:k])
+        ring = [GRAD_COLOR if k and i == visit[k - 1] else VALUE_COLOR
+                for i in (id(t) for t in nodes)]
+        width = [4 if k and i == visit[k - 1] else 2 for i in (id(t) for t in nodes)]
+        frames.append(go.Frame(name=labels[k], traces=[0, 2], data=[
+            go.Scatter(marker=dict(line=dict(color=ring, width=width))),
+            _grad_trace(nodes, pos, done)]))
+    fig.add_trace(frames[0].data[1])
+    fig.frames = frames
+    return play_controls(fig, labels, active=0, prefix="backward step ", redraw=False,
+                         frame_ms=900)
+
+
+def mode_cost_figure(widths: Sequence[int], forward_s: Sequence[float],
+                     reverse_s: Sequence[float], title: str) -> go.Figure:
+    """Measured time of one full gradient by forward and by reverse mode, against the width."""
+    fig = go.Figure()
+    for i, (name, t) in enumerate([("forward mode (one tangent per input)", forward_s),
+                                   ("reverse mode (one cotangent)", reverse_s)]):
+        fig.add_trace(go.Scatter(x=list(widths), y=np.asarray(t) * 1e3, name=name,
+                                 mode="lines+markers", line=dict(color=COLORWAY[i], width=2.4,
+                                                                 dash=["solid", "dash"][i]),
+                                 marker=dict(symbol=["circle", "square"][i], size=8)))
+    fig.update_layout(title=title, height=460,
+                      xaxis=dict(title="number of inputs n (= width of every layer)", type="log"),
+                      yaxis=dict(title="time for the whole gradient (ms, log scale)", type="log",
+                                 exponentformat="power"),
+                      legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top"),
+                      margin=dict(b=110))
+    return fig
+
+
+def broadcast_figure(grad: np.ndarray, title: str) -> go.Figure:
+    """The upstream gradient ``(B, n)`` of ``Z + b`` and the bias gradient, its column sums."""
+    g = np.asarray(grad, dtype=np.float64)
+    if g.ndim != 2:
+        raise ValueError(f"grad must be 2-D (B, n), got shape {g.shape}")
+    col = g.sum(axis=0, keepdims=True)
+    lim = float(np.abs(np.concatenate([g.ravel(), col.ravel()])).max()) or 1.0
+    fig = make_subplots(rows=2, cols=1, row_heights=[g.shape[0], 1.6], vertical_spacing=0.25,
+                        subplot_titles=("upstream gradient ∂L/∂Y, one row per sample (B × n)",
+                                        "∂L/∂b = sum over the rows (shape n)"))
+    for r, m in ((1, g), (2, col)):
+        fig.add_trace(go.Heatmap(z=m, zmin=-lim, zmax=lim, colorscale=DIVERGING,
+                                 text=np.round(m, 2), texttemplate="%{text}", showscale=r == 1,
+                                 colorbar=dict(title=dict(text="gradient", side="right")),
+                                 hovertemplate="row %{y}, column %{x}: %{z:.3f}<extra></extra>"),
+                      row=r, col=1)
+    fig.update_xaxes(title_text="feature j", row=2, col=1)
+    fig.update_yaxes(title_text="sample i", autorange="reversed", row=1, col=1)
+    fig.update_yaxes(showticklabels=False, row=2, col=1)
+    fig.update_layout(title=title, height=150 + 34 * (g.shape[0] + 2))
+    return fig
+
+
+def running_stats_figure(batch_means: np.ndarray, running_means: np.ndarray,
+                         true_mean: float, title: str) -> go.Figure:
+    """One feature's batch mean per step, the running mean and the mean of all the data."""
+    steps = np.arange(1, len(batch_means) + 1)
+    fig = go.Figure([
+        go.Scatter(x=steps, y=batch_means, name="mean of the batch (training mode uses it)",
+                   mode="markers", marker=dict(color=COLORWAY[1], size=6, symbol="circle-open")),
+        go.Scatter(x=steps, y=running_means, name="running mean (evaluation mode uses it)",
+                   mode="lines", line=dict(color=COLORWAY[0], width=2.6)),
+        go.Scatter(x=[steps[0], steps[-1]], y=[true_mean, true_mean], mode="lines",
+                   name="mean over all training rows", line=dict(color=NODE_COLOR, dash="dot"))])
+    fig.update_layout(title=title, height=460,
+                      xaxis=dict(title="training step (one batch each)"),
+                      yaxis=dict(title="mean of the feature (input units)"),
+                      legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top"),
+                      margin=dict(b=110))
+    return fig
+
+
+def batch_sweep_figure(batch_sizes: Sequence[int], accuracies: Mapping[str, Sequence[float]],
+                       title: str) -> go.Figure:
+    """Test accuracy against the evaluation batch size, one line per way of evaluating."""
+    fig = go.Figure()
+    for i, (name, acc) in enumerate(accuracies.items()):
+        fig.add_trace(go.Scatter(x=list(batch_sizes), y=np.asarray(acc) * 100, name=name,
+                                 mode="lines+markers",
+                                 line=dict(color=COLORWAY[i], width=2.4,
+                                           dash=["solid", "dash", "dot"][i % 3]),
+                                 marker=dict(symbol=["circle", "square", "diamond"][i % 3])))
+    fig.update_layout(title=title, height=460,
+                      xaxis=dict(title="evaluation batch size (rows per forward call)", type="log"),
+                      yaxis=dict(title="test accuracy (%)"),
+                      legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top"),
+                      margin=dict(b=110))
+    return fig
+
+
+def jacobian_figure(jacobians: Mapping[str, np.ndarray], title: str) -> go.Figure:
+    """Heat maps of Jacobian matrices side by side; zero entries are drawn blank.
+
+    ``jacobians`` maps a panel title to a matrix ``(outputs, inputs)``, as
+    returned by :func:`nnlearn.autodiff.jacobian`.
+    """
+    if not isinstance(jacobians, Mapping) or not jacobians:
+        raise ValueError("jacobians must map at least one title to a matrix")
+    mats = {k: np.asarray(v, dtype=np.float64) for k, v in jacobians.items()}
+    lim = max(float(np.abs(m).max()) for m in mats.values()) or 1.0
+    fig = make_subplots(rows=1, cols=len(mats), subplot_titles=list(mats),
+                        horizontal_spacing=0.1)
+    for c, m in enumerate(mats.values(), 1):
+        fig.add_trace(go.Heatmap(z=np.where(m == 0, np.nan, m), zmin=-lim, zmax=lim,
+                                 colorscale=DIVERGING, showscale=c == 1, xgap=1, ygap=1,
+                                 colorbar=dict(title=dict(text="∂ output / ∂ input",
+                                                          side="right")),
+                                 hovertemplate="output %{y}, input %{x}: %{z:.3f}"
+                                               "<extra></extra>"), row=1, col=c)
+        fig.update_xaxes(title_text="input entry (flattened)", row=1, col=c)
+        fig.update_xaxes(range=[-0.5, m.shape[1] - 0.5], showgrid=False, zeroline=False,
+                         row=1, col=c)
+        fig.update_yaxes(title_text="output entry (flattened)", showgrid=False, zeroline=False,
+                         range=[m.shape[0] - 0.5, -0.5], row=1, col=c)
+    fig.update_layout(title=title, height=430)
+    return fig
