@@ -24,7 +24,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_choice, check_params, check_scalar
+from nnlearn._checks import (
+    as_float_array,
+    check_bool,
+    check_choice,
+    check_params,
+    check_scalar,
+)
 from nnlearn.protocols import check_optimizer
 
 __all__ = [
@@ -327,9 +333,7 @@ class EarlyStopping:
                  monitor: str | None = None) -> None:
         self.patience = check_scalar(patience, "patience", low=0, integer=True)
         self.min_delta = check_scalar(min_delta, "min_delta", low=0.0)
-        if not isinstance(restore_best, (bool, np.bool_)):
-            raise TypeError(f"restore_best must be True or False, got {restore_best!r}")
-        self.restore_best = bool(restore_best)
+        self.restore_best = check_bool(restore_best, "restore_best")
         if monitor is not None:
             if not isinstance(monitor, str):
                 raise TypeError(f"monitor must be one of {sorted(MONITORS)} or None, "

@@ -746,10 +746,12 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         every epoch, so epoch :math:`k` (from 0) uses the schedule's rate at
         step :math:`k`.
     early_stopping : nnlearn.regularization.EarlyStopping, optional
-        Fed the validation loss (the training loss without validation data)
-        with the model's parameters after every epoch. When it says stop the
-        run ends; with ``restore_best`` the best weights are put back, also
-        when the run ends at ``epochs`` after a later, worse epoch.
+        Fed what its ``monitor`` names (default: the validation loss, or the
+        training loss without validation data) with the model's parameters
+        after every epoch; a ``mode`` that does not fit the monitored value
+        (``"max"`` on a loss) is refused. When it says stop the run ends; with
+        ``restore_best`` the best weights are put back, also when the run ends
+        at ``epochs`` after a later, worse epoch.
     metrics : sequence of str, default ("accuracy",)
         Names from :data:`METRICS`, computed on training and validation data.
         Accuracy is skipped for models that are not classifiers (no softmax
