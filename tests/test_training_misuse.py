@@ -463,3 +463,14 @@ def test_fit_boolean_flags_are_type_checked(flag, value):
     net = classifier()
     with pytest.raises(TypeError, match=flag):
         fit(net, "cross_entropy", SGD(net.params, lr=0.1), X, y, **{flag: value})
+
+
+@pytest.mark.parametrize("y_val", [np.ones((9, 2)) / 2, np.zeros((9, 4)), np.zeros((9, 3, 1))])
+def test_class_probabilities_of_the_wrong_width_name_the_argument(y_val):
+    X, y = blobs(9)
+    net = classifier()
+    with pytest.raises(ValueError, match=r"^validation\[1\] must be 9 integer labels"):
+        fit(net, "cross_entropy", SGD(net.params, lr=0.1), X, y, validation=(X, y_val),
+            verbose=False)
+    with pytest.raises(ValueError, match=r"^y must be 9 integer labels"):
+        evaluate(net, "cross_entropy", X, y_val)

@@ -245,6 +245,9 @@ def _check_y(model, y, n: int, name: str, loss_name: str | None) -> np.ndarray:
         if n_out is not None and (arr.min() < 0 or arr.max() >= n_out):
             raise ValueError(f"{name} must hold class labels in [0, {n_out - 1}] for a model "
                              f"with {n_out} outputs, got values from {arr.min()} to {arr.max()}")
+    elif target == "labels" and n_out is not None and arr.shape != (n, n_out):
+        raise ValueError(f"{name} must be {n} integer labels or class probabilities of "
+                         f"shape {(n, n_out)} for loss {loss_name!r}, got shape {arr.shape}")
     elif target == "same_shape" and n_out is not None:
         if arr.shape != (n, n_out):
             raise ValueError(f"{name} must have shape {(n, n_out)} like the model's output "
