@@ -62,7 +62,8 @@ from nnlearn._checks import (
     check_scalar,
 )
 
-__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "AdamW", "optimize_path"]
+__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "AdamW", "clip_grad_norm",
+           "optimize_path"]
 
 
 def _check_betas(betas) -> tuple[float, float]:
@@ -590,6 +591,86 @@ class AdamW(Adam):
                  weight_decay: float = 1e-2, amsgrad: bool = False) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                          amsgrad=amsgrad)
+
+
+def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0,
+                   error_if_nonfinite: bool = False) -> float:
+    r"""Scale the gradients in place so that their total norm is at most ``max_norm``.
+
+    The total norm treats all arrays as one long vector :math:`g`:
+
+    .. math::
+
+        \lVert g\rVert_p = \Big(\sum_k \sum_i |g_{k,i}|^p\Big)^{1/p},
+        \qquad \lVert g\rVert_\infty = \max_{k,i} |g_{k,i}|,
+
+    and every array is multiplied by
+    :math:`c = \min\big(1, \text{max\_norm} / (\lVert g\rVert_p + 10^{-6})\big)`,
+    so the direction of the step is kept and only its length is capped. These
+    are the semantics of ``torch.nn.utils.clip_grad_norm_``. Call it between
+    the backward pass and ``optimizer.step(grads)``.
+
+    The norm is computed on the arrays divided by their largest entry, so
+    gradients near the float maximum (an exploding run) give the right norm
+    instead of overflowing to infinity.
+
+    Parameters
+    ----------
+    grads : list of ndarray or ndarray
+        Floating gradient arrays (e.g. ``model.grads``), changed in place.
+    max_norm : float
+        Largest allowed total norm, :math:`> 0`.
+    norm_type : float, default 2.0
+        :math:`p > 0`, or ``math.inf`` for the largest absolute entry.
+    error_if_nonfinite : bool, default False
+        Raise ``FloatingPointError`` if the total norm is NaN or infinite
+        (the gradients are then left unchanged). Otherwise they are scaled
+        like PyTorch does (by 0 for an infinite norm, to NaN for a NaN one).
+
+    Returns
+    -------
+    float
+        The total norm *before* clipping (0.0 for an empty list).
+
+    Examples
+    --------
+    >>> g = [np.array([3.0]), np.array([4.0])]
+    >>> clip_grad_norm(g, max_norm=1.0)
+    5.0
+    >>> g[0].round(6), g[1].round(6)
+    (array([0.6]), array([0.8]))
+    """
+    if isinstance(grads, np.ndarray):
+        grads = [grads]
+    grads = check_params(grads, "grads", allow_nonfinite=True)
+    max_norm = check_scalar(max_norm, "max_norm", low=0.0, low_inclusive=False)
+    if isinstance(norm_type, bool) or not isinstance(norm_type, (int, float, np.number)):
+        raise TypeError(f"norm_type must be a number > 0 or math.inf, got {norm_type!r}")
+    norm_type = float(norm_type)
+    if not norm_type > 0:
+        raise ValueError(f"norm_type must be > 0 or math.inf, got {norm_type!r}")
+    error_if_nonfinite = check_bool(error_if_nonfinite, "error_if_nonfinite")
+    for i, g in enumerate(grads):
+        if not g.flags.writeable:
+            raise ValueError(f"grads[{i}] must be writeable (it is clipped in place)")
+    if not grads or all(g.size == 0 for g in grads):
+        return 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        peak = float(np.max([np.max(np.abs(g)) for g in grads if g.size]))  # NaN if any is
+        if norm_type == math.inf or peak == 0.0 or not math.isfinite(peak):
+            total = peak
+        else:
+            total = peak * sum(float(np.sum(np.abs(g / peak) ** norm_type))
+                               for g in grads) ** (1.0 / norm_type)      # ||g||_p
+    if error_if_nonfinite and not math.isfinite(total):
+        raise FloatingPointError(f"the total {norm_type:g}-norm of grads is {total}, so they "
+                                 f"cannot be clipped (error_if_nonfinite=True)")
+    coef = max_norm / (total + 1e-6)
+    if coef < 1.0 or math.isnan(coef):  # NaN or inf norm: NaN or 0 * inf, as in PyTorch
+        with np.errstate(invalid="ignore"):
+            for g in grads:
+                g *= g.dtype.type(coef)
+    return total
 
 
 def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarray], np.ndarray],

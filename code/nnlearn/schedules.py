@@ -26,15 +26,17 @@ of the optimizer's own state dict.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
 
-from ._checks import check_scalar
+from ._checks import as_float_array, check_scalar
 from .protocols import OptimizerLike, check_optimizer
 
 __all__ = ["step_lr", "exponential_lr", "cosine_annealing_lr", "linear_warmup_lr",
-           "LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearWarmup"]
+           "LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearWarmup",
+           "ReduceLROnPlateau"]
 
 
 def _check_t(t) -> np.ndarray:
@@ -226,21 +228,7 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: Mapping) -> None:
         """Restore ``last_step`` and ``base_lr``; the hyperparameters must match."""
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
-        expected = self.state_dict()
-        if set(state_dict) != set(expected):
-            raise ValueError(f"state_dict keys must be {sorted(expected)}, "
-                             f"got {sorted(state_dict)}")
-        name = str(np.asarray(state_dict["scheduler"]))
-        if name != expected["scheduler"]:
-            raise ValueError(f"state_dict['scheduler'] is {name!r}, "
-                             f"expected {expected['scheduler']!r}")
-        for key, value in self.hyperparameters().items():
-            saved = np.asarray(state_dict[key]).item()
-            if saved != value:
-                raise ValueError(f"state_dict[{key!r}] is {saved!r}, but this scheduler "
-                                 f"has {key}={value!r}")
+        _check_state(state_dict, self.state_dict(), self.hyperparameters())
         last_step = check_scalar(np.asarray(state_dict["last_step"]).item(),
                                  "state_dict['last_step']", low=0, integer=True)
         base_lr = check_scalar(np.asarray(state_dict["base_lr"]).item(),
@@ -344,3 +332,171 @@ class LinearWarmup(LRScheduler):
 
     def hyperparameters(self) -> dict:
         return {"warmup_steps": self.warmup_steps, "start_factor": self.start_factor}
+
+
+class ReduceLROnPlateau:
+    r"""Divide the learning rate when a watched value (e.g. validation loss) stops improving.
+
+    Unlike the schedules above this one has no formula in the step number:
+    it reacts to a metric. Call :meth:`step` with the metric once per epoch
+    (from a ``fit`` callback, e.g. ``callback=lambda e, m, h:
+    plateau.step(h.val_loss[-1])``). A value is an improvement on the best
+    so far, :math:`b`, when (threshold :math:`\tau`)
+
+    =========  ==============================  ==============================
+    mode       ``threshold_mode="rel"``         ``threshold_mode="abs"``
+    =========  ==============================  ==============================
+    ``"min"``  :math:`v < b\,(1 - \tau)`       :math:`v < b - \tau`
+    ``"max"``  :math:`v > b\,(1 + \tau)`       :math:`v > b + \tau`
+    =========  ==============================  ==============================
+
+    After more than ``patience`` epochs in a row without improvement, the
+    rate becomes :math:`\max(\eta\,\text{factor}, \eta_{\min})` (unchanged
+    if that is a change of at most ``eps``), and the next ``cooldown``
+    epochs are not counted as bad. These are the rules, defaults and state of
+    ``torch.optim.lr_scheduler.ReduceLROnPlateau``. A NaN metric is never an
+    improvement. Early stopping (:class:`nnlearn.regularization.EarlyStopping`)
+    watches the same kind of value; give it a larger patience, so that the
+    rate is lowered before training stops.
+
+    Parameters
+    ----------
+    optimizer : nnlearn.protocols.OptimizerLike
+        Its ``lr`` is lowered in place.
+    mode : {"min", "max"}, default "min"
+        Whether smaller (a loss) or larger (an accuracy) is better.
+    factor : float, default 0.1
+        Multiplier of the rate, in (0, 1).
+    patience : int, default 10
+        Bad epochs tolerated before lowering, ``>= 0``.
+    threshold : float, default 1e-4
+        :math:`\tau \ge 0`, the least change that counts as an improvement.
+    threshold_mode : {"rel", "abs"}, default "rel"
+        Whether :math:`\tau` is relative to the best value or absolute.
+    cooldown : int, default 0
+        Epochs after a reduction during which bad epochs are not counted.
+    min_lr : float, default 0
+        Lowest rate, ``>= 0``.
+    eps : float, default 1e-8
+        Reductions smaller than this are skipped.
+
+    Attributes
+    ----------
+    best : float
+        Best metric so far (``inf`` for "min", ``-inf`` for "max" at first).
+    num_bad_epochs : int
+        Epochs since the last improvement (reset by a reduction and during cooldown).
+    cooldown_counter : int
+        Cooldown epochs still to go.
+    last_epoch : int
+        Number of calls to :meth:`step`.
+
+    Examples
+    --------
+    >>> from nnlearn.optimizers import SGD
+    >>> opt = SGD([np.zeros(1)], lr=1.0)
+    >>> plateau = ReduceLROnPlateau(opt, patience=1, factor=0.5)
+    >>> for loss in [3.0, 2.0, 2.0, 2.0, 2.0, 1.0]:
+    ...     plateau.step(loss)
+    >>> opt.lr
+    0.5
+    """
+
+    def __init__(self, optimizer: OptimizerLike, mode: str = "min", factor: float = 0.1,
+                 patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
+                 cooldown: int = 0, min_lr: float = 0.0, eps: float = 1e-8) -> None:
+        check_optimizer(optimizer)
+        self.optimizer = optimizer
+        self.mode = _check_word(mode, "mode", ("min", "max"))
+        self.factor = check_scalar(factor, "factor", low=0.0, high=1.0, low_inclusive=False,
+                                   high_inclusive=False)
+        self.patience = check_scalar(patience, "patience", low=0, integer=True)
+        self.threshold = check_scalar(threshold, "threshold", low=0.0)
+        self.threshold_mode = _check_word(threshold_mode, "threshold_mode", ("rel", "abs"))
+        self.cooldown = check_scalar(cooldown, "cooldown", low=0, integer=True)
+        self.min_lr = check_scalar(min_lr, "min_lr", low=0.0)
+        self.eps = check_scalar(eps, "eps", low=0.0)
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+        self.last_epoch = 0
+
+    def is_better(self, value: float, best: float) -> bool:
+        """Whether ``value`` improves on ``best`` by the threshold (table above)."""
+        if self.mode == "min":
+            return value < (best * (1.0 - self.threshold) if self.threshold_mode == "rel"
+                            else best - self.threshold)
+        return value > (best * (1.0 + self.threshold) if self.threshold_mode == "rel"
+                        else best + self.threshold)
+
+    def step(self, metric: float) -> None:
+        """Record this epoch's ``metric`` and lower ``optimizer.lr`` if it has plateaued."""
+        if isinstance(metric, (bool, np.bool_)):
+            raise TypeError(f"metric must be a number, got {metric!r}")
+        value = float(as_float_array(metric, "metric", ndim=0, allow_nonfinite=True))
+        self.last_epoch += 1
+        if self.is_better(value, self.best):
+            self.best = value
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:          # bad epochs in cooldown do not count
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            new_lr = max(self.optimizer.lr * self.factor, self.min_lr)
+            if self.optimizer.lr - new_lr > self.eps:
+                self.optimizer.lr = new_lr
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+
+    def _settings(self) -> dict:
+        return {"mode": self.mode, "factor": self.factor, "patience": self.patience,
+                "threshold": self.threshold, "threshold_mode": self.threshold_mode,
+                "cooldown": self.cooldown, "min_lr": self.min_lr, "eps": self.eps}
+
+    def state_dict(self) -> dict:
+        """``{"scheduler", "best", "num_bad_epochs", "cooldown_counter", "last_epoch"}``
+        plus the settings by name (the optimizer's ``lr`` is in its own state)."""
+        sd = {"scheduler": type(self).__name__, "best": self.best,
+              "num_bad_epochs": self.num_bad_epochs, "cooldown_counter": self.cooldown_counter,
+              "last_epoch": self.last_epoch}
+        sd.update(self._settings())
+        return sd
+
+    def load_state_dict(self, state_dict: Mapping) -> None:
+        """Restore the counters and the best value; the settings must match."""
+        _check_state(state_dict, self.state_dict(), self._settings())
+        best = float(as_float_array(state_dict["best"], "state_dict['best']", ndim=0,
+                                    allow_nonfinite=True))
+        counters = {key: check_scalar(np.asarray(state_dict[key]).item(),
+                                      f"state_dict[{key!r}]", low=0, integer=True)
+                    for key in ("num_bad_epochs", "cooldown_counter", "last_epoch")}
+        self.best = best
+        self.num_bad_epochs = counters["num_bad_epochs"]
+        self.cooldown_counter = counters["cooldown_counter"]
+        self.last_epoch = counters["last_epoch"]
+
+
+def _check_state(state_dict, expected: dict, settings: dict) -> None:
+    """``state_dict`` has the keys of ``expected``, its scheduler's name and ``settings``."""
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(f"state_dict must be a mapping, got {type(state_dict).__name__}")
+    if set(state_dict) != set(expected):
+        raise ValueError(f"state_dict keys must be {sorted(expected)}, "
+                         f"got {sorted(state_dict)}")
+    name = str(np.asarray(state_dict["scheduler"]))
+    if name != expected["scheduler"]:
+        raise ValueError(f"state_dict['scheduler'] is {name!r}, "
+                         f"expected {expected['scheduler']!r}")
+    for key, value in settings.items():
+        saved = np.asarray(state_dict[key]).item()
+        if saved != value:
+            raise ValueError(f"state_dict[{key!r}] is {saved!r}, but this scheduler "
+                             f"has {key}={value!r}")
+
+
+def _check_word(value, name: str, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
+    return value

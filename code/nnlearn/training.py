@@ -47,6 +47,7 @@ import numpy as np
 from nnlearn._checks import check_batch, check_bool, check_rng, check_scalar
 from nnlearn.protocols import check_model, check_optimizer
 from nnlearn.regularization import MONITORS, EarlyStopping
+from nnlearn.schedules import ReduceLROnPlateau
 
 __all__ = [
     "METRICS",
@@ -845,6 +846,10 @@ def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, 
     check_scalar(batch_size, "batch_size", low=1, integer=True)
     check_scalar(initial_epoch, "initial_epoch", low=0, integer=True)
     _check_schedule(schedule, optimizer)
+    if isinstance(schedule, ReduceLROnPlateau):
+        raise ValueError("schedule cannot be a ReduceLROnPlateau in fit (it needs the metric): "
+                         "step it from the callback, e.g. callback=lambda epoch, model, "
+                         "history: plateau.step(history.val_loss[-1])")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     metrics = _check_metrics(metrics)
