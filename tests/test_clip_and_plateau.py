@@ -264,7 +264,7 @@ def test_plateau_from_a_fit_callback_and_in_a_checkpoint(tmp_path):
     plateau = ReduceLROnPlateau(pen, patience=1, factor=0.5, threshold=0.05)
     with pytest.raises(ValueError, match="callback"):
         fit(net, "cross_entropy", pen, X, y, schedule=plateau, verbose=False)
-    h = fit(net, "cross_entropy", pen, X, y, epochs=25, validation=(X, y), verbose=False,
+    h = fit(net, "cross_entropy", pen, X, y, epochs=25, validation=(X, y), rng=0, verbose=False,
             callback=lambda e, m, hist: plateau.step(hist.val_loss[-1]))
     assert h.lr[-1] < h.lr[0] == 0.05
     path = save_checkpoint(tmp_path / "p", net, pen, epoch=25, schedule=plateau)
