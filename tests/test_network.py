@@ -602,3 +602,18 @@ def test_activation_layer_lets_nan_and_inf_through(name, dtype):
 def test_leaky_relu_with_a_negative_slope_sends_minus_inf_up():
     out = LeakyReLU(negative_slope=-0.5).forward(np.array([[-np.inf, np.inf]]))
     np.testing.assert_array_equal(out, [[np.inf, np.inf]])
+
+
+def test_set_params_checks_everything_before_copying():
+    net = MLP([2, 3, 1], rng=0, dtype=np.float32)
+    before = [p.copy() for p in net.params]
+    with pytest.raises(TypeError, match="values"):
+        net.set_params(None)
+    with pytest.raises(TypeError, match="values"):
+        net.set_params(np.zeros(4))
+    values = [np.zeros(p.shape) for p in net.params]
+    values[3] = np.full(1, 1e300)                       # fits float64, not float32
+    with pytest.raises(ValueError, match=r"values\[3\].*float32"):
+        net.set_params(values)
+    for p, q in zip(net.params, before, strict=True):
+        np.testing.assert_array_equal(p, q)             # values[0..2] were not copied

@@ -628,3 +628,15 @@ def test_base_class_has_no_update_rule():
     opt = Optimizer([np.zeros(2)], lr=0.1)
     with pytest.raises(NotImplementedError):
         opt.step([np.zeros(2)])
+
+
+def test_load_state_dict_names_an_array_valued_entry():
+    opt = Adam([np.zeros(3)], lr=0.1)
+    state = opt.state_dict()
+    state["beta1"] = np.array([0.9, 0.9])
+    with pytest.raises(ValueError, match=r"state_dict\['beta1'\] must be a single value"):
+        opt.load_state_dict(state)
+    state = opt.state_dict()
+    state["t"] = np.arange(3)
+    with pytest.raises(ValueError, match=r"state_dict\['t'\]"):
+        opt.load_state_dict(state)

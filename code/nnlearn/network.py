@@ -679,14 +679,28 @@ class MLP:
         return sum(p.size for p in self.params)
 
     def set_params(self, values: Sequence) -> None:
-        """Copy ``values`` (parallel to :attr:`params`) into the parameters in place."""
+        """Copy ``values`` (parallel to :attr:`params`) into the parameters in place.
+
+        Every value must be finite and representable in the model's dtype (a
+        float64 ``1e300`` does not fit a float32 model); nothing is copied
+        unless all of them are.
+        """
         params = self.params
+        if isinstance(values, (str, bytes, np.ndarray)) or not isinstance(values, Sequence):
+            raise TypeError(f"values must be a list of {len(params)} arrays, "
+                            f"got {type(values).__name__}")
         if len(values) != len(params):
             raise ValueError(f"values must hold {len(params)} arrays, got {len(values)}")
+        checked = []
         for i, (p, v) in enumerate(zip(params, values, strict=True)):
             v = as_float_array(v, f"values[{i}]")
             if v.shape != p.shape:
                 raise ValueError(f"values[{i}] must have shape {p.shape}, got {v.shape}")
+            if v.size and np.max(np.abs(v)) > np.finfo(p.dtype).max:
+                raise ValueError(f"values[{i}] holds {np.max(np.abs(v)):g}, too large for the "
+                                 f"model's dtype {p.dtype}")
+            checked.append(v)
+        for p, v in zip(params, checked, strict=True):
             p[...] = v
 
     # -- prediction --------------------------------------------------------------

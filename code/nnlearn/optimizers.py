@@ -66,6 +66,14 @@ __all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "AdamW", "clip_grad
            "optimize_path"]
 
 
+def _scalar_entry(state_dict, key: str):
+    """``state_dict[key]`` as a Python scalar (a 0-d array from ``np.load`` is unwrapped)."""
+    arr = np.asarray(state_dict[key])
+    if arr.size != 1:
+        raise ValueError(f"state_dict[{key!r}] must be a single value, got shape {arr.shape}")
+    return arr.item()
+
+
 def _check_betas(betas) -> tuple[float, float]:
     """Check that ``betas`` is a pair of numbers in [0, 1)."""
     if isinstance(betas, (str, bytes)) or np.ndim(betas) != 1 or len(betas) != 2:
@@ -218,7 +226,7 @@ class Optimizer:
             raise ValueError(f"state_dict keys do not match this {type(self).__name__}: "
                              f"missing {missing}, unexpected {extra}")
         for key in ["n_params", *self.hyperparameters()]:
-            saved = np.asarray(state_dict[key]).item()
+            saved = _scalar_entry(state_dict, key)
             if saved != expected[key]:
                 raise ValueError(f"state_dict[{key!r}] is {saved!r}, but this optimizer "
                                  f"has {key}={expected[key]!r}")
@@ -227,9 +235,9 @@ class Optimizer:
             arr = as_float_array(state_dict[key], f"state_dict[{key!r}]", allow_nonfinite=True)
             check_same_shape(arr, buf, f"state_dict[{key!r}]", "its parameter")
             new_buffers.append((buf, arr))
-        t = check_scalar(np.asarray(state_dict["t"]).item(), "state_dict['t']",
+        t = check_scalar(_scalar_entry(state_dict, "t"), "state_dict['t']",
                          low=0, integer=True)
-        lr = check_scalar(np.asarray(state_dict["lr"]).item(), "state_dict['lr']", low=0.0)
+        lr = check_scalar(_scalar_entry(state_dict, "lr"), "state_dict['lr']", low=0.0)
         self.lr = lr
         self.t = t
         for buf, arr in new_buffers:
