@@ -119,7 +119,9 @@ def tanh_grad(z) -> np.ndarray:
     .. math:: \tanh'(z) = 1 - \tanh^2(z) = \frac{4 e^{-2|z|}}{(1 + e^{-2|z|})^2}
 
     The second form (equal to the first, and to :math:`1/\cosh^2 z`) is the one
-    evaluated: it cannot overflow and stays accurate for large :math:`|z|`.
+    evaluated, with :math:`e^{-2|z|}` computed as :math:`(e^{-|z|})^2`: it cannot
+    overflow (not even :math:`2|z|` for :math:`|z|` near the largest float) and
+    stays accurate for large :math:`|z|`.
 
     Parameters
     ----------
@@ -132,7 +134,8 @@ def tanh_grad(z) -> np.ndarray:
         Same shape and dtype as ``z``, values in :math:`[0, 1]`.
     """
     z = as_float_array(z, "z")
-    a = np.exp(-2 * np.abs(z))
+    e = np.exp(-np.abs(z))
+    a = e * e                                        # e^{-2|z|}
     return 4 * a / (1 + a) ** 2
 
 
@@ -271,6 +274,24 @@ def _check_axis(z: np.ndarray, axis) -> int:
     return axis
 
 
+def _shift_by_max(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""``(m, d, l)`` with :math:`m = \max_j z_j`, :math:`d = z - m \le 0` and
+    :math:`l = \log \sum_j e^{d_j} = \log(1 + s)`, all along ``axis`` (kept).
+
+    :math:`s` sums :math:`e^{d_j}` over every entry except one maximum, whose
+    term is exactly 1, and :math:`l` is ``log1p(s)``: so a tiny :math:`s` (one
+    logit far above the others) keeps all its digits instead of vanishing in
+    :math:`1 + s`. A difference :math:`d_j` beyond the float range is
+    :math:`-\infty` (its exponential is 0), without a warning.
+    """
+    m = np.max(z, axis=axis, keepdims=True)
+    with np.errstate(over="ignore"):                 # z - m = -inf: a term that is 0
+        d = z - m
+    e = np.exp(d)
+    np.put_along_axis(e, np.argmax(z, axis=axis, keepdims=True), 0.0, axis=axis)
+    return m, d, np.log1p(np.sum(e, axis=axis, keepdims=True))
+
+
 def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
     r"""Stable :math:`\log \sum_j e^{z_j}` along ``axis``.
 
@@ -280,6 +301,8 @@ def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
 
     Every exponent is :math:`\le 0`, so nothing overflows, and the largest
     term is :math:`e^0 = 1`, so the sum is at least 1 and the log is finite.
+    The sum is evaluated as ``1 + s`` with ``log1p(s)``, which keeps the digits
+    of a tiny ``s``.
 
     Parameters
     ----------
@@ -300,8 +323,8 @@ def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
         raise ValueError("z must be at least 1-dimensional, got a scalar")
     axis = _check_axis(z, axis)
     check_bool(keepdims, "keepdims")
-    m = np.max(z, axis=axis, keepdims=True)
-    out = m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
+    m, _, log_sum = _shift_by_max(z, axis)
+    out = m + log_sum
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
@@ -310,9 +333,11 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
 
     .. math:: \log p_i = z_i - \log \sum_j e^{z_j}
 
-    computed with :func:`logsumexp`, so it is finite even where ``softmax``
-    itself underflows to 0 (for example ``log_softmax([0, -1e4])`` is
-    ``[0, -1e4]``, while ``log(softmax(...))`` would be ``-inf``).
+    computed as :math:`(z_i - m) - \log \sum_j e^{z_j - m}` with the shift of
+    :func:`logsumexp`, so it is finite even where ``softmax`` itself underflows
+    to 0 (for example ``log_softmax([0, -1e4])`` is ``[0, -1e4]``, while
+    ``log(softmax(...))`` would be ``-inf``), and the largest entry keeps full
+    relative precision (``log_softmax([40, 0])[0]`` is ``-4.25e-18``, not 0).
 
     Parameters
     ----------
@@ -329,7 +354,8 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
     z = as_float_array(z, "z")
     if z.ndim == 0:
         raise ValueError("z must be at least 1-dimensional, got a scalar")
-    return z - logsumexp(z, axis=axis, keepdims=True)
+    _, d, log_sum = _shift_by_max(z, _check_axis(z, axis))
+    return d - log_sum
 
 
 def softmax(z, axis: int = -1) -> np.ndarray:
@@ -357,7 +383,8 @@ def softmax(z, axis: int = -1) -> np.ndarray:
     if z.ndim == 0:
         raise ValueError("z must be at least 1-dimensional, got a scalar")
     axis = _check_axis(z, axis)
-    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    with np.errstate(over="ignore"):                 # z - max = -inf: a probability 0
+        e = np.exp(z - np.max(z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_rng, check_scalar
+from nnlearn._checks import as_float_array, check_rng, check_scalar
+from nnlearn._numeric import power_of_two_unit
 
 __all__ = ["pairwise_distances", "farthest_nearest_ratio", "distance_ratios"]
 
@@ -26,7 +27,11 @@ def pairwise_distances(A, B) -> np.ndarray:
 
     The expanded form turns the work into one matrix product. Rounding can
     make the expression under the root slightly negative for (nearly)
-    identical rows; it is clipped at 0, so :math:`D_{ij} \ge 0` always.
+    identical rows; it is clipped at 0, so :math:`D_{ij} \ge 0` always. The
+    data are first divided by a power of two near their largest absolute
+    entry (exact), so the squares neither overflow (coordinates of
+    :math:`10^{200}`) nor underflow (:math:`10^{-200}`); the distances are
+    multiplied back at the end.
     (The expansion loses accuracy when a distance is tiny compared with the
     norms; for that case, compute ``np.linalg.norm(A[:, None] - B, axis=-1)``.)
 
@@ -45,10 +50,23 @@ def pairwise_distances(A, B) -> np.ndarray:
         raise ValueError(f"A and B must have the same number of columns, got A {A.shape} "
                          f"and B {B.shape}")
     dtype = np.result_type(A.dtype, B.dtype)
-    A64, B64 = A.astype(np.float64), B.astype(np.float64)
+    unit = _common_unit(A, B)
+    with np.errstate(over="ignore"):         # a distance beyond the float range is inf
+        return (_unit_distances(A, B, unit) * unit).astype(dtype, copy=False)
+
+
+def _common_unit(A: np.ndarray, B: np.ndarray) -> float:
+    """A power of two near the largest absolute entry of ``A`` and ``B``."""
+    largest = max(float(np.abs(A).max(initial=0.0)), float(np.abs(B).max(initial=0.0)))
+    return power_of_two_unit(largest)
+
+
+def _unit_distances(A: np.ndarray, B: np.ndarray, unit: float) -> np.ndarray:
+    """Float64 distances between the rows of ``A / unit`` and ``B / unit``."""
+    A64, B64 = A.astype(np.float64) / unit, B.astype(np.float64) / unit
     squared = (A64 ** 2).sum(axis=1)[:, None] + (B64 ** 2).sum(axis=1)[None, :] \
         - 2.0 * A64 @ B64.T
-    return np.sqrt(np.maximum(squared, 0.0)).astype(dtype, copy=False)
+    return np.sqrt(np.maximum(squared, 0.0))
 
 
 def farthest_nearest_ratio(points, queries) -> np.ndarray:
@@ -81,7 +99,8 @@ def farthest_nearest_ratio(points, queries) -> np.ndarray:
     if queries.shape[1] != points.shape[1]:
         raise ValueError(f"queries and points must have the same number of columns, got "
                          f"queries {queries.shape} and points {points.shape}")
-    distances = pairwise_distances(queries, points).astype(np.float64)
+    # The ratio does not depend on the unit of length, so it stays in that unit.
+    distances = _unit_distances(queries, points, _common_unit(queries, points))
     nearest = distances.min(axis=1)
     if np.any(nearest == 0):
         raise ValueError("queries must not coincide with any of the points (a nearest "

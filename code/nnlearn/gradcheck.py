@@ -43,6 +43,7 @@ from nnlearn._checks import (
     check_same_shape,
     check_scalar,
 )
+from nnlearn._numeric import power_of_two_unit
 from nnlearn.descent import numerical_gradient
 from nnlearn.network import MLP, Activation, Dense
 from nnlearn.training import get_loss
@@ -88,7 +89,10 @@ def relative_error(a, b) -> float:
     (also when both are 0), at most 1, and 1 when one of them is 0 and the
     other is not, or when :math:`\mathbf{b} = -\mathbf{a}`. Dividing by the
     sizes makes the number independent of the scale of the gradient, which
-    an absolute difference is not.
+    an absolute difference is not. Both arrays are divided by a power of two
+    near their largest entry before the norms are taken (this changes
+    nothing mathematically), so gradients of :math:`10^{200}` or
+    :math:`10^{-200}` do not overflow or underflow in the squares.
 
     Parameters
     ----------
@@ -103,6 +107,9 @@ def relative_error(a, b) -> float:
     a = as_float_array(a, "a").astype(np.float64)
     b = as_float_array(b, "b").astype(np.float64)
     check_same_shape(a, b, "a", "b")
+    unit = power_of_two_unit(max(float(np.abs(a).max(initial=0.0)),
+                                 float(np.abs(b).max(initial=0.0))))
+    a, b = a / unit, b / unit                   # entries below 2: norms cannot overflow
     scale = np.linalg.norm(a) + np.linalg.norm(b)
     if scale == 0.0:
         return 0.0

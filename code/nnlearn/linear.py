@@ -12,6 +12,13 @@ All take ``x`` of shape ``(n,)`` or ``(n, 1)`` (the ``X`` of
 :func:`nnlearn.datasets.noisy_line` works) and ``y`` of shape ``(n,)``, and
 return ``(slope, intercept)`` as Python floats. Residuals are
 :math:`r_i = \hat y_i - y_i = a x_i + b - y_i`, as in :mod:`nnlearn.losses`.
+
+Each fit works on ``x / u_x`` and ``y / u_y``, with :math:`u_x, u_y` powers of
+two near the largest :math:`|x_i|` and :math:`|y_i|` (exact divisions), and
+converts the line back: slope :math:`a' u_y / u_x`, intercept :math:`b' u_y`.
+So data of size :math:`10^{200}` or spacing :math:`10^{-170}` give the same
+line as data of size 1 (squares of the raw numbers would overflow or
+underflow).
 """
 
 from __future__ import annotations
@@ -19,8 +26,11 @@ from __future__ import annotations
 import numpy as np
 
 from nnlearn._checks import as_float_array, check_scalar
+from nnlearn._numeric import power_of_two_unit
 
 __all__ = ["fit_line_huber", "fit_line_mae", "fit_line_mse"]
+
+_SMALLEST_NORMAL = float(np.finfo(np.float64).tiny)
 
 
 def _check_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
@@ -37,7 +47,19 @@ def _check_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
     if x.shape[0] < 2 or np.ptp(x) == 0:
         raise ValueError("x must hold at least two different values to fit a line, "
                          f"got {x.shape[0]} sample(s) with range {np.ptp(x) if x.size else 0}")
-    return x, y
+    return x.astype(np.float64), y.astype(np.float64)
+
+
+def _units(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Powers of two near ``max |x|`` and ``max |y|``: the data in these units are below 2."""
+    return power_of_two_unit(np.abs(x).max()), power_of_two_unit(np.abs(y).max())
+
+
+def _in_original_units(line: tuple[float, float], x_unit: float,
+                       y_unit: float) -> tuple[float, float]:
+    """Turn the line fitted to ``(x / x_unit, y / y_unit)`` back into one for ``(x, y)``."""
+    slope, intercept = line
+    return slope * (y_unit / x_unit), intercept * y_unit   # Python floats: inf, no warning
 
 
 def _weighted_line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
@@ -74,16 +96,22 @@ def fit_line_mse(x, y) -> tuple[float, float]:
         ``(slope, intercept)``.
     """
     x, y = _check_xy(x, y)
-    return _weighted_line(x, y, np.ones_like(x))
+    xu, yu = _units(x, y)
+    return _in_original_units(_weighted_line(x / xu, y / yu, np.ones_like(x)), xu, yu)
 
 
 def _irls(x: np.ndarray, y: np.ndarray, floor: float, max_iter: int,
           tol: float) -> tuple[float, float]:
-    r"""Iterate :math:`w_i = 1 / \max(|r_i|, \text{floor})` weighted least-squares fits."""
+    r"""Iterate :math:`w_i = 1 / \max(|r_i|, \text{floor})` weighted least-squares fits.
+
+    The weights are used times ``floor`` (in ``(0, 1]``, the same fit): a tiny
+    floor cannot overflow ``1 / floor``.
+    """
+    floor = max(floor, _SMALLEST_NORMAL)
     slope, intercept = _weighted_line(x, y, np.ones_like(x))
     for _ in range(max_iter):
         r = slope * x + intercept - y
-        w = 1.0 / np.maximum(np.abs(r), floor)
+        w = floor / np.maximum(np.abs(r), floor)
         new_slope, new_intercept = _weighted_line(x, y, w)
         step = abs(new_slope - slope) * np.ptp(x) + abs(new_intercept - intercept)
         slope, intercept = new_slope, new_intercept
@@ -126,8 +154,9 @@ def fit_line_mae(x, y, *, max_iter: int = 500, tol: float = 1e-12) -> tuple[floa
     least-squares line, repeat until the line stops moving.
 
     A residual that reaches 0 would get an infinite weight; weights are capped
-    at :math:`1/\epsilon` with :math:`\epsilon = 10^{-9}\,(1 + \max_i |y_i|)`,
-    which changes the minimized loss by at most :math:`\epsilon / 2` per point.
+    at :math:`1/\epsilon` with :math:`\epsilon = 10^{-9}\,(1 + \max_i |y_i| / u_y)\,u_y`
+    (:math:`u_y` the unit of ``y``, see the module), which changes the
+    minimized loss by at most :math:`\epsilon / 2` per point.
 
     IRLS gets close fast but its last digits come slowly. Some minimizer of
     the MAE passes exactly through two data points (a vertex of the equivalent
@@ -145,7 +174,7 @@ def fit_line_mae(x, y, *, max_iter: int = 500, tol: float = 1e-12) -> tuple[floa
     max_iter : int, default 500
         Upper limit on the number of reweighting steps.
     tol : float, default 1e-12
-        Stop when the line moves by less than ``tol * (1 + max |y|)``
+        Stop when the line moves by less than ``tol * (1 + max |y| / u_y) * u_y``
         (slope change times the range of ``x`` plus intercept change).
 
     Returns
@@ -156,9 +185,11 @@ def fit_line_mae(x, y, *, max_iter: int = 500, tol: float = 1e-12) -> tuple[floa
     x, y = _check_xy(x, y)
     max_iter = check_scalar(max_iter, "max_iter", low=1, integer=True)
     tol = check_scalar(tol, "tol", low=0.0)
+    xu, yu = _units(x, y)
+    x, y = x / xu, y / yu
     floor = 1e-9 * (1.0 + float(np.abs(y).max()))
     slope, intercept = _irls(x, y, floor, max_iter, tol)
-    return _best_line_through_pairs(x, y, slope, intercept)
+    return _in_original_units(_best_line_through_pairs(x, y, slope, intercept), xu, yu)
 
 
 def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
@@ -193,7 +224,7 @@ def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
     max_iter : int, default 500
         Upper limit on the number of reweighting steps.
     tol : float, default 1e-12
-        Stop when the line moves by less than ``tol * (1 + max |y|)``.
+        Stop when the line moves by less than ``tol * (1 + max |y| / u_y) * u_y``.
 
     Returns
     -------
@@ -204,5 +235,6 @@ def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
     delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
     max_iter = check_scalar(max_iter, "max_iter", low=1, integer=True)
     tol = check_scalar(tol, "tol", low=0.0)
-    # w = 1 / max(|r|, delta) is min(1, delta / |r|) divided by delta
-    return _irls(x, y, delta, max_iter, tol)
+    xu, yu = _units(x, y)
+    # w = 1 / max(|r|, delta) is min(1, delta / |r|) divided by delta (delta in y's unit)
+    return _in_original_units(_irls(x / xu, y / yu, delta / yu, max_iter, tol), xu, yu)

@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 
+from nnlearn._numeric import power_of_two_unit
+
 from ._checks import as_float_array, check_scalar
 
 __all__ = ["sine_mixture", "sample_times", "quantize"]
@@ -125,7 +127,11 @@ def quantize(x, n_bits: int, low: float = -1.0, high: float = 1.0
     (Real audio formats use the same idea with slightly different level
     placement, e.g. 16-bit PCM stores integers from :math:`-2^{15}` to
     :math:`2^{15} - 1`.) Halves are rounded to even, as ``numpy.round``
-    does.
+    does. The arithmetic runs in units of a power of two near
+    :math:`\max(|\text{low}|, |\text{high}|)`, so a range as wide as the
+    whole float64 line (``low=-1e308, high=1e308``) works; in such a range
+    the levels are spaced more than 1e292 apart, and very small values are
+    rounded to the nearest of them like any other value.
 
     Parameters
     ----------
@@ -158,8 +164,13 @@ def quantize(x, n_bits: int, low: float = -1.0, high: float = 1.0
     if not low < high:
         raise ValueError(f"low must be < high, got low={low} and high={high}")
     n_levels = 2 ** n_bits
-    step = (high - low) / (n_levels - 1)
     clipped = np.clip(x.astype(np.float64), low, high)
-    codes = np.clip(np.round((clipped - low) / step), 0, n_levels - 1).astype(np.int64)
-    values = (low + codes * step).astype(x.dtype, copy=False)
+    unit = power_of_two_unit(max(abs(low), abs(high)))     # high - low may exceed the float range
+    lo, hi = low / unit, high / unit
+    step = (hi - lo) / (n_levels - 1)
+    codes = np.clip(np.round((clipped / unit - lo) / step), 0, n_levels - 1).astype(np.int64)
+    # Rounding must not leave the range, in the unit (overflow) or after it (lo subnormal).
+    levels = np.clip(unit * np.clip(lo + codes * step, lo, hi), low, high)
+    with np.errstate(over="ignore"):        # a level beyond float32's range is inf there
+        values = levels.astype(x.dtype, copy=False)
     return codes, values

@@ -8,6 +8,7 @@ from typing import NamedTuple
 import numpy as np
 
 from nnlearn._checks import check_scalar
+from nnlearn._numeric import power_of_two_unit
 from nnlearn.preprocessing._base import _as_data_matrix
 
 __all__ = [
@@ -69,7 +70,10 @@ def pca(X, n_components: int) -> PCAResult:
     n_samples, n_features = X.shape
     n_components = check_scalar(n_components, "n_components", low=1,
                                  high=min(n_samples, n_features), integer=True)
-    centred = X.astype(np.float64) - X.astype(np.float64).mean(axis=0)
+    # In units of a power of two near max |X| (exact), squares cannot overflow or underflow.
+    unit = power_of_two_unit(np.abs(X).max())
+    X64 = X.astype(np.float64) / unit
+    centred = X64 - X64.mean(axis=0)
     U, S, Vt = np.linalg.svd(centred, full_matrices=False)
     total = float((S ** 2).sum())
     if not total > 0:
@@ -81,4 +85,10 @@ def pca(X, n_components: int) -> PCAResult:
     k = n_components
     return PCAResult(components=Vt[:k].astype(X.dtype),
                      explained_variance_ratio=(S[:k] ** 2 / total).astype(X.dtype),
-                     projected=(U[:, :k] * S[:k]).astype(X.dtype))
+                     projected=_times(U[:, :k] * S[:k], unit).astype(X.dtype))
+
+
+def _times(a: np.ndarray, unit: float) -> np.ndarray:
+    """``a * unit``, quietly ``inf`` where the product exceeds the float range."""
+    with np.errstate(over="ignore"):
+        return a * unit

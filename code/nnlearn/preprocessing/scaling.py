@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnlearn._checks import check_scalar
+from nnlearn._numeric import power_of_two_unit
 from nnlearn.preprocessing._base import (
     _as_data_matrix,
     _check_fitted,
@@ -51,7 +52,11 @@ class _Scaler:
 
     Statistics are computed and stored in float64; ``transform`` and
     ``inverse_transform`` return the dtype of their input (float32 stays
-    float32; integers become float64).
+    float32; integers become float64). ``fit`` works on each feature in units
+    of a power of two :math:`u` near its largest absolute value (an exact
+    division), and :math:`o` and :math:`d` are kept in those units, so data
+    of size :math:`10^{300}` or :math:`10^{-300}` are scaled like data of size
+    1: no square, difference or range overflows.
     """
 
     def fit_transform(self, X) -> np.ndarray:
@@ -61,20 +66,27 @@ class _Scaler:
     def transform(self, X) -> np.ndarray:
         """Scale ``X`` of shape (n_samples, n_features); returns the same shape."""
         X = self._transform_input(X)
-        return (self._start + (X - self._offset) / self._divisor).astype(X.dtype, copy=False)
+        x = X / self._unit                                   # in the units of fit
+        return (self._start + (x - self._offset) / self._divisor).astype(X.dtype, copy=False)
 
     def inverse_transform(self, X) -> np.ndarray:
         """Undo :meth:`transform` on ``X`` of shape (n_samples, n_features)."""
         X = self._transform_input(X)
-        return (self._offset + self._divisor * (X - self._start)).astype(X.dtype, copy=False)
+        x = self._offset + self._divisor * (X - self._start)
+        with np.errstate(over="ignore"):                     # beyond the float range: inf
+            return (x * self._unit).astype(X.dtype, copy=False)
 
-    def _fit_input(self, X) -> np.ndarray:
-        X = _as_data_matrix(X)
+    def _fit_input(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """``X`` in float64, divided per feature by its unit; and the units."""
+        X = _as_data_matrix(X).astype(np.float64)
         self.n_features_in_ = X.shape[1]
-        return X.astype(np.float64)
+        unit = power_of_two_unit(np.abs(X).max(axis=0))
+        return X / unit, unit
 
-    def _set_map(self, offset: np.ndarray, divisor: np.ndarray, start: float = 0.0) -> None:
-        self._offset, self._divisor, self._start = offset, divisor, start
+    def _set_map(self, offset: np.ndarray, divisor: np.ndarray, unit: np.ndarray,
+                 start: float = 0.0) -> None:
+        """Store the map; ``offset`` and ``divisor`` are in units of ``unit``."""
+        self._offset, self._divisor, self._unit, self._start = offset, divisor, unit, start
 
     def _transform_input(self, X) -> np.ndarray:
         _check_fitted(self, "n_features_in_")
@@ -123,13 +135,15 @@ class MinMaxScaler(_Scaler):
     def fit(self, X) -> MinMaxScaler:
         """Learn the per-feature minimum and maximum of ``X`` (n_samples, n_features)."""
         low, high = _check_pair(self.feature_range, "feature_range")
-        X = self._fit_input(X)
-        self.data_min_ = X.min(axis=0)
-        self.data_max_ = X.max(axis=0)
-        self.data_range_ = self.data_max_ - self.data_min_
-        safe_range = np.where(self.data_range_ == 0, 1.0, self.data_range_)
-        self.scale_ = (high - low) / safe_range
-        self._set_map(self.data_min_, safe_range / (high - low), low)
+        X, unit = self._fit_input(X)                       # X / unit, per feature
+        x_min, x_max = X.min(axis=0), X.max(axis=0)
+        x_range = x_max - x_min
+        safe_range = np.where(x_range == 0, 1.0 / unit, x_range)   # zero range: 1
+        self._set_map(x_min, safe_range / (high - low), unit, low)
+        self.data_min_, self.data_max_ = x_min * unit, x_max * unit
+        with np.errstate(over="ignore", under="ignore"):    # inf if beyond the float range
+            self.data_range_ = x_range * unit
+            self.scale_ = (high - low) / unit / safe_range
         return self
 
 
@@ -160,14 +174,16 @@ class StandardScaler(_Scaler):
 
     def fit(self, X) -> StandardScaler:
         """Learn the per-feature mean and standard deviation of ``X``."""
-        X = self._fit_input(X)
+        X, unit = self._fit_input(X)                       # X / unit, per feature
         n = X.shape[0]
-        self.mean_ = X.mean(axis=0)
-        self.var_ = X.var(axis=0)
+        mean, var = X.mean(axis=0), X.var(axis=0)
         eps = np.finfo(np.float64).eps
-        constant = self.var_ <= n * eps * self.var_ + (n * self.mean_ * eps) ** 2
-        self.scale_ = np.where(constant, 1.0, np.sqrt(self.var_))
-        self._set_map(self.mean_, self.scale_)
+        constant = var <= n * eps * var + (n * mean * eps) ** 2
+        std = np.where(constant, 1.0 / unit, np.sqrt(var))        # constant: divide by 1
+        self._set_map(mean, std, unit)
+        self.mean_, self.scale_ = mean * unit, std * unit
+        with np.errstate(over="ignore"):                     # inf if beyond the float range
+            self.var_ = (np.sqrt(var) * unit) ** 2
         return self
 
 
@@ -207,10 +223,12 @@ class RobustScaler(_Scaler):
     def fit(self, X) -> RobustScaler:
         """Learn the per-feature median and interquartile range of ``X``."""
         q_lo, q_hi = _check_pair(self.quantile_range, "quantile_range", low=0, high=100)
-        X = self._fit_input(X)
-        self.center_ = np.median(X, axis=0)
+        X, unit = self._fit_input(X)                       # X / unit, per feature
+        center = np.median(X, axis=0)
         lower, upper = np.percentile(X, [q_lo, q_hi], axis=0)
         spread = upper - lower
-        self.scale_ = np.where(spread == 0, 1.0, spread)
-        self._set_map(self.center_, self.scale_)
+        spread = np.where(spread == 0, 1.0 / unit, spread)        # zero range: 1
+        self._set_map(center, spread, unit)
+        with np.errstate(over="ignore"):                     # inf if beyond the float range
+            self.center_, self.scale_ = center * unit, spread * unit
         return self
