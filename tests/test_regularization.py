@@ -548,3 +548,13 @@ def test_penalized_state_dict_round_trip_and_checks():
 def test_penalized_names_a_bad_optimizer(bad):
     with pytest.raises(TypeError, match="optimizer"):
         Penalized(bad, "l2", lam=0.1)
+
+
+def test_penalized_step_names_a_wrong_gradient():
+    W, b = np.ones((2, 3)), np.zeros(2)
+    pen = Penalized(SGD([W, b], lr=0.1), "l2", lam=0.1)
+    with pytest.raises(ValueError, match=r"grads\[0\] and params\[0\] must have the same shape"):
+        pen.step([np.ones((3, 2)), np.zeros(2)])
+    with pytest.raises(TypeError, match="grads"):
+        pen.step(np.ones(3))
+    np.testing.assert_array_equal(W, 1.0)

@@ -31,6 +31,7 @@ from nnlearn._checks import (
     check_params,
     check_scalar,
 )
+from nnlearn.optimizers import _check_grads
 from nnlearn.protocols import check_optimizer
 
 __all__ = [
@@ -216,12 +217,7 @@ class Penalized:
 
     def step(self, grads) -> None:
         """Add the penalty's gradient to ``grads`` (a new list) and step the optimizer."""
-        if not isinstance(grads, (list, tuple)) or len(grads) != len(self.params):
-            raise ValueError(f"grads must be a list with one array per parameter "
-                             f"({len(self.params)}), got {type(grads).__name__}"
-                             + (f" of length {len(grads)}" if isinstance(grads, (list, tuple))
-                                else ""))
-        grads = list(grads)
+        grads = _check_grads(grads, self.params)   # a new list, one array per parameter
         chosen = [self.params[i] for i in self.indices]
         for i, extra in zip(self.indices, _PENALTY_GRADS[self.penalty](chosen, self.lam),
                             strict=True):
