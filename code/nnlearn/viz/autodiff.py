@@ -99,7 +99,7 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str,
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="∂L/∂node (backward)",
                              marker=dict(size=12, symbol="square", color=GRAD_COLOR)))
     fig.update_layout(
-        title=title, height=max(height, int(140 + 95 * (max(ys) - min(ys) + 1.3))),
+        title=title, height=max(height, int(100 + 85 * (max(ys) - min(ys) + 1.3))),
         hovermode="closest", margin=dict(l=10, r=10),
         xaxis=dict(visible=False, range=[min(xs) - 0.5, max(xs) + 0.5]),
         yaxis=dict(visible=False, range=[min(ys) - 0.8, max(ys) + 0.5]),
