@@ -105,7 +105,7 @@ def test_roles_become_text_locally_and_site_links_when_deployed():
     local = _markdown(pn.convert(_notebook(("md", source)), _context()))
     assert local == (
         "The gradient of the loss, see [The condition number](#The-condition-number) and "
-        "[the median](02-loss-functions.ipynb#Exercise-2.1-%28Median%29); Adam "
+        "[the median](02-loss-functions.ipynb#Exercise-2.1-(Median)); Adam "
         "(Kingma and Ba, 2015), as He et al. (2015) showed, $x^2$. Version 9.9.9. "
         "[Chapter 2](02-loss-functions.ipynb), the glossary, `{term}` in code stays.")
     deployed = _markdown(pn.convert(_notebook(("md", source)), _context(SITE)))

@@ -139,7 +139,7 @@ class Context:
         if self.site_url:
             return f"{self.site_url}{docname}.html" + (f"#{anchor}" if anchor else "")
         if docname in self.notebook_docs:
-            anchor = quote(re.sub(r"\s", "-", heading.strip()), safe="-.")
+            anchor = _heading_anchor(heading)
             fragment = f"#{anchor}" if heading else ""
             if docname == self.docname:
                 return fragment
@@ -149,6 +149,14 @@ class Context:
     def link(self, text: str, target: Target) -> str:
         url = self.page_url(target.docname, target.anchor, target.heading)
         return f"[{text}]({url})" if url else text
+
+
+def _heading_anchor(heading: str) -> str:
+    """JupyterLab's id of a heading (its text, spaces as ``-``), safe in a markdown link."""
+    anchor = re.sub(r"\s", "-", heading.strip())
+    # Balanced parentheses are fine in a CommonMark link; anything else is escaped.
+    safe = "-.,:/?!'*+;=&$@~_" + ("()" if anchor.count("(") == anchor.count(")") else "")
+    return quote(anchor, safe=safe)
 
 
 def _relative(docname: str, from_doc: str) -> str:
