@@ -15,9 +15,10 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
-from book_pages import ROOT, is_notebook, source_of, toc_docs
 from nbclient import NotebookClient
 from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
+
+from book_pages import ROOT, is_notebook, source_of, toc_docs
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import plain_notebooks  # noqa: E402
