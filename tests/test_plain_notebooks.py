@@ -175,15 +175,14 @@ def test_exercises_become_headings_and_solutions_collapsed_cells():
     cells = [(c.cell_type, c.source, c.metadata.get("jupyter", {})) for c in nb.cells]
     hidden = {"source_hidden": True}
     assert cells[0] == ("markdown", "## Exercises\n\n### Exercise 3.1 (The largest step)\n\n"
-                        "Find $\\eta$.\n\n#### Solution to exercise 3.1\n\n"
-                        "*Collapsed: expand the cells below to read it.*", {})
-    assert cells[1] == ("markdown", "It is $2/L$.", hidden)
+                        "Find $\\eta$.", {})
+    # Collapsed from the first line on (JupyterLab previews that line).
+    assert cells[1] == ("markdown", "#### Solution to exercise 3.1\n\nIt is $2/L$.", hidden)
     assert cells[2][0] == "code" and cells[2][1].startswith("# Installs")  # install cell
-    assert cells[3] == ("code", "print(2 / 10)", {"source_hidden": True,
-                                                 "outputs_hidden": True})
-    assert cells[4][1].startswith("### Exercise 3.2\n\nSecond.\n\n#### Solution to exercise 3.2")
-    assert cells[4][2] == {}
-    assert cells[5] == ("markdown", "Answer two.", hidden)
+    assert cells[3] == ("code", "# Solution to exercise 3.1\nprint(2 / 10)",
+                        {"source_hidden": True, "outputs_hidden": True})
+    assert cells[4] == ("markdown", "### Exercise 3.2\n\nSecond.", {})
+    assert cells[5] == ("markdown", "#### Solution to exercise 3.2\n\nAnswer two.", hidden)
     assert cells[6] == ("markdown", "Text after.", {})
     assert pn.myst_leftovers(nb) == []
 
@@ -192,10 +191,10 @@ def test_dropdown_becomes_a_collapsed_cell_and_hidden_code_stays_hidden():
     source = ":::{dropdown} The source\n" + LITERALINCLUDE + ":::\n\nAfter."
     nb = pn.convert(_notebook(("md", source), ("code", "fig", ["remove-input"])), _context())
     md = [c for c in nb.cells if c.cell_type == "markdown"]
-    assert md[0].source == "**The source** *(collapsed: expand the cell below)*"
-    assert md[1].metadata["jupyter"] == {"source_hidden": True}
-    assert "def gradient_descent(" in md[1].source
-    assert md[2].source == "After." and "jupyter" not in md[2].metadata
+    assert md[0].metadata["jupyter"] == {"source_hidden": True}
+    assert md[0].source.startswith("**The source**\n\nHere it is:")
+    assert "def gradient_descent(" in md[0].source
+    assert md[1].source == "After." and "jupyter" not in md[1].metadata
     assert nb.cells[-1].metadata["jupyter"] == {"source_hidden": True}
 
 

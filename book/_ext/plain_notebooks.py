@@ -347,6 +347,7 @@ class Converter:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.in_solution = False
+        self.solution_heading = "Solution"
         self.exercises: dict[str, str] = {}  # label -> number ("3.1")
         self.count = 0
 
@@ -445,8 +446,11 @@ class Converter:
             label = d.argument.strip()
             number = self.exercises.get(label)
             heading = f"Solution to exercise {number}" if number else "Solution"
-            w.block(f"#### {heading}\n\n*Collapsed: expand the cells below to read it.*\n")
+            # Collapsed from its first line on: JupyterLab previews a collapsed
+            # cell by its first line, which must not give the answer away.
             w.set_hidden(True)
+            w.block(f"#### {heading}")
+            self.solution_heading = heading
             if name == "solution":
                 w.block(self._sub(d.body, depth) + "\n")
                 w.set_hidden(False)
@@ -457,9 +461,9 @@ class Converter:
             w.set_hidden(False)
         elif name in ("dropdown", "toggle", "details"):
             title = convert_inline(d.argument or "Details", self.ctx)
-            w.block(f"**{title}** *(collapsed: expand the cell below)*\n")
             hidden = w.hidden
             w.set_hidden(True)
+            w.block(f"**{title}**")
             w.block(self._sub(d.body, depth) + "\n")
             w.set_hidden(hidden)
         elif name in ("figure", "image"):
@@ -580,6 +584,8 @@ def convert(notebook, ctx: Context):
             hide = {"remove-input", "remove-cell", "hide-input", "hide-cell"} & tags
             if converter.in_solution or "solution" in tags:
                 cell.metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
+                if not cell.source.startswith("#"):  # the collapsed cell's preview
+                    cell.source = f"# {converter.solution_heading}\n{cell.source}"
             elif hide:
                 cell.metadata["jupyter"] = {"source_hidden": True}
         cell.pop("id", None)
