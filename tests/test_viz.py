@@ -71,3 +71,29 @@ def test_template_backgrounds_are_transparent_and_text_is_dark_in_light_mode():
     assert layout.paper_bgcolor == "rgba(0,0,0,0)"
     assert layout.font.color == viz.LIGHT["font"]
     assert len(viz.COLORWAY) >= 6
+
+
+def test_no_public_name_is_defined_in_two_viz_modules():
+    import ast
+    seen = {}
+    for path in sorted((ROOT / "code" / "nnlearn" / "viz").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names = [node.name]
+            elif isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            else:
+                continue
+            for name in names:
+                if not name.startswith("_") and name != "__all__":
+                    seen.setdefault(name, []).append(path.name)
+    assert {n: m for n, m in seen.items() if len(m) > 1} == {}
+
+
+def test_absurd_sizes_are_refused_up_front():
+    from nnlearn.viz import network
+    from nnlearn.viz.layout import check_size
+    with pytest.raises(ValueError, match="sizes must have at most 32 layers"):
+        network.network_diagram([2, 10**6, 2], title="t")
+    with pytest.raises(ValueError, match="n must be <= 1000"):
+        check_size(10**30, "n", high=1000)

@@ -15,7 +15,7 @@ from nnlearn.viz.network import NEGATIVE_COLOR, POSITIVE_COLOR, n_edge_traces, n
 
 def test_circuit_figure_draws_every_edge_with_value_and_gradient():
     values, grads, edge_grads = backprop.neuron_circuit(0.8, 1.5, -0.3, 0.5, 0.1)
-    fig = vb.circuit_figure(values, grads, edge_grads)
+    fig = vb.circuit_figure(values, grads, edge_grads, title="t")
     n_edges = len(backprop.CIRCUIT_EDGES)
     assert isinstance(fig, go.Figure)
     assert len(fig.data) == n_edges + 1 + 2                 # edges, nodes, two legend entries
@@ -32,15 +32,15 @@ def test_circuit_figure_rejects_missing_entries():
     values, grads, edge_grads = backprop.neuron_circuit(0.8, 1.5, -0.3, 0.5, 0.1)
     del values["q"]
     with pytest.raises(ValueError, match="values"):
-        vb.circuit_figure(values, grads, edge_grads)
+        vb.circuit_figure(values, grads, edge_grads, title="t")
     with pytest.raises(TypeError, match="grads"):
-        vb.circuit_figure({}, [], edge_grads)
+        vb.circuit_figure({}, [], edge_grads, title="t")
 
 
 def test_gradcheck_figure_marks_cells_above_threshold():
     results = {"correct": {"W1": 1e-10, "b1": 2e-11},
                "broken": {"W1": 0.5, "b1": 1e-9}}
-    fig = vb.gradcheck_figure(results, threshold=1e-6)
+    fig = vb.gradcheck_figure(results, threshold=1e-6, title="t")
     heat, legend = fig.data
     np.testing.assert_allclose(heat.z, np.log10([[1e-10, 2e-11], [0.5, 1e-9]]))
     np.testing.assert_array_equal(heat.text, [["1e-10", "2e-11"], ["0.50", "1e-09"]])
@@ -50,9 +50,9 @@ def test_gradcheck_figure_marks_cells_above_threshold():
     assert "caught" in legend.name
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
     with pytest.raises(ValueError, match="results"):
-        vb.gradcheck_figure({"a": {"W1": 1.0}, "b": {"b1": 1.0}})
+        vb.gradcheck_figure({"a": {"W1": 1.0}, "b": {"b1": 1.0}}, title="t")
     with pytest.raises(ValueError, match="threshold"):
-        vb.gradcheck_figure(results, threshold=0.0)
+        vb.gradcheck_figure(results, threshold=0.0, title="t")
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def trained():
 
 def test_training_animation_frames_change_only_edges_and_marker(trained):
     rec, hist = trained
-    fig = vb.training_animation(rec, [2, 3, 2], loss_curve=hist.loss)
+    fig = vb.training_animation(rec, [2, 3, 2], loss_curve=hist.loss, title="t")
     n_edges = n_edge_traces(network_layout([2, 3, 2]), per_edge=True)
     assert n_edges == 3 * 3 + 2 * 4
     assert len(fig.frames) == len(rec) == 4
@@ -98,8 +98,8 @@ def test_training_animation_frames_change_only_edges_and_marker(trained):
 def test_training_animation_rejects_bad_input(trained):
     rec, _ = trained
     with pytest.raises(TypeError, match="recorder"):
-        vb.training_animation([], [2, 3, 2])
+        vb.training_animation([], [2, 3, 2], title="t")
     with pytest.raises(ValueError, match="recorder"):
-        vb.training_animation(backprop.WeightRecorder(), [2, 3, 2])
+        vb.training_animation(backprop.WeightRecorder(), [2, 3, 2], title="t")
     with pytest.raises(ValueError, match="weights"):
-        vb.training_animation(rec, [2, 4, 2])
+        vb.training_animation(rec, [2, 4, 2], title="t")

@@ -14,7 +14,7 @@ R = np.linspace(-3, 3, 13)
 
 def test_loss_and_derivative_two_panels_shared_colours():
     fig = vl.loss_and_derivative(R, {"MSE": R**2, "MAE": np.abs(R)},
-                                 {"MSE": 2 * R, "MAE": np.sign(R)})
+                                 {"MSE": 2 * R, "MAE": np.sign(R)}, title="t")
     assert isinstance(fig, go.Figure) and len(fig.data) == 4
     by_name = {}
     for trace in fig.data:
@@ -23,9 +23,9 @@ def test_loss_and_derivative_two_panels_shared_colours():
     assert [t.showlegend for t in fig.data] == [True, True, False, False]
     assert fig.layout.xaxis.title.text and fig.layout.yaxis2.title.text
     with pytest.raises(ValueError, match="losses"):
-        vl.loss_and_derivative(R, {"MSE": R[:-1]}, {"MSE": R})
+        vl.loss_and_derivative(R, {"MSE": R[:-1]}, {"MSE": R}, title="t")
     with pytest.raises(ValueError, match="derivatives"):
-        vl.loss_and_derivative(R, {"MSE": R}, {})
+        vl.loss_and_derivative(R, {"MSE": R}, {}, title="t")
 
 
 def test_line_fits_lines_and_loss_shares():
@@ -34,7 +34,7 @@ def test_line_fits_lines_and_loss_shares():
     y[-1] += 10
     fits = {"MSE": fit_line_mse(x, y), "MAE": fit_line_mae(x, y)}
     per = {k: np.abs(a * x + b - y) for k, (a, b) in fits.items()}
-    fig = vl.line_fits(x[:, None], y, fits, per)
+    fig = vl.line_fits(x[:, None], y, fits, per, title="t")
     assert len(fig.data) == 5 and fig.layout.yaxis2.type == "log"
     assert fig.data[3].y[0] == pytest.approx(1.0)                 # MAE line through y = 2x + 1
     np.testing.assert_allclose(fig.data[2].y, per["MSE"])         # MSE per-point losses
@@ -44,16 +44,16 @@ def test_line_fits_lines_and_loss_shares():
         "− " if fits["MSE"][1] < 0 else "+ ") + f"{abs(fits['MSE'][1]):.2f}"
     assert fig.data[3].legendgroup == fig.data[4].legendgroup == "MAE"
     with pytest.raises(ValueError, match="point_losses"):
-        vl.line_fits(x, y, fits, {"MSE": per["MSE"]})
+        vl.line_fits(x, y, fits, {"MSE": per["MSE"]}, title="t")
     with pytest.raises(ValueError, match="y"):
-        vl.line_fits(x, y[:-1], fits, per)
+        vl.line_fits(x, y[:-1], fits, per, title="t")
 
 
 def test_outlier_animation_refits_every_frame():
     x = np.linspace(0, 5, 8)
     y = x.copy()
     fig = vl.outlier_animation(x, y, [0.0, 10.0, 20.0],
-                               {"MSE": fit_line_mse, "MAE": fit_line_mae})
+                               {"MSE": fit_line_mse, "MAE": fit_line_mae}, title="t")
     assert len(fig.data) == 4 and len(fig.frames) == 3
     assert [f.name for f in fig.frames] == ["0", "10", "20"]
     assert list(fig.frames[0].traces) == [1, 2, 3]
@@ -62,44 +62,45 @@ def test_outlier_animation_refits_every_frame():
     mae_end = fig.frames[2].data[2].y[1]
     assert mae_end == pytest.approx(5.0) and mse_end > 10.0       # MSE follows, MAE does not
     assert len(fig.layout.sliders[0].steps) == 3 and fig.layout.updatemenus
-    later = vl.outlier_animation(x, y, [0.0, 10.0, 20.0], {"MSE": fit_line_mse}, start=9.0)
+    later = vl.outlier_animation(x, y, [0.0, 10.0, 20.0], {"MSE": fit_line_mse}, start=9.0,
+                                 title="t")
     assert later.data[1].y[0] == pytest.approx(15.0) and later.layout.sliders[0].active == 1
     with pytest.raises(ValueError, match="offsets"):
-        vl.outlier_animation(x, y, [], {"MSE": fit_line_mse})
+        vl.outlier_animation(x, y, [], {"MSE": fit_line_mse}, title="t")
     with pytest.raises(ValueError, match="fitters"):
-        vl.outlier_animation(x, y, [0.0], {})
+        vl.outlier_animation(x, y, [0.0], {}, title="t")
 
 
 def test_temperature_bars_frames_and_start():
     temps = [0.5, 1.0, 4.0]
     probs = np.array([[0.9, 0.1], [0.7, 0.3], [0.55, 0.45]])
-    fig = vl.temperature_bars(probs, temps, ["a", "b"])
+    fig = vl.temperature_bars(probs, temps, ["a", "b"], title="t")
     assert len(fig.data) == 1 and len(fig.frames) == 3
     np.testing.assert_allclose(fig.data[0].y, [0.7, 0.3])        # starts at T = 1
     assert fig.layout.sliders[0].active == 1
     with pytest.raises(ValueError, match="probs"):
-        vl.temperature_bars(probs[:2], temps, ["a", "b"])
+        vl.temperature_bars(probs[:2], temps, ["a", "b"], title="t")
     with pytest.raises(ValueError, match="labels"):
-        vl.temperature_bars(probs, temps, ["a"])
+        vl.temperature_bars(probs, temps, ["a"], title="t")
 
 
 def test_cross_entropy_and_focal_curves():
     p = np.linspace(0.05, 0.95, 10)
-    fig = vl.cross_entropy_curves(p, -np.log(p), {"d/dp": -1 / p, "d/dz": p - 1})
+    fig = vl.cross_entropy_curves(p, -np.log(p), {"d/dp": -1 / p, "d/dz": p - 1}, title="t")
     assert len(fig.data) == 3
     assert tuple(fig.layout.yaxis2.range) == (-10.0, 1.5)
     fig = vl.focal_curves(p, {"γ=0": -np.log(p), "γ=2": -(1 - p) ** 2 * np.log(p)},
-                          {"γ=0": np.ones(10), "γ=2": (1 - p) ** 2})
+                          {"γ=0": np.ones(10), "γ=2": (1 - p) ** 2}, title="t")
     assert len(fig.data) == 4 and fig.layout.yaxis2.type == "log"
     assert len(fig.layout.shapes) == 4                             # easy + hard, both panels
     with pytest.raises(ValueError, match="gradients"):
-        vl.cross_entropy_curves(p, -np.log(p), {"d/dp": p[:3]})
+        vl.cross_entropy_curves(p, -np.log(p), {"d/dp": p[:3]}, title="t")
 
 
 def test_convexity_chords_detects_chord_below():
     w = np.linspace(-2, 2, 81)
     fig = vl.convexity_chords(w, {"convex": (w - 1) ** 2, "double well": (w**2 - 1) ** 2},
-                              a=-1.0, b=1.0, x_titles=["ŷ", "w"])
+                              a=-1.0, b=1.0, x_titles=["ŷ", "w"], title="t")
     assert len(fig.data) == 6
     notes = [a.text for a in fig.layout.annotations if "chord" in a.text]
     assert notes == ["chord above: convex", "chord below: not convex"]
@@ -107,6 +108,6 @@ def test_convexity_chords_detects_chord_below():
     assert gap.x[0] == pytest.approx(0.0, abs=1e-9)
     np.testing.assert_allclose(gap.y, [1.0, 0.0], atol=1e-9)
     with pytest.raises(ValueError, match="a and b"):
-        vl.convexity_chords(w, {"c": w**2}, a=1.0, b=-1.0)
+        vl.convexity_chords(w, {"c": w**2}, a=1.0, b=-1.0, title="t")
     with pytest.raises(ValueError, match="x_titles"):
-        vl.convexity_chords(w, {"c": w**2}, a=-1.0, b=1.0, x_titles=["a", "b"])
+        vl.convexity_chords(w, {"c": w**2}, a=-1.0, b=1.0, x_titles=["a", "b"], title="t")

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from nnlearn.network import MLP
+from nnlearn.viz import classify as cv
 from nnlearn.viz import network as nv
 
 
@@ -130,7 +131,7 @@ def test_diagram_has_edges_first_then_units_then_bias_units():
     captions = [a.text for a in fig.layout.annotations]
     assert captions[0].startswith("input") and "n<sub>1</sub> = 4" in captions[1]
     assert fig.layout.xaxis.visible is False
-    half = nv.network_diagram([2, 4, 2], x_domain=(0.0, 0.5))
+    half = nv.network_diagram([2, 4, 2], title="t", x_domain=(0.0, 0.5))
     assert tuple(half.layout.xaxis.domain) == (0.0, 0.5)
     tip_full = _finite(fig.data[0])[2]                     # same edge, narrower panel:
     tip_half = _finite(half.data[0])[2]                    # the tip stops farther away
@@ -139,7 +140,7 @@ def test_diagram_has_edges_first_then_units_then_bias_units():
 
 
 def test_diagram_without_bias_has_no_bias_units():
-    fig = nv.network_diagram([2, 3, 1], bias=False)
+    fig = nv.network_diagram([2, 3, 1], title="t", bias=False)
     names = [t.name for t in fig.data]
     assert "bias units" not in names and "units" in names
 
@@ -151,7 +152,7 @@ def test_bad_input_names_the_argument():
     with pytest.raises(TypeError, match="sizes"):
         nv.network_layout("242")
     with pytest.raises(ValueError, match="highlight"):
-        nv.network_diagram([2, 4, 2], highlight=3)
+        nv.network_diagram([2, 4, 2], title="t", highlight=3)
     with pytest.raises(ValueError, match=r"weights\[1\].*\(2, 4\).*\(4, 2\)"):
         nv.edge_traces(lay, [np.ones((4, 2)), np.ones((4, 2))])
     with pytest.raises(ValueError, match="weights must hold 2"):
@@ -161,9 +162,9 @@ def test_bad_input_names_the_argument():
     with pytest.raises(ValueError, match="weight_scale"):
         nv.edge_style(1.0, 0.0)
     with pytest.raises(ValueError, match="layout"):
-        nv.network_diagram([2, 4, 2], layout=nv.network_layout([2, 3, 2]))
+        nv.network_diagram([2, 4, 2], title="t", layout=nv.network_layout([2, 3, 2]))
     with pytest.raises(ValueError, match="x_domain"):
-        nv.network_diagram([2, 4, 2], x_domain=(0.5, 0.2))
+        nv.network_diagram([2, 4, 2], title="t", x_domain=(0.5, 0.2))
     with pytest.raises(ValueError, match="aspect"):
         nv.edge_traces(lay, aspect=0.0)
 
@@ -172,7 +173,7 @@ def test_bad_input_names_the_argument():
 
 def test_decision_grid_covers_the_data_with_x_varying_fastest():
     X = np.array([[0.0, -1.0], [2.0, 3.0]])
-    xs, ys, pts = nv.decision_grid(X, n=5, pad=0.25)
+    xs, ys, pts = cv.decision_grid(X, n=5, pad=0.25)
     assert xs[0] == -0.5 and xs[-1] == 2.5 and ys[0] == -2.0 and ys[-1] == 4.0
     assert pts.shape == (25, 2)
     assert np.array_equal(pts[:5, 1], np.full(5, ys[0])) and np.array_equal(pts[:5, 0], xs)
@@ -181,7 +182,7 @@ def test_decision_grid_covers_the_data_with_x_varying_fastest():
 def test_decision_regions_are_the_predicted_classes_on_the_grid():
     X = np.array([[-1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     y = np.array([3, 7, 7])                       # labels need not be 0..K-1
-    traces = nv.decision_boundary_traces(lambda p: np.where(p[:, 0] > 0, 7, 3), X, y, n=6)
+    traces = cv.decision_boundary_traces(lambda p: np.where(p[:, 0] > 0, 7, 3), X, y, n=6)
     heat = traces[0]
     z = np.asarray(heat.z)
     xs = np.asarray(heat.x)
@@ -194,7 +195,7 @@ def test_decision_regions_are_the_predicted_classes_on_the_grid():
 def test_decision_boundary_figure_draws_one_panel_per_classifier():
     X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
     y = np.array([0, 0, 1, 1])
-    fig = nv.decision_boundary_figure([lambda p: (p[:, 0] > 0.5).astype(int),
+    fig = cv.decision_boundary_figure([lambda p: (p[:, 0] > 0.5).astype(int),
                                        lambda p: (p[:, 1] > 0.5).astype(int)],
                                       X, y, title="two", n=10, subplot_titles=["a", "b"])
     heatmaps = [t for t in fig.data if t.type == "heatmap"]
@@ -206,11 +207,11 @@ def test_decision_boundary_figure_draws_one_panel_per_classifier():
 def test_decision_boundary_rejects_unknown_predicted_labels():
     X = np.zeros((2, 2)) + [[0.0], [1.0]]
     with pytest.raises(ValueError, match="predict returned labels"):
-        nv.decision_boundary_traces(lambda p: np.full(len(p), 5), X, np.array([0, 1]), n=4)
+        cv.decision_boundary_traces(lambda p: np.full(len(p), 5), X, np.array([0, 1]), n=4)
     with pytest.raises(ValueError, match="predict must return shape"):
-        nv.decision_boundary_traces(lambda p: np.zeros((len(p), 2)), X, np.array([0, 1]), n=4)
+        cv.decision_boundary_traces(lambda p: np.zeros((len(p), 2)), X, np.array([0, 1]), n=4)
     with pytest.raises(ValueError, match="y must have shape"):
-        nv.decision_boundary_traces(lambda p: p[:, 0], X, np.array([0, 1, 1]), n=4)
+        cv.decision_boundary_traces(lambda p: p[:, 0], X, np.array([0, 1, 1]), n=4)
 
 
 # -- the perceptron ---------------------------------------------------------------------
@@ -219,10 +220,10 @@ BOX = (-1.0, 1.0, -1.0, 1.0)
 
 
 def test_halfplane_polygon_of_a_vertical_line_is_the_right_half_of_the_box():
-    poly = nv.halfplane_polygon([1.0, 0.0], -0.5, BOX)          # x > 0.5
+    poly = cv.halfplane_polygon([1.0, 0.0], -0.5, BOX)          # x > 0.5
     assert np.allclose(sorted(map(tuple, poly)),
                        sorted([(0.5, -1), (1, -1), (1, 1), (0.5, 1)]))
-    seg = nv.boundary_segment([1.0, 0.0], -0.5, BOX)
+    seg = cv.boundary_segment([1.0, 0.0], -0.5, BOX)
     assert np.allclose(sorted(seg[:, 1]), [-1, 1]) and np.allclose(seg[:, 0], 0.5)
 
 
@@ -230,27 +231,27 @@ def test_halfplane_polygon_of_a_vertical_line_is_the_right_half_of_the_box():
 def test_halfplane_polygon_area_matches_a_monte_carlo_estimate(seed):
     rng = np.random.default_rng(seed)
     w, b = rng.normal(size=2), rng.normal() * 0.5
-    poly = nv.halfplane_polygon(w, b, BOX)
+    poly = cv.halfplane_polygon(w, b, BOX)
     x, y = poly[:, 0], poly[:, 1]
     area = 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))   # shoelace
     pts = rng.uniform(-1, 1, size=(200_000, 2))
     assert area == pytest.approx(4 * np.mean(pts @ w + b > 0), abs=0.03)
-    seg = nv.boundary_segment(w, b, BOX)
+    seg = cv.boundary_segment(w, b, BOX)
     if len(seg):
         assert np.allclose(seg @ w + b, 0.0, atol=1e-12)
 
 
 def test_halfplane_edge_cases():
-    assert nv.halfplane_polygon([0.0, 0.0], -1.0, BOX).shape == (0, 2)   # nothing is > 0
-    assert len(nv.halfplane_polygon([0.0, 0.0], 1.0, BOX)) == 4          # all of it
-    assert nv.boundary_segment([0.0, 0.0], 1.0, BOX).shape == (0, 2)
-    assert nv.boundary_segment([1.0, 0.0], 5.0, BOX).shape == (0, 2)     # misses the box
-    seg = nv.boundary_segment([1.0, -1.0], 0.0, BOX)                     # the diagonal
+    assert cv.halfplane_polygon([0.0, 0.0], -1.0, BOX).shape == (0, 2)   # nothing is > 0
+    assert len(cv.halfplane_polygon([0.0, 0.0], 1.0, BOX)) == 4          # all of it
+    assert cv.boundary_segment([0.0, 0.0], 1.0, BOX).shape == (0, 2)
+    assert cv.boundary_segment([1.0, 0.0], 5.0, BOX).shape == (0, 2)     # misses the box
+    seg = cv.boundary_segment([1.0, -1.0], 0.0, BOX)                     # the diagonal
     assert np.allclose(sorted(map(tuple, seg)), [(-1, -1), (1, 1)])
     with pytest.raises(ValueError, match="w must have shape"):
-        nv.halfplane_polygon([1.0, 0.0, 0.0], 0.0, BOX)
+        cv.halfplane_polygon([1.0, 0.0, 0.0], 0.0, BOX)
     with pytest.raises(ValueError, match="box"):
-        nv.halfplane_polygon([1.0, 0.0], 0.0, (1.0, -1.0, 0.0, 1.0))
+        cv.halfplane_polygon([1.0, 0.0], 0.0, (1.0, -1.0, 0.0, 1.0))
 
 
 def test_perceptron_animation_has_one_frame_per_update_plus_the_start():
@@ -259,7 +260,7 @@ def test_perceptron_animation_has_one_frame_per_update_plus_the_start():
 
     X, y = linearly_separable(n=30, margin=0.1, rng=0)
     p = Perceptron().fit(X, y)
-    fig = nv.perceptron_animation(X, y, p.history, title="p")
+    fig = cv.perceptron_animation(X, y, p.history, title="p")
     assert len(fig.frames) == p.n_updates + 1
     assert len(fig.layout.sliders[0].steps) == len(fig.frames)
     assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["redraw"] is False
@@ -276,7 +277,7 @@ def test_perceptron_animation_has_one_frame_per_update_plus_the_start():
     # only the changing traces go into frames
     assert all(len(f.data) == 3 for f in fig.frames)
     with pytest.raises(TypeError, match="history"):
-        nv.perceptron_animation(X, y, [1, 2], title="p")
+        cv.perceptron_animation(X, y, [1, 2], title="p")
 
 
 # -- a batch in 3-D ---------------------------------------------------------------------

@@ -9,7 +9,7 @@ from nnlearn.viz import render, theme
 from nnlearn.viz.render import figure_html, figure_json
 from nnlearn.viz.theme import COLORWAY, DARK, DIVERGING, LIGHT, SEQUENTIAL
 
-theme.register()
+theme.register_template()
 render.register()
 
 __all__ = ["COLORWAY", "DARK", "DIVERGING", "LIGHT", "SEQUENTIAL", "figure_html",

@@ -1,16 +1,20 @@
-"""Play/pause buttons and a frame slider for animated figures."""
+"""Animated figures: frames, and the one play/pause + slider control every animation uses."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
 
 def play_controls(fig: go.Figure, labels: list[str], *, active: int, prefix: str,
-                  redraw: bool, frame_ms: int = 450, transition_ms: int = 0) -> go.Figure:
+                  redraw: bool, frame_ms: int = 450, transition_ms: int = 0,
+                  y: float = -0.2, bottom: int = 130) -> go.Figure:
     """Add a play/pause button pair and a slider with one step per frame label.
 
-    The buttons sit below the plot on the left, the slider to their right; the
-    bottom margin grows to make room for both.
+    The buttons sit at height ``y`` (in plot-height units, negative is below
+    the plot) on the left, the slider to their right; the bottom margin is
+    set to ``bottom`` pixels to make room for both.
 
     Parameters
     ----------
@@ -26,6 +30,10 @@ def play_controls(fig: go.Figure, labels: list[str], *, active: int, prefix: str
         Whether plotly redraws each frame completely (needed for 3-D and heatmaps).
     frame_ms, transition_ms : int
         Time per frame and the eased transition between frames, in milliseconds.
+    y : float, default -0.2
+        Position of the controls (top edge), in units of the plot's height.
+    bottom : int, default 130
+        Bottom margin of the figure in pixels.
 
     Returns
     -------
@@ -41,15 +49,46 @@ def play_controls(fig: go.Figure, labels: list[str], *, active: int, prefix: str
     step = dict(anim, transition=dict(duration=0))
     pause = dict(anim, frame=dict(duration=0, redraw=False))
     fig.update_layout(
-        margin=dict(b=130),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left",
-                          yanchor="top", showactive=False,
+        margin=dict(b=bottom),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=y, xanchor="left",
+                          yanchor="top", showactive=False, pad=dict(t=10, r=10),
                           buttons=[dict(label="▶ play", method="animate",
                                         args=[None, dict(anim, fromcurrent=True)]),
                                    dict(label="❚❚ pause", method="animate",
                                         args=[[None], pause])])],
-        sliders=[dict(active=active, x=0.3, y=-0.17, len=0.7, xanchor="left", yanchor="top",
-                      currentvalue=dict(prefix=prefix),
+        sliders=[dict(active=active, x=0.3, y=y + 0.03, len=0.7, xanchor="left",
+                      yanchor="top", currentvalue=dict(prefix=prefix),
                       steps=[dict(label=lab, method="animate", args=[[lab], step])
                              for lab in labels])])
     return fig
+
+
+def animate(fig: go.Figure, frames: Mapping[str, Sequence], *, traces: Sequence[int],
+            active: int | None = None, prefix: str = "", redraw: bool = False,
+            frame_ms: int = 450, transition_ms: int = 0, y: float = -0.2,
+            bottom: int = 130) -> go.Figure:
+    """Give ``fig`` one frame per entry of ``frames`` and the :func:`play_controls`.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+    frames : mapping {label: list of traces (or dicts)}
+        In playing order; each list replaces the traces numbered ``traces``.
+    traces : sequence of int
+        Indices in ``fig.data`` of the traces the frames change.
+    active : int, optional
+        Frame shown first (default the last).
+    prefix, redraw, frame_ms, transition_ms, y, bottom
+        As in :func:`play_controls`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        ``fig``, changed in place.
+    """
+    labels = [str(k) for k in frames]
+    fig.frames = [go.Frame(name=lab, data=list(data), traces=list(traces))
+                  for lab, data in zip(labels, frames.values(), strict=True)]
+    active = len(labels) - 1 if active is None else active
+    return play_controls(fig, labels, active=active, prefix=prefix, redraw=redraw,
+                         frame_ms=frame_ms, transition_ms=transition_ms, y=y, bottom=bottom)

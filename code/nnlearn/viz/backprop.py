@@ -19,6 +19,8 @@ import plotly.graph_objects as go
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.backprop import CIRCUIT_EDGES, CIRCUIT_OPS, WeightRecorder
 from nnlearn.gradcheck import RIGHT_BELOW
+from nnlearn.viz.animation import play_controls
+from nnlearn.viz.heatmap import heatmap
 from nnlearn.viz.network import edge_style, n_edge_traces, network_diagram, network_layout
 from nnlearn.viz.theme import COLORWAY
 
@@ -51,9 +53,8 @@ def _check_dict(d, name: str) -> dict:
 def circuit_figure(values: dict, grads: dict, edge_grads: dict,
                    edges: Sequence[tuple[str, str]] = CIRCUIT_EDGES,
                    ops: dict[str, str] = CIRCUIT_OPS,
-                   positions: dict[str, tuple[float, float]] | None = None,
-                   title: str = "A computational graph: values forward, gradients backward"
-                   ) -> go.Figure:
+                   positions: dict[str, tuple[float, float]] | None = None, *,
+                   title: str | None) -> go.Figure:
     """Draw a computational graph with a value and a gradient on every edge.
 
     Each edge ``(src, dst)`` is an arrow from ``src`` to ``dst`` labelled
@@ -134,9 +135,8 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict,
     return fig
 
 
-def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = RIGHT_BELOW,
-                     title: str = "Gradient check: relative error per parameter"
-                     ) -> go.Figure:
+def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = RIGHT_BELOW, *,
+                     title: str | None) -> go.Figure:
     r"""Heat map of gradient-check errors: one row per backward pass, one column per parameter.
 
     Colour is :math:`\log_{10}` of the relative error (Viridis), the number
@@ -168,25 +168,13 @@ def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = RI
             raise ValueError(f"results[{r!r}] has parameters {list(results[r])}, "
                              f"expected {cols}")
     err = np.array([[results[r][c] for c in cols] for r in rows], dtype=np.float64)
-    logerr = np.log10(np.maximum(err, 1e-16))
-    text = [[_error_text(e) for e in row] for row in err]
-    fig = go.Figure(go.Heatmap(
-        z=logerr, x=cols, y=rows, text=text, texttemplate="%{text}", colorscale="Viridis",
-        zmin=-16, zmax=0, hovertemplate="%{y}<br>%{x}: relative error %{text}<extra></extra>",
-        colorbar=dict(title=dict(text="log₁₀ error", side="right"), thickness=14)))
-    for r, c in zip(*np.nonzero(err > threshold), strict=True):
-        fig.add_shape(type="rect", x0=c - 0.46, x1=c + 0.46, y0=r - 0.42, y1=r + 0.42,
-                      line=dict(color=GRAD_COLOR, width=3))
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
-                             name=f"relative error > {threshold:.0e}: caught".replace("e-0", "e-"),
-                             line=dict(color=GRAD_COLOR, width=3)))
-    fig.update_layout(
-        title=title, height=160 + 46 * len(rows), showlegend=True,
-        xaxis=dict(title="parameter array", side="bottom", showgrid=False),
-        yaxis=dict(title="backward pass", autorange="reversed", showgrid=False),
-        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
-        margin=dict(l=60, r=20, t=100, b=55))
-    return fig
+    name = f"relative error > {threshold:.0e}: caught".replace("e-0", "e-")
+    return heatmap(np.log10(np.maximum(err, 1e-16)), title=title, x_title="parameter array",
+                   y_title="backward pass", x_labels=cols, y_labels=rows, zmin=-16, zmax=0,
+                   text=[[_error_text(e) for e in row] for row in err],
+                   colorbar_title="log₁₀ error", outline=list(zip(*np.nonzero(err > threshold),
+                                                                 strict=True)),
+                   outline_name=name, height=160 + 46 * len(rows))
 
 
 def _error_text(e: float) -> str:
@@ -217,8 +205,7 @@ def _frame_edges(names: Sequence[str], values: np.ndarray, weight_scale: float) 
 
 
 def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
-                       loss_curve: Sequence[float] | None = None,
-                       title: str = "A network learning: weights and loss, epoch by epoch",
+                       loss_curve: Sequence[float] | None = None, *, title: str | None,
                        loss_title: str = "training loss") -> go.Figure:
     """Animated network diagram whose edges follow the recorded weights, beside the loss.
 
@@ -270,27 +257,13 @@ def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
     x_low = float(min(epochs.min(), np.min(curve_x)))
     x_high = float(max(epochs.max(), np.max(curve_x)))
     pad = 0.04 * max(x_high - x_low, 1.0)          # the marker stays inside the axes
-    step_args = dict(mode="immediate", frame=dict(duration=0, redraw=True),
-                     transition=dict(duration=0))
-    fig.update_layout(
-        height=max(fig.layout.height or 0, 460) + 90,
-        xaxis=dict(domain=[0.0, 0.56]),
-        xaxis2=dict(domain=[0.66, 1.0], title="epoch", anchor="y2",
-                    range=[x_low - pad, x_high + pad]),
-        yaxis2=dict(title=loss_title, anchor="x2", rangemode="tozero"),
-        margin=dict(l=20, r=20, t=90, b=150),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.03, xanchor="left",
-                          yanchor="top", showactive=False, buttons=[
-                              dict(label="▶ play", method="animate",
-                                   args=[None, dict(mode="immediate", fromcurrent=True,
-                                                    frame=dict(duration=150, redraw=True),
-                                                    transition=dict(duration=0))]),
-                              dict(label="❚❚ pause", method="animate",
-                                   args=[[None], step_args])])],
-        sliders=[dict(x=0.0, len=1.0, y=-0.13, yanchor="top", pad=dict(t=10),
-                      currentvalue=dict(prefix="epoch ", xanchor="right"),
-                      steps=[dict(label=str(e), method="animate", args=[[str(e)], step_args])
-                             for e in epochs])])
+    fig.update_layout(height=max(fig.layout.height or 0, 460) + 90,
+                      xaxis=dict(domain=[0.0, 0.56]),
+                      xaxis2=dict(domain=[0.66, 1.0], title="epoch", anchor="y2",
+                                  range=[x_low - pad, x_high + pad]),
+                      yaxis2=dict(title=loss_title, anchor="x2", rangemode="tozero"))
+    play_controls(fig, [str(e) for e in epochs], active=0, prefix="epoch ", redraw=True,
+                  frame_ms=150, y=-0.03, bottom=150)
     names = [t.text[0].split(" = ")[0] for t in fig.data[:n_edges]]
     frames = [{"name": str(e),
                "data": _frame_edges(names, _edge_values(Ws, bs), scale)

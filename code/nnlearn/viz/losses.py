@@ -16,7 +16,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nnlearn.viz.animation import play_controls
-from nnlearn.viz.theme import COLORWAY
+from nnlearn.viz.layout import as_vector, header
+from nnlearn.viz.lines import add_curves
+from nnlearn.viz.theme import color
 
 __all__ = [
     "convexity_chords",
@@ -29,59 +31,30 @@ __all__ = [
 ]
 
 
-def _color(i: int) -> str:
-    return COLORWAY[i % len(COLORWAY)]
-
-
-def _header(fig: go.Figure, title: str, height: int, legend_rows: int = 1,
-            subplot_titles: bool = False) -> None:
-    """Title at the top, a horizontal legend under it, and room for both (in pixels)."""
-    top = 50 + 26 * legend_rows + (30 if subplot_titles else 10)
-    fig.update_layout(
-        height=height, margin=dict(t=top),
-        title=dict(text=title, yref="container", y=1 - 12 / height, yanchor="top"),
-        legend=dict(orientation="h", x=0.0, xanchor="left", yref="container",
-                    y=1 - 46 / height, yanchor="top"))
-
-
-def _vector(values, name: str, length: int | None = None) -> np.ndarray:
-    """``values`` as a finite 1-D float array (NaN allowed: plotly leaves a gap)."""
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-dimensional, got shape {arr.shape}")
-    if length is not None and arr.shape[0] != length:
-        raise ValueError(f"{name} must have {length} entries (one per x), got {arr.shape[0]}")
-    return arr
-
-
 def _check_curves(curves: Mapping, name: str, length: int) -> dict[str, np.ndarray]:
     if not isinstance(curves, Mapping) or not curves:
         raise ValueError(f"{name} must be a non-empty mapping name -> values, got {curves!r}")
-    return {str(k): _vector(v, f"{name}[{k!r}]", length) for k, v in curves.items()}
+    return {str(k): as_vector(v, f"{name}[{k!r}]", length) for k, v in curves.items()}
 
 
 def _two_panels(x: np.ndarray, left: dict, right: dict, titles: tuple[str, str],
-                xaxis_title: str, yaxis_titles: tuple[str, str], title: str) -> go.Figure:
-    """Curves in two side-by-side panels; a name keeps its colour across panels."""
+                x_title: str, y_titles: tuple[str, str], title: str | None) -> go.Figure:
+    """Curves in two side-by-side panels; a name keeps its style across panels."""
     names = list(dict.fromkeys([*left, *right]))
     fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.12)
     for col, curves in ((1, left), (2, right)):
         for name, values in curves.items():
-            i = names.index(name)
-            fig.add_trace(go.Scatter(
-                x=x, y=values, name=name, legendgroup=name, mode="lines",
-                showlegend=col == 1 or name not in left,
-                line=dict(color=_color(i), width=2.5)), row=1, col=col)
-    fig.update_xaxes(title_text=xaxis_title)
-    fig.update_yaxes(title_text=yaxis_titles[0], row=1, col=1)
-    fig.update_yaxes(title_text=yaxis_titles[1], row=1, col=2)
-    _header(fig, title, 460, subplot_titles=True)
-    return fig
+            add_curves(fig, {name: values}, x, row=1, col=col, first=names.index(name),
+                       showlegend=col == 1 or name not in left, max_points=None)
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_titles[0], row=1, col=1)
+    fig.update_yaxes(title_text=y_titles[1], row=1, col=2)
+    return header(fig, title, 460, extra=26)
 
 
 def loss_and_derivative(r, losses: Mapping[str, Sequence[float]],
-                        derivatives: Mapping[str, Sequence[float]],
-                        title: str = "Regression losses and their derivatives",
+                        derivatives: Mapping[str, Sequence[float]], *,
+                        title: str | None,
                         residual_title: str = "residual r = ŷ − y (units of y)") -> go.Figure:
     """Each loss (left) and its derivative (right) against the residual.
 
@@ -98,7 +71,7 @@ def loss_and_derivative(r, losses: Mapping[str, Sequence[float]],
     plotly.graph_objects.Figure
         One trace per curve and panel.
     """
-    r = _vector(r, "r")
+    r = as_vector(r, "r")
     left = _check_curves(losses, "losses", r.size)
     right = _check_curves(derivatives, "derivatives", r.size)
     return _two_panels(r, left, right, ("loss ℓ(r)", "derivative dℓ/dŷ"), residual_title,
@@ -107,8 +80,8 @@ def loss_and_derivative(r, losses: Mapping[str, Sequence[float]],
 
 def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
               point_losses: Mapping[str, Sequence[float]],
-              title: str = "Three lines fitted to the same data, one point an outlier",
-              x_title: str = "x (unitless)", y_title: str = "y (unitless)",
+              *, title: str | None, x_title: str = "x (unitless)",
+              y_title: str = "y (unitless)",
               loss_title: str = "loss of each point (log scale)") -> go.Figure:
     """Data with fitted lines (top) and each point's loss under each fit (bottom, log scale).
 
@@ -129,8 +102,8 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
     plotly.graph_objects.Figure
         The data trace, then per fit its line and its per-point losses.
     """
-    x = _vector(np.asarray(x, dtype=np.float64).reshape(-1), "x")
-    y = _vector(y, "y", x.size)
+    x = as_vector(np.asarray(x, dtype=np.float64).reshape(-1), "x")
+    y = as_vector(y, "y", x.size)
     if not isinstance(fits, Mapping) or not fits:
         raise ValueError(f"fits must be a non-empty mapping name -> (slope, intercept), "
                          f"got {fits!r}")
@@ -141,7 +114,7 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4],
                         vertical_spacing=0.06)
     fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name="data",
-                             marker=dict(color=_color(7), size=8)), row=1, col=1)
+                             marker=dict(color=color(7), size=8)), row=1, col=1)
     ends = np.array([x.min(), x.max()])
     symbols = ["circle", "square", "diamond", "triangle-up", "x", "star"]
     top = max(float(v.max()) for v in losses.values()) or 1.0
@@ -150,13 +123,13 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
         fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept, mode="lines",
                                  name=f"{name}: ŷ = {slope:.2f} x {'−' if intercept < 0 else '+'} "
                                       f"{abs(intercept):.2f}",
-                                 legendgroup=str(name), line=dict(color=_color(i), width=3)),
+                                 legendgroup=str(name), line=dict(color=color(i), width=3)),
                       row=1, col=1)
         per = losses[str(name)]
         fig.add_trace(go.Scatter(x=x, y=np.maximum(per, floor), customdata=per,
                                  mode="markers", name=f"{name} loss", legendgroup=str(name),
                                  showlegend=False,
-                                 marker=dict(color=_color(i), size=8,
+                                 marker=dict(color=color(i), size=8,
                                              symbol=symbols[i % len(symbols)]),
                                  hovertemplate="x=%{x:.2f}<br>loss %{customdata:.3g}"
                                                f"<extra>{name}</extra>"),
@@ -165,15 +138,14 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
     fig.update_yaxes(title_text=y_title, row=1, col=1)
     fig.update_yaxes(title_text=loss_title, type="log", exponentformat="power", row=2, col=1,
                      range=[np.log10(floor) - 0.2, np.log10(top) + 0.3])
-    _header(fig, title, 680, legend_rows=2)
-    return fig
+    return header(fig, title, 680)
 
 
 def outlier_animation(x, y, offsets: Sequence[float],
                       fitters: Mapping[str, Callable[..., tuple[float, float]]],
-                      start: float | None = None,
-                      title: str = "Drag the outlier: which lines follow it?",
-                      x_title: str = "x (unitless)", y_title: str = "y (unitless)") -> go.Figure:
+                      start: float | None = None, *,
+                      title: str | None, x_title: str = "x (unitless)",
+                      y_title: str = "y (unitless)") -> go.Figure:
     """Animation: the last point moves up by each of ``offsets``; every fit is redone.
 
     Parameters
@@ -196,9 +168,9 @@ def outlier_animation(x, y, offsets: Sequence[float],
         Traces: the fixed points, the moving point, one line per fitter; one
         frame per offset, a play button and a slider.
     """
-    x = _vector(np.asarray(x, dtype=np.float64).reshape(-1), "x")
-    y = _vector(y, "y", x.size)
-    offsets = _vector(offsets, "offsets")
+    x = as_vector(np.asarray(x, dtype=np.float64).reshape(-1), "x")
+    y = as_vector(y, "y", x.size)
+    offsets = as_vector(offsets, "offsets")
     if offsets.size == 0:
         raise ValueError("offsets must hold at least one displacement")
     if not isinstance(fitters, Mapping) or not fitters:
@@ -217,14 +189,14 @@ def outlier_animation(x, y, offsets: Sequence[float],
 
     mask = np.arange(x.size) != last
     fig = go.Figure(go.Scatter(x=x[mask], y=y[mask], mode="markers", name="data",
-                               marker=dict(color=_color(7), size=8)))
+                               marker=dict(color=color(7), size=8)))
     k0 = 0 if start is None else int(np.argmin(np.abs(offsets - start)))
     first = frame_traces(float(offsets[k0]))
     fig.add_trace(first[0].update(mode="markers", name="moving point",
-                                  marker=dict(color=_color(3), size=13, symbol="diamond")))
+                                  marker=dict(color=color(3), size=13, symbol="diamond")))
     for i, (name, trace) in enumerate(zip(fitters, first[1:], strict=True)):
         fig.add_trace(trace.update(mode="lines", name=f"{name} fit",
-                                   line=dict(color=_color(i), width=3)))
+                                   line=dict(color=color(i), width=3)))
     indices = list(range(1, 2 + len(fitters)))
     labels = [f"{o:g}" for o in offsets]
     fig.frames = [go.Frame(name=lab, data=frame_traces(float(o)), traces=indices)
@@ -236,14 +208,11 @@ def outlier_animation(x, y, offsets: Sequence[float],
                       yaxis_range=[y_low - pad, y_high + pad])
     play_controls(fig, labels, active=k0, prefix="point moved by ", redraw=False,
                   transition_ms=300)
-    _header(fig, title, 540)
-    return fig
+    return header(fig, title, 540, bottom=130)
 
 
 def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str],
-                     start: float = 1.0,
-                     title: str = "Softmax of the same logits at temperature T "
-                                  "(drag the slider)",
+                     start: float = 1.0, *, title: str | None,
                      x_title: str = "class (and its logit z)") -> go.Figure:
     """Animated bar chart of ``softmax(z / T)``, with a slider over the temperature.
 
@@ -264,7 +233,7 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
         One bar trace, one frame per temperature, a play button and a slider.
     """
     probs = np.asarray(probs, dtype=np.float64)
-    temps = _vector(temperatures, "temperatures")
+    temps = as_vector(temperatures, "temperatures")
     if probs.ndim != 2 or probs.shape[0] != temps.size:
         raise ValueError(f"probs must have shape (len(temperatures), C) = ({temps.size}, C), "
                          f"got {probs.shape}")
@@ -277,7 +246,7 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
 
     def bars(row: np.ndarray) -> go.Bar:
         return go.Bar(x=labels, y=row, text=[f"{v:.2f}" for v in row], textposition="outside",
-                      marker=dict(color=_color(0)), cliponaxis=False,
+                      marker=dict(color=color(0)), cliponaxis=False,
                       hovertemplate="%{x}: p = %{y:.3f}<extra></extra>")
 
     fig = go.Figure(bars(probs[k0]))
@@ -292,8 +261,7 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
 
 def cross_entropy_curves(p, loss, gradients: Mapping[str, Sequence[float]],
                          gradient_range: tuple[float, float] = (-10.0, 1.5),
-                         title: str = "Cross-entropy against the probability of the true "
-                                      "class") -> go.Figure:
+                         *, title: str | None) -> go.Figure:
     """The loss −ln p (left) and its gradients (right) against the probability p.
 
     Parameters
@@ -313,8 +281,8 @@ def cross_entropy_curves(p, loss, gradients: Mapping[str, Sequence[float]],
     -------
     plotly.graph_objects.Figure
     """
-    p = _vector(p, "p")
-    left = {"cross-entropy −ln p": _vector(loss, "loss", p.size)}
+    p = as_vector(p, "p")
+    left = {"cross-entropy −ln p": as_vector(loss, "loss", p.size)}
     right = _check_curves(gradients, "gradients", p.size)
     fig = _two_panels(p, left, right, ("loss", "gradient"),
                       "predicted probability of the true class p (unitless)",
@@ -325,7 +293,7 @@ def cross_entropy_curves(p, loss, gradients: Mapping[str, Sequence[float]],
 
 def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
                  ratios: Mapping[str, Sequence[float]], easy_from: float = 0.6,
-                 title: str = "Focal loss: easy examples stop counting") -> go.Figure:
+                 *, title: str | None) -> go.Figure:
     """Focal loss against p_t (left) and its ratio to cross-entropy (right, log scale).
 
     Parameters
@@ -345,7 +313,7 @@ def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
     -------
     plotly.graph_objects.Figure
     """
-    p_t = _vector(p_t, "p_t")
+    p_t = as_vector(p_t, "p_t")
     left = _check_curves(losses, "losses", p_t.size)
     right = _check_curves(ratios, "ratios", p_t.size)
     fig = _two_panels(p_t, left, right, ("loss", "focal loss ÷ cross-entropy"),
@@ -353,9 +321,9 @@ def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
                       ("loss (nats)", "ratio (unitless, log scale)"), title)
     fig.update_yaxes(type="log", exponentformat="power", range=[-6, 0.3], row=1, col=2)
     for col in (1, 2):
-        fig.add_vrect(x0=easy_from, x1=float(p_t.max()), fillcolor=_color(2), opacity=0.12,
+        fig.add_vrect(x0=easy_from, x1=float(p_t.max()), fillcolor=color(2), opacity=0.12,
                       line_width=0, row=1, col=col)
-        fig.add_vrect(x0=float(p_t.min()), x1=0.5, fillcolor=_color(3), opacity=0.08,
+        fig.add_vrect(x0=float(p_t.min()), x1=0.5, fillcolor=color(3), opacity=0.08,
                       line_width=0, row=1, col=col)
     fig.add_annotation(x=0.25, y=1.0, xref="x", yref="y domain", text="hard",
                        showarrow=False, yanchor="top")
@@ -366,8 +334,7 @@ def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
 
 def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: float,
                      x_titles: Sequence[str] | None = None,
-                     title: str = "Convex means: every chord lies on or above the curve",
-                     y_title: str = "loss (unitless)") -> go.Figure:
+                     *, title: str | None, y_title: str = "loss (unitless)") -> go.Figure:
     """One panel per curve with the chord between ``x = a`` and ``x = b``.
 
     The chord value at each ``x`` between ``a`` and ``b`` is compared with the
@@ -391,7 +358,7 @@ def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: floa
     plotly.graph_objects.Figure
         Per panel: the curve, the chord, and a gap marker.
     """
-    x = _vector(x, "x")
+    x = as_vector(x, "x")
     if x.size < 2 or np.any(np.diff(x) <= 0):
         raise ValueError("x must be increasing with at least 2 entries")
     curves = _check_curves(curves, "curves", x.size)
@@ -414,25 +381,24 @@ def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: floa
         k = int(np.argmax(gap))
         convex = gap[k] <= 1e-9 * (1 + np.abs(f).max())
         fig.add_trace(go.Scatter(x=x, y=f, mode="lines", name="curve", legendgroup="curve",
-                                 showlegend=j == 1, line=dict(color=_color(0), width=3)),
+                                 showlegend=j == 1, line=dict(color=color(0), width=3)),
                       row=1, col=j)
         fig.add_trace(go.Scatter(x=[a, b], y=[fa, fb], mode="lines+markers", name="chord",
                                  legendgroup="chord", showlegend=j == 1,
-                                 line=dict(color=_color(1), width=2.5, dash="dash"),
+                                 line=dict(color=color(1), width=2.5, dash="dash"),
                                  marker=dict(size=9)), row=1, col=j)
         xk = inside[k] if not convex else (a + b) / 2
         yk = np.interp(xk, x, f)
         ck = fa + (xk - a) / (b - a) * (fb - fa)
         fig.add_trace(go.Scatter(x=[xk, xk], y=[yk, ck], mode="lines+markers",
                                  name="curve vs chord", legendgroup="gap", showlegend=j == 1,
-                                 line=dict(color=_color(2 if convex else 3), width=2),
+                                 line=dict(color=color(2 if convex else 3), width=2),
                                  marker=dict(size=7)), row=1, col=j)
         note = "chord above: convex" if convex else "chord below: not convex"
         fig.add_annotation(x=0.5, y=1.0, xref="x domain" if j == 1 else f"x{j} domain",
                            yref="y domain" if j == 1 else f"y{j} domain", text=note,
                            showarrow=False, yanchor="top",
-                           font=dict(color=_color(2 if convex else 3)))
+                           font=dict(color=color(2 if convex else 3)))
         fig.update_xaxes(title_text=x_titles[j - 1], row=1, col=j)
     fig.update_yaxes(title_text=y_title, row=1, col=1)
-    _header(fig, title, 450, subplot_titles=True)
-    return fig
+    return header(fig, title, 450, extra=26)

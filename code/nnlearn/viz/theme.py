@@ -32,6 +32,33 @@ DARK = {"font": "#e6edf3", "grid": "#3a424c", "zeroline": "#768390", "line": "#a
 SEQUENTIAL = "Viridis"
 DIVERGING = "RdBu_r"
 
+#: Line dashes and marker symbols in the order compared lines get them, so
+#: that lines differ in greyscale too, not only by colour.
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
+
+
+def color(i: int) -> str:
+    """The ``i``-th colour of the book's one colour order (it repeats after 8)."""
+    return COLORWAY[int(i) % len(COLORWAY)]
+
+
+def dash(i: int) -> str:
+    """The ``i``-th line dash (``"solid"`` first)."""
+    return DASHES[int(i) % len(DASHES)]
+
+
+def symbol(i: int) -> str:
+    """The ``i``-th marker symbol (``"circle"`` first)."""
+    return SYMBOLS[int(i) % len(SYMBOLS)]
+
+
+def tint(hex_color: str, alpha: float) -> str:
+    """``"#rrggbb"`` as an ``rgba(...)`` string with opacity ``alpha``."""
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha:g})"
+
+
 FONT_FAMILY = ("-apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, "
                "sans-serif")
 
@@ -70,7 +97,7 @@ def make_template(colors: dict = LIGHT) -> go.layout.Template:
     )
 
 
-def register() -> None:
+def register_template() -> None:
     """Register the template as ``"nnlearn"`` and make it plotly's default."""
     pio.templates["nnlearn"] = make_template(LIGHT)
     pio.templates.default = "nnlearn"

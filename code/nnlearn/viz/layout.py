@@ -1,0 +1,122 @@
+"""What every figure builder shares: title and legend placement, log axes, argument checks.
+
+:func:`header` puts the title at the very top, a horizontal legend in rows
+under it and the plot below both, all positioned in pixels, so they never
+overlap whatever the figure's height.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnlearn._checks import check_scalar
+
+#: Largest number of elements (grid points, units, frames x points) a figure may draw;
+#: more would hang the browser long before the page is useful.
+MAX_ELEMENTS = 2_000_000
+
+
+def check_size(n, name: str, low: int = 1, high: int = MAX_ELEMENTS) -> int:
+    """``n`` as an int in ``[low, high]``, else a ValueError naming ``name``."""
+    return check_scalar(n, name, low=low, high=high, integer=True)
+
+
+def as_vector(values, name: str, length: int | None = None) -> np.ndarray:
+    """``values`` as a 1-D float64 array (a column ``(n, 1)`` counts), NaN allowed."""
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-dimensional, got shape {arr.shape}")
+    if length is not None and arr.size != length:
+        raise ValueError(f"{name} must have {length} entries, got {arr.size}")
+    return arr
+
+
+def as_matrix(values, name: str) -> np.ndarray:
+    """``values`` as a non-empty 2-D float64 array."""
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 2 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D array, got shape {arr.shape}")
+    return arr
+
+
+def as_mapping(value, name: str) -> Mapping:
+    """``value`` if it is a non-empty mapping, else a TypeError naming ``name``."""
+    if not isinstance(value, Mapping) or not value:
+        raise TypeError(f"{name} must be a non-empty mapping name -> data, got {value!r:.80}")
+    return value
+
+
+def _legend_names(fig: go.Figure) -> list[str]:
+    """Entries plotly will show in the legend (one per legend group)."""
+    names, groups = [], set()
+    for trace in fig.data:
+        if trace.showlegend is False or trace.type in ("surface", "contour", "heatmap"):
+            continue
+        group = trace.legendgroup or trace.name
+        if group not in groups:
+            groups.add(group)
+            names.append(str(trace.name))
+    return names if len(names) > 1 or fig.layout.showlegend else []
+
+
+def _legend_rows(names: list[str], width: float = 600.0) -> int:
+    """Rows a horizontal legend needs at ``width`` pixels (about 7.5 px per character)."""
+    rows, used = (1 if names else 0), 0.0
+    for name in names:
+        item = 45.0 + 7.5 * len(name)
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def header(fig: go.Figure, title: str | None, height: int, extra: int = 0,
+           bottom: int | None = None) -> go.Figure:
+    """Title at the very top, the legend in rows below it, the plot below both.
+
+    Positions are in pixels from the top (``yref="container"``); ``extra``
+    leaves room for subplot titles, ``bottom`` sets the bottom margin.
+    """
+    rows = _legend_rows(_legend_names(fig))
+    title_px = 44 if title else 8
+    margin = dict(t=title_px + 24 * rows + 14 + extra)
+    if bottom is not None:
+        margin["b"] = bottom
+    fig.update_layout(
+        height=height, margin=margin,
+        title=dict(text=title, y=1.0, yref="container", yanchor="top", pad=dict(t=12)),
+        legend=dict(orientation="h", x=0.0, xanchor="left", y=1.0 - title_px / height,
+                    yref="container", yanchor="top"))
+    return fig
+
+
+def axis_format(values, log: bool) -> dict:
+    """Linear axis, or log axis labelled 10^k (only decades when it spans many)."""
+    if not log:
+        return dict(type="linear")
+    values = np.asarray(values, dtype=np.float64).ravel()
+    values = values[np.isfinite(values) & (values > 0)]
+    span = np.log10(values.max() / values.min()) if len(values) else 0.0
+    fmt = dict(type="log", exponentformat="power")
+    if span > 2.5:
+        fmt["dtick"] = 1 if span < 7 else 2
+    elif span > 0.7:
+        fmt["dtick"] = "D2"                  # 1, 2, 5 in each decade, not every digit
+    return fmt
+
+
+def subsample(n: int, max_points: int | None, log: bool = False) -> np.ndarray:
+    """At most about ``max_points`` sorted indices into ``range(n)``, first and last kept.
+
+    Evenly spaced, or geometrically (dense at the start) with ``log=True``.
+    """
+    if max_points is None or n <= max_points:
+        return np.arange(n)
+    max_points = check_size(max_points, "max_points", low=2)
+    idx = np.geomspace(1, n, max_points) - 1 if log else np.linspace(0, n - 1, max_points)
+    return np.unique(np.concatenate([[0], np.round(idx).astype(int), [n - 1]]))

@@ -1,0 +1,111 @@
+"""3-D surfaces with descent paths on them, optionally animated step by step.
+
+Surfaces and paths are as in :mod:`nnlearn.viz.contour`; a path is drawn a
+little above the surface so that it stays visible, in its colour (by name),
+with a large marker on its last point.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnlearn.surfaces import grid
+from nnlearn.viz.animation import play_controls
+from nnlearn.viz.contour import (
+    THETA_TITLES,
+    as_paths,
+    critical_traces,
+    frame_steps,
+    path_trace,
+    values,
+    window,
+)
+from nnlearn.viz.layout import check_size, header
+from nnlearn.viz.theme import SEQUENTIAL
+
+
+def surface_trace(X, Y, Z, name: str = "surface", opacity: float = 0.85) -> go.Surface:
+    """A Viridis surface with its level sets projected on the floor."""
+    return go.Surface(x=X[0], y=Y[:, 0], z=Z, colorscale=SEQUENTIAL, opacity=opacity,
+                      showscale=False, name=name,
+                      contours=dict(z=dict(show=True, usecolormap=True,
+                                           project=dict(z=True), width=1)))
+
+
+def scene(fig: go.Figure, *, title: str | None, titles=THETA_TITLES, zrange=None,
+          height: int = 560, bottom: int = 0, eye=(1.1, -1.1, 1.6)) -> go.Figure:
+    """Axis titles, camera and the :func:`~nnlearn.viz.layout.header` of a 3-D figure."""
+    zaxis = dict(title=titles[2], nticks=6, range=None if zrange is None else list(zrange))
+    fig.update_layout(margin=dict(l=0, r=0), scene=dict(
+        xaxis_title=titles[0], yaxis_title=titles[1], zaxis=zaxis, aspectmode="manual",
+        aspectratio=dict(x=1, y=1, z=0.6), camera=dict(eye=dict(x=eye[0], y=eye[1], z=eye[2]))))
+    return header(fig, title, height, bottom=bottom)
+
+
+def surface_3d(surface, paths=None, *, title: str | None, n: int = 41, bounds=None,
+               show_critical: bool = True, max_points: int | None = 120, frames=None,
+               frame_ms: int = 150, eye=(1.1, -1.1, 1.6), x_title: str = THETA_TITLES[0],
+               y_title: str = THETA_TITLES[1], z_title: str = THETA_TITLES[2]) -> go.Figure:
+    """A 3-D surface plot of ``surface`` with descent paths on it.
+
+    Parameters
+    ----------
+    surface : nnlearn.surfaces.Surface or callable
+        Maps points of shape ``(..., 2)`` to values of shape ``(...)``.
+    paths : mapping {name: ndarray of shape (steps, 2)}, optional
+        Paths may have different lengths.
+    title : str or None
+    n : int, default 41
+        Grid points per axis (the page size grows with n²).
+    bounds : ((xmin, xmax), (ymin, ymax)), optional
+        Default ``surface.bounds``.
+    show_critical : bool, default True
+        Mark the surface's known minima, saddles and maxima.
+    max_points : int or None, default 120
+        Longer paths are thinned, keeping the early steps.
+    frames : int or sequence of int, optional
+        Animate: paths grow step by step (this many frames, or these step
+        counts); the figure opens on the whole paths and play runs from step 0.
+    frame_ms : int, default 150
+        Milliseconds per frame.
+    eye : (float, float, float)
+        Camera position. Look from well above: from a low camera the near rim
+        of a bowl hides the paths on its inner slope.
+    x_title, y_title, z_title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The surface is ``fig.data[0]``, then one trace per path, then critical
+        points; frames change only the path traces.
+    """
+    if not callable(surface):
+        raise TypeError(f"surface must be a Surface or a callable, got {type(surface).__name__}")
+    box = window(surface, bounds)
+    named = as_paths(paths)
+    X, Y, Z = grid(surface, check_size(n, "n", low=2, high=400), bounds=box)
+    lift = 0.015 * (float(np.ptp(Z)) or 1.0)
+    fig = go.Figure(surface_trace(X, Y, Z, getattr(surface, "name", "surface")))
+
+    def traces(upto=None, frame=False):
+        return [path_trace(p[:upto], name, i, max_points, z=values(surface, p[:upto]) + lift,
+                           frame=frame) for i, (name, p) in enumerate(named.items())]
+
+    fig.add_traces(traces())
+    if show_critical:
+        fig.add_traces(critical_traces(surface, box, z_of=lambda p: values(surface, p),
+                                       lift=lift))
+    height, bottom = 560, 0
+    if frames is not None and named:
+        labels = [str(t) for t in frame_steps(named, frames)]
+        ids = list(range(1, 1 + len(named)))
+        fig.frames = [go.Frame(name=lab, data=traces(int(lab) + 1, True), traces=ids)
+                      for lab in labels]
+        play_controls(fig, labels, active=len(labels) - 1, prefix="step t = ", redraw=True,
+                      frame_ms=check_size(frame_ms, "frame_ms", high=10_000), y=0.0,
+                      bottom=110)
+        height, bottom = 640, 110
+    return scene(fig, title=title, titles=(x_title, y_title, z_title), eye=eye,
+                 zrange=(float(Z.min()), float(Z.max()) + 2 * lift), height=height,
+                 bottom=bottom)
