@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 
 from nnlearn import backprop, datasets, optimizers, training
@@ -17,13 +16,16 @@ def test_circuit_figure_draws_every_edge_with_value_and_gradient():
     values, grads, edge_grads = backprop.neuron_circuit(0.8, 1.5, -0.3, 0.5, 0.1)
     fig = vb.circuit_figure(values, grads, edge_grads, title="t")
     n_edges = len(backprop.CIRCUIT_EDGES)
-    assert isinstance(fig, go.Figure)
-    assert len(fig.data) == n_edges + 1 + 2                 # edges, nodes, two legend entries
-    texts = [a.text for a in fig.layout.annotations]
-    assert len(texts) == 2 * n_edges + len(backprop.CIRCUIT_OPS)   # + inner node names
-    assert "<i>u</i>" in texts
-    assert f"{edge_grads[('w', 'q')]:.3g}" in texts and f"{values['u']:.3g}" in texts
-    nodes = fig.data[n_edges]
+    edges, forward, backward, nodes = fig.data
+    assert len(edges.x) == 4 * n_edges - 1                 # tail, middle, tip, gap per edge
+    assert [forward.name, backward.name] == ["forward value", "gradient ∂L/∂(edge input)"]
+    assert forward.textposition == "top center" and backward.textposition == "bottom center"
+    i = list(backprop.CIRCUIT_EDGES).index(("w", "q"))
+    assert backward.text[i] == f"{edge_grads[('w', 'q')]:.3g}"
+    assert forward.text[i] == f"{values['w']:.3g}"
+    midpoint = np.add(vb.CIRCUIT_POSITIONS["w"], vb.CIRCUIT_POSITIONS["q"]) / 2
+    np.testing.assert_allclose([forward.x[i], forward.y[i]], midpoint)
+    assert [a.text for a in fig.layout.annotations].count("<i>u</i>") == 1  # inner node names
     assert len(nodes.x) == len(vb.CIRCUIT_POSITIONS) == 13
     assert fig.layout.title.text
 

@@ -289,6 +289,11 @@ def test_batch_3d_places_sample_i_in_slice_i_coloured_by_value():
     fig = nv.batch_3d_figure(acts, title="batch")
     edges, *layers = fig.data
     assert edges.mode == "lines" and len(layers) == 3
+    n_edges = 2 * 4 + 4 * 2
+    assert len(edges.x) == 3 * 3 * n_edges                  # start, end, gap per edge and slice
+    np.testing.assert_array_equal(np.asarray(edges.y)[::3 * n_edges], [1, 2, 3])
+    start, end = nv.network_layout([2, 4, 2], bias=False).edges(1)
+    np.testing.assert_allclose(np.asarray(edges.z)[:3], [start[0, 1], end[0, 1], np.nan])
     out = layers[-1]
     assert np.array_equal(np.asarray(out.y), [1, 1, 2, 2, 3, 3])          # sample = slice
     heights = nv.network_layout([2, 4, 2]).nodes[2][:, 1]

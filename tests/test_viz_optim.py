@@ -20,7 +20,7 @@ def test_lr_sweep_marks_failed_runs_at_the_cap():
     assert fig.data[0].line.dash != fig.data[2].line.dash           # lines differ in greyscale
     with pytest.raises(ValueError, match="lrs"):
         vo.lr_sweep([0.0, 1.0], {"a": [1, 2]}, title="s", y_title="l", cap=1.0)
-    with pytest.raises(TypeError, match="final_losses"):
+    with pytest.raises(ValueError, match="final_losses"):
         vo.lr_sweep(lrs, {}, title="s", y_title="l", cap=1.0)
     with pytest.raises(ValueError, match="final_losses"):
         vo.lr_sweep(lrs, {"a": [1, 2]}, title="s", y_title="l", cap=1.0)

@@ -29,7 +29,7 @@ def test_surface_and_each_path_drawn_just_above_it():
         np.testing.assert_allclose(trace.x, path[:, 0])
         lift = np.asarray(trace.z) - MULTI(path)
         assert np.all(lift > 0) and np.ptp(lift) < 1e-12
-    assert len({t.line.dash for t in fig.data[1:]}) == 3        # paths differ in greyscale
+    assert len({t.marker.symbol for t in fig.data[1:]}) == 3      # paths differ in greyscale
     marked = surface_3d(MULTI, paths, n=21, title="t")
     assert marked.data[4].name == "minimum" and len(marked.data[4].x) == 4
     assert marked.layout.title.text == "t" and marked.layout.scene.xaxis.title.text

@@ -21,7 +21,13 @@ from nnlearn.backprop import CIRCUIT_EDGES, CIRCUIT_OPS, WeightRecorder
 from nnlearn.gradcheck import RIGHT_BELOW
 from nnlearn.viz.animation import play_controls
 from nnlearn.viz.heatmap import heatmap
-from nnlearn.viz.network import edge_style, n_edge_traces, network_diagram, network_layout
+from nnlearn.viz.network import (
+    arrow_trace,
+    edge_style,
+    n_edge_traces,
+    network_diagram,
+    network_layout,
+)
 from nnlearn.viz.theme import COLORWAY
 
 __all__ = [
@@ -91,23 +97,20 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict,
         for d, label in ((values, "values"), (grads, "grads"), (positions, "positions")):
             if name not in d:
                 raise ValueError(f"{label} has no entry for node {name!r}")
-    fig = go.Figure()
-    for src, dst in edges:
-        if (src, dst) not in edge_grads:
-            raise ValueError(f"edge_grads has no entry for edge {(src, dst)!r}")
-        (x0, y0), (x1, y1) = positions[src], positions[dst]
-        length = np.hypot(x1 - x0, y1 - y0)
-        tx, ty = x1 - 0.22 * (x1 - x0) / length, y1 - 0.22 * (y1 - y0) / length
-        fig.add_trace(go.Scatter(x=[x0, (x0 + tx) / 2, tx], y=[y0, (y0 + ty) / 2, ty],
-                                 mode="lines+markers", showlegend=False, hoverinfo="skip",
-                                 line=dict(color=COLORWAY[7], width=1.6),
-                                 marker=dict(symbol="arrow", angleref="previous",
-                                             size=[0, 0, 10], color=COLORWAY[7])))
-        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-        fig.add_annotation(x=mx, y=my, text=f"{values[src]:.3g}", showarrow=False,
-                           yshift=10, font=dict(color=VALUE_COLOR, size=13))
-        fig.add_annotation(x=mx, y=my, text=f"{edge_grads[(src, dst)]:.3g}", showarrow=False,
-                           yshift=-10, font=dict(color=GRAD_COLOR, size=13))
+    missing = [e for e in edges if tuple(e) not in edge_grads]
+    if missing:
+        raise ValueError(f"edge_grads has no entry for edge {missing[0]!r}")
+    start = np.array([positions[src] for src, _ in edges], dtype=np.float64)
+    end = np.array([positions[dst] for _, dst in edges], dtype=np.float64)
+    fig = go.Figure(arrow_trace(start, end, COLORWAY[7], 1.6, gap=0.22, name="edges"))
+    mid = (start + end) / 2
+    for label, texts, where, color in (
+            ("forward value", [values[src] for src, _ in edges], "top center", VALUE_COLOR),
+            ("gradient ∂L/∂(edge input)", [edge_grads[tuple(e)] for e in edges],
+             "bottom center", GRAD_COLOR)):
+        fig.add_trace(go.Scatter(x=mid[:, 0], y=mid[:, 1], mode="text", name=label,
+                                 text=[f"{v:.3g}" for v in texts], textposition=where,
+                                 textfont=dict(color=color, size=13), hoverinfo="skip"))
     labels = [ops.get(n, _LEAF_LABELS.get(n, n)) for n in names]
     hover = [f"{_LEAF_LABELS.get(n, n)} = {values[n]:.4g}<br>∂L/∂{_LEAF_LABELS.get(n, n)} = "
              f"{grads[n]:.4g}" for n in names]
@@ -120,10 +123,6 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict,
         hoverinfo="text", textposition="middle center", showlegend=False,
         marker=dict(size=34, color="rgba(47,111,222,0.14)",
                     line=dict(color=COLORWAY[0], width=1.5))))
-    for label, color in (("forward value", VALUE_COLOR), ("gradient ∂L/∂(edge input)",
-                                                          GRAD_COLOR)):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label,
-                                 line=dict(color=color, width=3), hoverinfo="skip"))
     fig.update_layout(
         title=title, height=430, hovermode="closest",
         xaxis=dict(visible=False, range=[xy[:, 0].min() - 0.4, xy[:, 0].max() + 0.4],
@@ -199,7 +198,8 @@ def _frame_edges(names: Sequence[str], values: np.ndarray, weight_scale: float) 
     out = []
     for name, value in zip(names, values, strict=True):
         color, width = edge_style(float(value), weight_scale)
-        out.append({"line": {"color": color, "width": round(width, 2)},
+        dash = "dot" if name.startswith("b") else "solid" if value >= 0 else "dash"
+        out.append({"line": {"color": color, "width": round(width, 2), "dash": dash},
                     "marker": {"color": color}, "text": f"{name} = {value:.3g}"})
     return out
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_scalar
-from nnlearn.viz.animation import play_controls
+from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import header
 from nnlearn.viz.theme import color, symbol, tint
 
@@ -338,18 +338,13 @@ def perceptron_animation(X, y, history, *, title: str | None, pad: float = 0.1,
                 marker=dict(size=20, symbol="circle-open", color=color(3),
                             line=dict(width=3)))
     fig = go.Figure([region, line, ring] + sample_traces(X, y, class_names))
-    frames = [go.Frame(name="0", data=_perceptron_frame(np.zeros(2), 0.0, box, None),
-                       traces=[0, 1, 2])]
-    for h in history:
-        frames.append(go.Frame(name=str(h.step),
-                               data=_perceptron_frame(h.w, h.b, box, X[h.index]),
-                               traces=[0, 1, 2]))
-    fig.frames = frames
     fig.update_layout(
         xaxis=dict(title=x_title, range=[box[0], box[1]], constrain="domain"),
         yaxis=dict(title=y_title, range=[box[2], box[3]], scaleanchor="x", constrain="domain"))
-    play_controls(fig, [f.name for f in frames], active=0, prefix="updates made: ",
-                  redraw=False, frame_ms=duration, y=-0.12, bottom=150)
+    frames = {"0": _perceptron_frame(np.zeros(2), 0.0, box, None)}
+    frames.update({str(h.step): _perceptron_frame(h.w, h.b, box, X[h.index]) for h in history})
+    animate(fig, frames, traces=[0, 1, 2], active=0, prefix="updates made: ",
+            frame_ms=duration, y=-0.12, bottom=150)
     return header(fig, title, height, bottom=150)
 
 

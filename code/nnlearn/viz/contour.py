@@ -17,22 +17,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.surfaces import grid
 from nnlearn.viz.animation import play_controls
 from nnlearn.viz.layout import check_size, header, subsample
-from nnlearn.viz.theme import COLORWAY, SEQUENTIAL, color, dash, symbol
+from nnlearn.viz.theme import COLORWAY, SEQUENTIAL, color, dash, symbol, tint
 
 THETA_TITLES = ("θ₁ (unitless)", "θ₂ (unitless)", "f(θ) (unitless)")
 MARK_COLOR = COLORWAY[7]
-#: Colours of unfilled contour lines: the middle of Viridis (its dark and pale
-#: ends vanish on a dark or a light page).
-LINE_SCALE = [[float(u), c] for u, c in zip(
-    np.linspace(0.0, 1.0, 6), sample_colorscale(SEQUENTIAL, list(np.linspace(0.3, 0.85, 6))),
-    strict=True)]
+#: Colours of unfilled contour lines: slate, strong at low values and faint at high
+#: ones, so that the coloured paths stand out and the map reads in greyscale.
+LINE_SCALE = [[0.0, tint(MARK_COLOR, 0.95)], [1.0, tint(MARK_COLOR, 0.2)]]
+_SYMBOLS_3D = ("circle", "square", "diamond", "cross", "x", "circle-open")
 _CRITICAL = (("minima", "minimum", "star", 13), ("saddles", "saddle point", "x", 10),
              ("maxima", "maximum", "triangle-up", 11))
 
@@ -175,8 +173,8 @@ def path_trace(path: np.ndarray, name: str, i: int, max_points: int | None,
     """
     keep = np.isfinite(path).all(axis=1)
     steps = np.flatnonzero(keep)[subsample(int(keep.sum()), max_points, log=True)]
-    sizes = np.full(len(steps), 4.0 if z is None else 2.0)
-    sizes[-1:] = 10.0 if z is None else 5.0
+    sizes = np.full(len(steps), 4.0 if z is None else 3.0)
+    sizes[-1:] = 10.0 if z is None else 6.0
     xyz = dict(x=path[steps, 0], y=path[steps, 1])
     if z is not None:
         xyz["z"] = np.asarray(z)[steps]
@@ -185,10 +183,10 @@ def path_trace(path: np.ndarray, name: str, i: int, max_points: int | None,
             size=sizes.tolist()), customdata=steps.tolist(),
             **{k: [float(f"{v:.4g}") for v in c] for k, c in xyz.items()})
     style = dict(name=name, legendgroup=name, showlegend=showlegend, mode="lines+markers",
-                 customdata=steps, line=dict(color=color(i), width=2.2 if z is None else 6,
-                                             dash=dash(i)),
-                 marker=dict(color=color(i), size=sizes,
-                             symbol=symbol(i) if z is None else "circle"),
+                 customdata=steps, line=dict(color=color(i), width=2.2 if z is None else 7,
+                                             dash=dash(i) if z is None else "solid"),
+                 marker=dict(color=color(i), size=sizes, symbol=symbol(i) if z is None
+                             else _SYMBOLS_3D[i % len(_SYMBOLS_3D)]),
                  hovertemplate=name + "<br>step %{customdata}: (%{x:.3g}, %{y:.3g})"
                                       "<extra></extra>", **xyz)
     return go.Scatter(**style) if z is None else go.Scatter3d(**style)

@@ -89,7 +89,8 @@ def sampled_waveform(t, x, t_samples, quantized: Mapping[int, np.ndarray], *,
         sx, sy = _held_steps(t_samples, quantized[b])
         return go.Scatter(x=sx, y=sy, name=f"stored ({b} bits)")
 
-    fig.add_trace(stored(shown).update(line_shape="hv", **line_style(2, markers=True)),
+    fig.add_trace(stored(shown).update(line_shape="hv", **line_style(2, line_dash="solid",
+                                                                       markers=True)),
                   row=1, col=2)
     fig.update_xaxes(title_text="time (s)")
     fig.update_yaxes(title_text="amplitude (unitless)", row=1, col=1)
@@ -176,26 +177,25 @@ def histograms(columns: Mapping[str, np.ndarray], *, title: str | None,
                          f"got {len(x_titles)}")
     fig = make_subplots(rows=1, cols=len(columns), subplot_titles=list(columns),
                         horizontal_spacing=0.1)
-    keys = None if groups is None else list(np.unique(groups))
+    keys = [None] if groups is None else list(np.unique(groups))
     for k, values in enumerate(columns.values(), start=1):
         values = as_vector(values, "columns")
-        if keys is None:
-            fig.add_trace(go.Histogram(x=values, nbinsx=nbins, showlegend=False,
-                                       marker=dict(color=color(k - 1))), row=1, col=k)
-        else:
-            groups = as_vector(groups, "groups", values.size)
         edges = np.histogram_bin_edges(values, bins=nbins)
-        for g, key in enumerate(keys or ()):
+        for g, key in enumerate(keys):
+            mine = values if key is None else values[as_vector(groups, "groups",
+                                                              values.size) == key]
             name = str((group_names or {}).get(key, key))
-            fig.add_trace(go.Histogram(x=values[groups == key], name=name, legendgroup=name,
-                                       showlegend=(k == 1), opacity=0.85,
+            fig.add_trace(go.Histogram(x=mine, name=name, legendgroup=name,
+                                       showlegend=k == 1 and key is not None, opacity=0.85,
                                        xbins=dict(start=edges[0], end=edges[-1],
                                                   size=edges[1] - edges[0]),
-                                       marker=dict(color=color(g), pattern=dict(
-                                           shape=["", "/", "."][g % 3]))), row=1, col=k)
+                                       marker=dict(color=color(g if key is not None else k - 1),
+                                                   pattern=dict(shape=["", "/", "."][g % 3],
+                                                               fillmode="overlay", solidity=0.3))),
+                          row=1, col=k)
         fig.update_xaxes(title_text=x_titles[k - 1], row=1, col=k)
     fig.update_yaxes(title_text=y_title, row=1, col=1)
-    fig.update_layout(barmode="overlay" if keys is None else "group", bargap=0.1)
+    fig.update_layout(barmode="overlay" if groups is None else "group", bargap=0.1)
     return header(fig, title, 420, extra=26)
 
 
@@ -288,7 +288,7 @@ def scatter_by_label(Z, labels, *, title: str | None, x_title: str, y_title: str
         fig.add_trace(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers",
                                  name=str(label), marker=dict(size=marker_size, opacity=0.75,
                                                               color=color(i),
-                                                              symbol=symbol(i + i // 8))))
+                                                              symbol=symbol(i))))
     fig.update_layout(xaxis_title=x_title, yaxis_title=y_title,
                       legend=dict(title=dict(text="label"), itemsizing="constant"))
     return header(fig, title, 540)

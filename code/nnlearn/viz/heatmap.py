@@ -61,8 +61,8 @@ def heatmap(values, *, title: str | None, x_title: str, y_title: str, x_labels=N
     trace = go.Heatmap(z=z, x=x, y=y, colorscale=colorscale, zmin=zmin, zmax=zmax,
                        colorbar=dict(title=dict(text=colorbar_title, side="right"),
                                      thickness=14),
-                       hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{z:.4g}}"
-                                     "<extra></extra>")
+                       textfont=dict(size=11), hovertemplate=f"{y_title} %{{y}}, {x_title} "
+                                                             "%{x}: %{z:.4g}<extra></extra>")
     if isinstance(text, str):
         trace.update(texttemplate=f"%{{z:{text}}}")
     elif text is not None:

@@ -45,9 +45,11 @@ def as_matrix(values, name: str) -> np.ndarray:
 
 
 def as_mapping(value, name: str) -> Mapping:
-    """``value`` if it is a non-empty mapping, else a TypeError naming ``name``."""
-    if not isinstance(value, Mapping) or not value:
-        raise TypeError(f"{name} must be a non-empty mapping name -> data, got {value!r:.80}")
+    """``value`` if it is a non-empty mapping (TypeError if no mapping, ValueError if empty)."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a mapping name -> data, got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must hold at least one entry")
     return value
 
 

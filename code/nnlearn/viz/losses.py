@@ -15,10 +15,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nnlearn.viz.animation import play_controls
-from nnlearn.viz.layout import as_vector, header
-from nnlearn.viz.lines import add_curves
-from nnlearn.viz.theme import color
+from nnlearn.viz.animation import animate
+from nnlearn.viz.layout import as_mapping, as_vector, header
+from nnlearn.viz.lines import add_curves, line_style
+from nnlearn.viz.theme import color, symbol
 
 __all__ = [
     "convexity_chords",
@@ -32,9 +32,8 @@ __all__ = [
 
 
 def _check_curves(curves: Mapping, name: str, length: int) -> dict[str, np.ndarray]:
-    if not isinstance(curves, Mapping) or not curves:
-        raise ValueError(f"{name} must be a non-empty mapping name -> values, got {curves!r}")
-    return {str(k): as_vector(v, f"{name}[{k!r}]", length) for k, v in curves.items()}
+    return {str(k): as_vector(v, f"{name}[{k!r}]", length)
+            for k, v in as_mapping(curves, name).items()}
 
 
 def _two_panels(x: np.ndarray, left: dict, right: dict, titles: tuple[str, str],
@@ -104,9 +103,7 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
     """
     x = as_vector(np.asarray(x, dtype=np.float64).reshape(-1), "x")
     y = as_vector(y, "y", x.size)
-    if not isinstance(fits, Mapping) or not fits:
-        raise ValueError(f"fits must be a non-empty mapping name -> (slope, intercept), "
-                         f"got {fits!r}")
+    fits = as_mapping(fits, "fits")
     losses = _check_curves(point_losses, "point_losses", x.size)
     if set(losses) != {str(k) for k in fits}:
         raise ValueError(f"point_losses must have the same names as fits, got "
@@ -116,21 +113,19 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
     fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name="data",
                              marker=dict(color=color(7), size=8)), row=1, col=1)
     ends = np.array([x.min(), x.max()])
-    symbols = ["circle", "square", "diamond", "triangle-up", "x", "star"]
     top = max(float(v.max()) for v in losses.values()) or 1.0
     floor = top * 1e-5
     for i, (name, (slope, intercept)) in enumerate(fits.items()):
-        fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept, mode="lines",
+        fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept,
                                  name=f"{name}: ŷ = {slope:.2f} x {'−' if intercept < 0 else '+'} "
                                       f"{abs(intercept):.2f}",
-                                 legendgroup=str(name), line=dict(color=color(i), width=3)),
+                                 legendgroup=str(name), **line_style(i, width=3)),
                       row=1, col=1)
         per = losses[str(name)]
         fig.add_trace(go.Scatter(x=x, y=np.maximum(per, floor), customdata=per,
                                  mode="markers", name=f"{name} loss", legendgroup=str(name),
                                  showlegend=False,
-                                 marker=dict(color=color(i), size=8,
-                                             symbol=symbols[i % len(symbols)]),
+                                 marker=dict(color=color(i), size=8, symbol=symbol(i)),
                                  hovertemplate="x=%{x:.2f}<br>loss %{customdata:.3g}"
                                                f"<extra>{name}</extra>"),
                       row=2, col=1)
@@ -173,8 +168,7 @@ def outlier_animation(x, y, offsets: Sequence[float],
     offsets = as_vector(offsets, "offsets")
     if offsets.size == 0:
         raise ValueError("offsets must hold at least one displacement")
-    if not isinstance(fitters, Mapping) or not fitters:
-        raise ValueError(f"fitters must be a non-empty mapping name -> callable, got {fitters!r}")
+    fitters = as_mapping(fitters, "fitters")
     last = int(np.argmax(x))
     ends = np.array([x.min(), x.max()])
 
@@ -195,19 +189,15 @@ def outlier_animation(x, y, offsets: Sequence[float],
     fig.add_trace(first[0].update(mode="markers", name="moving point",
                                   marker=dict(color=color(3), size=13, symbol="diamond")))
     for i, (name, trace) in enumerate(zip(fitters, first[1:], strict=True)):
-        fig.add_trace(trace.update(mode="lines", name=f"{name} fit",
-                                   line=dict(color=color(i), width=3)))
-    indices = list(range(1, 2 + len(fitters)))
-    labels = [f"{o:g}" for o in offsets]
-    fig.frames = [go.Frame(name=lab, data=frame_traces(float(o)), traces=indices)
-                  for lab, o in zip(labels, offsets, strict=True)]
+        fig.add_trace(trace.update(name=f"{name} fit", **line_style(i, width=3)))
     y_low = min(y.min(), y[last] + offsets.min())
     y_high = max(y.max(), y[last] + offsets.max())
     pad = 0.06 * (y_high - y_low)
     fig.update_layout(xaxis_title=x_title, yaxis_title=y_title,
                       yaxis_range=[y_low - pad, y_high + pad])
-    play_controls(fig, labels, active=k0, prefix="point moved by ", redraw=False,
-                  transition_ms=300)
+    animate(fig, {f"{o:g}": frame_traces(float(o)) for o in offsets},
+            traces=range(1, 2 + len(fitters)), active=k0, prefix="point moved by ",
+            transition_ms=300)
     return header(fig, title, 540, bottom=130)
 
 
@@ -242,7 +232,6 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
         raise ValueError(f"labels must have one entry per class ({probs.shape[1]}), "
                          f"got {len(labels)}")
     k0 = int(np.argmin(np.abs(temps - start)))
-    names = [f"{t:g}" for t in temps]
 
     def bars(row: np.ndarray) -> go.Bar:
         return go.Bar(x=labels, y=row, text=[f"{v:.2f}" for v in row], textposition="outside",
@@ -250,13 +239,11 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
                       hovertemplate="%{x}: p = %{y:.3f}<extra></extra>")
 
     fig = go.Figure(bars(probs[k0]))
-    fig.frames = [go.Frame(name=n, data=[bars(row)])
-                  for n, row in zip(names, probs, strict=True)]
-    fig.update_layout(title=title, height=500, xaxis_title=x_title, showlegend=False,
+    fig.update_layout(xaxis_title=x_title, showlegend=False,
                       yaxis=dict(title="probability p (unitless)", range=[0, 1.12]))
-    play_controls(fig, names, active=k0, prefix="temperature T = ", redraw=True)
-    fig.update_layout(margin=dict(t=70))
-    return fig
+    animate(fig, {f"{t:g}": [bars(row)] for t, row in zip(temps, probs, strict=True)},
+            traces=[0], active=k0, prefix="temperature T = ", redraw=True)
+    return header(fig, title, 500, bottom=130)
 
 
 def cross_entropy_curves(p, loss, gradients: Mapping[str, Sequence[float]],

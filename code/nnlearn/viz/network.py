@@ -38,6 +38,7 @@ __all__ = [
     "HIGHLIGHT_COLOR",
     "NetworkLayout",
     "batch_3d_figure",
+    "arrow_trace",
     "edge_style",
     "edge_traces",
     "n_edge_traces",
@@ -98,9 +99,7 @@ class NetworkLayout:
         """
         layer = self._check_layer(layer)
         src, dst = self.nodes[layer - 1], self.nodes[layer]
-        start = np.tile(src, (len(dst), 1))
-        end = np.repeat(dst, len(src), axis=0)
-        return start, end
+        return np.tile(src, (len(dst), 1)), np.repeat(dst, len(src), axis=0)
 
     def bias_edges(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
         r"""Start and end points of the edges of :math:`b^{(l)}`, shape ``(n_l, 2)`` each."""
@@ -147,15 +146,12 @@ def network_layout(sizes: Sequence[int], bias: bool = True, layer_gap: float = 1
         raise TypeError(f"bias must be True or False, got {bias!r}")
     layer_gap = check_scalar(layer_gap, "layer_gap", low=0.0, low_inclusive=False)
     unit_gap = check_scalar(unit_gap, "unit_gap", low=0.0, low_inclusive=False)
-    nodes = []
-    for layer, n in enumerate(sizes):
-        y = unit_gap * ((n - 1) / 2 - np.arange(n))
-        nodes.append(np.column_stack([np.full(n, layer * layer_gap), y]))
-    bias_nodes = None
-    if bias:
-        bias_nodes = np.array([[layer * layer_gap, unit_gap * ((n - 1) / 2 + 1)]
-                               for layer, n in enumerate(sizes[:-1])])
-    return NetworkLayout(sizes, tuple(nodes), bias_nodes)
+    nodes = tuple(np.column_stack([np.full(n, layer * layer_gap),
+                                   unit_gap * ((n - 1) / 2 - np.arange(n))])
+                  for layer, n in enumerate(sizes))
+    bias_nodes = np.array([[layer * layer_gap, unit_gap * ((n - 1) / 2 + 1)]
+                           for layer, n in enumerate(sizes[:-1])]) if bias else None
+    return NetworkLayout(sizes, nodes, bias_nodes)
 
 
 # ----------------------------------------------------------------------------
@@ -256,6 +252,15 @@ def _edge_trace(points: np.ndarray, color: str, width: float, opacity: float,
         text=text, connectgaps=False)
 
 
+def arrow_trace(start: np.ndarray, end: np.ndarray, color: str, width: float, *,
+                gap: float = 0.0, name: str = "edges", dash: str | None = None) -> go.Scatter:
+    """Arrows from the points ``start`` to ``end`` (shape (E, 2) each) as one line trace.
+
+    Each arrow head stops ``gap`` (in x-units) before its end point.
+    """
+    return _edge_trace(_arrow_points(start, end, gap), color, width, 1.0, None, name, dash)
+
+
 def _weight_name(layer: int, j: int, k: int) -> str:
     return f"W<sup>({layer})</sup><sub>{j + 1}{k + 1}</sub>"
 
@@ -351,7 +356,7 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
             color, width = edge_style(w, weight_scale, max_width=max_width)
             traces.append(_edge_trace(pts[e:e + 1], color, width, opacity,
                                       [f"{_weight_name(layer, j, k)} = {w:.3g}"],
-                                      f"W{layer}[{j},{k}]"))
+                                      f"W{layer}[{j},{k}]", dash="solid" if w >= 0 else "dash"))
         if has_bias:
             pts_b = points(layout.bias_edges(layer))
             for j in range(layout.sizes[layer]):
@@ -371,9 +376,7 @@ def _plain_edges(layout: NetworkLayout, highlight: int | None,
                  ) -> list[go.Scatter]:
     traces = []
     for layer in range(1, layout.depth + 1):
-        on = highlight == layer
-        color = HIGHLIGHT_COLOR if on else NEUTRAL_COLOR
-        width = 2.6 if on else 1.2
+        color, width = (HIGHLIGHT_COLOR, 2.6) if highlight == layer else (NEUTRAL_COLOR, 1.2)
         opacity = 1.0 if highlight in (None, layer) else 0.35
         n_out, n_in = layout.sizes[layer], layout.sizes[layer - 1]
         hover = [_weight_name(layer, j, k) for j in range(n_out) for k in range(n_in)]
@@ -421,15 +424,11 @@ def node_traces(layout: NetworkLayout, highlight: int | None = None,
                                  integer=True)
     depth = layout.depth
     xy = np.concatenate(layout.nodes)
-    labels, hovers, rims, rim_widths = [], [], [], []
-    for layer, n in enumerate(layout.sizes):
-        for j in range(n):
-            label, hover = _unit_label(layer, j, depth, n)
-            labels.append(label)
-            hovers.append(hover)
-            on = layer == highlight
-            rims.append(HIGHLIGHT_COLOR if on else COLORWAY[0])
-            rim_widths.append(3.5 if on else 1.5)
+    units = [(layer, j, n) for layer, n in enumerate(layout.sizes) for j in range(n)]
+    labels, hovers = zip(*(_unit_label(layer, j, depth, n) for layer, j, n in units),
+                         strict=True)
+    on = np.array([layer == highlight for layer, _, _ in units])
+    rims, rim_widths = np.where(on, HIGHLIGHT_COLOR, COLORWAY[0]), np.where(on, 3.5, 1.5)
     traces = [go.Scatter(
         x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=labels, hovertext=hovers,
         hoverinfo="text", textposition="middle center", name="units", showlegend=False,
@@ -449,12 +448,7 @@ def node_traces(layout: NetworkLayout, highlight: int | None = None,
 
 
 def _layer_caption(layer: int, depth: int, n: int) -> str:
-    if layer == 0:
-        kind = "input"
-    elif layer == depth:
-        kind = "output"
-    else:
-        kind = f"hidden {layer}"
+    kind = "input" if layer == 0 else "output" if layer == depth else f"hidden {layer}"
     return f"{kind}<br>n<sub>{layer}</sub> = {n}"
 
 
@@ -464,7 +458,7 @@ def _legend_entries(weights_given: bool, highlight: int | None,
     entries = []
     if weights_given:
         entries += [("positive weight", POSITIVE_COLOR, None),
-                    ("negative weight", NEGATIVE_COLOR, None)]
+                    ("negative weight", NEGATIVE_COLOR, "dash")]
     elif highlight is not None:
         entries.append((f"edges into layer {highlight}", HIGHLIGHT_COLOR, None))
     if has_bias:
@@ -614,18 +608,14 @@ def batch_3d_figure(activations, *, title: str | None, layer_names: Sequence[str
                          f"got {len(layer_names)}")
     lay = network_layout(sizes, bias=False)
     traces = []
-    if edges:
-        segs = []
-        for layer in range(1, lay.depth + 1):
-            start, end = lay.edges(layer)
-            for i in range(batch):
-                sample = np.full(len(start), float(i + 1))
-                seg = np.stack([np.column_stack([start[:, 0], sample, start[:, 1]]),
-                                np.column_stack([end[:, 0], sample, end[:, 1]]),
-                                np.full((len(start), 3), np.nan)], axis=1)
-                segs.append(seg.reshape(-1, 3))
-        xyz = np.concatenate(segs)
-        traces.append(go.Scatter3d(x=xyz[:, 0], y=xyz[:, 1], z=xyz[:, 2], mode="lines",
+    if edges:       # every edge in every slice: (start, end, gap) in (layer, sample, unit)
+        start, end = (np.concatenate(p) for p in zip(*map(lay.edges, range(1, lay.depth + 1)),
+                                                      strict=True))
+        seg = np.stack([start, end, np.full_like(start, np.nan)], axis=1)      # (E, 3, 2)
+        seg = np.tile(seg, (batch, 1, 1))
+        sample = np.repeat(np.arange(1.0, batch + 1), 3 * len(start))
+        traces.append(go.Scatter3d(x=seg[..., 0].ravel(), y=sample, z=seg[..., 1].ravel(),
+                                   mode="lines",
                                    line=dict(color=NEUTRAL_COLOR, width=1.5), opacity=0.35,
                                    hoverinfo="skip", name="edges", showlegend=False))
     vmax = max(float(np.abs(a).max()) for a in acts) or 1.0

@@ -38,9 +38,14 @@ DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
 
 
+#: Two more hues after :data:`COLORWAY`, for figures with up to ten groups (digits).
+EXTRA_COLORS = ("#7a5c3e", "#3f8f3a")
+
+
 def color(i: int) -> str:
-    """The ``i``-th colour of the book's one colour order (it repeats after 8)."""
-    return COLORWAY[int(i) % len(COLORWAY)]
+    """The ``i``-th colour of the book's one colour order: COLORWAY, then EXTRA_COLORS."""
+    order = COLORWAY + list(EXTRA_COLORS)
+    return order[int(i) % len(order)]
 
 
 def dash(i: int) -> str:
