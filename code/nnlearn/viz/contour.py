@@ -213,9 +213,9 @@ def _start_trace(paths: Mapping[str, np.ndarray], showlegend: bool) -> go.Scatte
 
 
 def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: int = 3,
-                  n: int = 61, filled: bool = False, colorbar_title: str | None = None,
+                  n: int = 51, filled: bool = False, colorbar_title: str | None = None,
                   shared_levels: bool = False, equal_aspect: bool = False,
-                  show_critical: bool = True, max_points: int | None = 300,
+                  show_critical: bool = True, max_points: int | None = 150,
                   frames=None, x_title: str = THETA_TITLES[0], y_title: str = THETA_TITLES[1],
                   panel_height: int = 380) -> go.Figure:
     """Paths on the contour maps of one or more functions of two variables.
@@ -227,7 +227,7 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
         Figure title.
     cols : int, default 3
         Panels per row.
-    n : int, default 61
+    n : int, default 51
         Grid points per axis of a surface (the page grows with n²).
     filled : bool, default False
         Filled contours (Viridis) instead of contour lines.
@@ -239,7 +239,7 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
         One unit is as long on both axes (the contours show the true shape).
     show_critical : bool, default True
         Mark minima, saddles and maxima.
-    max_points : int or None, default 300
+    max_points : int or None, default 150
         Longer paths are thinned, keeping the early steps (geometric spacing).
     frames : int or sequence of int, optional
         Animate: one frame per step count (or this many frames), each showing
@@ -261,11 +261,9 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
     grids = [surface_grid(p.surface, n, p.bounds, p.log) for p in panels]
     paths = [as_paths(p.paths, "panel.paths") for p in panels]
     names = list(dict.fromkeys(name for ps in paths for name in ps))
-    levels = None
-    if shared_levels:
-        low = min(float(np.nanmin(g[2])) for g in grids)
-        high = max(float(np.nanmax(g[2])) for g in grids)
-        levels = dict(start=low, end=high, size=(high - low) / 20 or 1.0)
+    low = float(min(np.nanmin(g[2]) for g in grids))
+    high = float(max(np.nanmax(g[2]) for g in grids))
+    levels = dict(start=low, end=high, size=(high - low) / 20 or 1.0) if shared_levels else None
     titled = any(p.title for p in panels)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[p.title for p in panels],
                         horizontal_spacing=0.1, vertical_spacing=0.16 if rows > 1 else 0.1)
@@ -282,17 +280,15 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
         if ps:
             fig.add_trace(_start_trace(ps, k == 0), row=row, col=col)
         if show_critical:
-            for trace in critical_traces(panel.surface, box, panel.minima,
-                                         showlegend=k == 0):
-                fig.add_trace(trace, row=row, col=col)
-        (x0, x1), (y0, y1) = box
-        fig.update_xaxes(range=[x0, x1], title_text=x_title, showgrid=False, row=row, col=col)
-        fig.update_yaxes(range=[y0, y1], title_text=y_title if col == 1 else None,
-                         showgrid=False, row=row, col=col)
+            fig.add_traces(critical_traces(panel.surface, box, panel.minima, showlegend=k == 0),
+                           rows=row, cols=col)
+        square = dict(constrain="domain") if equal_aspect else {}
+        fig.update_xaxes(range=box[0], title_text=x_title, showgrid=False, row=row, col=col,
+                         **square)
         if equal_aspect:
-            fig.update_yaxes(scaleanchor=f"x{k + 1 if k else ''}", scaleratio=1,
-                             constrain="domain", row=row, col=col)
-            fig.update_xaxes(constrain="domain", row=row, col=col)
+            square["scaleanchor"] = f"x{k + 1 if k else ''}"
+        fig.update_yaxes(range=box[1], title_text=y_title if col == 1 else None, showgrid=False,
+                         row=row, col=col, **square)
     height = panel_height * rows + 150
     if frames is not None:
         every = {name: p for ps in paths for name, p in ps.items()}
