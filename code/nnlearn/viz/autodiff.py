@@ -3,23 +3,27 @@
 :func:`graph_figure` draws the graph behind a tensor, inputs on the left and
 the output on the right; :func:`backward_animation` fills in the gradients in
 the order :meth:`nnlearn.autodiff.Tensor.backward` computes them. The other
-builders are the chapter's cost and shape diagrams.
+builders are the chapter's shape diagrams (its curves are
+:func:`nnlearn.viz.lines.curves`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nnlearn.autodiff import Tensor, topological_order
-from nnlearn.viz.animation import play_controls
+from nnlearn.viz.animation import animate
+from nnlearn.viz.layout import as_mapping, header
+from nnlearn.viz.lines import line_style
+from nnlearn.viz.network import arrow_trace
 from nnlearn.viz.theme import COLORWAY, DIVERGING
 
-__all__ = ["backward_animation", "batch_sweep_figure", "broadcast_figure", "graph_figure",
-           "graph_nodes", "jacobian_figure", "mode_cost_figure", "running_stats_figure"]
+__all__ = ["backward_animation", "broadcast_figure", "graph_figure", "graph_nodes",
+           "jacobian_figure", "running_stats_figure"]
 
 VALUE_COLOR = COLORWAY[2]     # green: values flowing forward (as in chapter 5)
 GRAD_COLOR = COLORWAY[3]      # rose: gradients flowing back
@@ -78,13 +82,9 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str,
         raise TypeError(f"names must map names to Tensors, got {type(names).__name__}")
     nodes = graph_nodes(root)
     pos = _layout(nodes)
-    fig = go.Figure()
-    for t in nodes:                                   # one arrow per edge
-        for p in t.parents:
-            (x0, y0), (x1, y1) = pos[id(p)], pos[id(t)]
-            fig.add_annotation(x=x1 - 0.16, y=y1, ax=x0 + 0.16, ay=y0, xref="x", yref="y",
-                               axref="x", ayref="y", showarrow=True, arrowhead=2,
-                               arrowsize=1.2, arrowwidth=1.4, arrowcolor=NODE_COLOR, text="")
+    edges = np.array([(pos[id(p)], pos[id(t)]) for t in nodes for p in t.parents])
+    fig = go.Figure(arrow_trace(edges[:, 0], edges[:, 1], NODE_COLOR, 1.4, gap=0.2,
+                                start_gap=0.2))
     xs = [pos[id(t)][0] for t in nodes]
     ys = [pos[id(t)][1] for t in nodes]
     labels = _labels(nodes, names)
@@ -98,16 +98,14 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str,
         hovertemplate="%{text}<extra></extra>"))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="∂L/∂node (backward)",
                              marker=dict(size=12, symbol="square", color=GRAD_COLOR)))
-    fig.update_layout(
-        title=title, height=max(height, int(100 + 85 * (max(ys) - min(ys) + 1.3))),
-        hovermode="closest", margin=dict(l=10, r=10),
-        xaxis=dict(visible=False, range=[min(xs) - 0.5, max(xs) + 0.5]),
-        yaxis=dict(visible=False, range=[min(ys) - 0.8, max(ys) + 0.5]),
-        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"))
+    fig.update_layout(hovermode="closest", margin=dict(l=10, r=10),
+                      xaxis=dict(visible=False, range=[min(xs) - 0.5, max(xs) + 0.5]),
+                      yaxis=dict(visible=False, range=[min(ys) - 0.8, max(ys) + 0.5]))
+    header(fig, title, max(height, int(100 + 85 * (max(ys) - min(ys) + 1.3))))
     return fig, nodes, pos
 
 
-def graph_figure(root: Tensor, names: Mapping[str, Tensor], title: str,
+def graph_figure(root: Tensor, names: Mapping[str, Tensor], *, title: str | None,
                  gradients: bool = False, height: int = 380) -> go.Figure:
     """The computational graph behind ``root``: one box per operation, one circle per input.
 
@@ -117,7 +115,7 @@ def graph_figure(root: Tensor, names: Mapping[str, Tensor], title: str,
     """
     fig, nodes, pos = _base_figure(root, names, title, height)
     fig.add_trace(_grad_trace(nodes, pos, {id(t) for t in nodes} if gradients else set()))
-    fig.data[1].visible = gradients                  # the legend entry of the gradients
+    fig.data[2].visible = gradients                  # the legend entry of the gradients
     return fig
 
 
@@ -135,7 +133,7 @@ def _grad_trace(nodes: list[Tensor], pos: dict, done: set[int]) -> go.Scatter:
                       textfont=dict(size=13, color=GRAD_COLOR), hoverinfo="skip")
 
 
-def backward_animation(root: Tensor, names: Mapping[str, Tensor], title: str,
+def backward_animation(root: Tensor, names: Mapping[str, Tensor], *, title: str | None,
                        height: int = 480) -> go.Figure:
     """The backward pass of ``root`` one node per frame, in reverse topological order.
 
@@ -149,41 +147,19 @@ def backward_animation(root: Tensor, names: Mapping[str, Tensor], title: str,
         raise ValueError("call root.backward() before drawing its backward pass")
     by_id = dict(zip((id(t) for t in nodes), _labels(nodes, names), strict=True))
     labels = ["0 (forward)"] + [f"{k} ({by_id[i]})" for k, i in enumerate(visit, 1)]
-    frames = []
-    for k in range(len(visit) + 1):
-        done = set(visit[:k])
-        ring = [GRAD_COLOR if k and i == visit[k - 1] else VALUE_COLOR
-                for i in (id(t) for t in nodes)]
-        width = [4 if k and i == visit[k - 1] else 2 for i in (id(t) for t in nodes)]
-        frames.append(go.Frame(name=labels[k], traces=[0, 2], data=[
-            go.Scatter(marker=dict(line=dict(color=ring, width=width))),
-            _grad_trace(nodes, pos, done)]))
-    fig.add_trace(frames[0].data[1])
-    fig.frames = frames
-    return play_controls(fig, labels, active=0, prefix="backward step ", redraw=False,
-                         frame_ms=900)
+    frames = {}
+    for k, label in enumerate(labels):
+        now = [k > 0 and id(t) == visit[k - 1] for t in nodes]
+        frames[label] = [go.Scatter(marker=dict(line=dict(
+            color=[GRAD_COLOR if n else VALUE_COLOR for n in now], width=[4 if n else 2
+                                                                           for n in now]))),
+            _grad_trace(nodes, pos, set(visit[:k]))]
+    fig.add_trace(frames[labels[0]][1])
+    return animate(fig, frames, traces=[1, 3], active=0, prefix="backward step ",
+                   frame_ms=900)
 
 
-def mode_cost_figure(widths: Sequence[int], forward_s: Sequence[float],
-                     reverse_s: Sequence[float], title: str) -> go.Figure:
-    """Measured time of one full gradient by forward and by reverse mode, against the width."""
-    fig = go.Figure()
-    for i, (name, t) in enumerate([("forward mode (one tangent per input)", forward_s),
-                                   ("reverse mode (one cotangent)", reverse_s)]):
-        fig.add_trace(go.Scatter(x=list(widths), y=np.asarray(t) * 1e3, name=name,
-                                 mode="lines+markers", line=dict(color=COLORWAY[i], width=2.4,
-                                                                 dash=["solid", "dash"][i]),
-                                 marker=dict(symbol=["circle", "square"][i], size=8)))
-    fig.update_layout(title=title, height=460,
-                      xaxis=dict(title="number of inputs n (= width of every layer)", type="log"),
-                      yaxis=dict(title="time for the whole gradient (ms, log scale)", type="log",
-                                 exponentformat="power"),
-                      legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top"),
-                      margin=dict(b=110))
-    return fig
-
-
-def broadcast_figure(grad: np.ndarray, title: str) -> go.Figure:
+def broadcast_figure(grad: np.ndarray, *, title: str | None) -> go.Figure:
     """The upstream gradient ``(B, n)`` of ``Z + b`` and the bias gradient, its column sums."""
     g = np.asarray(grad, dtype=np.float64)
     if g.ndim != 2:
@@ -202,56 +178,33 @@ def broadcast_figure(grad: np.ndarray, title: str) -> go.Figure:
     fig.update_xaxes(title_text="feature j", row=2, col=1)
     fig.update_yaxes(title_text="sample i", autorange="reversed", row=1, col=1)
     fig.update_yaxes(showticklabels=False, row=2, col=1)
-    fig.update_layout(title=title, height=150 + 34 * (g.shape[0] + 2))
-    return fig
+    return header(fig, title, 150 + 34 * (g.shape[0] + 2), extra=26)
 
 
 def running_stats_figure(batch_means: np.ndarray, running_means: np.ndarray,
-                         true_mean: float, title: str) -> go.Figure:
+                         true_mean: float, *, title: str | None) -> go.Figure:
     """One feature's batch mean per step, the running mean and the mean of all the data."""
     steps = np.arange(1, len(batch_means) + 1)
     fig = go.Figure([
         go.Scatter(x=steps, y=batch_means, name="mean of the batch (training mode uses it)",
                    mode="markers", marker=dict(color=COLORWAY[1], size=6, symbol="circle-open")),
         go.Scatter(x=steps, y=running_means, name="running mean (evaluation mode uses it)",
-                   mode="lines", line=dict(color=COLORWAY[0], width=2.6)),
+                   **line_style(0)),
         go.Scatter(x=[steps[0], steps[-1]], y=[true_mean, true_mean], mode="lines",
                    name="mean over all training rows", line=dict(color=NODE_COLOR, dash="dot"))])
-    fig.update_layout(title=title, height=460,
-                      xaxis=dict(title="training step (one batch each)"),
-                      yaxis=dict(title="mean of the feature (input units)"),
-                      legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top"),
-                      margin=dict(b=110))
-    return fig
+    fig.update_layout(xaxis_title="training step (one batch each)",
+                      yaxis_title="mean of the feature (input units)")
+    return header(fig, title, 460)
 
 
-def batch_sweep_figure(batch_sizes: Sequence[int], accuracies: Mapping[str, Sequence[float]],
-                       title: str) -> go.Figure:
-    """Test accuracy against the evaluation batch size, one line per way of evaluating."""
-    fig = go.Figure()
-    for i, (name, acc) in enumerate(accuracies.items()):
-        fig.add_trace(go.Scatter(x=list(batch_sizes), y=np.asarray(acc) * 100, name=name,
-                                 mode="lines+markers",
-                                 line=dict(color=COLORWAY[i], width=2.4,
-                                           dash=["solid", "dash", "dot"][i % 3]),
-                                 marker=dict(symbol=["circle", "square", "diamond"][i % 3])))
-    fig.update_layout(title=title, height=460,
-                      xaxis=dict(title="evaluation batch size (rows per forward call)", type="log"),
-                      yaxis=dict(title="test accuracy (%)"),
-                      legend=dict(orientation="h", x=0.0, y=-0.22, yanchor="top"),
-                      margin=dict(b=110))
-    return fig
-
-
-def jacobian_figure(jacobians: Mapping[str, np.ndarray], title: str) -> go.Figure:
+def jacobian_figure(jacobians: Mapping[str, np.ndarray], *, title: str | None) -> go.Figure:
     """Heat maps of Jacobian matrices side by side; zero entries are drawn blank.
 
     ``jacobians`` maps a panel title to a matrix ``(outputs, inputs)``, as
     returned by :func:`nnlearn.autodiff.jacobian`.
     """
-    if not isinstance(jacobians, Mapping) or not jacobians:
-        raise ValueError("jacobians must map at least one title to a matrix")
-    mats = {k: np.asarray(v, dtype=np.float64) for k, v in jacobians.items()}
+    mats = {k: np.asarray(v, dtype=np.float64)
+            for k, v in as_mapping(jacobians, "jacobians").items()}
     lim = max(float(np.abs(m).max()) for m in mats.values()) or 1.0
     fig = make_subplots(rows=1, cols=len(mats), subplot_titles=list(mats),
                         horizontal_spacing=0.1)
@@ -262,10 +215,8 @@ def jacobian_figure(jacobians: Mapping[str, np.ndarray], title: str) -> go.Figur
                                                           side="right")),
                                  hovertemplate="output %{y}, input %{x}: %{z:.3f}"
                                                "<extra></extra>"), row=1, col=c)
-        fig.update_xaxes(title_text="input entry (flattened)", row=1, col=c)
-        fig.update_xaxes(range=[-0.5, m.shape[1] - 0.5], showgrid=False, zeroline=False,
-                         row=1, col=c)
+        fig.update_xaxes(title_text="input entry (flattened)", range=[-0.5, m.shape[1] - 0.5],
+                         showgrid=False, zeroline=False, row=1, col=c)
         fig.update_yaxes(title_text="output entry (flattened)", showgrid=False, zeroline=False,
                          range=[m.shape[0] - 0.5, -0.5], row=1, col=c)
-    fig.update_layout(title=title, height=430)
-    return fig
+    return header(fig, title, 430, extra=26)

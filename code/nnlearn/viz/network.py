@@ -253,12 +253,13 @@ def _edge_trace(points: np.ndarray, color: str, width: float, opacity: float,
 
 
 def arrow_trace(start: np.ndarray, end: np.ndarray, color: str, width: float, *,
-                gap: float = 0.0, name: str = "edges", dash: str | None = None) -> go.Scatter:
+                gap: float = 0.0, start_gap: float = 0.0, name: str = "edges") -> go.Scatter:
     """Arrows from the points ``start`` to ``end`` (shape (E, 2) each) as one line trace.
 
-    Each arrow head stops ``gap`` (in x-units) before its end point.
+    Each arrow starts ``start_gap`` after its start and its head stops ``gap``
+    before its end point (in x-units).
     """
-    return _edge_trace(_arrow_points(start, end, gap), color, width, 1.0, None, name, dash)
+    return _edge_trace(_arrow_points(start, end, gap, start_gap), color, width, 1.0, None, name)
 
 
 def _weight_name(layer: int, j: int, k: int) -> str:
