@@ -16,15 +16,16 @@ def test_circuit_figure_draws_every_edge_with_value_and_gradient():
     values, grads, edge_grads = backprop.neuron_circuit(0.8, 1.5, -0.3, 0.5, 0.1)
     fig = vb.circuit_figure(values, grads, edge_grads, title="t")
     n_edges = len(backprop.CIRCUIT_EDGES)
-    edges, forward, backward, nodes = fig.data
+    edges, forward, _, backward, _, nodes = fig.data
     assert len(edges.x) == 4 * n_edges - 1                 # tail, middle, tip, gap per edge
-    assert [forward.name, backward.name] == ["forward value", "gradient ∂L/∂(edge input)"]
-    assert forward.textposition == "top center" and backward.textposition == "bottom center"
+    assert [t.name for t in fig.data if t.showlegend is not False] == [
+        "forward value", "gradient ∂L/∂(edge input)"]
     i = list(backprop.CIRCUIT_EDGES).index(("w", "q"))
     assert backward.text[i] == f"{edge_grads[('w', 'q')]:.3g}"
     assert forward.text[i] == f"{values['w']:.3g}"
     midpoint = np.add(vb.CIRCUIT_POSITIONS["w"], vb.CIRCUIT_POSITIONS["q"]) / 2
-    np.testing.assert_allclose([forward.x[i], forward.y[i]], midpoint)
+    np.testing.assert_allclose([forward.x[i], forward.y[i] - 0.17], midpoint)
+    assert backward.y[i] < midpoint[1] < forward.y[i]      # value above, gradient below
     assert [a.text for a in fig.layout.annotations].count("<i>u</i>") == 1  # inner node names
     assert len(nodes.x) == len(vb.CIRCUIT_POSITIONS) == 13
     assert fig.layout.title.text

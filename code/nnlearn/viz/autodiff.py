@@ -20,13 +20,11 @@ from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import as_mapping, header
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.network import arrow_trace
-from nnlearn.viz.theme import COLORWAY, DIVERGING
+from nnlearn.viz.theme import COLORWAY, DIVERGING, GRAD_COLOR, VALUE_COLOR
 
 __all__ = ["backward_animation", "broadcast_figure", "graph_figure", "graph_nodes",
            "jacobian_figure", "running_stats_figure"]
 
-VALUE_COLOR = COLORWAY[2]     # green: values flowing forward (as in chapter 5)
-GRAD_COLOR = COLORWAY[3]      # rose: gradients flowing back
 NODE_COLOR = COLORWAY[7]      # slate: nodes without a gradient yet
 
 

@@ -28,7 +28,7 @@ from nnlearn.viz.network import (
     network_diagram,
     network_layout,
 )
-from nnlearn.viz.theme import COLORWAY
+from nnlearn.viz.theme import COLORWAY, GRAD_COLOR, VALUE_COLOR
 
 __all__ = [
     "CIRCUIT_POSITIONS",
@@ -37,8 +37,6 @@ __all__ = [
     "training_animation",
 ]
 
-VALUE_COLOR = COLORWAY[2]      # green: forward values
-GRAD_COLOR = COLORWAY[3]       # rose: backward gradients
 
 CIRCUIT_POSITIONS: dict[str, tuple[float, float]] = {
     "x": (0.0, 3.0), "w": (0.0, 1.5), "b": (1.0, 3.9), "lam": (1.0, -0.5),
@@ -104,13 +102,15 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict,
     end = np.array([positions[dst] for _, dst in edges], dtype=np.float64)
     fig = go.Figure(arrow_trace(start, end, COLORWAY[7], 1.6, gap=0.22, name="edges"))
     mid = (start + end) / 2
-    for label, texts, where, color in (
-            ("forward value", [values[src] for src, _ in edges], "top center", VALUE_COLOR),
-            ("gradient ∂L/∂(edge input)", [edge_grads[tuple(e)] for e in edges],
-             "bottom center", GRAD_COLOR)):
-        fig.add_trace(go.Scatter(x=mid[:, 0], y=mid[:, 1], mode="text", name=label,
-                                 text=[f"{v:.3g}" for v in texts], textposition=where,
-                                 textfont=dict(color=color, size=13), hoverinfo="skip"))
+    for label, texts, shift, color in (
+            ("forward value", [values[src] for src, _ in edges], 0.17, VALUE_COLOR),
+            ("gradient ∂L/∂(edge input)", [edge_grads[tuple(e)] for e in edges], -0.17,
+             GRAD_COLOR)):                 # value above the edge's middle, gradient below
+        fig.add_trace(go.Scatter(x=mid[:, 0], y=mid[:, 1] + shift, mode="text", name=label,
+                                 text=[f"{v:.3g}" for v in texts], hoverinfo="skip",
+                                 showlegend=False, textfont=dict(color=color, size=13)))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label,  # legend entry
+                                 line=dict(color=color, width=3)))
     labels = [ops.get(n, _LEAF_LABELS.get(n, n)) for n in names]
     hover = [f"{_LEAF_LABELS.get(n, n)} = {values[n]:.4g}<br>∂L/∂{_LEAF_LABELS.get(n, n)} = "
              f"{grads[n]:.4g}" for n in names]

@@ -29,7 +29,7 @@ THETA_TITLES = ("θ₁ (unitless)", "θ₂ (unitless)", "f(θ) (unitless)")
 MARK_COLOR = COLORWAY[7]
 #: Colours of unfilled contour lines: slate, strong at low values and faint at high
 #: ones, so that the coloured paths stand out and the map reads in greyscale.
-LINE_SCALE = [[0.0, tint(MARK_COLOR, 0.95)], [1.0, tint(MARK_COLOR, 0.2)]]
+LINE_SCALE = [[0.0, tint(MARK_COLOR, 0.95)], [1.0, tint(MARK_COLOR, 0.3)]]
 _SYMBOLS_3D = ("circle", "square", "diamond", "cross", "x", "circle-open")
 _CRITICAL = (("minima", "minimum", "star", 13), ("saddles", "saddle point", "x", 10),
              ("maxima", "maximum", "triangle-up", 11))
@@ -47,7 +47,7 @@ class Panel:
     title : str
         Panel title ("" for none).
     log : bool
-        Contours of :math:`\\log_{10}(f - \\min f + 10^{-6}\\,\\mathrm{range})`
+        Contours of :math:`\\log_{10}(f - \\min f + 10^{-5}\\,\\mathrm{range})`
         (valleys much flatter than their walls, like Rosenbrock's).
     bounds : ((xmin, xmax), (ymin, ymax)), optional
         Window; default ``surface.bounds`` (or the grid's extent).
@@ -116,7 +116,7 @@ def surface_grid(surface, n: int, bounds=None, log: bool = False):
         x, y = X[0], Y[:, 0]
     z = np.asarray(z, dtype=np.float64)
     if log:
-        z = np.log10(z - np.nanmin(z) + 1e-6 * (float(np.nanmax(z) - np.nanmin(z)) or 1.0))
+        z = np.log10(z - np.nanmin(z) + 1e-5 * (float(np.nanmax(z) - np.nanmin(z)) or 1.0))
     return x, y, z, box
 
 
@@ -270,7 +270,8 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
     moving, seen = [], set()
     for k, (panel, (x, y, z, box), ps) in enumerate(zip(panels, grids, paths, strict=True)):
         row, col = k // cols + 1, k % cols + 1
-        fig.add_trace(contour_trace(x, y, z, filled, levels, colorbar_title if k == 0 else None),
+        bar = f"log₁₀({colorbar_title} − min)" if panel.log and colorbar_title else colorbar_title
+        fig.add_trace(contour_trace(x, y, z, filled, levels, bar if k == 0 else None),
                       row=row, col=col)
         for name, path in ps.items():
             moving.append(len(fig.data))

@@ -107,7 +107,7 @@ def gradient_arrows_3d(surface, points, *, title: str | None, n: int = 41,
         ax, ay = _arrow_segments(pts, sign * scale * g)
         fig.add_trace(go.Scatter3d(x=ax, y=ay, z=np.full(len(ax), floor), mode="lines",
                                    name=name, hoverinfo="skip",
-                                   line=dict(color=color(i), width=6, dash=("solid", "dash")[i])))
+                                   line=dict(color=color(i), width=6)))
     return scene(fig, title=title, zrange=(floor, float(Z.max())), eye=eye)
 
 

@@ -23,6 +23,10 @@ COLORWAY = [
     "#6b7785",  # slate
 ]
 
+#: Colours of values flowing forward and of gradients flowing back in graph figures.
+VALUE_COLOR = COLORWAY[2]   # green
+GRAD_COLOR = COLORWAY[3]    # rose
+
 #: Text, grid and axis-line colours of the light page theme.
 LIGHT = {"font": "#1f2328", "grid": "#d8dee4", "zeroline": "#8c959f", "line": "#57606a"}
 #: Text, grid and axis-line colours of the dark page theme.
