@@ -37,6 +37,23 @@ def test_gradcheck_uses_the_one_finite_difference_routine():
     assert gradcheck.numerical_gradient is descent.numerical_gradient
 
 
+def test_one_set_of_thresholds_in_code_figure_and_chapter():
+    """RIGHT_BELOW and BUG_ABOVE are the numbers the figure uses and chapter 5 quotes."""
+    import inspect
+    from pathlib import Path
+
+    from nnlearn.viz import backprop as vb
+
+    assert 0 < gradcheck.RIGHT_BELOW < gradcheck.BUG_ABOVE < 1
+    default = inspect.signature(vb.gradcheck_figure).parameters["threshold"].default
+    assert default == gradcheck.RIGHT_BELOW
+    text = (Path(__file__).resolve().parents[1] / "book" / "05-backpropagation.md").read_text()
+    right = f"10^{{{round(np.log10(gradcheck.RIGHT_BELOW))}}}"
+    bug = f"10^{{{round(np.log10(gradcheck.BUG_ABOVE))}}}"
+    assert f"**below ${right}$**" in text and f"**above ${bug}$**" in text
+    assert f"below ${right}$ is right" in text and f"above ${bug}$ is a bug" in text
+
+
 @pytest.mark.parametrize("a, b, expected", [
     ([1.0, 2.0], [1.0, 2.0], 0.0),
     ([0.0, 0.0], [0.0, 0.0], 0.0),
