@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nnlearn.viz import layout, theme
-from nnlearn.viz.lines import ROLE_DASH, curves, line_style, train_val_curves
+from nnlearn.viz.lines import ROLE_DASH, curve_panels, curves, line_style, train_val_curves
 
 
 def test_compared_lines_differ_by_dash_or_marker_not_only_by_colour():
@@ -98,3 +98,24 @@ def test_subsample_and_sizes_are_bounded():
     with pytest.raises(ValueError, match="k must be <= "):
         layout.check_size(10**30, "k")
     assert theme.color(10) == theme.color(0) != theme.color(8) and theme.dash(0) == "solid"
+
+
+def test_curve_panels_keep_a_name_s_style_in_every_panel():
+    r = np.linspace(-2, 2, 41)
+    fig = curve_panels({"loss": {"MSE": r ** 2, "MAE": np.abs(r)},
+                        "derivative": {"MSE": 2 * r, "MAE": np.sign(r)}}, r, title="t",
+                       x_title="r", y_titles=["loss", "dℓ/dŷ"])
+    assert [t.name for t in fig.data] == ["MSE", "MAE", "MSE", "MAE"]
+    assert [t.showlegend for t in fig.data] == [True, True, False, False]
+    assert fig.data[0].line.color == fig.data[2].line.color != fig.data[1].line.color
+    assert fig.data[0].line.dash == fig.data[2].line.dash != fig.data[1].line.dash
+    assert [t.xaxis for t in fig.data] == ["x", "x", "x2", "x2"]
+    assert fig.layout.yaxis2.title.text == "dℓ/dŷ" and fig.layout.xaxis.title.text == "r"
+    log = curve_panels({"a": {"p": (r, r ** 2)}}, title="t", x_title="r", y_titles=["y"],
+                       log_y=["a"])
+    assert log.layout.yaxis.type == "log" and np.isnan(log.data[0].y[20])   # 0 on a log axis
+    with pytest.raises(ValueError, match="y_titles must have one entry per panel"):
+        curve_panels({"a": {"p": r}}, title="t", x_title="r", y_titles=[])
+    with pytest.raises(ValueError, match="curve 'p'"):
+        curve_panels({"a": {"p": r}, "b": {"p": r[:3]}}, r, title="t", x_title="r",
+                     y_titles=["", ""])

@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 
 from nnlearn.linear import fit_line_mae, fit_line_mse
 from nnlearn.viz import losses as vl
 
 R = np.linspace(-3, 3, 13)
-
-
-def test_loss_and_derivative_two_panels_shared_colours():
-    fig = vl.loss_and_derivative(R, {"MSE": R**2, "MAE": np.abs(R)},
-                                 {"MSE": 2 * R, "MAE": np.sign(R)}, title="t")
-    assert isinstance(fig, go.Figure) and len(fig.data) == 4
-    by_name = {}
-    for trace in fig.data:
-        by_name.setdefault(trace.name, set()).add(trace.line.color)
-    assert all(len(colors) == 1 for colors in by_name.values())   # same colour both panels
-    assert [t.showlegend for t in fig.data] == [True, True, False, False]
-    assert fig.layout.xaxis.title.text and fig.layout.yaxis2.title.text
-    with pytest.raises(ValueError, match="losses"):
-        vl.loss_and_derivative(R, {"MSE": R[:-1]}, {"MSE": R}, title="t")
-    with pytest.raises(ValueError, match="derivatives"):
-        vl.loss_and_derivative(R, {"MSE": R}, {}, title="t")
 
 
 def test_line_fits_lines_and_loss_shares():
@@ -84,17 +67,15 @@ def test_temperature_bars_frames_and_start():
         vl.temperature_bars(probs, temps, ["a"], title="t")
 
 
-def test_cross_entropy_and_focal_curves():
+def test_focal_curves_shade_easy_and_hard():
     p = np.linspace(0.05, 0.95, 10)
-    fig = vl.cross_entropy_curves(p, -np.log(p), {"d/dp": -1 / p, "d/dz": p - 1}, title="t")
-    assert len(fig.data) == 3
-    assert tuple(fig.layout.yaxis2.range) == (-10.0, 1.5)
     fig = vl.focal_curves(p, {"γ=0": -np.log(p), "γ=2": -(1 - p) ** 2 * np.log(p)},
                           {"γ=0": np.ones(10), "γ=2": (1 - p) ** 2}, title="t")
     assert len(fig.data) == 4 and fig.layout.yaxis2.type == "log"
     assert len(fig.layout.shapes) == 4                             # easy + hard, both panels
-    with pytest.raises(ValueError, match="gradients"):
-        vl.cross_entropy_curves(p, -np.log(p), {"d/dp": p[:3]}, title="t")
+    assert fig.data[0].line.dash != fig.data[1].line.dash          # γ values differ in greyscale
+    with pytest.raises(ValueError, match="ratios"):
+        vl.focal_curves(p, {"γ=0": p}, {"γ=0": p[:3]}, title="t")
 
 
 def test_convexity_chords_detects_chord_below():

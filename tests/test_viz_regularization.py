@@ -42,7 +42,10 @@ def test_layer_statistics_figure():
     fig = vr.layer_statistics_figure(stats, title="t")
     assert len(fig.data) == 4
     np.testing.assert_array_equal(fig.data[0].x, [1, 2, 3])        # hidden layers only
-    np.testing.assert_array_equal(fig.data[1].x, [1, 2, 3, 4])     # deltas of all layers
+    np.testing.assert_array_equal(fig.data[2].x, [1, 2, 3, 4])     # deltas of all layers
+    assert fig.data[0].line.color == fig.data[2].line.color != fig.data[1].line.color
+    assert fig.data[0].line.dash != fig.data[1].line.dash           # runs differ in greyscale
+    assert [t.showlegend for t in fig.data] == [True, True, False, False]
     np.testing.assert_allclose(fig.data[3].y, stats["he"]["delta_std"])
     assert fig.layout.yaxis.type == "log" and fig.layout.yaxis2.type == "log"
     zero = dict(stats["he"], delta_std=np.array([0.0, 1.0, 1.0, 1.0]))

@@ -30,12 +30,7 @@ from nnlearn.viz.network import (
 )
 from nnlearn.viz.theme import COLORWAY, GRAD_COLOR, VALUE_COLOR
 
-__all__ = [
-    "CIRCUIT_POSITIONS",
-    "circuit_figure",
-    "gradcheck_figure",
-    "training_animation",
-]
+__all__ = ["CIRCUIT_POSITIONS", "circuit_figure", "gradcheck_figure", "training_animation"]
 
 
 CIRCUIT_POSITIONS: dict[str, tuple[float, float]] = {
@@ -239,7 +234,7 @@ def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
     scale = max(max(np.abs(W).max() for W in Ws) for Ws in recorder.weights)
     scale = max(scale, max(max(np.abs(b).max() for b in bs) for bs in recorder.biases), 1e-12)
     fig = network_diagram(sizes, weights=recorder.weights[0], biases=recorder.biases[0],
-                          weight_scale=scale, layout=layout, title=title)
+                          weight_scale=scale, layout=layout, title=title, x_domain=(0.0, 0.56))
     n_edges = n_edge_traces(layout, per_edge=True)
     epochs = np.array(recorder.epochs)
     losses = np.array(recorder.losses)
@@ -258,7 +253,6 @@ def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
     x_high = float(max(epochs.max(), np.max(curve_x)))
     pad = 0.04 * max(x_high - x_low, 1.0)          # the marker stays inside the axes
     fig.update_layout(height=max(fig.layout.height or 0, 460) + 90,
-                      xaxis=dict(domain=[0.0, 0.56]),
                       xaxis2=dict(domain=[0.66, 1.0], title="epoch", anchor="y2",
                                   range=[x_low - pad, x_high + pad]),
                       yaxis2=dict(title=loss_title, anchor="x2", rangemode="tozero"))

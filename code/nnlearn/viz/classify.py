@@ -18,15 +18,8 @@ from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import header
 from nnlearn.viz.theme import color, symbol, tint
 
-__all__ = [
-    "boundary_segment",
-    "decision_boundary_figure",
-    "decision_boundary_traces",
-    "decision_grid",
-    "halfplane_polygon",
-    "perceptron_animation",
-    "sample_traces",
-]
+__all__ = ["boundary_segment", "decision_boundary_figure", "decision_boundary_traces",
+           "decision_grid", "halfplane_polygon", "perceptron_animation", "sample_traces"]
 
 
 # ----------------------------------------------------------------------------

@@ -21,14 +21,8 @@ from nnlearn.viz.layout import as_matrix, as_vector, header
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.theme import color, symbol, tint
 
-__all__ = [
-    "sampled_waveform",
-    "strip_rows",
-    "histograms",
-    "distance_ratio_figure",
-    "explained_variance",
-    "scatter_by_label",
-]
+__all__ = ["sampled_waveform", "strip_rows", "histograms", "distance_ratio_figure",
+           "explained_variance", "scatter_by_label"]
 
 
 def _held_steps(t_samples: np.ndarray, values) -> tuple[np.ndarray, np.ndarray]:

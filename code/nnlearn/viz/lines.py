@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_choice
 from nnlearn.viz.layout import as_mapping, axis_format, check_size, header, subsample
@@ -191,3 +192,48 @@ def train_val_curves(runs: Mapping, *, title: str | None, y_title: str,
         np.concatenate([t.y for t in fig.data]), log_y))
     fig.update_layout(hovermode="x unified")
     return header(fig, title, height)
+
+
+def curve_panels(panels: Mapping, x=None, *, title: str | None, x_title: str,
+                 y_titles, log_y=(), markers: bool = False, height: int = 460) -> go.Figure:
+    """Curves in panels side by side; a curve name keeps its style (and legend entry) in all.
+
+    Parameters
+    ----------
+    panels : mapping {panel title: {curve name: y or (x, y)}}
+    x : array_like, optional
+        Shared horizontal values.
+    title, x_title : str
+    y_titles : sequence of str, one per panel
+    log_y : collection of panel titles
+        Panels with a logarithmic vertical axis (values <= 0 leave gaps).
+    markers : bool
+        A marker on every point.
+    height : int, default 460
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One trace per curve and panel, panel by panel.
+    """
+    panels = as_mapping(panels, "panels")
+    y_titles = list(y_titles)
+    if len(y_titles) != len(panels):
+        raise ValueError(f"y_titles must have one entry per panel ({len(panels)}), "
+                         f"got {len(y_titles)}")
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels),
+                        horizontal_spacing=0.12)
+    names = list(dict.fromkeys(n for curves in panels.values()
+                               for n in as_mapping(curves, "panel curves")))
+    shown = set()
+    for col, (panel, curves) in enumerate(panels.items(), 1):
+        for name, value in curves.items():
+            add_curves(fig, {name: value}, x, row=1, col=col, first=names.index(name),
+                       showlegend=name not in shown, log_y=panel in log_y, max_points=None,
+                       markers=markers)
+            shown.add(name)
+        fig.update_yaxes(title_text=y_titles[col - 1], row=1, col=col,
+                         **axis_format(np.concatenate([t.y for t in fig.data if t.xaxis == (
+                             f"x{col}" if col > 1 else "x")]), panel in log_y))
+    fig.update_xaxes(title_text=x_title)
+    return header(fig, title, height, extra=26)

@@ -1,4 +1,6 @@
-"""Figures for chapter 2: losses, their derivatives, robust line fits, softmax, focal loss.
+"""Figures for chapter 2: robust line fits, softmax temperature, focal loss, convexity.
+
+Losses and their derivatives side by side are :func:`nnlearn.viz.lines.curve_panels`.
 
 The builders only draw: the chapter computes every number with
 :mod:`nnlearn.losses`, :mod:`nnlearn.activations` and :mod:`nnlearn.linear`
@@ -17,64 +19,15 @@ from plotly.subplots import make_subplots
 
 from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import as_mapping, as_vector, header
-from nnlearn.viz.lines import add_curves, line_style
+from nnlearn.viz.lines import curve_panels, line_style
 from nnlearn.viz.theme import color, symbol
 
-__all__ = [
-    "convexity_chords",
-    "cross_entropy_curves",
-    "focal_curves",
-    "line_fits",
-    "loss_and_derivative",
-    "outlier_animation",
-    "temperature_bars",
-]
+__all__ = ["convexity_chords", "focal_curves", "line_fits", "outlier_animation", "temperature_bars"]
 
 
 def _check_curves(curves: Mapping, name: str, length: int) -> dict[str, np.ndarray]:
     return {str(k): as_vector(v, f"{name}[{k!r}]", length)
             for k, v in as_mapping(curves, name).items()}
-
-
-def _two_panels(x: np.ndarray, left: dict, right: dict, titles: tuple[str, str],
-                x_title: str, y_titles: tuple[str, str], title: str | None) -> go.Figure:
-    """Curves in two side-by-side panels; a name keeps its style across panels."""
-    names = list(dict.fromkeys([*left, *right]))
-    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.12)
-    for col, curves in ((1, left), (2, right)):
-        for name, values in curves.items():
-            add_curves(fig, {name: values}, x, row=1, col=col, first=names.index(name),
-                       showlegend=col == 1 or name not in left, max_points=None)
-    fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text=y_titles[0], row=1, col=1)
-    fig.update_yaxes(title_text=y_titles[1], row=1, col=2)
-    return header(fig, title, 460, extra=26)
-
-
-def loss_and_derivative(r, losses: Mapping[str, Sequence[float]],
-                        derivatives: Mapping[str, Sequence[float]], *,
-                        title: str | None,
-                        residual_title: str = "residual r = ŷ − y (units of y)") -> go.Figure:
-    """Each loss (left) and its derivative (right) against the residual.
-
-    Parameters
-    ----------
-    r : array_like, shape (m,)
-        Residuals on the horizontal axis.
-    losses, derivatives : mapping name -> array_like of shape (m,)
-        Per-element loss and its derivative with respect to the prediction.
-    title, residual_title : str
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-        One trace per curve and panel.
-    """
-    r = as_vector(r, "r")
-    left = _check_curves(losses, "losses", r.size)
-    right = _check_curves(derivatives, "derivatives", r.size)
-    return _two_panels(r, left, right, ("loss ℓ(r)", "derivative dℓ/dŷ"), residual_title,
-                       ("loss (units of y, or units²)", "dℓ/dŷ (loss per unit of y)"), title)
 
 
 def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
@@ -246,38 +199,6 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
     return header(fig, title, 500, bottom=130)
 
 
-def cross_entropy_curves(p, loss, gradients: Mapping[str, Sequence[float]],
-                         gradient_range: tuple[float, float] = (-10.0, 1.5),
-                         *, title: str | None) -> go.Figure:
-    """The loss −ln p (left) and its gradients (right) against the probability p.
-
-    Parameters
-    ----------
-    p : array_like, shape (m,)
-        Predicted probability of the true class.
-    loss : array_like, shape (m,)
-        The cross-entropy at each ``p``.
-    gradients : mapping name -> array_like of shape (m,)
-        For example the derivative with respect to ``p`` and with respect to
-        the logit.
-    gradient_range : (float, float)
-        Visible range of the right panel (the derivative in ``p`` is unbounded).
-    title : str
-
-    Returns
-    -------
-    plotly.graph_objects.Figure
-    """
-    p = as_vector(p, "p")
-    left = {"cross-entropy −ln p": as_vector(loss, "loss", p.size)}
-    right = _check_curves(gradients, "gradients", p.size)
-    fig = _two_panels(p, left, right, ("loss", "gradient"),
-                      "predicted probability of the true class p (unitless)",
-                      ("loss (nats)", "derivative (nats per unit)"), title)
-    fig.update_yaxes(range=list(gradient_range), row=1, col=2)
-    return fig
-
-
 def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
                  ratios: Mapping[str, Sequence[float]], easy_from: float = 0.6,
                  *, title: str | None) -> go.Figure:
@@ -301,12 +222,12 @@ def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
     plotly.graph_objects.Figure
     """
     p_t = as_vector(p_t, "p_t")
-    left = _check_curves(losses, "losses", p_t.size)
-    right = _check_curves(ratios, "ratios", p_t.size)
-    fig = _two_panels(p_t, left, right, ("loss", "focal loss ÷ cross-entropy"),
-                      "probability of the true class p_t (unitless)",
-                      ("loss (nats)", "ratio (unitless, log scale)"), title)
-    fig.update_yaxes(type="log", exponentformat="power", range=[-6, 0.3], row=1, col=2)
+    ratio = "focal loss ÷ cross-entropy"
+    fig = curve_panels({"loss": _check_curves(losses, "losses", p_t.size),
+                        ratio: _check_curves(ratios, "ratios", p_t.size)}, p_t,
+                       title=title, x_title="probability of the true class p_t (unitless)",
+                       y_titles=("loss (nats)", "ratio (unitless, log scale)"), log_y=[ratio])
+    fig.update_yaxes(range=[-6, 0.3], row=1, col=2)
     for col in (1, 2):
         fig.add_vrect(x0=easy_from, x1=float(p_t.max()), fillcolor=color(2), opacity=0.12,
                       line_width=0, row=1, col=col)

@@ -31,21 +31,9 @@ from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.network import _check_sizes as _check_network_sizes
 from nnlearn.viz.theme import COLORWAY, tint
 
-__all__ = [
-    "NEGATIVE_COLOR",
-    "NEUTRAL_COLOR",
-    "POSITIVE_COLOR",
-    "HIGHLIGHT_COLOR",
-    "NetworkLayout",
-    "batch_3d_figure",
-    "arrow_trace",
-    "edge_style",
-    "edge_traces",
-    "n_edge_traces",
-    "network_diagram",
-    "network_layout",
-    "node_traces",
-]
+__all__ = ["NEGATIVE_COLOR", "NEUTRAL_COLOR", "POSITIVE_COLOR", "HIGHLIGHT_COLOR", "NetworkLayout",
+           "batch_3d_figure", "arrow_trace", "edge_style", "edge_traces", "n_edge_traces",
+           "network_diagram", "network_layout", "node_traces"]
 
 #: Edge colour of a positive weight (blue).
 POSITIVE_COLOR = COLORWAY[0]

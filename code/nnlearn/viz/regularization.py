@@ -19,18 +19,13 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import as_mapping, check_size, header
-from nnlearn.viz.lines import add_curves, line_style
+from nnlearn.viz.lines import add_curves, curve_panels
 
-__all__ = [
-    "activation_histograms",
-    "layer_statistics_figure",
-    "weight_histograms",
-]
+__all__ = ["activation_histograms", "layer_statistics_figure", "weight_histograms"]
 
 
 def _range(value_range, name: str = "value_range") -> tuple[float, float]:
@@ -125,27 +120,19 @@ def layer_statistics_figure(stats: Mapping[str, Mapping[str, np.ndarray]], *,
         Two traces per run: activations (left), then deltas (right).
     """
     stats = as_mapping(stats, "stats")
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12, subplot_titles=(
-        "forward: std of activations A⁽ˡ⁾", "backward: std of error signals δ⁽ˡ⁾"))
-    for i, (name, s) in enumerate(stats.items()):
-        missing = {"layer", "activation_std", "delta_std"} - set(s)
+    forward, backward = {}, {}
+    for name, s_ in stats.items():
+        missing = {"layer", "activation_std", "delta_std"} - set(s_)
         if missing:
             raise ValueError(f"stats[{name!r}] is missing keys {sorted(missing)}")
-        layer = np.asarray(s["layer"])
-        # Entries that are exactly 0 (signal died out) cannot go on a log axis: leave gaps.
-        act = np.asarray(s["activation_std"], dtype=np.float64)[:-1]
-        delta = np.asarray(s["delta_std"], dtype=np.float64)
-        act = np.where(act > 0, act, np.nan)
-        delta = np.where(delta > 0, delta, np.nan)
-        style = dict(legendgroup=name, **line_style(i, markers=True))
-        fig.add_trace(go.Scatter(x=layer[:-1], y=act, name=name, **style), row=1, col=1)
-        fig.add_trace(go.Scatter(x=layer, y=delta, name=name, showlegend=False, **style),
-                      row=1, col=2)
-    fig.update_xaxes(title_text="layer l (hidden layers)", row=1, col=1)
-    fig.update_xaxes(title_text="layer l (all layers)", row=1, col=2)
-    fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_yaxes(title_text="standard deviation (unitless, log scale)", row=1, col=1)
-    return header(fig, title, height, extra=26)
+        layer = np.asarray(s_["layer"], dtype=np.float64)     # the output layer has no A
+        forward[name] = (layer[:-1], np.asarray(s_["activation_std"], dtype=np.float64)[:-1])
+        backward[name] = (layer, np.asarray(s_["delta_std"], dtype=np.float64))
+    panels = {"forward: std of activations A⁽ˡ⁾": forward,
+              "backward: std of error signals δ⁽ˡ⁾": backward}
+    return curve_panels(panels, title=title, x_title="layer l (1 = next to the input)",
+                        y_titles=["standard deviation (unitless, log scale)", ""],
+                        log_y=list(panels), markers=True, height=height)
 
 
 def _fractions(a, edges: np.ndarray, name: str) -> np.ndarray:
