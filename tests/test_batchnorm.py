@@ -277,3 +277,18 @@ def test_checkpoints_save_and_restore_running_statistics(tmp_path):
     plain = MLP([3, 4, 2], rng=0)
     with pytest.raises(ValueError, match="6 parameter arrays but the model has 4"):
         training.load_checkpoint(path, plain)
+
+
+def test_layer_statistics_in_training_mode_see_the_normalization():
+    import functools
+
+    from nnlearn import diagnostics, init
+
+    X = np.random.default_rng(0).standard_normal((128, 30))
+    def net():
+        return MLP([30] * 12, activation="tanh", init=functools.partial(init.normal, std=0.01),
+                   batch_norm=True, rng=0)
+    train = diagnostics.layer_statistics(net(), X, rng=1, training=True)
+    evaluation = diagnostics.layer_statistics(net(), X, rng=1)    # running stats 0 and 1
+    assert train["activation_std"][:-1].min() > 0.5                # every layer normalized
+    assert evaluation["activation_std"][-2] < 1e-10                # the signal vanished
