@@ -1,6 +1,5 @@
 """Scalers of nnlearn.preprocessing against scikit-learn, by hand, and by properties."""
 
-import doctest
 
 import numpy as np
 import pytest
@@ -8,7 +7,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import nnlearn.preprocessing as pre
 from nnlearn.preprocessing import MinMaxScaler, NotFittedError, RobustScaler, StandardScaler
 
 sk_pre = pytest.importorskip("sklearn.preprocessing")
@@ -117,10 +115,6 @@ def test_float32_in_float32_out(cls):
     assert cls().fit(X).transform(X.astype(np.float32)).dtype == np.float32
     assert cls().fit_transform(np.arange(6).reshape(3, 2)).dtype == np.float64
 
-
-def test_doctests_in_module():
-    result = doctest.testmod(pre.scaling, extraglobs={"np": np})
-    assert result.attempted > 0 and result.failed == 0
 
 
 # --- properties -------------------------------------------------------------

@@ -318,3 +318,32 @@ def test_quantize_over_the_whole_float_range():
     codes, values = quantize([0.0, 1e307], 4, low=-1e308, high=1e308)   # was [nan, nan]
     assert codes.tolist() == [8, 8]
     assert np.allclose(values, 1e308 / 15)       # level 8: -1e308 + 8 * (2e308 / 15)
+
+
+# ----------------------------------------------------------------------------
+# Stratified split: every class count is its ideal rounded down or up
+# ----------------------------------------------------------------------------
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(counts=st.lists(st.integers(1, 40), min_size=1, max_size=7),
+       val=st.floats(0.0, 0.6), test=st.floats(0.0, 0.39))
+def test_stratified_split_rounds_every_class_count_down_or_up(counts, val, test):
+    from nnlearn.datasets import train_val_test_split
+    y = np.repeat(np.arange(len(counts)), counts)
+    n = y.shape[0]
+    try:
+        parts = train_val_test_split(np.arange(n)[:, None], y, val=val, test=test,
+                                     stratify=True, rng=0)
+    except ValueError as exc:            # fractions that a tiny n cannot honour: refused
+        assume(not str(exc).startswith(("val=", "test=")))
+        raise
+    X_parts, y_parts = parts[:3], parts[3:]
+    assert sorted(np.concatenate([p[:, 0] for p in X_parts]).tolist()) == list(range(n))
+    for y_part in y_parts:
+        m = y_part.shape[0]
+        got = np.bincount(y_part, minlength=len(counts))
+        # n * got must lie strictly within n of n_c * m (the ideal times n), or equal it:
+        # exact integer arithmetic, so a whole-number ideal must be met exactly.
+        exact = np.array(counts) * m
+        assert np.all(np.abs(got * n - exact) < n), (counts, m, got)
+        assert np.all((exact % n != 0) | (got * n == exact))

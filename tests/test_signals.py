@@ -1,6 +1,5 @@
 """Waveforms, sampling and quantization of nnlearn.signals."""
 
-import doctest
 import math
 
 import numpy as np
@@ -9,13 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import nnlearn.signals as signals
 from nnlearn.signals import quantize, sample_times, sine_mixture
-
-
-def test_doctests():
-    result = doctest.testmod(signals, extraglobs={"np": np})
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_sine_mixture_known_values():

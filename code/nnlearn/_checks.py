@@ -86,14 +86,24 @@ def check_scalar(value, name: str, *, low: float | None = None, high: float | No
 
 
 def check_choice(value, name: str, choices) -> str:
-    """Check that ``value`` is one of ``choices``."""
+    """Check that ``value`` is one of ``choices`` (a list, a set or a dict's keys)."""
+    if isinstance(value, (np.ndarray, list, dict, set)):      # unhashable, or no truth value
+        raise TypeError(f"{name} must be one of {sorted(choices)!r}, got a "
+                        f"{type(value).__name__}")
     if value not in choices:
         raise ValueError(f"{name} must be one of {sorted(choices)!r}, got {value!r}")
     return value
 
 
 def check_rng(rng) -> np.random.Generator:
-    """Turn ``None``, an int seed or a Generator into a ``numpy.random.Generator``."""
+    """Turn ``None``, an int seed or a Generator into a ``numpy.random.Generator``.
+
+    A seed must be a non-negative integer (``True`` is not a seed).
+    """
+    if isinstance(rng, (bool, np.bool_)):
+        raise TypeError(f"rng must be None, an int seed or a numpy.random.Generator, got {rng!r}")
+    if isinstance(rng, numbers.Integral) and rng < 0:
+        raise ValueError(f"rng must be a non-negative int seed, got {rng!r}")
     if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence)):
         return np.random.default_rng(rng)
     if isinstance(rng, np.random.Generator):
@@ -223,3 +233,55 @@ def check_params(params, name: str = "params", *, in_place: bool = False,
     if in_place and len({id(p) for p in params}) != len(params):
         raise ValueError(f"{name} must not hold the same array twice")
     return list(params)
+
+
+MAX_ENTRIES = 2 ** 28
+"""The most entries (about 2.7e8, 2 GiB of float64) of an array built from a size argument."""
+
+
+def check_size(value, name: str, *, low: int = 1, per_item: int = 1) -> int:
+    """Check an integer size argument whose output has ``value * per_item`` entries.
+
+    Raises ``TypeError`` unless ``value`` is an integer, and ``ValueError``
+    naming ``name`` if it is below ``low`` or the output would hold more than
+    :data:`MAX_ENTRIES` entries: an astronomically large size is refused at
+    once, instead of a long wait and a ``MemoryError``.
+    """
+    value = check_scalar(value, name, low=low, integer=True)
+    if value * max(int(per_item), 1) > MAX_ENTRIES:
+        raise ValueError(f"{name}={value} would build an array of {value * max(per_item, 1):.3g} "
+                         f"entries; at most {MAX_ENTRIES} ({MAX_ENTRIES:.3g}) are allowed")
+    return value
+
+
+def check_model(model, *needs: str, name: str = "model") -> None:
+    """Raise ``TypeError`` naming ``name`` unless ``model`` has every attribute in ``needs``."""
+    missing = [attr for attr in needs if not hasattr(model, attr)]
+    if missing:
+        raise TypeError(f"{name} must be a model with {', '.join(needs)} (like "
+                        f"nnlearn.network.MLP); {type(model).__name__} has no {missing[0]}")
+
+
+def check_model_batch(model, X, y=None, *, needs: tuple[str, ...] = ("forward",),
+                      names: tuple[str, str] = ("X", "y")):
+    """Check ``model`` and a batch for it, naming the caller's arguments.
+
+    ``X`` must be a finite 2-D array with the model's input width and dtype
+    (when the model has ``sizes``/``dtype``, as an MLP does); ``y``, if
+    given, must have as many rows as ``X``. Returns ``X`` as an array, or
+    ``(X, y)`` when ``y`` is given. A bad batch is reported as ``X`` or
+    ``y``, not under the name some inner layer or loss uses.
+    """
+    check_model(model, *needs)
+    sizes = getattr(model, "sizes", None)
+    X = check_batch(X, names[0], None if sizes is None else sizes[0],
+                    getattr(model, "dtype", None))
+    if X.shape[0] == 0:
+        raise ValueError(f"{names[0]} must hold at least one sample, got shape {X.shape}")
+    if y is None:
+        return X
+    y_arr = np.asarray(y)
+    if y_arr.ndim == 0 or y_arr.shape[0] != X.shape[0]:
+        raise ValueError(f"{names[1]} must have {X.shape[0]} rows to match {names[0]}, "
+                         f"got shape {y_arr.shape}")
+    return X, y

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_rng, check_scalar
+from nnlearn._checks import as_float_array, check_model_batch, check_rng, check_scalar
 from nnlearn.gradcheck import numerical_parameter_gradients
 from nnlearn.network import MLP
 from nnlearn.training import get_loss
@@ -80,7 +80,9 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
     Parameters
     ----------
     w, x, b, y, lam : float
-        Weight, input, bias, target and decay strength :math:`\lambda`.
+        Weight, input, bias, target and decay strength :math:`\lambda`, each
+        at most :math:`10^{100}` in size, so that every node (such as
+        :math:`w^2`) is a finite float.
 
     Returns
     -------
@@ -95,7 +97,7 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
         consumer it equals the node's gradient; ``w``'s two edges carry the
         two terms whose sum is ``grads["w"]``.
     """
-    w, x, b, y, lam = (check_scalar(v, n) for v, n in
+    w, x, b, y, lam = (check_scalar(v, n, low=-1e100, high=1e100) for v, n in
                        ((w, "w"), (x, "x"), (b, "b"), (y, "y"), (lam, "lam")))
     # forward: one elementary operation per line
     u = w * x
@@ -213,6 +215,7 @@ def backprop_trace(model: MLP, loss, X, y) -> BackpropTrace:
     """
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an nnlearn.network.MLP, got {type(model).__name__}")
+    X, y = check_model_batch(model, X, y)
     loss_fn, grad_fn = get_loss(loss)
     zs, activations = model.forward_trace(X)
     output = activations[-1]
@@ -244,8 +247,11 @@ def format_table(columns: dict[str, Sequence[float]], index: str = "j",
     str
         Right-aligned columns separated by two spaces, a header line first.
     """
-    if not isinstance(columns, dict) or not columns:
+    if not isinstance(columns, dict) or not columns \
+            or not all(isinstance(name, str) for name in columns):
         raise TypeError(f"columns must be a non-empty dict of name -> values, got {columns!r}")
+    if not isinstance(index, str):
+        raise TypeError(f"index must be a str (the header of the row numbers), got {index!r}")
     digits = check_scalar(digits, "digits", low=0, high=12, integer=True)
     arrays = {name: as_float_array(v, f"columns[{name!r}]", ndim=1)
               for name, v in columns.items()}

@@ -16,9 +16,11 @@ class, which is handy for plotting but a trap for mini-batching.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_bool, check_rng, check_scalar
+from nnlearn._checks import as_float_array, check_bool, check_rng, check_scalar, check_size
 
 __all__ = [
     "noisy_line",
@@ -46,6 +48,8 @@ def _check_range(x_range, name: str) -> tuple[float, float]:
     high = check_scalar(x_range[1], f"{name}[1]")
     if not low < high:
         raise ValueError(f"{name} must satisfy low < high, got {x_range!r}")
+    if not math.isfinite(high - low):
+        raise ValueError(f"{name} must have a finite width high - low, got {x_range!r}")
     return low, high
 
 
@@ -102,7 +106,7 @@ def noisy_line(n: int = 50, slope: float = 2.0, intercept: float = 1.0,
     X : ndarray of shape (n, 1), float64
     y : ndarray of shape (n,), float64
     """
-    n = check_scalar(n, "n", low=1, integer=True)
+    n = check_size(n, "n", per_item=2)
     slope = check_scalar(slope, "slope")
     intercept = check_scalar(intercept, "intercept")
     noise = check_scalar(noise, "noise", low=0.0)
@@ -162,7 +166,7 @@ def noisy_curve(n: int = 30, noise: float = 0.2,
     X : ndarray of shape (n, 1), float64
     y : ndarray of shape (n,), float64
     """
-    n = check_scalar(n, "n", low=1, integer=True)
+    n = check_size(n, "n", per_item=2)
     noise = check_scalar(noise, "noise", low=0.0)
     low, high = _check_range(x_range, "x_range")
     gen = check_rng(rng)
@@ -212,7 +216,7 @@ def xor(n_per_cluster: int = 50, noise: float = 0.15, shuffle: bool = True,
     X : ndarray of shape (4 * n_per_cluster, 2), float64
     y : ndarray of shape (4 * n_per_cluster,), int64, values in {0, 1}
     """
-    n_per_cluster = check_scalar(n_per_cluster, "n_per_cluster", low=1, integer=True)
+    n_per_cluster = check_size(n_per_cluster, "n_per_cluster", per_item=8)
     noise = check_scalar(noise, "noise", low=0.0)
     shuffle = check_bool(shuffle, "shuffle")
     gen = check_rng(rng)
@@ -256,8 +260,8 @@ def spirals(n_per_class: int = 100, n_classes: int = 3, noise: float = 0.1,
     X : ndarray of shape (n_classes * n_per_class, 2), float64
     y : ndarray of shape (n_classes * n_per_class,), int64
     """
-    n_per_class = check_scalar(n_per_class, "n_per_class", low=1, integer=True)
-    n_classes = check_scalar(n_classes, "n_classes", low=2, integer=True)
+    n_classes = check_size(n_classes, "n_classes", low=2)
+    n_per_class = check_size(n_per_class, "n_per_class", per_item=2 * n_classes)
     noise = check_scalar(noise, "noise", low=0.0)
     turns = check_scalar(turns, "turns", low=0.0, low_inclusive=False)
     shuffle = check_bool(shuffle, "shuffle")
@@ -296,7 +300,7 @@ def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5,
     X : ndarray of shape (n, 2), float64
     y : ndarray of shape (n,), int64, values in {0, 1}
     """
-    n = check_scalar(n, "n", low=2, integer=True)
+    n = check_size(n, "n", low=2, per_item=2)
     noise = check_scalar(noise, "noise", low=0.0)
     factor = check_scalar(factor, "factor", low=0.0, high=1.0,
                           low_inclusive=False, high_inclusive=False)
@@ -336,7 +340,7 @@ def moons(n: int = 200, noise: float = 0.1, shuffle: bool = True,
     X : ndarray of shape (n, 2), float64
     y : ndarray of shape (n,), int64, values in {0, 1}
     """
-    n = check_scalar(n, "n", low=2, integer=True)
+    n = check_size(n, "n", low=2, per_item=2)
     noise = check_scalar(noise, "noise", low=0.0)
     shuffle = check_bool(shuffle, "shuffle")
     gen = check_rng(rng)
@@ -390,9 +394,9 @@ def linearly_separable(n: int = 100, margin: float = 0.2, n_features: int = 2,
     w : ndarray of shape (n_features,), float64, unit norm (only if ``return_boundary``)
     b : float (only if ``return_boundary``)
     """
-    n = check_scalar(n, "n", low=2, integer=True)
+    n = check_size(n, "n", low=2, per_item=2)
     margin = check_scalar(margin, "margin", low=0.0, low_inclusive=False)
-    n_features = check_scalar(n_features, "n_features", low=1, integer=True)
+    n_features = check_size(n_features, "n_features", per_item=n)
     spread = check_scalar(spread, "spread", low=0.0, low_inclusive=False)
     return_boundary = check_bool(return_boundary, "return_boundary")
     shuffle = check_bool(shuffle, "shuffle")
@@ -434,9 +438,9 @@ def blobs(n_per_class: int = 50, centers=3, std: float = 1.0, shuffle: bool = Tr
     X : ndarray of shape (K * n_per_class, d), float64 (``d = 2`` for int ``centers``)
     y : ndarray of shape (K * n_per_class,), int64, label ``k`` for centre ``k``
     """
-    n_per_class = check_scalar(n_per_class, "n_per_class", low=1, integer=True)
+    n_per_class = check_size(n_per_class, "n_per_class", per_item=2)
     if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool):
-        k = check_scalar(centers, "centers", low=2, integer=True)
+        k = check_size(centers, "centers", low=2, per_item=2 * n_per_class)
         angle = 2.0 * np.pi * np.arange(k) / k
         centers = 4.0 * np.column_stack([np.cos(angle), np.sin(angle)])
     else:
@@ -512,25 +516,49 @@ def _split_sizes(n: int, val: float, test: float) -> tuple[int, int, int]:
 def _stratified_counts(class_counts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Integer table ``a[c, s]`` of how many samples of class c go to split s.
 
-    Rows sum to ``class_counts``, columns to ``sizes``, and every entry is
-    within one sample of the ideal ``class_counts[c] * sizes[s] / n``. Start
-    from the rounded-down table and hand out the missing units class by class,
-    each to the splits that still miss the most (a greedy construction). An
-    entry whose ideal is a whole number can receive one of these units, so
-    "rounded down or up" is not guaranteed: class counts ``[29, 15, 6, 8]``
-    and sizes ``[23, 29, 6]`` give class 3 five rows in split 1, where the
-    ideal is exactly 4.
+    Rows sum to ``class_counts``, columns to ``sizes``, and every entry is the
+    ideal ``class_counts[c] * sizes[s] / n`` rounded down or up (an ideal that
+    is a whole number is kept exactly). Such a *controlled rounding* always
+    exists: the unrounded table is one with the same sums. Start from the
+    rounded-down table; each class still misses some units, to be handed one
+    each to splits whose ideal has a fractional part and that still miss
+    units. A unit goes to the split with the largest fractional part that
+    can take it, directly or by moving another class's unit to a free split
+    (an augmenting path, as in bipartite matching), so the hand-out never
+    gets stuck.
     """
-    ideal = np.outer(class_counts, sizes) / class_counts.sum()
-    table = np.floor(ideal).astype(np.int64)
-    col_missing = sizes - table.sum(axis=0)
-    for c in range(len(class_counts)):                    # loop over classes, not samples
-        row_missing = class_counts[c] - table[c].sum()
-        frac = ideal[c] - table[c]
-        order = np.lexsort((-frac, -col_missing))[:row_missing]
-        table[c, order] += 1
-        col_missing[order] -= 1
-    return table
+    n = int(class_counts.sum())
+    product = np.outer(class_counts, sizes).astype(np.int64)
+    table = product // n                                   # ideal rounded down, exactly
+    may_round_up = product % n != 0
+    preference = np.argsort(-(product % n), axis=1, kind="stable")   # largest fraction first
+    free = sizes - table.sum(axis=0)                       # units each split still misses
+    up = np.zeros(table.shape, dtype=bool)                 # entries rounded up
+
+    def place(c: int, seen: set[int]) -> bool:
+        """Round up one more entry of class c, moving other units if needed."""
+        for s in preference[c]:
+            if not may_round_up[c, s] or up[c, s] or s in seen:
+                continue
+            seen.add(s)
+            if free[s] > 0:
+                free[s] -= 1
+            else:                                          # split s is full: try to move
+                for c2 in np.flatnonzero(up[:, s]):        # another class's unit elsewhere
+                    if place(c2, seen):
+                        up[c2, s] = False
+                        break
+                else:
+                    continue
+            up[c, s] = True
+            return True
+        return False
+
+    for c in range(len(class_counts)):
+        for _ in range(int(class_counts[c] - table[c].sum())):
+            if not place(c, set()):                        # cannot happen (see above)
+                raise RuntimeError("no controlled rounding found for the stratified split")
+    return table + up
 
 
 def train_val_test_split(X, y, val: float = 0.15, test: float = 0.15,
@@ -543,10 +571,9 @@ def train_val_test_split(X, y, val: float = 0.15, test: float = 0.15,
 
     With ``stratify=True`` the split is done per label: for every class ``c``
     with ``n_c`` rows and every set of size ``m``, the set receives
-    ``n_c * m / n`` rows of class ``c`` to within one sample (usually that
-    number rounded down or up; when it is a whole number, occasionally one
-    more), so class proportions agree with the whole data set
-    to within one sample per class and set.
+    ``n_c * m / n`` rows of class ``c`` rounded down or up (exactly that
+    number when it is whole), so class proportions agree with the whole data
+    set to within one sample per class and set.
 
     Parameters
     ----------
@@ -584,6 +611,8 @@ def train_val_test_split(X, y, val: float = 0.15, test: float = 0.15,
     if stratify:
         if y.ndim != 1:
             raise ValueError(f"y must be 1-D class labels when stratify=True, got shape {y.shape}")
+        if np.issubdtype(y.dtype, np.floating) and np.isnan(y).any():
+            raise ValueError("y contains NaN, which is not a class label (stratify=True)")
         classes, y_idx = np.unique(y, return_inverse=True)
         table = _stratified_counts(np.bincount(y_idx), sizes)
         # Give each row a random rank inside its class; rows whose rank falls

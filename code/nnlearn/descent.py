@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_rng, check_scalar
+from nnlearn._checks import as_float_array, check_bool, check_rng, check_scalar, check_size
 
 __all__ = [
     "numerical_gradient",
@@ -125,6 +125,9 @@ def numerical_hessian(f: Callable[[np.ndarray], float], x, h: float = 1e-4) -> n
     _check_callable(f, "f")
     x = as_float_array(x, "x")
     h = check_scalar(h, "h", low=0.0, low_inclusive=False)
+    if 4.0 * h * h == 0.0:
+        raise ValueError(f"h must be large enough that h**2 is not 0 in float64, got {h!r} "
+                         f"(use h >= 1e-150; the default 1e-4 is usually best)")
     size = x.size
     base = np.array(x, copy=True).reshape(-1)
 
@@ -199,7 +202,7 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
     _check_callable(grad, "grad")
     x = np.array(as_float_array(x0, "x0"), copy=True)
     lr = check_scalar(lr, "lr", low=0.0, low_inclusive=False)
-    steps = check_scalar(steps, "steps", low=1, integer=True)
+    steps = check_size(steps, "steps", per_item=x.size)
     noise = check_scalar(noise, "noise", low=0.0)
     max_norm = check_scalar(max_norm, "max_norm", low=0.0, low_inclusive=False)
     rng = check_rng(rng)
@@ -275,9 +278,10 @@ def minibatches(n: int, batch_size: int, rng=None, shuffle: bool = True,
     ndarray of int, shape (batch_size,) or shorter for the last batch
         Row indices, e.g. ``X[idx], y[idx]``.
     """
-    n = check_scalar(n, "n", low=1, integer=True)
+    n = check_size(n, "n")
     batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
     rng = check_rng(rng)
+    shuffle, drop_last = check_bool(shuffle, "shuffle"), check_bool(drop_last, "drop_last")
     order = rng.permutation(n) if shuffle else np.arange(n)
     stop = n - n % batch_size if drop_last else n
     return (order[i:i + batch_size] for i in range(0, stop, batch_size))
@@ -575,6 +579,7 @@ def sgd_linear_regression(X, y, lr: float, epochs: int, batch_size: int, rng=Non
     batch_size = check_scalar(batch_size, "batch_size", low=1, high=n, integer=True)
     max_norm = check_scalar(max_norm, "max_norm", low=0.0, low_inclusive=False)
     rng = check_rng(rng)
+    shuffle = check_bool(shuffle, "shuffle")
     dtype = np.result_type(X.dtype, y.dtype)
     if theta0 is None:
         theta = np.zeros(d + 1, dtype=dtype)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_rng
+from nnlearn._checks import as_float_array, check_model_batch, check_rng
 
 __all__ = ["layer_statistics"]
 
@@ -81,6 +81,7 @@ def layer_statistics(model, X, grad_out=None, *, rng=None,
     >>> stats["activation_std"].shape
     (10,)
     """
+    X = check_model_batch(model, X, needs=("forward_trace", "backward"))
     zs, activations = model.forward_trace(X, training=training)
     out = activations[-1]
     if grad_out is None:

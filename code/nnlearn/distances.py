@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_rng, check_scalar
+from nnlearn._checks import as_float_array, check_rng, check_size
 from nnlearn._numeric import power_of_two_unit
 
 __all__ = ["pairwise_distances", "farthest_nearest_ratio", "distance_ratios"]
@@ -140,8 +140,8 @@ def distance_ratios(dims, n_points: int = 1000, n_queries: int = 20,
         raise ValueError(f"dims must be a non-empty 1-D array of integers, got {dims!r}")
     if dims.min() < 1:
         raise ValueError(f"dims must all be >= 1, got {dims.min()}")
-    n_points = check_scalar(n_points, "n_points", low=2, integer=True)
-    n_queries = check_scalar(n_queries, "n_queries", low=1, integer=True)
+    n_points = check_size(n_points, "n_points", low=2, per_item=int(dims.max()))
+    n_queries = check_size(n_queries, "n_queries", per_item=n_points)
     gen = check_rng(rng)
     ratios = np.empty((dims.shape[0], n_queries))
     for k, d in enumerate(dims.tolist()):

@@ -40,6 +40,8 @@ from nnlearn._checks import (
     as_float_array,
     check_choice,
     check_grad_out,
+    check_model,
+    check_model_batch,
     check_same_shape,
     check_scalar,
 )
@@ -133,6 +135,7 @@ def parameter_names(model) -> list[str]:
 
     A model without ``dense_layers`` gets ``["param0", "param1", ...]``.
     """
+    check_model(model, "params")
     if hasattr(model, "dense_layers"):
         return [f"{kind}{layer}" for layer in range(1, len(model.dense_layers) + 1)
                 for kind in ("W", "b")]
@@ -165,6 +168,7 @@ def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5) -> list
     list of ndarray
         Parallel to ``model.params``, same shapes.
     """
+    X, y = check_model_batch(model, X, y, needs=("forward", "params"))
     loss_fn, _ = get_loss(loss)
     h = check_scalar(h, "h", low=0.0, low_inclusive=False)
     grads = []
@@ -212,6 +216,7 @@ def check_gradients(model, loss, X, y, *, h: float = 1e-5) -> dict[str, float]:
         (:func:`relative_error`).
     """
     _check_model(model)
+    X, y = check_model_batch(model, X, y)
     loss_fn, grad_fn = get_loss(loss)
     output = model.forward(X)
     model.backward(grad_fn(output, y))

@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nnlearn._checks import check_choice, check_dtype, check_rng, check_scalar
+from nnlearn._checks import MAX_ENTRIES, check_choice, check_dtype, check_rng, check_scalar
 
 __all__ = [
     "INITIALIZERS",
@@ -70,6 +70,9 @@ def _check_shape(shape, min_ndim: int = 1) -> tuple[int, ...]:
     if len(dims) < min_ndim:
         raise ValueError(f"shape must have at least {min_ndim} dimensions "
                          f"(n_out, n_in, ...), got {shape!r}")
+    if math.prod(int(d) for d in dims) > MAX_ENTRIES:
+        raise ValueError(f"shape {shape!r} has {math.prod(int(d) for d in dims):.3g} entries; "
+                         f"at most {MAX_ENTRIES} ({MAX_ENTRIES:.3g}) are allowed")
     return tuple(int(d) for d in dims)
 
 
@@ -132,7 +135,7 @@ def calculate_gain(nonlinearity: str, negative_slope: float = 0.01) -> float:
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
         alpha = check_scalar(negative_slope, "negative_slope")
-        return math.sqrt(2.0 / (1.0 + alpha ** 2))
+        return math.sqrt(2.0) / math.hypot(1.0, alpha)      # 1 + alpha^2 may overflow
     return 1.0
 
 

@@ -299,11 +299,16 @@ class Quadratic(Surface):
                              f"got X {X.shape} and y {y.shape}")
         n = X.shape[0]
         design = np.concatenate([np.ones((n, 1)), X], axis=1)
-        A = (2.0 / n) * design.T @ design
+        with np.errstate(over="ignore", invalid="ignore"):
+            A = (2.0 / n) * design.T @ design
+            b, c = (2.0 / n) * design.T @ y, float(y @ y) / n
+        if not (np.isfinite(A).all() and np.isfinite(b).all() and np.isfinite(c)):
+            raise ValueError("X and y are too large for the loss's coefficients: "
+                             "2/N X^T X, 2/N X^T y or y^T y / N overflow float64; rescale X and y")
         if np.linalg.eigvalsh(A)[0] <= 1e-12 * np.abs(A).max():
             raise ValueError("X must have linearly independent columns that are not constant "
                              "(the loss has no unique minimizer)")
-        return cls(A, b=(2.0 / n) * design.T @ y, c=float(y @ y) / n, **kwargs)
+        return cls(A, b=b, c=c, **kwargs)
 
     def __repr__(self) -> str:
         return f"Quadratic(d={self.dim}, L={self.L:.4g}, mu={self.mu:.4g})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_choice, check_rng, check_scalar
+from nnlearn._checks import as_float_array, check_choice, check_rng, check_scalar, check_size
 from nnlearn.preprocessing._base import _check_fitted, _check_n_features
 
 __all__ = [
@@ -56,7 +56,7 @@ def one_hot(labels, num_classes: int | None = None) -> np.ndarray:
         raise ValueError(f"labels must be >= 0, got {labels.min()}")
     if num_classes is None:
         num_classes = int(labels.max()) + 1
-    num_classes = check_scalar(num_classes, "num_classes", low=1, integer=True)
+    num_classes = check_size(num_classes, "num_classes", per_item=labels.shape[0])
     if labels.max() >= num_classes:
         raise ValueError(f"labels must be < num_classes={num_classes}, got {labels.max()}")
     encoded = np.zeros((labels.shape[0], num_classes))
@@ -98,34 +98,64 @@ def _find_categories(categories: np.ndarray, column: np.ndarray, name: str,
 
 
 def _category_codes(categories: np.ndarray, column: np.ndarray, name: str,
-                    feature: int) -> np.ndarray:
-    """Like :func:`_find_categories`, but an unseen value raises ``ValueError``."""
-    codes, known = _find_categories(categories, column, name, feature)
+                    feature: int, unseen: str = "not seen in fit") -> np.ndarray:
+    """Position of each value of ``column`` in ``categories`` (in any order);
+    a value that is not a category raises ``ValueError``."""
+    order = np.argsort(categories, kind="stable")
+    codes, known = _find_categories(categories[order], column, name, feature)
     if not np.all(known):
-        unseen = np.unique(column[~known])[:5].tolist()
-        raise ValueError(f"{name} column {feature} contains categories not seen in fit: "
-                         f"{unseen}; known categories are {categories.tolist()[:10]}")
-    return codes
+        missing = np.unique(column[~known])[:5].tolist()
+        raise ValueError(f"{name} column {feature} contains categories {unseen}: "
+                         f"{missing}; known categories are {categories.tolist()[:10]}")
+    return order[codes]
+
+
+def _given_categories(categories, n_features: int) -> list[np.ndarray]:
+    """Check a list of per-column category lists (each non-empty, without repeats)."""
+    if not isinstance(categories, (list, tuple)) or len(categories) != n_features:
+        raise ValueError(f"categories must be 'auto' or a list of {n_features} lists of "
+                         f"categories (one per column of X), got {categories!r}")
+    out = []
+    for j, cats in enumerate(categories):
+        arr = np.asarray(cats)
+        if isinstance(cats, (str, bytes)) or arr.ndim != 1 or arr.size == 0:
+            raise ValueError(f"categories[{j}] must be a non-empty list of categories, "
+                             f"got {cats!r}")
+        if _sorted_categories(arr, f"categories[{j}]").shape[0] != arr.shape[0]:
+            raise ValueError(f"categories[{j}] must not list a category twice, got {cats!r}")
+        out.append(arr)
+    return out
 
 
 class OrdinalEncoder:
-    """Replace each category by its position in the sorted list of categories.
+    """Replace each category by its position in a list of categories.
 
-    ``fit`` collects the distinct values of each column and sorts them
-    (strings alphabetically, numbers by value); ``transform`` maps a value to
-    its index in that list, so ``["red", "blue", "green"]`` becomes
-    ``[2, 0, 1]``. A value not seen in ``fit`` raises ``ValueError``. The codes
-    imply an order (``blue < green < red``) that the categories may not have;
-    :func:`one_hot` of the codes removes it.
+    By default (``categories="auto"``) ``fit`` collects the distinct values of
+    each column and sorts them (strings alphabetically, numbers by value);
+    ``transform`` maps a value to its index in that list, so
+    ``["red", "blue", "green"]`` becomes ``[2, 0, 1]``. A value not seen in
+    ``fit`` raises ``ValueError``. The codes imply an order
+    (``blue < green < red``) that the categories may not have; :func:`one_hot`
+    of the codes removes it. When the categories *are* ordered, give the
+    order explicitly, as in scikit-learn: ``categories=[["small", "medium",
+    "large"]]`` codes small as 0, medium as 1 and large as 2 (sorting would
+    give large < medium < small).
 
     Unlike scikit-learn's ``OrdinalEncoder``, a 1-D input is read as a single
     feature (and gives 1-D codes), and the codes are integers, ready for
     :func:`one_hot`.
 
+    Parameters
+    ----------
+    categories : "auto" or list of lists, default "auto"
+        ``"auto"``: the sorted distinct values of each column. A list: one
+        list of categories per column of ``X``, in the order that gives codes
+        0, 1, 2, ...; every value of the data given to ``fit`` must be in it.
+
     Attributes
     ----------
     categories_ : list of ndarray
-        ``categories_[j]`` holds the sorted categories of column ``j``.
+        ``categories_[j]`` holds the categories of column ``j``, in code order.
     n_features_in_ : int
         Number of columns seen in ``fit``.
 
@@ -136,15 +166,27 @@ class OrdinalEncoder:
     array([2, 0, 1, 0])
     >>> enc.categories_[0].tolist()
     ['blue', 'green', 'red']
+    >>> sizes = OrdinalEncoder(categories=[["small", "medium", "large"]])
+    >>> sizes.fit_transform(["large", "small", "medium", "small"])
+    array([2, 0, 1, 0])
     """
 
+    def __init__(self, categories="auto"):
+        self.categories = categories
+
     def fit(self, X) -> OrdinalEncoder:
-        """Learn the sorted categories of each column of ``X``.
+        """Learn the categories of each column of ``X`` (sorted, or as given).
 
         ``X`` has shape (n_samples,) for one feature or (n_samples, n_features).
         """
         X2d, _ = _as_category_columns(X)
-        self.categories_ = [_sorted_categories(X2d[:, j], "X") for j in range(X2d.shape[1])]
+        if isinstance(self.categories, str) and self.categories == "auto":
+            categories = [_sorted_categories(X2d[:, j], "X") for j in range(X2d.shape[1])]
+        else:
+            categories = _given_categories(self.categories, X2d.shape[1])
+            for j, cats in enumerate(categories):           # every value must be listed
+                _category_codes(cats, X2d[:, j], "X", j, unseen="not in categories")
+        self.categories_ = categories
         self.n_features_in_ = X2d.shape[1]
         return self
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_bool, check_scalar
+from nnlearn._checks import MAX_ENTRIES, as_float_array, check_bool, check_scalar
 from nnlearn.preprocessing._base import _as_data_matrix
 
 __all__ = [
@@ -40,10 +40,30 @@ def _polynomial_terms(n_features: int, degree: int, interaction_only: bool,
     return [term for d in range(first, degree + 1) for term in combine(range(n_features), d)]
 
 
-def _check_polynomial_args(degree, interaction_only, include_bias) -> int:
+_MAX_TERMS = 10 ** 6        # monomials are listed as Python tuples: keep the list small
+
+
+def _n_polynomial_terms(n_features: int, degree: int, interaction_only: bool,
+                        include_bias: bool) -> int:
+    """``len(_polynomial_terms(...))`` without listing them: binomial coefficients."""
+    if interaction_only:          # subsets of k distinct features, k <= degree
+        count = sum(math.comb(n_features, k) for k in range(min(degree, n_features) + 1))
+    else:                         # multisets of size <= degree: C(p + d, d)
+        count = math.comb(n_features + degree, n_features)
+    return count - (0 if include_bias else 1)
+
+
+def _check_polynomial_args(degree, interaction_only, include_bias, n_features: int,
+                           n_samples: int = 1) -> int:
+    """Check the arguments; refuse, naming ``degree``, an output too large to build."""
     degree = check_scalar(degree, "degree", low=1, integer=True)
     for name, flag in (("interaction_only", interaction_only), ("include_bias", include_bias)):
         check_bool(flag, name)
+    n_terms = _n_polynomial_terms(n_features, degree, interaction_only, include_bias)
+    if n_terms > _MAX_TERMS or n_terms * n_samples > MAX_ENTRIES:
+        raise ValueError(f"degree={degree} with {n_features} features gives {n_terms:.3g} "
+                         f"columns ({n_samples} rows); at most {_MAX_TERMS:.0e} columns and "
+                         f"{MAX_ENTRIES:.3g} entries are built: lower degree")
     return degree
 
 
@@ -75,9 +95,10 @@ def polynomial_features(X, degree: int = 2, interaction_only: bool = False,
     ndarray, shape (n_samples, n_output_features), dtype of ``X``
     """
     X = _as_data_matrix(X)
-    degree = _check_polynomial_args(degree, interaction_only, include_bias)
-    terms = _polynomial_terms(X.shape[1], degree, interaction_only, include_bias)
-    out = np.empty((X.shape[0], len(terms)), dtype=X.dtype)
+    n_samples, n_features = X.shape
+    degree = _check_polynomial_args(degree, interaction_only, include_bias, n_features, n_samples)
+    terms = _polynomial_terms(n_features, degree, interaction_only, include_bias)
+    out = np.empty((n_samples, len(terms)), dtype=X.dtype)
     for j, term in enumerate(terms):
         out[:, j] = np.prod(X[:, list(term)], axis=1)
     return out
@@ -93,11 +114,12 @@ def polynomial_feature_names(input_names: Sequence[str], degree: int = 2,
     ``polynomial_feature_names(["a", "b"])`` is
     ``['1', 'a', 'b', 'a^2', 'a b', 'b^2']``.
     """
-    if isinstance(input_names, str) or not all(isinstance(s, str) for s in input_names):
+    if not isinstance(input_names, (list, tuple, np.ndarray)) \
+            or not all(isinstance(s, str) for s in input_names):
         raise TypeError(f"input_names must be a list of strings, got {input_names!r}")
     if len(input_names) == 0:
         raise ValueError("input_names must name at least one feature, got 0")
-    degree = _check_polynomial_args(degree, interaction_only, include_bias)
+    degree = _check_polynomial_args(degree, interaction_only, include_bias, len(input_names))
     names = []
     for term in _polynomial_terms(len(input_names), degree, interaction_only, include_bias):
         powers = Counter(term)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from nnlearn._checks import check_bool, check_choice, check_scalar
+from nnlearn._checks import check_bool, check_choice, check_scalar, check_size
 from nnlearn.preprocessing._base import _as_data_matrix
 
 __all__ = [
@@ -161,12 +161,13 @@ def hash_features(rows, n_features: int, signed: bool = True) -> np.ndarray:
     (``"city=Paris"`` went to column 1 and ``"rooms"`` to column 5, both
     with sign -1.)
     """
-    n_features = check_scalar(n_features, "n_features", low=1, integer=True)
     if isinstance(rows, (str, Mapping)) or not isinstance(rows, Sequence):
         raise TypeError(f"rows must be a list of dicts or of lists of strings, "
                         f"got {type(rows).__name__}")
     if len(rows) == 0:
         raise ValueError("rows must contain at least one row, got 0")
+    n_features = check_size(n_features, "n_features", per_item=len(rows))
+    signed = check_bool(signed, "signed")
     row_ids, names, values = [], [], []
     for i, row in enumerate(rows):
         for name, value in _row_items(row, i):
