@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from nnlearn.autodiff import Tensor, topological_order
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import as_mapping, header
+from nnlearn.viz.layout import as_mapping, header, panel_grid
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.network import arrow_trace
 from nnlearn.viz.theme import COLORWAY, DIVERGING, GRAD_COLOR, VALUE_COLOR
@@ -204,8 +204,7 @@ def jacobian_figure(jacobians: Mapping[str, np.ndarray], *, title: str | None) -
     mats = {k: np.asarray(v, dtype=np.float64)
             for k, v in as_mapping(jacobians, "jacobians").items()}
     lim = max(float(np.abs(m).max()) for m in mats.values()) or 1.0
-    fig = make_subplots(rows=1, cols=len(mats), subplot_titles=list(mats),
-                        horizontal_spacing=0.1)
+    fig, _ = panel_grid(mats, "jacobians")
     for c, m in enumerate(mats.values(), 1):
         fig.add_trace(go.Heatmap(z=np.where(m == 0, np.nan, m), zmin=-lim, zmax=lim,
                                  colorscale=DIVERGING, showscale=c == 1, xgap=1, ygap=1,

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import as_matrix, as_vector, header
+from nnlearn.viz.layout import as_matrix, as_vector, header, panel_grid
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.theme import color, symbol, tint
 
@@ -163,14 +163,7 @@ def histograms(columns: Mapping[str, np.ndarray], *, title: str | None,
     -------
     plotly.graph_objects.Figure with one ``Histogram`` per panel (and group).
     """
-    if not columns:
-        raise ValueError("columns must hold at least one array")
-    x_titles = list(x_titles)
-    if len(x_titles) != len(columns):
-        raise ValueError(f"x_titles must have one entry per column ({len(columns)}), "
-                         f"got {len(x_titles)}")
-    fig = make_subplots(rows=1, cols=len(columns), subplot_titles=list(columns),
-                        horizontal_spacing=0.1)
+    fig, x_titles = panel_grid(columns, "columns", x_titles, "x_titles")
     keys = [None] if groups is None else list(np.unique(groups))
     for k, values in enumerate(columns.values(), start=1):
         values = as_vector(values, "columns")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_choice, check_scalar
 from nnlearn.surfaces import grid
@@ -23,7 +22,7 @@ from nnlearn.viz.contour import (
     values,
     window,
 )
-from nnlearn.viz.layout import check_size, header, subsample
+from nnlearn.viz.layout import check_size, header, panel_grid, subsample
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.surface import scene, surface_trace
 from nnlearn.viz.theme import color, tint
@@ -206,8 +205,7 @@ def descent_1d(f, paths, *, title: str | None, x_range=None, n: int = 201,
         raise ValueError(f"x_range must satisfy low < high, got {x_range!r}")
     xs = np.linspace(lo, hi, check_size(n, "n", low=2, high=100_000))
     ys = values(f, xs[:, None])
-    fig = make_subplots(rows=1, cols=len(named), subplot_titles=list(named),
-                        shared_yaxes=True, horizontal_spacing=0.04)
+    fig, _ = panel_grid(named, "paths", spacing=0.04, shared_yaxes=True)
     for col, path in enumerate(named.values(), 1):
         fig.add_trace(go.Scatter(x=xs, y=ys, name="f(θ)", showlegend=col == 1,
                                  hoverinfo="skip", **line_style(0)), row=1, col=col)

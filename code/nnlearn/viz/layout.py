@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from nnlearn._checks import check_scalar
 
@@ -51,6 +52,19 @@ def as_mapping(value, name: str) -> Mapping:
     if not value:
         raise ValueError(f"{name} must hold at least one entry")
     return value
+
+
+def panel_grid(panels, name: str, titles=None, titles_name: str = "titles",
+               spacing: float = 0.1, **kw) -> tuple[go.Figure, list]:
+    """One row of subplots titled by the keys of the mapping ``panels``, and ``titles``
+    (one entry per panel, e.g. axis titles) checked and as a list."""
+    panels = as_mapping(panels, name)
+    titles = [None] * len(panels) if titles is None else list(titles)
+    if len(titles) != len(panels):
+        raise ValueError(f"{titles_name} must have one entry per panel ({len(panels)}), "
+                         f"got {len(titles)}")
+    return make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels),
+                         horizontal_spacing=spacing, **kw), titles
 
 
 def _legend_names(fig: go.Figure) -> list[str]:

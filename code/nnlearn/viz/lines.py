@@ -13,10 +13,9 @@ from collections.abc import Mapping
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_choice
-from nnlearn.viz.layout import as_mapping, axis_format, check_size, header, subsample
+from nnlearn.viz.layout import as_mapping, axis_format, check_size, header, panel_grid, subsample
 from nnlearn.viz.theme import color, dash, symbol
 
 #: Line dash of training curves and of validation curves.
@@ -216,13 +215,7 @@ def curve_panels(panels: Mapping, x=None, *, title: str | None, x_title: str,
     plotly.graph_objects.Figure
         One trace per curve and panel, panel by panel.
     """
-    panels = as_mapping(panels, "panels")
-    y_titles = list(y_titles)
-    if len(y_titles) != len(panels):
-        raise ValueError(f"y_titles must have one entry per panel ({len(panels)}), "
-                         f"got {len(y_titles)}")
-    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels),
-                        horizontal_spacing=0.12)
+    fig, y_titles = panel_grid(panels, "panels", y_titles, "y_titles", 0.12)
     names = list(dict.fromkeys(n for curves in panels.values()
                                for n in as_mapping(curves, "panel curves")))
     shown = set()

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import as_mapping, as_vector, header
+from nnlearn.viz.layout import as_mapping, as_vector, header, panel_grid
 from nnlearn.viz.lines import curve_panels, line_style
 from nnlearn.viz.theme import color, symbol
 
@@ -273,13 +273,7 @@ def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: floa
     if not x[0] <= a < b <= x[-1]:
         raise ValueError(f"a and b must satisfy {x[0]:g} <= a < b <= {x[-1]:g}, "
                          f"got a={a!r}, b={b!r}")
-    x_titles = list(x_titles) if x_titles is not None else ["x"] * len(curves)
-    if len(x_titles) != len(curves):
-        raise ValueError(f"x_titles must have one entry per curve ({len(curves)}), "
-                         f"got {len(x_titles)}")
-    n = len(curves)
-    fig = make_subplots(rows=1, cols=n, subplot_titles=list(curves),
-                        horizontal_spacing=0.08)
+    fig, x_titles = panel_grid(curves, "curves", x_titles, "x_titles", 0.08)
     fig.update_annotations(font_size=13)           # the subplot titles
     inside = np.linspace(a, b, 201)
     for j, f in enumerate(curves.values(), start=1):
