@@ -5,7 +5,7 @@ any callable mapping points ``(..., 2)`` to values ``(...)``, or a grid
 ``(x, y, z)`` computed elsewhere) and the paths drawn on it. Paths are arrays
 of shape ``(steps + 1, 2)``, e.g. from :func:`nnlearn.descent.gradient_descent`
 or :func:`nnlearn.optimizers.optimize_path`, given as a mapping ``{name: path}``.
-A path keeps its colour, dash and marker symbol (by name) in every panel;
+A path keeps its colour and marker symbol (by name) in every panel;
 its start is an open circle, its last point a large marker. Known minima
 (stars), saddles (crosses) and maxima (triangles) of a surface are marked.
 """
@@ -23,7 +23,7 @@ from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.surfaces import grid
 from nnlearn.viz.animation import play_controls
 from nnlearn.viz.layout import check_size, header, subsample
-from nnlearn.viz.theme import COLORWAY, SEQUENTIAL, color, dash, symbol, tint
+from nnlearn.viz.theme import COLORWAY, SEQUENTIAL, color, symbol, tint
 
 THETA_TITLES = ("θ₁ (unitless)", "θ₂ (unitless)", "f(θ) (unitless)")
 MARK_COLOR = COLORWAY[7]
@@ -165,7 +165,7 @@ def contour_trace(x, y, z, filled: bool, levels: dict | None = None,
 
 def path_trace(path: np.ndarray, name: str, i: int, max_points: int | None,
                showlegend: bool = True, z=None, frame: bool = False):
-    """One path: style number ``i`` (colour, dash, symbol), a large marker on its last point.
+    """One path: style number ``i`` (colour, marker symbol), a large marker on its last point.
 
     With ``z`` (the heights of ``path``) a ``Scatter3d``. With ``frame=True``
     only the coordinates (4 significant digits) and marker sizes, as a dict
@@ -173,7 +173,7 @@ def path_trace(path: np.ndarray, name: str, i: int, max_points: int | None,
     """
     keep = np.isfinite(path).all(axis=1)
     steps = np.flatnonzero(keep)[subsample(int(keep.sum()), max_points, log=True)]
-    sizes = np.full(len(steps), 4.0 if z is None else 3.0)
+    sizes = np.full(len(steps), 5.0 if z is None else 3.0)
     sizes[-1:] = 10.0 if z is None else 6.0
     xyz = dict(x=path[steps, 0], y=path[steps, 1])
     if z is not None:
@@ -183,8 +183,7 @@ def path_trace(path: np.ndarray, name: str, i: int, max_points: int | None,
             size=sizes.tolist()), customdata=steps.tolist(),
             **{k: [float(f"{v:.4g}") for v in c] for k, c in xyz.items()})
     style = dict(name=name, legendgroup=name, showlegend=showlegend, mode="lines+markers",
-                 customdata=steps, line=dict(color=color(i), width=2.2 if z is None else 7,
-                                             dash=dash(i) if z is None else "solid"),
+                 customdata=steps, line=dict(color=color(i), width=2.2 if z is None else 7),
                  marker=dict(color=color(i), size=sizes, symbol=symbol(i) if z is None
                              else _SYMBOLS_3D[i % len(_SYMBOLS_3D)]),
                  hovertemplate=name + "<br>step %{customdata}: (%{x:.3g}, %{y:.3g})"
