@@ -10,7 +10,8 @@ PORT   ?= 8000
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+# code/nnlearn/__init__.py holds the version: a new one reinstalls nnlearn's metadata.
+$(STAMP): requirements.txt pyproject.toml code/nnlearn/__init__.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
