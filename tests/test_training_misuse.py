@@ -474,3 +474,17 @@ def test_class_probabilities_of_the_wrong_width_name_the_argument(y_val):
             verbose=False)
     with pytest.raises(ValueError, match=r"^y must be 9 integer labels"):
         evaluate(net, "cross_entropy", X, y_val)
+
+
+def test_a_failing_batch_does_not_keep_its_running_statistics():
+    # Batch norm updates its running mean and variance in the forward pass; a batch whose
+    # loss is not finite must leave them as they were, like the parameters.
+    X = np.linspace(-1, 1, 16)[:, None] * np.ones((1, 2))
+    net = MLP([2, 4, 1], rng=0, batch_norm=True)
+    buffers = copies(net.buffers)
+    assert buffers, "the test needs a model with buffers"
+    inf_loss = (lambda out, y: np.inf, lambda out, y: np.zeros_like(out))
+    with pytest.raises(TrainingDiverged, match="before that batch"):
+        fit(net, inf_loss, SGD(net.params, lr=0.1), X, X[:, :1], batch_size=8, rng=0,
+            verbose=False)
+    assert_all_equal(net.buffers, buffers)

@@ -550,17 +550,19 @@ def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
     overflowed, the parameters and the optimizer state are put back to their
     copies from the start of the epoch.
     """
-    params = [p.copy() for p in model.params]
+    arrays = list(model.params) + _buffers(model)
+    copies = [a.copy() for a in arrays]
     state = optimizer.state_dict()
     try:
         yield
     except TrainingDiverged as err:
-        if _params_finite(model) and _optimizer_finite(optimizer):
+        if (_params_finite(model) and _optimizer_finite(optimizer)
+                and all(np.isfinite(b).all() for b in _buffers(model))):
             kept = ("The model and the optimizer keep their state from before that "
                     "batch (the last finite one).")
         else:
-            for p, saved in zip(model.params, params, strict=True):
-                np.copyto(p, saved)
+            for a, saved in zip(arrays, copies, strict=True):
+                np.copyto(a, saved)
             optimizer.load_state_dict(state)
             kept = (f"A step made the parameters or the optimizer's state non-finite, so "
                     f"both were put back to their state at the start of epoch {epoch}.")
@@ -574,17 +576,32 @@ def _state_finite(model) -> bool:
     return _params_finite(model) and all(np.isfinite(z).all() for z in cached)
 
 
+def _buffers(model) -> list[np.ndarray]:
+    """The model's non-trained state, e.g. batch-norm running statistics (may be empty)."""
+    return list(getattr(model, "buffers", []))
+
+
 def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb,
                   where: str) -> tuple[float, np.ndarray]:
-    """:func:`train_step`, raising :class:`TrainingDiverged` on NaN or inf."""
+    """:func:`train_step`, raising :class:`TrainingDiverged` on NaN or inf.
+
+    A failing batch leaves no trace: no step is taken, and buffers the
+    forward pass updated (running statistics) are put back.
+    """
+    buffers = _buffers(model)
+    before = [b.copy() for b in buffers]
     try:
         value, out = _train_step(model, loss_pair, optimizer, xb, yb)
     except ValueError as err:             # a check inside the model met NaN or inf
+        for b, saved in zip(buffers, before, strict=True):
+            np.copyto(b, saved)
         if _state_finite(model):
             raise
         raise _diverged(where, "the network produced NaN or infinity",
                         optimizer.lr) from err
     if not math.isfinite(value):
+        for b, saved in zip(buffers, before, strict=True):
+            np.copyto(b, saved)
         raise _diverged(where, f"the loss is {value}", optimizer.lr)
     return value, out
 
