@@ -97,3 +97,6 @@ def test_absurd_sizes_are_refused_up_front():
         network.network_diagram([2, 10**6, 2], title="t")
     with pytest.raises(ValueError, match="n must be <= 1000"):
         check_size(10**30, "n", high=1000)
+    from nnlearn.viz.classify import decision_grid
+    with pytest.raises(ValueError, match="n must be <= 2000"):
+        decision_grid(np.zeros((3, 2)), n=10**30)
