@@ -172,7 +172,8 @@ def test_an_x_range_wider_than_the_float_range_is_refused(fn):
 
 @pytest.mark.parametrize("slope", [1e300, -1e300])
 def test_gain_of_a_huge_negative_slope_is_tiny_not_an_overflow(slope):
-    assert init.calculate_gain("leaky_relu", slope) == pytest.approx(math.sqrt(2) / 1e300, rel=1e-9, abs=0)
+    gain = init.calculate_gain("leaky_relu", slope)
+    assert gain == pytest.approx(math.sqrt(2) / 1e300, rel=1e-9, abs=0)
     assert np.all(np.isfinite(init.he_normal((3, 2), rng=0, negative_slope=slope)))
     assert np.all(np.isfinite(init.he_uniform((3, 2), rng=0, negative_slope=slope)))
 
@@ -242,3 +243,17 @@ def test_huge_line_fit_inputs_warn_no_more():
         for fit in (fit_line_mse, fit_line_mae, fit_line_huber):
             slope, intercept = fit(x, y)
             assert slope == pytest.approx(1e-300, rel=1e-9, abs=0) and abs(intercept) < 1e-9
+
+
+def test_labels_that_cannot_be_sorted_or_are_ragged_are_named():
+    from nnlearn.preprocessing import TargetEncoder, entropy, mutual_information
+    with pytest.raises(TypeError, match="x must hold labels of one kind"):
+        entropy([None, "a"])
+    with pytest.raises(TypeError, match="y must hold labels of one kind"):
+        mutual_information(["a", "b"], [None, "a"])
+    with pytest.raises(ValueError, match="X must be a 1- or 2-dimensional array"):
+        OrdinalEncoder().fit([["a", "b"], ["c"]])
+    with pytest.raises(ValueError, match="X must be a 1- or 2-dimensional array"):
+        TargetEncoder().fit([["a", "b"], ["c"]], [1.0, 2.0])
+    with pytest.raises(ValueError, match="target must be class indices"):
+        losses.cross_entropy(np.zeros((2, 2)), [[1.0, 0.0], [1.0]])

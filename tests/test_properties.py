@@ -306,7 +306,8 @@ def test_line_fits_recover_an_exact_line_at_any_scale(slope, intercept, x_scale,
 def test_line_fits_reported_by_the_review():
     assert fit_line_mse([0, 1e-170, 2e-170], [0, 1, 2]) == pytest.approx((1e170, 0.0))
     slope, intercept = fit_line_mse([0, 1e200], [0, 1])                  # was (0.0, 0.5)
-    assert slope == pytest.approx(1e-200, rel=1e-9, abs=0) and intercept == pytest.approx(0.0, abs=1e-15)
+    assert slope == pytest.approx(1e-200, rel=1e-9, abs=0)
+    assert intercept == pytest.approx(0.0, abs=1e-15)
     for fit in (fit_line_mae, fit_line_huber):
         assert fit([0, 1e-300, 2e-300], [0, 1, 2]) == pytest.approx((1e300, 0.0))
     slope, intercept = _no_warnings(fit_line_huber, [0, 1, 2, 3], [0, 1, 2, 3], delta=1e-310)

@@ -573,7 +573,11 @@ def _class_targets(logits, target, label_smoothing) -> tuple[np.ndarray, np.ndar
     if batch == 0 or n_classes == 0:
         raise ValueError(f"input must have shape (B, C) with B, C >= 1, got {x.shape}")
     eps = check_scalar(label_smoothing, "label_smoothing", low=0.0, high=1.0)
-    t_raw = np.asarray(target)
+    try:
+        t_raw = np.asarray(target)
+    except ValueError as exc:                  # ragged nested lists
+        raise ValueError(f"target must be class indices (B,) or probabilities (B, C) "
+                         f"with rows of equal length: {exc}") from exc
     if t_raw.ndim == 1:
         if not np.issubdtype(t_raw.dtype, np.integer):
             raise TypeError(f"target of shape (B,) must hold integer class indices, "

@@ -66,7 +66,11 @@ def one_hot(labels, num_classes: int | None = None) -> np.ndarray:
 
 def _as_category_columns(X, name: str = "X") -> tuple[np.ndarray, bool]:
     """Return categorical input as a 2-D array, and whether it was 1-D."""
-    arr = np.asarray(X)
+    try:
+        arr = np.asarray(X)
+    except ValueError as exc:                  # ragged nested lists
+        raise ValueError(f"{name} must be a 1- or 2-dimensional array of categories "
+                         f"with rows of equal length: {exc}") from exc
     if arr.ndim not in (1, 2) or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1- or 2-dimensional array of "
                          f"categories, got shape {arr.shape}")

@@ -20,7 +20,10 @@ __all__ = [
 # ----------------------------------------------------------------------------
 
 def _as_labels(x, name: str) -> np.ndarray:
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x)
+    except ValueError as exc:                  # ragged nested lists
+        raise ValueError(f"{name} must be a 1-dimensional array of labels: {exc}") from exc
     if arr.ndim != 1 or arr.shape[0] == 0:
         raise ValueError(f"{name} must be a non-empty 1-dimensional array of labels, "
                          f"got shape {arr.shape}")
@@ -29,8 +32,17 @@ def _as_labels(x, name: str) -> np.ndarray:
     return arr
 
 
+def _unique_labels(x, name: str, **kwargs):
+    """``np.unique`` of the labels ``x``, with an error naming ``name`` if they cannot be sorted."""
+    try:
+        return np.unique(_as_labels(x, name), **kwargs)
+    except TypeError as exc:                   # e.g. None next to strings
+        raise TypeError(f"{name} must hold labels of one kind that can be sorted (all "
+                        f"strings or all numbers): {exc}") from exc
+
+
 def _label_codes(x: np.ndarray, name: str) -> tuple[np.ndarray, int]:
-    categories, codes = np.unique(_as_labels(x, name), return_inverse=True)
+    categories, codes = _unique_labels(x, name, return_inverse=True)
     return codes.ravel(), categories.shape[0]
 
 
@@ -50,7 +62,7 @@ def entropy(x) -> float:
     x : array_like, shape (n_samples,)
         Discrete labels (integers, strings, ...).
     """
-    _, counts = np.unique(_as_labels(x, "x"), return_counts=True)
+    _, counts = _unique_labels(x, "x", return_counts=True)
     p = counts / counts.sum()
     return float(-(p * np.log(p)).sum()) + 0.0
 
