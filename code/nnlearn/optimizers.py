@@ -305,7 +305,7 @@ class SGD(Optimizer):
                 "nesterov": self.nesterov, "weight_decay": self.weight_decay}
 
     def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        g = self._l2_grad(i, p, g, self.weight_decay)  # g = g + lambda theta
+        g = self._l2_grad(i, p, g, self.weight_decay)  # g + lambda theta
         tmp = self._scratch(i, "tmp")
         if self.momentum > 0.0:
             buf = self.state[i]["momentum_buffer"]
@@ -314,10 +314,10 @@ class SGD(Optimizer):
             else:
                 buf *= self.momentum                    # b_t = mu b_{t-1}
                 if self.dampening == 0.0:
-                    buf += g                            #       + g_t
+                    buf += g                            #   + g_t
                 else:
                     np.multiply(g, 1.0 - self.dampening, out=tmp)
-                    buf += tmp                          #       + (1 - tau) g_t
+                    buf += tmp                          #   + (1-tau) g_t
             if self.nesterov:
                 np.multiply(buf, self.momentum, out=tmp)
                 tmp += g
@@ -325,7 +325,7 @@ class SGD(Optimizer):
             else:
                 g = buf                                 # d_t = b_t
         np.multiply(g, self.lr, out=tmp)
-        p -= tmp                                        # theta_t = theta_{t-1} - eta d_t
+        p -= tmp                                        # theta -= eta d_t
 
 
 class AdaGrad(Optimizer):
@@ -454,35 +454,35 @@ class RMSProp(Optimizer):
                 "momentum": self.momentum, "centered": self.centered}
 
     def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        g = self._l2_grad(i, p, g, self.weight_decay)  # g = g + lambda theta
+        g = self._l2_grad(i, p, g, self.weight_decay)  # g + lambda theta
         st = self.state[i]
         tmp = self._scratch(i, "tmp")
         square_avg = st["square_avg"]
         square_avg *= self.alpha                        # v_t = alpha v_{t-1}
         np.multiply(g, g, out=tmp)
         tmp *= 1.0 - self.alpha
-        square_avg += tmp                               #       + (1 - alpha) g_t^2
+        square_avg += tmp                               #   + (1-alpha) g_t^2
         if self.centered:
             grad_avg = st["grad_avg"]
-            grad_avg *= self.alpha                      # gbar_t = alpha gbar_{t-1}
+            grad_avg *= self.alpha                      # gbar = alpha gbar
             np.multiply(g, 1.0 - self.alpha, out=tmp)
-            grad_avg += tmp                             #          + (1 - alpha) g_t
+            grad_avg += tmp                             #   + (1-alpha) g_t
             np.multiply(grad_avg, grad_avg, out=tmp)
             np.subtract(square_avg, tmp, out=tmp)
-            np.maximum(tmp, 0.0, out=tmp)               # (rounding can dip below 0)
-            np.sqrt(tmp, out=tmp)                       # s_t = sqrt(v_t - gbar_t^2)
+            np.maximum(tmp, 0.0, out=tmp)               # rounding: not < 0
+            np.sqrt(tmp, out=tmp)                       # s = sqrt(v - gbar^2)
         else:
-            np.sqrt(square_avg, out=tmp)                # s_t = sqrt(v_t)
-        tmp += self.eps                                 #       + eps
-        np.divide(g, tmp, out=tmp)                      # g_t / s_t
+            np.sqrt(square_avg, out=tmp)                # s = sqrt(v)
+        tmp += self.eps                                 #   + eps
+        np.divide(g, tmp, out=tmp)                      # g_t / s
         if self.momentum > 0.0:
             buf = st["momentum_buffer"]
             buf *= self.momentum
-            buf += tmp                                  # b_t = mu b_{t-1} + g_t / s_t
+            buf += tmp                                  # b = mu b + g_t / s
             np.multiply(buf, self.lr, out=tmp)
         else:
             tmp *= self.lr
-        p -= tmp                                        # theta_t = theta_{t-1} - eta b_t
+        p -= tmp                                        # theta -= eta b
 
 
 class Adam(Optimizer):
@@ -548,30 +548,30 @@ class Adam(Optimizer):
         beta1, beta2 = self.betas
         if self._decoupled_weight_decay:
             if self.weight_decay != 0.0:
-                p *= 1.0 - self.lr * self.weight_decay  # AdamW: theta = theta (1 - eta lambda)
+                p *= 1.0 - self.lr * self.weight_decay  # theta *= 1 - eta lambda
         else:
-            g = self._l2_grad(i, p, g, self.weight_decay)  # g = g + lambda theta
+            g = self._l2_grad(i, p, g, self.weight_decay)  # g + lambda theta
         st = self.state[i]
         tmp = self._scratch(i, "tmp")
         exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
         exp_avg *= beta1                                # m_t = beta1 m_{t-1}
         np.multiply(g, 1.0 - beta1, out=tmp)
-        exp_avg += tmp                                  #       + (1 - beta1) g_t
+        exp_avg += tmp                                  #   + (1-beta1) g_t
         exp_avg_sq *= beta2                             # v_t = beta2 v_{t-1}
         np.multiply(g, g, out=tmp)
         tmp *= 1.0 - beta2
-        exp_avg_sq += tmp                               #       + (1 - beta2) g_t^2
+        exp_avg_sq += tmp                               #   + (1-beta2) g_t^2
         if self.amsgrad:
             np.maximum(st["max_exp_avg_sq"], exp_avg_sq, out=st["max_exp_avg_sq"])
-            exp_avg_sq = st["max_exp_avg_sq"]           # AMSGrad: max of v_1 .. v_t
-        step_size = self.lr / (1.0 - beta1 ** self.t)  # eta m_hat = eta m_t / (1 - beta1^t)
+            exp_avg_sq = st["max_exp_avg_sq"]           # AMSGrad: max of all v_t
+        step_size = self.lr / (1.0 - beta1 ** self.t)  # eta / (1 - beta1^t)
         bias_correction2_sqrt = math.sqrt(1.0 - beta2 ** self.t)
         np.sqrt(exp_avg_sq, out=tmp)
-        tmp /= bias_correction2_sqrt                    # sqrt(v_hat) = sqrt(v_t / (1 - beta2^t))
-        tmp += self.eps                                 #               + eps
+        tmp /= bias_correction2_sqrt                    # sqrt(v_hat)
+        tmp += self.eps                                 # den = sqrt(v_hat) + eps
         np.divide(exp_avg, tmp, out=tmp)
-        tmp *= step_size                                # eta m_hat / (sqrt(v_hat) + eps)
-        p -= tmp                                        # theta_t = theta_{t-1} - that
+        tmp *= step_size                                # eta m_hat / den
+        p -= tmp                                        # theta -= eta m_hat / den
 
 
 class AdamW(Adam):
