@@ -1,5 +1,8 @@
-"""Open every page in headless Chromium: figures drawn, math rendered, no console
-errors, no request to another host. Screenshots land in _build/screenshots/."""
+"""Open every page in headless Chromium: figures drawn (lazily: only near the
+viewport at load, on scrolling, all before printing), math rendered, no console
+errors, no request to another host, no WCAG violation that axe-core finds in
+light or dark mode, every figure labelled, animations playable from the
+keyboard. Screenshots land in _build/screenshots/."""
 
 from __future__ import annotations
 
@@ -45,9 +48,82 @@ def test_page_in_browser(reports, doc):
     assert r.external_requests == []
     assert r.failed_requests == []
     assert r.figures_drawn == r.figures
+    assert r.last_figure_drawn_on_scroll
+    assert r.figures_labelled == r.figures
     assert r.math_rendered == r.math
     assert r.html_bytes < 2 * 1024 * 1024
     assert all(Path(p).stat().st_size > 10_000 for p in r.screenshots)
+
+
+@pytest.mark.parametrize("doc", toc_docs())
+def test_page_has_no_wcag_violation_in_light_or_dark_mode(reports, doc):
+    assert reports[f"{doc}.html"].axe_violations == []
+
+
+@pytest.mark.parametrize("doc", toc_docs())
+def test_figures_are_drawn_on_demand(reports, doc):
+    r = reports[f"{doc}.html"]
+    if r.figures == 0:
+        assert not r.plotly_loaded, "a page without figures loaded plotly.js"
+    elif r.figures >= 4:
+        # Only the figures near the first screen are drawn at load.
+        assert r.figures_drawn_at_load < r.figures
+
+
+def _browser_page(pw):
+    browser = pw.chromium.launch(executable_path=sitecheck.CHROMIUM,
+                                 args=sitecheck.CHROMIUM_ARGS)
+    return browser, browser.new_page(viewport={"width": 1280, "height": 900})
+
+
+def _animated_page(directory):
+    for doc in toc_docs():
+        html = directory / f"{doc}.html"
+        if html.is_file() and '"frames":[{' in html.read_text():
+            return f"{doc}.html"
+    return None
+
+
+def test_space_plays_and_pauses_an_animation_and_print_draws_every_figure(book_build):
+    _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    rel = _animated_page(book_build.html)
+    assert rel, "no page with an animated figure"
+    server, base = sitecheck.serve(book_build.html)
+    try:
+        with sync_playwright() as pw:
+            browser, page = _browser_page(pw)
+            page.goto(f"{base}/{rel}", wait_until="load")
+            page.wait_for_function("() => window.nnlearnFigures")
+            page.evaluate("() => window.nnlearnFigures.loadPlotly()")
+            # Printing draws every figure, also those far from the viewport.
+            page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+            page.wait_for_function("() => document.querySelectorAll("
+                                   "'.nnlearn-figure:not(:has(svg.main-svg))').length === 0",
+                                   timeout=120_000)
+            fig = page.locator(".nnlearn-figure:has(.slider-container)").first
+            fig.focus()
+            active = "el => el._fullLayout.sliders[0].active || 0"
+            before = fig.evaluate(active)
+            page.keyboard.press("Space")
+            page.wait_for_function(f"el => ({active})(el) !== {before}", arg=fig.element_handle(),
+                                   timeout=30_000)
+            page.keyboard.press("Space")  # pause
+            page.wait_for_timeout(1500)
+            paused_at = fig.evaluate(active)
+            page.wait_for_timeout(1500)
+            assert fig.evaluate(active) == paused_at
+            browser.close()
+    finally:
+        server.shutdown()
+
+
+def test_404_page_and_favicon(book_build):
+    html = (book_build.html / "404.html").read_text()
+    assert "Page not found" in html and 'lang="en"' in html
+    page = (book_build.html / "book" / "index.html").read_text()
+    assert 'rel="icon"' in page and "favicon.svg" in page
 
 
 def test_landing_page_has_figure_and_math(reports):

@@ -9,9 +9,13 @@ Used by ``tests/test_site.py``; also runnable by hand to get screenshots:
 
 For each page it records console errors, requests to any host other than the
 local server (they are blocked, not sent), figures drawn, formulas rendered,
-the size of the HTML, and saves light and dark screenshots in
-``_build/screenshots/``. Chromium is Debian's ``/usr/bin/chromium``, driven by
-Playwright; no browser is downloaded.
+the size of the HTML, the WCAG violations that axe-core finds (in light and in
+dark mode, with every figure drawn), and saves light and dark screenshots in
+``_build/screenshots/``. Figures are drawn lazily (``nnlearn-figures.js``):
+it records how many were drawn right after loading (only those near the
+viewport should be), scrolls to the last figure to see that scrolling draws
+it, then draws the rest with ``window.nnlearnFigures.drawAll()``. Chromium is
+Debian's ``/usr/bin/chromium``, driven by Playwright; no browser is downloaded.
 """
 
 from __future__ import annotations
@@ -47,9 +51,15 @@ class PageReport:
     failed_requests: list[str] = field(default_factory=list)
     figures: int = 0
     figures_drawn: int = 0
+    figures_drawn_at_load: int = 0
+    figures_labelled: int = 0
+    last_figure_drawn_on_scroll: bool = True
+    plotly_loaded: bool = False
     math: int = 0
     math_rendered: int = 0
     screenshots: list[str] = field(default_factory=list)
+    #: "[mode] rule-id (impact): n elements, e.g. <selector>" for every WCAG violation.
+    axe_violations: list[str] = field(default_factory=list)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -80,14 +90,25 @@ def html_pages(directory: Path = HTML) -> list[str]:
 _PROBE = """() => {
   const figs = Array.from(document.querySelectorAll('.nnlearn-figure'));
   const drawn = figs.filter(d => d.querySelector('svg.main-svg')).length;
+  const labelled = figs.filter(d => d.getAttribute('role') === 'img'
+    && (d.getAttribute('aria-label') || '').length > 10 && d.tabIndex === 0).length;
   const math = Array.from(document.querySelectorAll('.math'));
   const rendered = math.filter(m => m.querySelector('mjx-container')).length;
-  return {figures: figs.length, drawn: drawn, math: math.length, rendered: rendered};
+  const plotly = performance.getEntriesByType('resource')
+    .some(e => /plotly[^/]*\\.js/.test(e.name));
+  return {figures: figs.length, drawn: drawn, labelled: labelled, math: math.length,
+          rendered: rendered, plotly: plotly};
 }"""
+
+#: axe-core rules of these tags are run; any violation fails the browser test.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+#: Best-practice rules run as well (a header cell that only holds a formula
+#: has no text a screen reader can announce).
+EXTRA_RULES = ["empty-table-header"]
 
 
 def check_pages(pages: list[str], directory: Path = HTML, screenshots: bool = True,
-                shot_dir: Path = SHOTS) -> list[PageReport]:
+                shot_dir: Path = SHOTS, axe: bool = True) -> list[PageReport]:
     from playwright.sync_api import sync_playwright
 
     server, base = serve(directory)
@@ -103,7 +124,7 @@ def check_pages(pages: list[str], directory: Path = HTML, screenshots: bool = Tr
                     if scheme == "light":
                         reports.append(PageReport(rel, (directory / rel).stat().st_size))
                     report = reports[i]
-                    _visit(context, base, rel, report, scheme, screenshots, shot_dir)
+                    _visit(context, base, rel, report, scheme, screenshots, shot_dir, axe)
                 context.close()
             browser.close()
     finally:
@@ -112,11 +133,10 @@ def check_pages(pages: list[str], directory: Path = HTML, screenshots: bool = Tr
 
 
 def _wait_until_rendered(page, timeout: int = 120_000) -> None:
-    """Wait for MathJax's first typeset and for every figure to be drawn.
+    """Wait for MathJax's first typeset (asynchronous, after the page loaded).
 
-    Both happen asynchronously after the page has loaded; on a busy machine
-    that can take many seconds. A timeout here is not an error: the probe that
-    follows reports what did not render.
+    On a busy machine that can take many seconds. A timeout here is not an
+    error: the probe that follows reports what did not render.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -126,15 +146,53 @@ def _wait_until_rendered(page, timeout: int = 120_000) -> None:
                                    " && MathJax.startup.promise", timeout=timeout)
             # evaluate() awaits the promise: resolved once the page is typeset.
             page.evaluate("() => MathJax.startup.promise.then(() => true)")
-        page.wait_for_function(
-            "() => document.querySelectorAll('.nnlearn-figure:not(:has(svg.main-svg))')"
-            ".length === 0", timeout=timeout)
     except PlaywrightTimeout:
         pass
     page.wait_for_timeout(300)
 
 
-def _visit(context, base, rel, report, scheme, screenshots, shot_dir):
+def _draw_figures(page, report: PageReport, timeout: int = 120_000) -> None:
+    """Scroll to the last figure (it must get drawn), then draw all of them."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    if not page.evaluate("() => !!document.querySelector('.nnlearn-figure')"):
+        return
+    try:
+        page.evaluate("() => { const f = document.querySelectorAll('.nnlearn-figure');"
+                      " f[f.length - 1].scrollIntoView(); }")
+        page.wait_for_function("() => { const f = document.querySelectorAll("
+                               "'.nnlearn-figure'); return !!f[f.length - 1]"
+                               ".querySelector('svg.main-svg'); }", timeout=timeout)
+    except PlaywrightTimeout:
+        report.last_figure_drawn_on_scroll = False
+    try:
+        page.wait_for_function("() => window.nnlearnFigures", timeout=timeout)
+        page.evaluate("() => window.nnlearnFigures.drawAll()")
+        page.evaluate("() => window.scrollTo(0, 0)")
+    except PlaywrightTimeout:
+        pass
+    page.wait_for_timeout(300)
+
+
+def axe_violations(page) -> list[str]:
+    """WCAG violations axe-core finds on the page, one line per rule."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # preload=False: axe would fetch the stylesheets again and resolve the
+    # theme's relative @import against the page, asking for a file that does
+    # not exist (a 404 in the console that no reader ever causes).
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS},
+               "rules": {rule: {"enabled": True} for rule in EXTRA_RULES},
+               "resultTypes": ["violations"], "preload": False}
+    results = Axe().run(page, options=options)
+    lines = []
+    for v in results.response["violations"]:
+        targets = ", ".join(str(n["target"][0]) for n in v["nodes"][:3])
+        lines.append(f"{v['id']} ({v['impact']}): {len(v['nodes'])} elements, e.g. {targets}")
+    return lines
+
+
+def _visit(context, base, rel, report, scheme, screenshots, shot_dir, axe=True):
     page = context.new_page()
     local = urlparse(base).netloc
 
@@ -155,13 +213,20 @@ def _visit(context, base, rel, report, scheme, screenshots, shot_dir):
             and report.failed_requests.append(r.url))
     page.goto(f"{base}/{rel}", wait_until="networkidle", timeout=120_000)
     _wait_until_rendered(page)
+    at_load = page.evaluate(_PROBE)
+    _draw_figures(page, report)
     probe = page.evaluate(_PROBE)
     if scheme == "light":
         report.figures, report.figures_drawn = probe["figures"], probe["drawn"]
+        report.figures_drawn_at_load = at_load["drawn"]
+        report.figures_labelled = probe["labelled"]
+        report.plotly_loaded = probe["plotly"]
         report.math, report.math_rendered = probe["math"], probe["rendered"]
     else:
         report.figures_drawn = min(report.figures_drawn, probe["drawn"])
         report.math_rendered = min(report.math_rendered, probe["rendered"])
+    if axe:
+        report.axe_violations += [f"[{scheme}] {v}" for v in axe_violations(page)]
     if screenshots:
         name = rel.replace("/", "__").removesuffix(".html") + f"-{scheme}.png"
         page.screenshot(path=str(shot_dir / name), full_page=True, timeout=180_000)
@@ -182,7 +247,9 @@ def main(argv: list[str]) -> int:
     for r in reports:
         print(json.dumps(asdict(r), indent=1))
         bad |= bool(r.console_errors or r.external_requests or r.failed_requests
-                    or r.figures_drawn != r.figures or r.math_rendered != r.math)
+                    or r.figures_drawn != r.figures or r.math_rendered != r.math
+                    or r.figures_labelled != r.figures or r.axe_violations
+                    or not r.last_figure_drawn_on_scroll)
     return 1 if bad else 0
 
 

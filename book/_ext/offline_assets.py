@@ -1,12 +1,21 @@
 """Serve every script the book needs from the site itself.
 
 * plotly.js is copied from the installed ``plotly`` package into ``_static``
-  (it is never committed), and loaded once per page;
+  (it is never committed). No page loads it in its ``<head>``:
+  ``nnlearn-figures.js`` (in ``book/_static``, added with ``defer`` only to
+  pages that hold a figure) loads it once a figure comes near the viewport, or
+  when the page is idle, and draws the figures that :mod:`nnlearn.viz` wrote
+  into the page, keeping them legible in the light and the dark theme;
 * MathJax 3 is copied from the installed ``sphinx-mathjax-offline`` package,
-  so formulas render with no network;
-* ``nnlearn-figures.js`` (in ``book/_static``) draws the figures that
-  :mod:`nnlearn.viz` wrote into each page and keeps them legible when the
-  reader switches between the light and dark theme.
+  so formulas render with no network; only what the pages use is copied
+  (``tex-chtml.js``, the TeX extensions it may autoload and the CHTML fonts,
+  about 2 MB instead of the 24 MB distribution);
+* files no browser asks for are removed from ``_static`` (source maps, the
+  theme's message catalogues, TrueType copies of the woff2 icon font), and
+  the theme's 1.5 MB ``fontawesome.js`` (it turns ``<i class="fa-...">`` into
+  SVG) is replaced by a stub: the theme's CSS draws the same icons with the
+  woff2 icon font;
+* the site gets a ``404.html``, and ``favicon.svg`` comes from ``book/_static``.
 
 It also makes every chapter downloadable as an executed ``.ipynb``: it writes
 ``_build/jupyter_execute/<page>.ipynb`` with the executed outputs (myst-nb 1.4
@@ -54,12 +63,91 @@ def mathjax_dir() -> Path:
     return path
 
 
+#: The parts of the MathJax distribution the book uses (relative to it).
+MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2")
+
+_FONTAWESOME_STUB = """/* Replaced by book/_ext/offline_assets.py: the theme's CSS
+   (pydata-sphinx-theme.css) draws every <i class="fa-..."> icon with the woff2
+   icon font, so the 1.5 MB script that turns them into SVG is not needed. */
+"""
+
+_NOT_FOUND = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Page not found - {title}</title>
+<style>
+  :root {{ color-scheme: light dark; }}
+  body {{ font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Helvetica, Arial,
+         sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem; line-height: 1.5;
+         color: #1f2328; background: #ffffff; }}
+  a {{ color: #0b57d0; }}
+  @media (prefers-color-scheme: dark) {{
+    body {{ color: #e6edf3; background: #121212; }}
+    a {{ color: #8ab4f8; }}
+  }}
+</style>
+</head>
+<body>
+<main>
+<h1>Page not found</h1>
+<p>There is no page at this address in <em>{title}</em>. It may have moved when
+the chapters were renumbered.</p>
+<p><a id="home" href="/book/index.html">Go to the start of the book</a>, or use its
+search.</p>
+</main>
+<script>
+  // The site may live below a folder (https://user.github.io/repo/): find the
+  // start page there, on this host only.
+  (function () {{
+    var first = location.pathname.split("/")[1];
+    if (!first || first === "book") return;
+    var url = "/" + first + "/book/index.html";
+    fetch(url, {{ method: "HEAD" }}).then(function (r) {{
+      if (r.ok) document.getElementById("home").href = url;
+    }}).catch(function () {{}});
+  }})();
+</script>
+</body>
+</html>
+"""
+
+
 def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
     copy_asset_file(str(plotly_js()), str(static / "plotly.min.js"))
-    copy_asset(str(mathjax_dir()), str(static / "mathjax"))
+    shutil.rmtree(static / "mathjax", ignore_errors=True)
+    for part in MATHJAX_PARTS:
+        source = mathjax_dir() / part
+        if source.is_dir():
+            copy_asset(str(source), str(static / "mathjax" / part))
+        else:
+            (static / "mathjax" / part).parent.mkdir(parents=True, exist_ok=True)
+            copy_asset_file(str(source), str(static / "mathjax" / part))
+    _drop_unused_theme_files(static)
+    title = app.config.html_title or app.config.project
+    (Path(app.outdir) / "404.html").write_text(_NOT_FOUND.format(title=title),
+                                               encoding="utf8")
+
+
+def _drop_unused_theme_files(static: Path) -> None:
+    """Remove what no browser fetches; stub the theme's SVG-icon script."""
+    for path in list(static.rglob("*.map")) + list(static.glob("vendor/**/*.ttf")):
+        path.unlink()
+    shutil.rmtree(static / "locales", ignore_errors=True)
+    fontawesome = static / "scripts" / "fontawesome.js"
+    if fontawesome.is_file():
+        fontawesome.write_text(_FONTAWESOME_STUB, encoding="utf8")
+
+
+def _figure_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Add the figure script (deferred: it never blocks the first paint) to pages
+    that hold a figure; other pages load neither it nor plotly.js."""
+    if 'class="nnlearn-figure"' in context.get("body", ""):
+        app.add_js_file("nnlearn-figures.js", priority=410, loading_method="defer")
 
 
 def _write_executed_notebooks(app: Sphinx, env) -> None:
@@ -134,8 +222,7 @@ def setup(app: Sphinx) -> dict:
     # Fail early (at setup, not after a long build) if an asset is missing.
     plotly_js()
     mathjax_dir()
-    app.add_js_file("plotly.min.js", priority=400)
-    app.add_js_file("nnlearn-figures.js", priority=410)
+    app.connect("html-page-context", _figure_script)
     app.connect("build-finished", _copy_assets)
     app.connect("env-get-outdated", _rerun_notebooks_when_library_changes)
     app.connect("env-updated", _write_executed_notebooks)

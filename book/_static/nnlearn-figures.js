@@ -1,18 +1,70 @@
 /* Draw the figures that nnlearn.viz wrote into the page, with the plotly.js
  * served from this site, and keep them legible in light and dark mode.
- * Each figure is <div class="nnlearn-figure" id=...> followed by
- * <script type="application/json" class="nnlearn-figure-data" data-target=id>. */
+ *
+ * Each figure is <div class="nnlearn-figure" id=... role="img" tabindex="0">
+ * followed by <script type="application/json" class="nnlearn-figure-data"
+ * data-target=id> holding its JSON (see nnlearn/viz/render.py).
+ *
+ * This script is loaded with `defer`, only on pages that hold a figure, so
+ * text and math paint first. It loads plotly.js (4.8 MB) when the first
+ * figure comes near the viewport, or once the page is idle, and draws each
+ * figure when it comes near the viewport. It draws all of them before
+ * printing and when the reader jumps to an anchor (so the page does not move
+ * under the target). `window.nnlearnFigures.drawAll()` returns a Promise
+ * resolved once every figure of the page is drawn (the PDF export calls it).
+ *
+ * Keyboard: a figure takes the focus (Tab); Space or Enter plays and pauses
+ * an animated figure, the left and right arrows step through its frames. */
 (function () {
   "use strict";
+  /* Page colours of nnlearn.viz.theme (LIGHT and DARK); tests/test_viz*.py
+   * check that they equal the Python values. */
   var COLORS = {
     light: { font: "#1f2328", grid: "#d8dee4", zeroline: "#8c959f", line: "#57606a" },
     dark: { font: "#e6edf3", grid: "#3a424c", zeroline: "#768390", line: "#adbac7" }
   };
-  var CONFIG = { responsive: true, displaylogo: false,
+  /* Trace colours: the figures store theme.COLORWAY; on the dark page each is
+   * swapped for the same entry of theme.DARK_COLORWAY. */
+  var COLORWAY = ["#3f64a3", "#d6771a", "#19a086", "#d33066", "#895bf6", "#936306", "#0e9fb8",
+                  "#6b7785"];
+  var DARK_COLORWAY = ["#809cec", "#e18233", "#13a081", "#e33e68", "#8c5cfa", "#f2be2a",
+                       "#2bb8d0", "#9aa5b1"];
+  /* No mode bar: its buttons would be focusable controls inside an element of
+   * role "img" (axe-core: nested-interactive). Dragging still zooms, a double
+   * click resets the axes. */
+  var CONFIG = { responsive: true, displaylogo: false, displayModeBar: false,
                  modeBarButtonsToRemove: ["sendDataToCloud", "lasso2d", "select2d"] };
+  /* Draw a figure when it is this close to the viewport. */
+  var NEAR = "800px 0px";
+
+  var here = document.currentScript && document.currentScript.src;
+  var PLOTLY_URL = here ? here.replace(/nnlearn-figures\.js(\?.*)?$/, "plotly.min.js")
+                        : "_static/plotly.min.js";
+  var TO_DARK = {};
+  COLORWAY.forEach(function (c, i) { TO_DARK[c.toLowerCase()] = DARK_COLORWAY[i]; });
+
+  var figures = [];
+  var plotlyPromise = null;
 
   function mode() {
     return document.documentElement.dataset.theme === "dark" ? "dark" : "light";
+  }
+
+  function loadPlotly() {
+    if (!plotlyPromise) {
+      plotlyPromise = new Promise(function (resolve, reject) {
+        if (window.Plotly) { resolve(window.Plotly); return; }
+        var script = document.createElement("script");
+        script.src = PLOTLY_URL;
+        script.async = true;
+        script.onload = function () { resolve(window.Plotly); };
+        script.onerror = function () {
+          reject(new Error("nnlearn-figures: cannot load " + PLOTLY_URL));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return plotlyPromise;
   }
 
   /* Layout changes that recolour text, grids and axis lines of every subplot. */
@@ -49,35 +101,190 @@
     });
   }
 
-  function draw(script) {
-    var div = document.getElementById(script.dataset.target);
-    if (!div || div.dataset.drawn) return;
-    div.dataset.drawn = "1";
-    var fig = JSON.parse(script.textContent);
+  /* Replace every light trace colour by its dark twin, everywhere in obj. */
+  function darken(obj) {
+    if (Array.isArray(obj)) {
+      for (var i = 0; i < obj.length; i++) {
+        var v = obj[i];
+        if (typeof v === "string") { if (TO_DARK[v.toLowerCase()]) obj[i] = TO_DARK[v.toLowerCase()]; }
+        else if (v && typeof v === "object") darken(v);
+      }
+    } else if (obj && typeof obj === "object") {
+      Object.keys(obj).forEach(function (k) {
+        var v = obj[k];
+        if (typeof v === "string") { if (TO_DARK[v.toLowerCase()]) obj[k] = TO_DARK[v.toLowerCase()]; }
+        else if (v && typeof v === "object") darken(v);
+      });
+    }
+  }
+
+  /* The figure of `state`, coloured for the current page mode. */
+  function build(state) {
+    var fig = JSON.parse(state.script.textContent);
+    var m = state.mode = mode();
+    if (m === "dark") darken(fig);
     var layout = fig.layout || {};
     // Make sure every subplot that exists gets recoloured.
     ["xaxis", "yaxis"].forEach(function (k) { if (!layout[k]) layout[k] = {}; });
-    applyUpdate(layout, themeUpdate(layout, COLORS[mode()]));
-    Plotly.newPlot(div, { data: fig.data || [], layout: layout, frames: fig.frames || [],
-                          config: CONFIG });
+    applyUpdate(layout, themeUpdate(layout, COLORS[m]));
+    return { data: fig.data || [], layout: layout, frames: fig.frames || [], config: CONFIG };
+  }
+
+  function draw(state) {
+    if (!state.drawing) {
+      state.drawing = loadPlotly().then(function (Plotly) {
+        return Plotly.newPlot(state.div, build(state));
+      }).then(function () {
+        state.div.dataset.drawn = "1";
+        if (state.mode !== mode()) window.Plotly.react(state.div, build(state));
+        watchAnimation(state);
+        if (state.observer) state.observer.unobserve(state.div);
+        state.done();
+      });
+    }
+    return state.drawing;
+  }
+
+  /* Figures waiting to be drawn: one at a time, with a frame painted between
+   * two, so that the figure in view appears before its neighbours are drawn. */
+  var queue = [], pumping = false;
+
+  function request(state, first) {
+    if (state.drawing || state.queued) return;
+    state.queued = true;
+    if (first) queue.unshift(state); else queue.push(state);
+    if (!pumping) {
+      pumping = true;
+      loadPlotly().then(next, function (e) { pumping = false; console.error(e); });
+    }
+  }
+
+  function next() {
+    var state = queue.shift();
+    if (!state) { pumping = false; return; }
+    draw(state).then(function () {
+      requestAnimationFrame(function () { setTimeout(next, 0); });
+    }, function (e) { console.error(e); setTimeout(next, 0); });
+  }
+
+  function drawAll() {
+    figures.forEach(function (state) { request(state, false); });
+    return Promise.all(figures.map(function (s) { return s.promise; }))
+      .then(function () { return figures.length; });
   }
 
   function recolour() {
-    var c = COLORS[mode()];
-    document.querySelectorAll(".nnlearn-figure.js-plotly-plot").forEach(function (div) {
-      Plotly.relayout(div, themeUpdate(div.layout, c));
+    figures.forEach(function (state) {
+      if (state.div.dataset.drawn) window.Plotly.react(state.div, build(state));
+    });
+  }
+
+  /* --- animations from the keyboard --------------------------------------- */
+
+  function frameNames(gd) {
+    var slider = (gd.layout.sliders || [])[0];
+    if (!slider) return [];
+    return slider.steps.map(function (s) { return s.args && s.args[0] && s.args[0][0]; });
+  }
+
+  function watchAnimation(state) {
+    var gd = state.div;
+    state.playing = false;
+    gd.on("plotly_animatingframe", function () { state.playing = true; });
+    gd.on("plotly_animated", function () { state.playing = false; });
+    gd.on("plotly_animationinterrupted", function () { state.playing = false; });
+  }
+
+  function playOptions(gd) {
+    var menu = (gd.layout.updatemenus || [])[0];
+    var play = menu && menu.buttons && menu.buttons[0];
+    var opts = play && play.args && play.args[1];
+    return JSON.parse(JSON.stringify(opts || { frame: { duration: 450, redraw: true },
+                                                transition: { duration: 0 },
+                                                mode: "immediate" }));
+  }
+
+  function onKey(state, event) {
+    var gd = state.div, Plotly = window.Plotly;
+    if (event.target !== gd || !state.div.dataset.drawn) return;
+    var names = frameNames(gd);
+    if (!names.length) return;
+    var full = (gd._fullLayout.sliders || [])[0] || gd.layout.sliders[0];
+    var current = full.active || 0;
+    if (event.key === " " || event.key === "Enter") {
+      event.preventDefault();
+      if (state.playing) {
+        Plotly.animate(gd, [null], { mode: "immediate", frame: { duration: 0, redraw: false },
+                                     transition: { duration: 0 } });
+        state.playing = false;
+      } else {
+        var opts = playOptions(gd);
+        var atEnd = current >= names.length - 1;
+        opts.fromcurrent = !atEnd;
+        state.playing = true;
+        Plotly.animate(gd, atEnd ? names : null, opts).catch(function () {});
+      }
+    } else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+      event.preventDefault();
+      var next = Math.max(0, Math.min(names.length - 1,
+                                      current + (event.key === "ArrowRight" ? 1 : -1)));
+      var step = playOptions(gd);
+      step.transition = { duration: 0 };
+      step.mode = "immediate";
+      Plotly.animate(gd, [names[next]], step).catch(function () {});
+    }
+  }
+
+  /* --- set-up ------------------------------------------------------------- */
+
+  function jumpedToAnchor() {
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!target) return;
+    var y = window.scrollY;
+    drawAll().then(function () {
+      // Figures drawn above the target may have moved it: go back to it,
+      // unless the reader scrolled meanwhile.
+      if (Math.abs(window.scrollY - y) < 2) target.scrollIntoView();
     });
   }
 
   function init() {
-    if (typeof Plotly === "undefined") {
-      console.warn("nnlearn-figures: plotly.js is not loaded");
-      return;
-    }
-    document.querySelectorAll("script.nnlearn-figure-data").forEach(draw);
+    var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        // A figure already on the screen goes before those merely near it.
+        var r = e.boundingClientRect;
+        request(e.target.nnlearnFigure, r.bottom > 0 && r.top < window.innerHeight);
+      });
+    }, { rootMargin: NEAR }) : null;
+    document.querySelectorAll("script.nnlearn-figure-data").forEach(function (script) {
+      var div = document.getElementById(script.dataset.target);
+      if (!div) return;
+      var state = { div: div, script: script, drawing: null, queued: false,
+                    observer: observer, playing: false };
+      state.promise = new Promise(function (resolve) { state.done = resolve; });
+      div.nnlearnFigure = state;
+      div.addEventListener("keydown", function (e) { onKey(state, e); });
+      figures.push(state);
+      if (observer) observer.observe(div); else request(state, false);
+    });
+    if (!figures.length) return;
     new MutationObserver(recolour).observe(document.documentElement,
       { attributes: true, attributeFilter: ["data-theme"] });
+    // Have plotly.js ready before the reader scrolls or prints.
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
+    var preload = function () { idle(function () { loadPlotly(); }, { timeout: 3000 }); };
+    if (document.readyState === "complete") preload();
+    else window.addEventListener("load", preload);
+    window.addEventListener("beforeprint", function () {
+      // beforeprint cannot wait for the queue: draw every figure now.
+      if (window.Plotly) figures.forEach(draw);
+    });
+    window.addEventListener("hashchange", jumpedToAnchor);
+    if (location.hash) jumpedToAnchor();
   }
+
+  window.nnlearnFigures = { drawAll: drawAll, loadPlotly: loadPlotly };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);

@@ -12,13 +12,25 @@ A figure's output carries two representations:
 
 Importing :mod:`nnlearn.viz` makes this renderer plotly's default, so a cell
 that ends in ``fig`` (or calls ``fig.show()``) produces both.
+
+Every figure is readable without seeing it: the ``<div>`` is ``role="img"``
+with an ``aria-label`` built from the figure's title, axis titles and trace
+names (:func:`figure_label`), and takes the keyboard focus (Space or Enter
+plays and pauses an animation). A builder or a chapter that knows what the
+figure shows adds a longer description with :func:`describe`, e.g.
+``describe(fig, "The loss falls from 2.3 to 0.1 over 30 epochs.")``; it is
+stored in ``fig.layout.meta["description"]`` (so it also travels with the
+figure in a notebook), linked with ``aria-describedby`` and shown under the
+figure in a collapsed "Describe this figure" box.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import itertools
 import json
+import re
 
 import numpy as np
 import plotly.io as pio
@@ -60,14 +72,128 @@ def figure_json(fig, digits: int = 6) -> str:
     return text.replace("</", "<\\/")
 
 
+#: Most trace names an ``aria-label`` lists before it says "and N more".
+MAX_NAMES = 8
+
+
+def _plain(title) -> str:
+    """The text of a plotly title (a str or ``{"text": ...}``) without HTML tags."""
+    if isinstance(title, dict):
+        title = title.get("text")
+    if not isinstance(title, str):
+        return ""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", title))
+    return " ".join(text.split())
+
+
+def describe(fig, description: str):
+    """Attach a text description of what ``fig`` shows, for readers who cannot see it.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure or dict
+        The figure; changed in place.
+    description : str
+        One or a few sentences with what the figure shows, with numbers where
+        they matter ("The loss falls from 2.3 to 0.1 over 30 epochs.").
+
+    Returns
+    -------
+    The same ``fig``, whose ``layout.meta["description"]`` is ``description``.
+    """
+    if not isinstance(description, str) or not description.strip():
+        raise ValueError("description must be a non-empty str")
+    layout = fig.setdefault("layout", {}) if isinstance(fig, dict) else fig.layout
+    meta = layout.get("meta") if isinstance(fig, dict) else layout.meta
+    meta = dict(meta) if isinstance(meta, dict) else {}
+    meta["description"] = description.strip()
+    if isinstance(fig, dict):
+        layout["meta"] = meta
+    else:
+        fig.update_layout(meta=meta)
+    return fig
+
+
+def figure_description(fig_dict: dict) -> str:
+    """The description set by :func:`describe` (or a str ``layout.meta``), else ``""``."""
+    meta = fig_dict.get("layout", {}).get("meta")
+    if isinstance(meta, dict):
+        meta = meta.get("description")
+    return " ".join(meta.split()) if isinstance(meta, str) else ""
+
+
+def figure_label(fig_dict: dict) -> str:
+    """A short text alternative: title, axis titles, trace names, animation keys.
+
+    >>> figure_label({"data": [{"type": "scatter", "name": "loss"}],
+    ...               "layout": {"title": {"text": "Training"},
+    ...                          "xaxis": {"title": {"text": "epoch"}}}})
+    'Figure: Training. x axis: epoch. Traces: loss.'
+    """
+    layout = fig_dict.get("layout", {}) or {}
+    title = _plain(layout.get("title"))
+    parts = [f"Figure: {title}" if title else "Figure"]
+    axes: list[str] = []
+
+    def add_axis(name: str, axis) -> None:
+        text = _plain((axis or {}).get("title")) if isinstance(axis, dict) else ""
+        if text and f"{name}: {text}" not in axes:
+            axes.append(f"{name}: {text}")
+
+    for key in sorted(layout, key=lambda k: (k.rstrip("0123456789"), len(k), k)):
+        if re.fullmatch(r"[xy]axis\d*", key):
+            add_axis(f"{key[0]} axis", layout[key])
+        elif re.fullmatch(r"scene\d*", key) and isinstance(layout[key], dict):
+            for ax in ("xaxis", "yaxis", "zaxis"):
+                add_axis(f"{ax[0]} axis", layout[key].get(ax))
+    parts.extend(axes)
+    panels = [_plain(a.get("text")) for a in layout.get("annotations") or []
+              if isinstance(a, dict) and a.get("xref") == "paper" and a.get("yref") == "paper"]
+    panels = [p for p in panels if p]
+    if len(panels) > 1:
+        parts.append("Panels: " + "; ".join(dict.fromkeys(panels)))
+    traces = fig_dict.get("data") or []
+    names = list(dict.fromkeys(_plain(t.get("name")) for t in traces if _plain(t.get("name"))))
+    if names:
+        more = len(names) - MAX_NAMES
+        listed = ", ".join(names[:MAX_NAMES]) + (f", and {more} more" if more > 0 else "")
+        parts.append(f"Traces: {listed}")
+    elif traces:
+        kinds = list(dict.fromkeys(str(t.get("type", "scatter")) for t in traces))
+        parts.append("Shows: " + ", ".join(kinds))
+    frames = fig_dict.get("frames") or []
+    if frames:
+        parts.append(f"Animated, {len(frames)} frames: press Space or Enter to play or "
+                     "pause, the arrow keys to step")
+    return ". ".join(parts) + "."
+
+
 def figure_html(fig, digits: int = 6) -> str:
-    """The HTML that the book puts in a page for one figure."""
-    text = figure_json(fig, digits)
+    """The HTML that the book puts in a page for one figure.
+
+    A ``<div class="nnlearn-figure">`` (``role="img"``, labelled by
+    :func:`~nnlearn.viz.render.figure_label`, focusable, its height reserved so
+    that the page does not move when it is drawn), the description of
+    :func:`~nnlearn.viz.render.describe` if any,
+    and the figure's JSON in a ``<script type="application/json">``.
+    """
+    fig_dict = fig if isinstance(fig, dict) else fig.to_dict()
+    text = figure_json(fig_dict, digits)
     digest = hashlib.sha1(text.encode()).hexdigest()[:10]
     div_id = f"nnfig-{next(_counter)}-{digest}"
-    height = (fig if isinstance(fig, dict) else fig.to_dict()).get("layout", {}).get("height")
+    layout = fig_dict.get("layout", {}) or {}
+    height = layout.get("height") or (
+        (layout.get("template") or {}).get("layout", {}).get("height"))
     style = f' style="min-height:{int(height)}px"' if height else ""
-    return (f'<div class="nnlearn-figure" id="{div_id}"{style}></div>\n'
+    label = html.escape(figure_label(fig_dict), quote=True)
+    description = figure_description(fig_dict)
+    described = f' aria-describedby="{div_id}-desc"' if description else ""
+    details = (f'<details class="nnlearn-figure-text"><summary>Describe this figure</summary>'
+               f'<p id="{div_id}-desc">{html.escape(description)}</p></details>\n'
+               if description else "")
+    return (f'<div class="nnlearn-figure" id="{div_id}" role="img" tabindex="0" '
+            f'aria-label="{label}"{described}{style}></div>\n'
+            f'{details}'
             f'<script type="application/json" class="nnlearn-figure-data" '
             f'data-target="{div_id}">{text}</script>')
 

@@ -2,8 +2,15 @@
 
 Backgrounds are transparent so a figure sits on the page like text does. The
 colours below are the light-mode values stored in every figure; the book's
-``nnlearn-figures.js`` swaps in :data:`DARK` when the reader picks the dark
-theme. Trace colours have medium lightness so they read on both backgrounds.
+``nnlearn-figures.js`` swaps in :data:`DARK` and :data:`DARK_COLORWAY` when the
+reader picks the dark theme.
+
+The first six trace colours stay at least 9 apart (CIEDE2000) under normal
+vision and under simulated protanopia, deuteranopia and tritanopia, and every
+trace colour has at least 3:1 contrast with its page (white for
+:data:`COLORWAY`, the dark theme's #121212 for :data:`DARK_COLORWAY`);
+``tests/test_viz_colors.py`` checks both. Lines that are compared should still
+differ by dash or marker too, so that a figure also reads in greyscale.
 """
 
 from __future__ import annotations
@@ -11,16 +18,28 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
-#: Trace colours, in the order plotly uses them.
+#: Trace colours, in the order plotly uses them (light page).
 COLORWAY = [
-    "#2f6fde",  # blue
-    "#e8710a",  # orange
-    "#12a37f",  # green
-    "#d6336c",  # rose
-    "#8b5cf6",  # violet
-    "#c99a06",  # amber
+    "#3f64a3",  # blue
+    "#d6771a",  # orange
+    "#19a086",  # green
+    "#d33066",  # rose
+    "#895bf6",  # violet
+    "#936306",  # amber
     "#0e9fb8",  # cyan
     "#6b7785",  # slate
+]
+
+#: The same trace colours for the dark page, entry for entry.
+DARK_COLORWAY = [
+    "#809cec",  # blue
+    "#e18233",  # orange
+    "#13a081",  # green
+    "#e33e68",  # rose
+    "#8c5cfa",  # violet
+    "#f2be2a",  # amber
+    "#2bb8d0",  # cyan
+    "#9aa5b1",  # slate
 ]
 
 #: Colours of values flowing forward and of gradients flowing back in graph figures.
