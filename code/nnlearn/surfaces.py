@@ -256,6 +256,9 @@ class Quadratic(Surface):
         mu = check_scalar(mu, "mu", low=0.0, low_inclusive=False)
         if mu > L:
             raise ValueError(f"mu must be <= L, got mu={mu!r} and L={L!r}")
+        if L / mu > 1e12:        # beyond, rounding makes A's smaller eigenvalue 0 or negative
+            raise ValueError(f"L / mu must be at most 1e12 for A to be positive definite in "
+                             f"float64, got L={L!r} and mu={mu!r}")
         angle = check_scalar(angle, "angle")
         xstar = as_float_array(minimizer, "minimizer", ndim=1)
         if xstar.shape != (2,):
