@@ -263,3 +263,9 @@ def test_a_bowl_too_ill_conditioned_for_float64_names_l_and_mu():
     with pytest.raises(ValueError, match="L / mu must be at most 1e12"):
         Quadratic.from_eigenvalues(L=1e300, mu=1e-300)
     assert Quadratic.from_eigenvalues(L=1e6, mu=1e-6).L == pytest.approx(1e6)
+
+
+def test_perceptron_names_complex_labels():
+    from nnlearn.perceptron import Perceptron
+    with pytest.raises(TypeError, match="y must hold real numbers"):
+        Perceptron().fit(np.ones((2, 2)), np.array([1 + 1j, -1]))

@@ -117,8 +117,8 @@ class Perceptron:
         y = np.asarray(y)
         if y.ndim != 1 or len(y) != n_samples:
             raise ValueError(f"y must have shape ({n_samples},) to match X, got {y.shape}")
-        if not (np.issubdtype(y.dtype, np.number) or y.dtype == np.bool_):
-            raise TypeError(f"y must hold numbers, got dtype {y.dtype}")
+        if np.iscomplexobj(y) or not (np.issubdtype(y.dtype, np.number) or y.dtype == np.bool_):
+            raise TypeError(f"y must hold real numbers, got dtype {y.dtype}")
         values = set(np.unique(y).tolist())
         if values <= {-1, 1}:
             classes = (-1, 1)
