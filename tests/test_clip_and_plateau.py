@@ -262,7 +262,7 @@ def test_plateau_from_a_fit_callback_and_in_a_checkpoint(tmp_path):
     net = MLP([2, 8, 3], output="softmax", rng=0)
     pen = Penalized(Adam(net.params, lr=0.05), "l2", lam=1e-3)
     plateau = ReduceLROnPlateau(pen, patience=1, factor=0.5, threshold=0.05)
-    with pytest.raises(ValueError, match="callback"):
+    with pytest.raises(ValueError, match="validation"):    # fit steps it with val_loss
         fit(net, "cross_entropy", pen, X, y, schedule=plateau, verbose=False)
     h = fit(net, "cross_entropy", pen, X, y, epochs=25, validation=(X, y), rng=0, verbose=False,
             callback=lambda e, m, hist: plateau.step(hist.val_loss[-1]))

@@ -9,15 +9,23 @@ error signals :math:`\boldsymbol{\delta}^{(l)} = \partial L/\partial
 output to the first layer. :func:`layer_statistics` measures both for one
 batch, which is how the initialization schemes of :mod:`nnlearn.init` are
 compared.
+
+During training, :class:`GradientStats` records, step by step, how large
+each parameter's gradient is and how much each step changes the parameter
+relative to its size, and :func:`dead_relu_fraction` counts the ReLU units
+that no longer respond to any input.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_model_batch, check_rng
+from collections.abc import Mapping, Sequence
 
-__all__ = ["layer_statistics"]
+from nnlearn._checks import as_float_array, check_model_batch, check_rng
+from nnlearn.protocols import OptimizerWrapper, check_optimizer
+
+__all__ = ["GradientStats", "dead_relu_fraction", "layer_statistics"]
 
 
 def _std(a: np.ndarray) -> float:
@@ -101,3 +109,122 @@ def layer_statistics(model, X, grad_out=None, *, rng=None,
         "delta_std": np.array([_std(d) for d in model.deltas]),
         "weight_grad_std": np.array([_std(layer.dW) for layer in model.dense_layers]),
     }
+
+
+def _norm(a: np.ndarray) -> float:
+    """Frobenius norm in float64 (so float32 arrays cannot overflow it)."""
+    return float(np.linalg.norm(np.ravel(a).astype(np.float64, copy=False)))
+
+
+class GradientStats(OptimizerWrapper):
+    r"""Wrap an optimizer and record every step's gradient norms and update/weight ratios.
+
+    Use it in place of the optimizer (``fit(model, loss, GradientStats(opt),
+    ...)``); it passes every call on. For every step :math:`t` and every
+    parameter array :math:`\theta_k` it records
+
+    .. math::
+
+        g_{t,k} = \lVert \nabla_{\theta_k} L \rVert_2, \qquad
+        r_{t,k} = \frac{\lVert \theta_k^{\text{after}} - \theta_k^{\text{before}}\rVert_2}
+                       {\lVert \theta_k^{\text{before}} \rVert_2}
+
+    (Frobenius norms; :math:`r` is NaN for an array that is all zeros before
+    the step, as biases start). The ratio says how large a step is compared
+    with the weights it changes: around :math:`10^{-3}` per step is the
+    usual healthy size; :math:`10^{-1}` means the weights are rewritten every
+    few steps, :math:`10^{-6}` that they hardly move. The gradients seen are
+    those passed to ``step`` (after clipping, if ``fit`` clips).
+
+    Parameters
+    ----------
+    optimizer : nnlearn.protocols.OptimizerLike
+        The optimizer to wrap.
+    names : sequence of str, optional
+        One name per parameter array, e.g. ``["W1", "b1", "W2", "b2"]``;
+        default ``"param 0"``, ``"param 1"``, ...
+
+    Attributes
+    ----------
+    grad_norm, update_ratio : list of ndarray
+        One array of shape (n_params,) per step; :meth:`as_arrays` stacks them.
+
+    Examples
+    --------
+    >>> from nnlearn.optimizers import SGD
+    >>> W = np.array([3.0, 4.0])
+    >>> stats = GradientStats(SGD([W], lr=0.1))
+    >>> stats.step([np.array([0.0, 5.0])])
+    >>> stats.grad_norm[0], stats.update_ratio[0]
+    (array([5.]), array([0.1]))
+    """
+
+    def __init__(self, optimizer, names: Sequence[str] | None = None) -> None:
+        check_optimizer(optimizer)
+        self.optimizer = optimizer
+        n = len(optimizer.params)
+        if names is None:
+            names = [f"param {k}" for k in range(n)]
+        if isinstance(names, str) or not isinstance(names, Sequence) or len(names) != n \
+                or not all(isinstance(x, str) for x in names):
+            raise ValueError(f"names must be {n} strings, one per parameter array, "
+                             f"got {names!r}")
+        self.names = list(names)
+        self.grad_norm: list[np.ndarray] = []
+        self.update_ratio: list[np.ndarray] = []
+
+    def step(self, grads) -> None:
+        """Record the gradient norms, step the wrapped optimizer, record the ratios."""
+        grads = list(grads)
+        before = [p.copy() for p in self.params]
+        self.grad_norm.append(np.array([_norm(g) for g in grads]))
+        self.optimizer.step(grads)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.update_ratio.append(np.array(
+                [_norm(p - b) / _norm(b) if _norm(b) > 0 else np.nan
+                 for p, b in zip(self.params, before, strict=True)]))
+
+    def as_arrays(self) -> dict[str, np.ndarray]:
+        """``{"grad_norm", "update_ratio"}``, each of shape (steps, n_params)."""
+        n = len(self.names)
+        return {"grad_norm": np.array(self.grad_norm).reshape(-1, n),
+                "update_ratio": np.array(self.update_ratio).reshape(-1, n)}
+
+    def state_dict(self) -> dict:
+        """The wrapped optimizer's state (the records are not part of it)."""
+        return self.optimizer.state_dict()
+
+    def load_state_dict(self, state_dict: Mapping) -> None:
+        """Restore the wrapped optimizer's state."""
+        self.optimizer.load_state_dict(state_dict)
+
+
+def dead_relu_fraction(model, X) -> np.ndarray:
+    r"""Fraction of each hidden ReLU layer's units that output 0 for every row of ``X``.
+
+    Unit :math:`j` of hidden layer :math:`l` is *dead* on the batch when
+    :math:`z^{(l)}_{ij} \le 0` for all rows :math:`i`: its output is 0 and its
+    gradient ReLU'(z) is 0 for every sample, so none of its incoming weights
+    changes any more, and it stays dead. Measured in evaluation mode.
+
+    Parameters
+    ----------
+    model : nnlearn.network.MLP
+        With ``activation="relu"`` and no batch normalization.
+    X : array_like, shape (B, n_0)
+        A batch of inputs (the more rows, the more reliable the count).
+
+    Returns
+    -------
+    ndarray, shape (D - 1,)
+        One fraction in [0, 1] per hidden layer.
+    """
+    if getattr(model, "activation", None) != "relu":
+        raise ValueError(f"model must have activation='relu' to count dead ReLUs, got "
+                         f"activation={getattr(model, 'activation', None)!r}")
+    if getattr(model, "batch_norm", False):
+        raise ValueError("model must not use batch_norm: the ReLU inputs are then the "
+                         "normalized values, not the Dense outputs this function reads")
+    X = check_model_batch(model, X, needs=("forward_trace",))
+    zs, _ = model.forward_trace(X, training=False)
+    return np.array([float(np.mean(np.all(z <= 0, axis=0))) for z in zs[:-1]])

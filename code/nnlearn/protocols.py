@@ -24,7 +24,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["ModelLike", "OptimizerLike", "check_model", "check_optimizer"]
+__all__ = ["ModelLike", "OptimizerLike", "OptimizerWrapper", "check_model", "check_optimizer"]
 
 
 @runtime_checkable
@@ -124,3 +124,25 @@ def check_optimizer(optimizer, name: str = "optimizer", model=None) -> None:
             raise ValueError(f"{name} must be built on model.params (the same arrays, not "
                              f"copies): {name}.params[{i}] is not model.params[{i}]; "
                              f"build it as e.g. SGD(model.params, lr)")
+
+
+class OptimizerWrapper:
+    """Base of optimizers that wrap another one (``self.optimizer``) and pass its
+    ``params`` and ``lr`` through, e.g. :class:`nnlearn.regularization.Penalized`
+    and :class:`nnlearn.diagnostics.GradientStats`."""
+
+    optimizer: OptimizerLike
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """The wrapped optimizer's parameters."""
+        return self.optimizer.params
+
+    @property
+    def lr(self) -> float:
+        """The wrapped optimizer's learning rate (setting it sets theirs)."""
+        return self.optimizer.lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self.optimizer.lr = value

@@ -32,7 +32,7 @@ from nnlearn._checks import (
     check_scalar,
 )
 from nnlearn.optimizers import _check_grads
-from nnlearn.protocols import check_optimizer
+from nnlearn.protocols import OptimizerWrapper, check_optimizer
 
 __all__ = [
     "l2_penalty",
@@ -135,7 +135,7 @@ def l1_penalty_grad(params, lam: float) -> list[np.ndarray]:
 _PENALTY_GRADS = {"l1": l1_penalty_grad, "l2": l2_penalty_grad}
 
 
-class Penalized:
+class Penalized(OptimizerWrapper):
     r"""An optimizer whose every step also follows the gradient of an L1 or L2 penalty.
 
     Training with a penalty means minimizing :math:`L(\boldsymbol\theta) +
@@ -194,20 +194,6 @@ class Penalized:
                 raise ValueError(f"penalize[{k}] (shape {p.shape}) is not one of the "
                                  f"optimizer's params (pass the same array objects)")
             self.indices.append(matches[0])
-
-    @property
-    def params(self) -> list[np.ndarray]:
-        """The wrapped optimizer's parameters."""
-        return self.optimizer.params
-
-    @property
-    def lr(self) -> float:
-        """The wrapped optimizer's learning rate (setting it sets theirs)."""
-        return self.optimizer.lr
-
-    @lr.setter
-    def lr(self, value: float) -> None:
-        self.optimizer.lr = value
 
     def penalty_value(self) -> np.floating:
         r""":math:`R(\boldsymbol\theta)` for the current parameters (to add to the loss)."""

@@ -339,9 +339,12 @@ class ReduceLROnPlateau:
     r"""Divide the learning rate when a watched value (e.g. validation loss) stops improving.
 
     Unlike the schedules above this one has no formula in the step number:
-    it reacts to a metric. Call :meth:`step` with the metric once per epoch
-    (from a ``fit`` callback, e.g. ``callback=lambda e, m, h:
-    plateau.step(h.val_loss[-1])``). A value is an improvement on the best
+    it reacts to a metric. Call :meth:`step` with the metric once per epoch;
+    :func:`nnlearn.training.fit` does so with the validation loss when it is
+    passed as ``schedule=`` (like ``scheduler.step(val_loss)`` in a PyTorch
+    loop). To watch another value, step it from a ``fit`` callback, e.g.
+    ``callback=lambda e, m, h: plateau.step(h.val_accuracy[-1])`` with
+    ``mode="max"``. A value is an improvement on the best
     so far, :math:`b`, when (threshold :math:`\tau`)
 
     =========  ==============================  ==============================

@@ -45,6 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from nnlearn._checks import check_batch, check_bool, check_rng, check_scalar
+from nnlearn.optimizers import clip_grad_norm
 from nnlearn.protocols import check_model, check_optimizer
 from nnlearn.regularization import MONITORS, EarlyStopping
 from nnlearn.schedules import ReduceLROnPlateau
@@ -59,6 +60,7 @@ __all__ = [
     "fit",
     "get_loss",
     "load_checkpoint",
+    "lr_range_test",
     "predict",
     "run_epoch",
     "save_checkpoint",
@@ -366,9 +368,13 @@ def train_step(model, loss, optimizer, X_batch,
     return _train_step(model, loss_pair, optimizer, X_batch, y_batch)
 
 
-def _train_step(model, loss, optimizer, X_batch,
-                y_batch) -> tuple[float, np.ndarray]:
-    """Forward, loss, backward, update, on checked arguments; ``loss`` is (loss_fn, grad_fn)."""
+def _train_step(model, loss, optimizer, X_batch, y_batch,
+                max_grad_norm: float | None = None) -> tuple[float, np.ndarray]:
+    """Forward, loss, backward, update, on checked arguments; ``loss`` is (loss_fn, grad_fn).
+
+    With ``max_grad_norm`` the gradients are clipped to that total norm
+    (:func:`nnlearn.optimizers.clip_grad_norm`) between backward and update.
+    """
     loss_fn, grad_fn = loss
     output = model.forward(X_batch, training=True)          # 1. forward
     if not np.isfinite(output).all():                       # diverged: no step
@@ -377,6 +383,8 @@ def _train_step(model, loss, optimizer, X_batch,
     if not math.isfinite(value):                            # diverged: no step
         return value, output
     model.backward(grad_fn(output, y_batch), input_grad=False)  # 3. backward
+    if max_grad_norm is not None:                           # (optional: cap the length)
+        clip_grad_norm(model.grads, max_grad_norm)
     optimizer.step(model.grads)                             # 4. update
     return value, output
 
@@ -581,8 +589,8 @@ def _buffers(model) -> list[np.ndarray]:
     return list(getattr(model, "buffers", []))
 
 
-def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb,
-                  where: str) -> tuple[float, np.ndarray]:
+def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb, where: str,
+                  max_grad_norm: float | None = None) -> tuple[float, np.ndarray]:
     """:func:`train_step`, raising :class:`TrainingDiverged` on NaN or inf.
 
     A failing batch leaves no trace: no step is taken, and buffers the
@@ -591,7 +599,7 @@ def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb,
     buffers = _buffers(model)
     before = [b.copy() for b in buffers]
     try:
-        value, out = _train_step(model, loss_pair, optimizer, xb, yb)
+        value, out = _train_step(model, loss_pair, optimizer, xb, yb, max_grad_norm)
     except ValueError as err:             # a check inside the model met NaN or inf
         for b, saved in zip(buffers, before, strict=True):
             np.copyto(b, saved)
@@ -622,8 +630,8 @@ def _validate(model, loss_pair: LossPair, validation, rule: str | None, epoch: i
 
 
 def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: int,
-              order: np.ndarray, *, epoch: int = 1,
-              rule: str | None = None) -> tuple[float, float | None]:
+              order: np.ndarray, *, epoch: int = 1, rule: str | None = None,
+              max_grad_norm: float | None = None) -> tuple[float, float | None]:
     r"""One pass over the data: one :func:`train_step` per batch, in the order ``order``.
 
     Batch :math:`b` holds the rows ``order[b*B:(b+1)*B]``; the last batch may
@@ -648,6 +656,8 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
         Only used in error messages.
     rule : {"argmax", "logit", "prob"} or None
         How outputs become labels for the accuracy; None skips it.
+    max_grad_norm : float, optional
+        Clip the gradients of every step to this total 2-norm, as in :func:`fit`.
 
     Returns
     -------
@@ -670,6 +680,9 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
     if rule is not None and (not isinstance(rule, str)
                              or rule not in ("argmax", "logit", "prob")):
         raise ValueError(f"rule must be 'argmax', 'logit', 'prob' or None, got {rule!r}")
+    if max_grad_norm is not None:
+        max_grad_norm = check_scalar(max_grad_norm, "max_grad_norm", low=0.0,
+                                     low_inclusive=False)
     n = X.shape[0]
     n_batches = math.ceil(n / batch_size)
     total, correct = 0.0, 0.0
@@ -678,7 +691,7 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
             idx = order[b * batch_size:(b + 1) * batch_size]
             xb, yb = X[idx], y[idx]
             where = f"epoch {epoch}, batch {b + 1} of {n_batches}"
-            value, out = _checked_step(model, loss, optimizer, xb, yb, where)
+            value, out = _checked_step(model, loss, optimizer, xb, yb, where, max_grad_norm)
             total += len(idx) * value   # weighted: the last batch may be short
             if rule is not None:
                 correct += _n_correct(out, yb, rule)
@@ -731,7 +744,7 @@ def _finish(history: History, model, early_stopping, stop_offset: int | None,
 def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         validation=None, schedule=None, early_stopping=None, metrics=("accuracy",),
         rng=None, shuffle: bool = True, verbose: bool = True, callback=None,
-        initial_epoch: int = 0) -> History:
+        initial_epoch: int = 0, max_grad_norm: float | None = None) -> History:
     r"""Train ``model`` on ``(X, y)`` with mini-batches; return the :class:`History`.
 
     Each epoch: shuffle (if ``shuffle``), take one :func:`train_step` per
@@ -762,10 +775,13 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         full-batch gradient descent, 1 gives pure SGD.
     validation : (X_val, y_val), optional
         Evaluated after every epoch in evaluation mode.
-    schedule : nnlearn.schedules.LRScheduler, optional
+    schedule : nnlearn.schedules.LRScheduler or ReduceLROnPlateau, optional
         Built on ``optimizer``; its ``step()`` is called once at the end of
         every epoch, so epoch :math:`k` (from 0) uses the schedule's rate at
-        step :math:`k`.
+        step :math:`k`. A :class:`~nnlearn.schedules.ReduceLROnPlateau` is
+        stepped with the epoch's validation loss instead, as
+        ``scheduler.step(val_loss)`` in a PyTorch loop (it needs
+        ``validation``).
     early_stopping : nnlearn.regularization.EarlyStopping, optional
         Fed what its ``monitor`` names (default: the validation loss, or the
         training loss without validation data) with the model's parameters
@@ -790,6 +806,11 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         Number of epochs already done (e.g. the epoch returned by
         :func:`load_checkpoint`); the epochs of this call are numbered
         ``initial_epoch + 1, ..., initial_epoch + epochs``.
+    max_grad_norm : float, optional
+        Clip the gradients of every step to this total 2-norm with
+        :func:`nnlearn.optimizers.clip_grad_norm`, after the backward pass and
+        before the optimizer's step (``torch.nn.utils.clip_grad_norm_`` in a
+        PyTorch loop). None (default) does not clip.
 
     Returns
     -------
@@ -809,7 +830,7 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         model, loss, optimizer, X, y, epochs=epochs, batch_size=batch_size,
         validation=validation, schedule=schedule, early_stopping=early_stopping,
         metrics=metrics, rng=rng, shuffle=shuffle, verbose=verbose, callback=callback,
-        initial_epoch=initial_epoch)
+        initial_epoch=initial_epoch, max_grad_norm=max_grad_norm)
     history = History()
     stop_offset = None if early_stopping is None else early_stopping.epoch
     last = initial_epoch + epochs
@@ -818,15 +839,18 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         lr = float(optimizer.lr)
         order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
         with np.errstate(**_IGNORE_FP):     # NaN and inf are checked instead
-            loss_value, acc = run_epoch(model, loss_pair, optimizer, X, y,
-                                        batch_size, order, epoch=epoch, rule=rule)
+            loss_value, acc = run_epoch(model, loss_pair, optimizer, X, y, batch_size,
+                                        order, epoch=epoch, rule=rule,
+                                        max_grad_norm=max_grad_norm)
             val_loss, val_acc = _validate(model, loss_pair, validation, rule,
                                           epoch, lr)
         history.record(epoch, loss_value, acc, val_loss, val_acc, lr,
                        time.perf_counter() - start_time)
         if verbose:
             print(_report(history, last), flush=True)
-        if schedule is not None:
+        if isinstance(schedule, ReduceLROnPlateau):
+            schedule.step(val_loss)         # reacts to the validation loss
+        elif schedule is not None:
             schedule.step()                 # once per epoch, after it
         stop = False
         if early_stopping is not None:      # may copy the best weights back
@@ -842,7 +866,8 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
 
 
 def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, schedule,
-               early_stopping, metrics, rng, shuffle, verbose, callback, initial_epoch):
+               early_stopping, metrics, rng, shuffle, verbose, callback, initial_epoch,
+               max_grad_norm=None):
     """Check every argument of :func:`fit`; return what the loop uses.
 
     Returns ``(loss_pair, X, y, validation, rng, rule, monitor)``: the loss
@@ -863,10 +888,15 @@ def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, 
     check_scalar(batch_size, "batch_size", low=1, integer=True)
     check_scalar(initial_epoch, "initial_epoch", low=0, integer=True)
     _check_schedule(schedule, optimizer)
-    if isinstance(schedule, ReduceLROnPlateau):
-        raise ValueError("schedule cannot be a ReduceLROnPlateau in fit (it needs the metric): "
-                         "step it from the callback, e.g. callback=lambda epoch, model, "
-                         "history: plateau.step(history.val_loss[-1])")
+    if isinstance(schedule, ReduceLROnPlateau) and validation is None:
+        raise ValueError("schedule is a ReduceLROnPlateau, which fit steps with the "
+                         "validation loss, but fit has no validation data: pass "
+                         "validation=(X_val, y_val)")
+    if isinstance(schedule, ReduceLROnPlateau) and schedule.mode != "min":
+        raise ValueError(f"schedule is a ReduceLROnPlateau with mode={schedule.mode!r}, but "
+                         f"fit steps it with the validation loss, where 'min' is better")
+    if max_grad_norm is not None:
+        check_scalar(max_grad_norm, "max_grad_norm", low=0.0, low_inclusive=False)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     metrics = _check_metrics(metrics)
@@ -876,6 +906,108 @@ def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, 
     rule = _label_rule(model, name) if "accuracy" in metrics else None
     monitor = _check_early_stopping(early_stopping, validation, rule)
     return loss_pair, X, y, validation, rng, rule, monitor
+
+
+# ----------------------------------------------------------------------------
+# Choosing the learning rate
+# ----------------------------------------------------------------------------
+
+def lr_range_test(model, loss, optimizer, X, y, *, min_lr: float = 1e-6,
+                  max_lr: float = 10.0, num_iter: int = 100, batch_size: int = 32,
+                  smooth: float = 0.05, diverge: float = 5.0, rng=None) -> dict[str, np.ndarray]:
+    r"""One short run with an exponentially growing learning rate; the model is put back after.
+
+    Step :math:`i = 0, \dots, T-1` (:math:`T` = ``num_iter``) sets the rate to
+
+    .. math::
+
+        \eta_i = \eta_{\min} \left(\eta_{\max}/\eta_{\min}\right)^{i/(T-1)}
+
+    and takes one :func:`train_step` on the next mini-batch (shuffled epochs
+    are drawn as needed). The recorded loss is the batch loss before the
+    step, smoothed exponentially, :math:`s_i = \alpha \ell_i + (1-\alpha)
+    s_{i-1}` with :math:`s_0 = \ell_0` and :math:`\alpha` = ``smooth``
+    (1 turns smoothing off). The run stops early when :math:`s_i` exceeds
+    ``diverge`` times the best :math:`s` so far, or a loss is not finite.
+    Afterwards the parameters, buffers, the model's random generator and the
+    optimizer's state (including its learning rate) are restored, so the
+    test leaves no trace. These are the rules of the "LR finder" (Smith 2017;
+    the ``torch-lr-finder`` package uses the same defaults for smoothing and
+    divergence).
+
+    Read the curve: the loss falls once the rate is large enough to make
+    progress and shoots up where the rate is too large; a good rate sits
+    where the loss falls fastest, roughly a tenth of the rate at its minimum.
+
+    Parameters
+    ----------
+    model, loss, optimizer, X, y
+        As in :func:`fit`.
+    min_lr, max_lr : float
+        First and last rate, :math:`0 < \eta_{\min} < \eta_{\max}`.
+    num_iter : int, default 100
+        Number of steps :math:`T \ge 2` (if nothing diverges).
+    batch_size : int, default 32
+    smooth : float in (0, 1], default 0.05
+        Weight :math:`\alpha` of the newest loss in the running average.
+    diverge : float > 1, default 5.0
+        Stop when the smoothed loss exceeds this multiple of its best value.
+    rng : numpy.random.Generator, int or None
+        Random source for the batch order.
+
+    Returns
+    -------
+    dict
+        ``"lr"``: the rates used, shape (k,) with :math:`k \le T`;
+        ``"loss"``: the smoothed losses :math:`s_i`; ``"raw_loss"``: the batch
+        losses :math:`\ell_i` (the last may be NaN or infinite if the run
+        diverged).
+    """
+    loss_pair, X, y = _check_data(model, loss, optimizer, X, y, "X", "y")
+    min_lr = check_scalar(min_lr, "min_lr", low=0.0, low_inclusive=False)
+    max_lr = check_scalar(max_lr, "max_lr", low=0.0, low_inclusive=False)
+    if not max_lr > min_lr:
+        raise ValueError(f"max_lr must be larger than min_lr, got min_lr={min_lr:g} and "
+                         f"max_lr={max_lr:g}")
+    num_iter = check_scalar(num_iter, "num_iter", low=2, integer=True)
+    batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
+    smooth = check_scalar(smooth, "smooth", low=0.0, high=1.0, low_inclusive=False)
+    diverge = check_scalar(diverge, "diverge", low=1.0, low_inclusive=False)
+    rng = check_rng(rng)
+    lrs = min_lr * (max_lr / min_lr) ** (np.arange(num_iter) / (num_iter - 1))
+    arrays = list(model.params) + _buffers(model)
+    saved = [a.copy() for a in arrays]
+    saved_opt = optimizer.state_dict()
+    model_rng = getattr(model, "rng", None)
+    saved_rng = model_rng.bit_generator.state if isinstance(model_rng,
+                                                            np.random.Generator) else None
+    used, raw, smoothed = [], [], []
+    n, order, pos = X.shape[0], np.empty(0, dtype=np.int64), 0
+    try:
+        with np.errstate(**_IGNORE_FP):
+            for lr in lrs:
+                if pos >= len(order):                    # a new shuffled epoch
+                    order, pos = rng.permutation(n), 0
+                idx = order[pos:pos + batch_size]
+                pos += batch_size
+                optimizer.lr = float(lr)
+                value, _ = _train_step(model, loss_pair, optimizer, X[idx], y[idx])
+                used.append(float(lr))
+                raw.append(value)
+                if not math.isfinite(value):
+                    smoothed.append(value)
+                    break
+                s = value if not smoothed else smooth * value + (1 - smooth) * smoothed[-1]
+                smoothed.append(s)
+                if s > diverge * min(smoothed):
+                    break
+    finally:                                             # leave no trace
+        for a, copy in zip(arrays, saved, strict=True):
+            np.copyto(a, copy)
+        optimizer.load_state_dict(saved_opt)
+        if saved_rng is not None:
+            model_rng.bit_generator.state = saved_rng
+    return {"lr": np.array(used), "loss": np.array(smoothed), "raw_loss": np.array(raw)}
 
 
 # ----------------------------------------------------------------------------
