@@ -391,7 +391,7 @@ def softmax(z, axis: int = -1) -> np.ndarray:
 def softmax_jacobian(z) -> np.ndarray:
     r"""Jacobian of the softmax with respect to its logits.
 
-    .. math:: J_{ij} = \frac{\partial p_i}{\partial z_j} = p_i(\delta_{ij} - p_j),
+    .. math:: J_{ij} = \frac{\partial p_i}{\partial z_j} = p_i(1[i{=}j] - p_j),
               \qquad J = \operatorname{diag}(p) - p\,p^\top
 
     This is the derivative of softmax itself. The familiar :math:`p - y` is a

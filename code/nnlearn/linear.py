@@ -196,18 +196,18 @@ def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
                    tol: float = 1e-12) -> tuple[float, float]:
     r"""The line that minimizes the mean Huber loss with threshold ``delta``.
 
-    :math:`L(a, b) = \frac1n \sum_i h_\delta(r_i)` with :math:`h_\delta` the
+    :math:`L(a, b) = \frac1n \sum_i h_\tau(r_i)` with :math:`h_\tau` the
     Huber loss (:func:`nnlearn.losses.huber`). At the minimum the gradient is 0:
 
     .. math:: \sum_i \psi(r_i) \begin{pmatrix} x_i \\ 1 \end{pmatrix} = \mathbf 0,
-              \qquad \psi(r) = \operatorname{clip}(r, -\delta, \delta)
+              \qquad \psi(r) = \operatorname{clip}(r, -\tau, \tau)
 
-    Writing :math:`\psi(r_i) = w_i r_i` with :math:`w_i = \min(1, \delta / |r_i|)`
+    Writing :math:`\psi(r_i) = w_i r_i` with :math:`w_i = \min(1, \tau / |r_i|)`
     turns this into the normal equations of a weighted least-squares fit.
     IRLS alternates "compute weights from the current residuals" and "solve
-    the weighted least-squares problem". Points with :math:`|r_i| \le \delta`
+    the weighted least-squares problem". Points with :math:`|r_i| \le \tau`
     keep weight 1 (they count as in MSE); far points get weight
-    :math:`\delta/|r_i|`, so their pull is capped at :math:`\delta`. As with
+    :math:`\tau/|r_i|`, so their pull is capped at :math:`\tau`. As with
     :func:`fit_line_mae` each step minimizes an upper bound of the loss that
     touches it at the current line, so the loss never increases; the Huber
     loss is convex, so the limit is the minimizer.
@@ -219,7 +219,7 @@ def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
     y : array_like, shape (n,)
         Targets.
     delta : float, default 1.0
-        Threshold between the quadratic and the linear part, > 0 (in the
+        The threshold :math:`\tau` between the quadratic and the linear part, > 0 (in the
         units of ``y``).
     max_iter : int, default 500
         Upper limit on the number of reweighting steps.

@@ -199,10 +199,10 @@ def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
 
     Quadratic for small residuals :math:`r = x - y`, linear for large ones:
 
-    .. math:: \ell_i = \begin{cases} \tfrac12 r_i^2 & |r_i| \le \delta \\
-              \delta\,(|r_i| - \tfrac12 \delta) & |r_i| > \delta \end{cases}
+    .. math:: \ell_i = \begin{cases} \tfrac12 r_i^2 & |r_i| \le \tau \\
+              \tau\,(|r_i| - \tfrac12 \tau) & |r_i| > \tau \end{cases}
 
-    The two pieces meet with equal value and slope at :math:`|r| = \delta`.
+    The two pieces meet with equal value and slope at :math:`|r| = \tau`.
     Both pieces are evaluated and one is kept; an overflow in the piece that
     is thrown away (e.g. :math:`\tfrac12 r^2` for :math:`|r| = 10^{200}`) is
     silent, and a kept piece that overflows is ``inf``, the IEEE answer.
@@ -214,7 +214,8 @@ def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
     target : array_like, same shape as ``input``
         True values :math:`y`.
     delta : float, default 1.0
-        Where the loss turns from quadratic to linear; must be > 0 (as in PyTorch).
+        The threshold :math:`\tau` where the loss turns from quadratic to linear;
+        must be > 0 (named ``delta`` as in PyTorch).
     reduction : {"mean", "sum", "none"}, default "mean"
         ``"mean"`` divides by ``input.size``.
 
@@ -235,12 +236,12 @@ def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
 def huber_grad(input, target, *, delta: float = 1.0, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`huber` with respect to ``input``.
 
-    .. math:: \frac{\partial \ell_i}{\partial x_i} = \operatorname{clip}(r_i, -\delta, \delta)
-              = \begin{cases} r_i & |r_i| \le \delta \\
-                \delta \operatorname{sign}(r_i) & |r_i| > \delta \end{cases}
+    .. math:: \frac{\partial \ell_i}{\partial x_i} = \operatorname{clip}(r_i, -\tau, \tau)
+              = \begin{cases} r_i & |r_i| \le \tau \\
+                \tau \operatorname{sign}(r_i) & |r_i| > \tau \end{cases}
 
     divided by ``input.size`` for ``reduction="mean"``. The gradient is bounded
-    by :math:`\delta`, which is why Huber is robust to outliers.
+    by :math:`\tau`, which is why Huber is robust to outliers.
 
     Returns
     -------
