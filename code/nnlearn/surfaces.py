@@ -181,11 +181,11 @@ class Quadratic(Surface):
 
     With :math:`A` symmetric positive definite the bowl has a single minimizer
     :math:`x^* = A^{-1} b` with value :math:`f^* = c - \tfrac12 b^\top x^*`;
-    :math:`\nabla f(x) = A x - b` and :math:`\nabla^2 f = A`. The gradient is
-    Lipschitz with constant :math:`L = \lambda_{\max}(A)` and the function is
-    :math:`\mu`-strongly convex with :math:`\mu = \lambda_{\min}(A)`. Gradient
-    descent converges for :math:`0 < \eta < 2/L` and diverges for
-    :math:`\eta > 2/L`.
+    :math:`\nabla f(x) = A x - b` and :math:`\nabla^2 f = A`. Its largest and
+    smallest curvatures are the eigenvalues :math:`\lambda_{\max}` and
+    :math:`\lambda_{\min}` of :math:`A` (attributes ``L`` and ``mu``). Gradient
+    descent converges for :math:`0 < \eta < 2/\lambda_{\max}` and diverges for
+    :math:`\eta > 2/\lambda_{\max}`.
 
     Parameters
     ----------
@@ -205,9 +205,10 @@ class Quadratic(Surface):
     minimizer : ndarray of shape (d,)
     min_value : float
     L, mu : float
-        Largest and smallest eigenvalue of ``A``.
+        Largest and smallest eigenvalue of ``A``, :math:`\lambda_{\max}` and
+        :math:`\lambda_{\min}` in the book.
     condition_number : float
-        ``L / mu``.
+        :math:`\kappa = \lambda_{\max} / \lambda_{\min}` (``L / mu``).
     """
 
     name = "quadratic"
