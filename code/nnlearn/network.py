@@ -386,14 +386,14 @@ class BatchNorm(Layer):
     with the mean and the *biased* variance of the batch, then scaled and
     shifted by learned :math:`\gamma_j, \beta_j`:
 
-    .. math:: \mu = \frac1B\sum_i x_i, \quad \sigma^2 = \frac1B\sum_i (x_i - \mu)^2, \quad
-              \hat x_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \epsilon}}, \quad
+    .. math:: \bar{x} = \frac1B\sum_i x_i, \quad s^2 = \frac1B\sum_i (x_i - \bar{x})^2, \quad
+              \hat x_i = \frac{x_i - \bar{x}}{\sqrt{s^2 + \epsilon}}, \quad
               y_i = \gamma \odot \hat x_i + \beta.
 
     The running statistics move towards the batch's, with the *unbiased*
-    variance: :math:`m \leftarrow (1 - \text{momentum})\, m + \text{momentum}\,\mu`,
-    :math:`v \leftarrow (1 - \text{momentum})\, v + \text{momentum}\,\frac{B}{B-1}\sigma^2`.
-    In evaluation mode they replace :math:`\mu, \sigma^2` and nothing is updated.
+    variance: :math:`m \leftarrow (1 - \text{momentum})\, m + \text{momentum}\,\bar{x}`,
+    :math:`v \leftarrow (1 - \text{momentum})\, v + \text{momentum}\,\frac{B}{B-1}s^2`.
+    In evaluation mode they replace :math:`\bar{x}, s^2` and nothing is updated.
 
     Parameters
     ----------
@@ -463,7 +463,7 @@ class BatchNorm(Layer):
         With :math:`G = \partial L/\partial y`, in training mode (the batch
         statistics depend on :math:`x`):
 
-        .. math:: \frac{\partial L}{\partial x} = \frac{\gamma}{B\sqrt{\sigma^2 + \epsilon}}
+        .. math:: \frac{\partial L}{\partial x} = \frac{\gamma}{B\sqrt{s^2 + \epsilon}}
                   \Bigl(B\,G - \sum_i G_i - \hat x \odot \sum_i G_i \odot \hat x_i\Bigr),
 
         in evaluation mode :math:`\partial L/\partial x = G \odot \gamma / \sqrt{v + \epsilon}`.
