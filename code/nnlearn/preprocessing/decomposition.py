@@ -36,17 +36,17 @@ def pca(X, n_components: int) -> PCAResult:
     r"""Principal component analysis by singular value decomposition.
 
     The data are centred, :math:`X_c = X - \bar x`, and decomposed as
-    :math:`X_c = U \Sigma V^\top` (singular values
-    :math:`\sigma_1 \ge \sigma_2 \ge \dots`). The first ``n_components`` rows
+    :math:`X_c = U D V^\top` (singular values
+    :math:`d_1 \ge d_2 \ge \dots`). The first ``n_components`` rows
     of :math:`V^\top` are the principal directions, the projected data are
-    :math:`X_c V_k = U_k \Sigma_k`, and the explained variance ratio of
-    component :math:`j` is :math:`\sigma_j^2 / \sum_i \sigma_i^2`. Keeping
+    :math:`X_c V_k = U_k D_k`, and the explained variance ratio of
+    component :math:`j` is :math:`d_j^2 / \sum_i d_i^2`. Keeping
     :math:`k` components, :math:`X_c V_k V_k^\top` is the best rank-:math:`k`
     approximation of the centred data :math:`X_c`. Equivalently,
     :math:`\bar x + X_c V_k V_k^\top` is the best approximation of :math:`X`
     by points of a :math:`k`-dimensional affine subspace (it has rank up to
     :math:`k + 1`, not :math:`k`). Both have squared error
-    :math:`\sum_{j > k} \sigma_j^2`.
+    :math:`\sum_{j > k} d_j^2`.
 
     Signs of singular vectors are arbitrary; like scikit-learn, each
     component is flipped so that its entry of largest magnitude is positive.

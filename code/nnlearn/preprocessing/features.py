@@ -186,7 +186,7 @@ def _maximize_lambda(log_likelihood: Callable[[float], float]) -> float:
 
 
 def _gaussian_profile_log_likelihood(y: np.ndarray, log_jacobian: float) -> float:
-    r""":math:`-\frac n2 \ln \hat\sigma^2(y) + \ln|J|`; ``-inf`` if it cannot be computed."""
+    r""":math:`-\frac n2 \ln s^2(y) + \ln|J|`; ``-inf`` if it cannot be computed."""
     if not np.all(np.isfinite(y)):
         return -np.inf
     size = float(np.max(np.abs(y)))     # var(y) = size^2 var(y / size): no overflow
@@ -254,7 +254,7 @@ def box_cox(x, lmbda: float | None = None) -> tuple[np.ndarray, float]:
         \ell(\lambda) = -\frac n2 \ln \hat\sigma^2_\lambda
                         + (\lambda - 1)\sum_i \ln x_i,
 
-    where :math:`\hat\sigma^2_\lambda` is the population variance of
+    where :math:`s^2_\lambda` is the population variance of
     :math:`y` and the last term is the log-Jacobian of :math:`x \mapsto y`. This is
     the maximum-likelihood :math:`\lambda` of ``scipy.stats.boxcox`` and
     ``sklearn.preprocessing.PowerTransformer(method="box-cox",

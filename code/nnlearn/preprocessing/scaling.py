@@ -157,10 +157,10 @@ class StandardScaler(_Scaler):
 
     The variance is the population variance (``ddof=0``), as in scikit-learn.
     After ``fit(X)``, every non-constant column of ``transform(X)`` has mean 0
-    and standard deviation 1. A constant feature gets :math:`\sigma = 1` so
+    and standard deviation 1. A constant feature gets :math:`s = 1` so
     nothing is divided by zero (it only gets centred). "Constant" uses
     scikit-learn's test: the computed variance is no larger than the rounding
-    error of computing it, :math:`\sigma^2 \le n\epsilon\sigma^2 + (n\mu\epsilon)^2`.
+    error of computing it, :math:`s^2 \le n\epsilon s^2 + (n\bar{x}\epsilon)^2`.
 
     Attributes
     ----------
