@@ -351,10 +351,10 @@ def linear_regression_loss(theta, X, y, rows=None) -> np.ndarray:
 
     .. math::
 
-        \mathcal{L}(\theta) = \frac{1}{m} \sum_{i \in B} (b + x_i^\top w - y_i)^2
+        L(\theta) = \frac{1}{B} \sum_{i \in \mathcal{B}} (b + x^{(i)\top} w - y^{(i)})^2
 
-    over the rows :math:`B` (all rows by default, :math:`m = |B|`). There is no
-    factor 1/2, so the gradient carries a 2 (see :func:`linear_regression_grad`).
+    over the rows :math:`\mathcal{B}` (all rows by default), :math:`B = |\mathcal{B}|`.
+    There is no factor 1/2, so the gradient carries a 2 (see :func:`linear_regression_grad`).
 
     Parameters
     ----------
@@ -383,13 +383,14 @@ def linear_regression_loss(theta, X, y, rows=None) -> np.ndarray:
 def linear_regression_grad(theta, X, y, rows=None) -> np.ndarray:
     r"""Gradient of :func:`linear_regression_loss` with respect to ``theta``.
 
-    With residuals :math:`r_i = b + x_i^\top w - y_i` over the rows :math:`B`,
+    With residuals :math:`r^{(i)} = b + x^{(i)\top} w - y^{(i)}` over the rows
+    :math:`\mathcal{B}` (:math:`B` of them),
 
     .. math::
 
-        \frac{\partial \mathcal{L}}{\partial b} = \frac{2}{m}\sum_{i \in B} r_i,
+        \frac{\partial L}{\partial b} = \frac{2}{B}\sum_{i \in \mathcal{B}} r^{(i)},
         \qquad
-        \frac{\partial \mathcal{L}}{\partial w} = \frac{2}{m}\sum_{i \in B} r_i x_i.
+        \frac{\partial L}{\partial w} = \frac{2}{B}\sum_{i \in \mathcal{B}} r^{(i)} x^{(i)}.
 
     A mini-batch gradient (``rows`` = a batch) is an unbiased estimate of the
     full gradient when the batch is drawn uniformly at random.
@@ -420,8 +421,8 @@ def _grad(theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 def minibatch_gradient_variance(theta, X, y, batch_size: int) -> float:
     r"""Expected squared error of a mini-batch gradient of the linear-regression MSE.
 
-    Let :math:`\mathbf g_i = 2 r_i\,(1, \mathbf x_i)` be the gradient of sample
-    :math:`i` alone, :math:`\mathbf g = \frac1N\sum_i \mathbf g_i` the full
+    Let :math:`\mathbf g^{(i)} = 2 r^{(i)}\,(1, \mathbf x^{(i)})` be the gradient of sample
+    :math:`i` alone, :math:`\mathbf g = \frac1N\sum_i \mathbf g^{(i)}` the full
     gradient (:func:`linear_regression_grad`) and :math:`\mathbf g_B` the mean
     over a batch of :math:`B` distinct rows drawn uniformly at random (one
     batch of :func:`minibatches`). Then :math:`\mathbb E[\mathbf g_B] = \mathbf g`
@@ -431,7 +432,7 @@ def minibatch_gradient_variance(theta, X, y, batch_size: int) -> float:
 
         \mathbb E\,\lVert \mathbf g_B - \mathbf g \rVert^2
         = \frac{s^2}{B}\cdot\frac{N - B}{N - 1},
-        \qquad s^2 = \frac1N \sum_{i=1}^N \lVert \mathbf g_i - \mathbf g\rVert^2 .
+        \qquad s^2 = \frac1N \sum_{i=1}^N \lVert \mathbf g^{(i)} - \mathbf g\rVert^2 .
 
     The noise of the gradient estimate falls like :math:`1/\sqrt B` (its square
     root), and vanishes for :math:`B = N` (batch gradient descent). The factor
@@ -539,8 +540,9 @@ def sgd_linear_regression(X, y, lr: float, epochs: int, batch_size: int, rng=Non
     .. math::
 
         \theta \leftarrow \theta - \eta\, \nabla_\theta
-        \mathcal{L}_B(\theta), \qquad
-        \mathcal{L}_B = \frac{1}{|B|}\sum_{i \in B}(b + x_i^\top w - y_i)^2.
+        L_{\mathcal{B}}(\theta), \qquad
+        L_{\mathcal{B}} = \frac{1}{|\mathcal{B}|}
+        \sum_{i \in \mathcal{B}}(b + x^{(i)\top} w - y^{(i)})^2.
 
     ``batch_size = n`` is batch gradient descent (one update per epoch),
     ``batch_size = 1`` stochastic gradient descent (``n`` updates per epoch),
