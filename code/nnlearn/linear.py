@@ -11,10 +11,10 @@ its own loss over the data (nothing here looks at the "true" line):
 All take ``x`` of shape ``(n,)`` or ``(n, 1)`` (the ``X`` of
 :func:`nnlearn.datasets.noisy_line` works) and ``y`` of shape ``(n,)``, and
 return ``(slope, intercept)`` as Python floats. Residuals are
-:math:`r_i = \hat y_i - y_i = a x_i + b - y_i`, as in :mod:`nnlearn.losses`.
+:math:`r^{(i)} = \hat y^{(i)} - y^{(i)} = a x^{(i)} + b - y^{(i)}`, as in :mod:`nnlearn.losses`.
 
 Each fit works on ``x / u_x`` and ``y / u_y``, with :math:`u_x, u_y` powers of
-two near the largest :math:`|x_i|` and :math:`|y_i|` (exact divisions), and
+two near the largest :math:`|x^{(i)}|` and :math:`|y^{(i)}|` (exact divisions), and
 converts the line back: slope :math:`a' u_y / u_x`, intercept :math:`b' u_y`.
 So data of size :math:`10^{200}` or spacing :math:`10^{-170}` give the same
 line as data of size 1 (squares of the raw numbers would overflow or
@@ -63,7 +63,7 @@ def _in_original_units(line: tuple[float, float], x_unit: float,
 
 
 def _weighted_line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    r"""Minimize :math:`\sum_i w_i (a x_i + b - y_i)^2` over :math:`(a, b)`, for ``w > 0``."""
+    r"""Minimize :math:`\sum_i w^{(i)} (a x^{(i)} + b - y^{(i)})^2` over ``a, b`` (``w > 0``)."""
     w = w / w.sum()
     x_bar, y_bar = w @ x, w @ y
     dx = x - x_bar
@@ -75,9 +75,9 @@ def fit_line_mse(x, y) -> tuple[float, float]:
     r"""The line that minimizes the mean squared error, in closed form.
 
     Setting both partial derivatives of
-    :math:`L(a, b) = \frac1n \sum_i (a x_i + b - y_i)^2` to zero gives
+    :math:`L(a, b) = \frac1n \sum_i (a x^{(i)} + b - y^{(i)})^2` to zero gives
 
-    .. math:: a = \frac{\sum_i (x_i - \bar x)(y_i - \bar y)}{\sum_i (x_i - \bar x)^2},
+    .. math:: a = \frac{\sum_i (x^{(i)} - \bar x)(y^{(i)} - \bar y)}{\sum_i (x^{(i)} - \bar x)^2},
               \qquad b = \bar y - a \bar x
 
     with :math:`\bar x, \bar y` the means. (This is ordinary least squares, the
@@ -102,7 +102,7 @@ def fit_line_mse(x, y) -> tuple[float, float]:
 
 def _irls(x: np.ndarray, y: np.ndarray, floor: float, max_iter: int,
           tol: float) -> tuple[float, float]:
-    r"""Iterate :math:`w_i = 1 / \max(|r_i|, \text{floor})` weighted least-squares fits.
+    r"""Iterate :math:`w^{(i)} = 1 / \max(|r^{(i)}|, \text{floor})` weighted least-squares fits.
 
     The weights are used times ``floor`` (in ``(0, 1]``, the same fit): a tiny
     floor cannot overflow ``1 / floor``.
@@ -139,7 +139,7 @@ def _best_line_through_pairs(x: np.ndarray, y: np.ndarray, slope: float, interce
 def fit_line_mae(x, y, *, max_iter: int = 500, tol: float = 1e-12) -> tuple[float, float]:
     r"""The line that minimizes the mean absolute error (least absolute deviations).
 
-    :math:`L(a, b) = \frac1n \sum_i |r_i|` with :math:`r_i = a x_i + b - y_i`
+    :math:`L(a, b) = \frac1n \sum_i |r^{(i)}|` with :math:`r^{(i)} = a x^{(i)} + b - y^{(i)}`
     has no closed-form minimizer. Iteratively reweighted least squares (IRLS)
     finds it: for any :math:`c \ne 0`,
 
@@ -147,14 +147,14 @@ def fit_line_mae(x, y, *, max_iter: int = 500, tol: float = 1e-12) -> tuple[floa
               \quad\text{with equality at } r = c
 
     (this is :math:`(|r| - |c|)^2 \ge 0`). So with the residuals
-    :math:`c_i` of the current line, the weighted least-squares problem
-    :math:`\min_{a,b} \sum_i r_i^2 / |c_i|` minimizes an upper bound of
-    :math:`\sum_i |r_i|` that touches it at the current line: each new line has
+    :math:`c^{(i)}` of the current line, the weighted least-squares problem
+    :math:`\min_{a,b} \sum_i (r^{(i)})^2 / |c^{(i)}|` minimizes an upper bound of
+    :math:`\sum_i |r^{(i)}|` that touches it at the current line: each new line has
     a sum of absolute residuals no larger than the last. Starting from the
     least-squares line, repeat until the line stops moving.
 
     A residual that reaches 0 would get an infinite weight; weights are capped
-    at :math:`1/\epsilon` with :math:`\epsilon = 10^{-9}\,(1 + \max_i |y_i| / u_y)\,u_y`
+    at :math:`1/\epsilon` with :math:`\epsilon = 10^{-9}\,(1 + \max_i |y^{(i)}| / u_y)\,u_y`
     (:math:`u_y` the unit of ``y``, see the module), which changes the
     minimized loss by at most :math:`\epsilon / 2` per point.
 
@@ -196,18 +196,18 @@ def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
                    tol: float = 1e-12) -> tuple[float, float]:
     r"""The line that minimizes the mean Huber loss with threshold ``delta``.
 
-    :math:`L(a, b) = \frac1n \sum_i h_\tau(r_i)` with :math:`h_\tau` the
+    :math:`L(a, b) = \frac1n \sum_i h_\tau(r^{(i)})` with :math:`h_\tau` the
     Huber loss (:func:`nnlearn.losses.huber`). At the minimum the gradient is 0:
 
-    .. math:: \sum_i \psi(r_i) \begin{pmatrix} x_i \\ 1 \end{pmatrix} = \mathbf 0,
+    .. math:: \sum_i \psi(r^{(i)}) \begin{pmatrix} x^{(i)} \\ 1 \end{pmatrix} = \mathbf 0,
               \qquad \psi(r) = \operatorname{clip}(r, -\tau, \tau)
 
-    Writing :math:`\psi(r_i) = w_i r_i` with :math:`w_i = \min(1, \tau / |r_i|)`
+    Writing :math:`\psi(r^{(i)}) = w^{(i)} r^{(i)}` with :math:`w^{(i)} = \min(1, \tau / |r^{(i)}|)`
     turns this into the normal equations of a weighted least-squares fit.
     IRLS alternates "compute weights from the current residuals" and "solve
-    the weighted least-squares problem". Points with :math:`|r_i| \le \tau`
+    the weighted least-squares problem". Points with :math:`|r^{(i)}| \le \tau`
     keep weight 1 (they count as in MSE); far points get weight
-    :math:`\tau/|r_i|`, so their pull is capped at :math:`\tau`. As with
+    :math:`\tau/|r^{(i)}|`, so their pull is capped at :math:`\tau`. As with
     :func:`fit_line_mae` each step minimizes an upper bound of the loss that
     touches it at the current line, so the loss never increases; the Huber
     loss is convex, so the limit is the minimizer.
