@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JB_FLAGS := -W -n --keep-going
 PORT   ?= 8000
 
-.PHONY: book test serve clean venv lint page dist
+.PHONY: book test serve clean venv lint page dist pdf
 
 venv: $(STAMP)
 
@@ -20,6 +20,11 @@ $(STAMP): requirements.txt pyproject.toml code/nnlearn/__init__.py
 ## Build the whole book into _build/html (strict: warnings and cell errors fail).
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
+
+## Print the book (builds it first): _build/pdf/how-neural-networks-learn.pdf
+## and one PDF per chapter, with Debian's Chromium (tools/build_pdf.py).
+pdf: book
+	$(BIN)/python tools/build_pdf.py
 
 ## Run the whole test suite (unit tests, the strict book build, the browser check).
 test: $(STAMP)

@@ -1,0 +1,283 @@
+/* Turns the single-page build of the book into a printable book.
+ * Injected by tools/build_pdf.py after the figures are drawn; print.css
+ * styles what it adds (rules under html.nnlearn-book).
+ *
+ * window.nnlearnBook.prepare(meta) restructures the page once:
+ *   title page, table of contents, chapter numbers on figures, solutions
+ *   moved to an appendix (and copied to the end of their chapter for the
+ *   chapter PDFs), links made internal to the page.
+ * window.nnlearnBook.show(id) shows the whole book (id = null) or one part.
+ * window.nnlearnBook.setPages(map) writes page numbers into the contents.
+ */
+(function () {
+  "use strict";
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k]; else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { node.appendChild(c); });
+    return node;
+  }
+
+  function retag(node, tag) {
+    var copy = document.createElement(tag);
+    Array.prototype.slice.call(node.attributes).forEach(function (a) {
+      copy.setAttribute(a.name, a.value);
+    });
+    while (node.firstChild) copy.appendChild(node.firstChild);
+    node.replaceWith(copy);
+    return copy;
+  }
+
+  function headingText(h) {
+    var c = h.cloneNode(true);
+    c.querySelectorAll(".headerlink").forEach(function (a) { a.remove(); });
+    return c.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function stripIds(node, prefix) {
+    [node].concat(Array.prototype.slice.call(node.querySelectorAll("[id]"))).forEach(function (n) {
+      if (n.id) n.id = prefix + n.id;
+    });
+  }
+
+  var article, units = [];
+
+  /* Links: the single page names itself (book/index.html#x); make them #x. */
+  function internalLinks() {
+    var here = location.pathname;
+    document.querySelectorAll("article a[href]").forEach(function (a) {
+      var url = new URL(a.href, location.href);
+      if (!url.hash || url.origin !== location.origin) return;
+      var id = decodeURIComponent(url.hash.slice(1));
+      if (document.getElementById(id)) a.setAttribute("href", "#" + id);
+      else if (url.pathname !== here) a.removeAttribute("href");
+    });
+  }
+
+  function chapterNumber(section) {
+    var m = /^(\d+)\.\s/.exec(headingText(section.querySelector("h2")));
+    return m ? m[1] : null;
+  }
+
+  function numberFigures(chapters) {
+    var count = 0;
+    chapters.forEach(function (sec) {
+      var n = chapterNumber(sec), k = 0;
+      sec.querySelectorAll(".nnlearn-figure").forEach(function (div) {
+        k++; count++;
+        var label = (n ? n + "." : "") + k;
+        var title = window.nnlearnPrint.figureTitle(div);
+        var cap = el("p", { "class": "nnlearn-figure-number" });
+        cap.appendChild(el("b", { text: "Figure " + label }));
+        if (title) cap.appendChild(document.createTextNode(" " + title));
+        var box = div.closest(".output") || div.parentNode;
+        box.appendChild(cap);
+        div.dataset.printNumber = label;
+      });
+    });
+    return count;
+  }
+
+  function collectSolutions(chapters, meta) {
+    var appendix = el("section", { id: "nnlearn-solutions", "class": "nnlearn-part nnlearn-book-only" },
+                      [el("h2", { text: "Solutions to the exercises" }),
+                       el("p", { text: "The solutions of the exercises of each chapter, in order. " +
+                                       "Try each exercise before reading its solution." })]);
+    var total = 0;
+    chapters.forEach(function (sec) {
+      var sols = Array.prototype.slice.call(sec.querySelectorAll(".solution"));
+      if (!sols.length) return;
+      var title = headingText(sec.querySelector("h2"));
+      var part = el("section", { id: "nnlearn-solutions-" + sec.id },
+                    [el("h3", { text: "Chapter " + title })]);
+      var local = el("section", { "class": "nnlearn-chapter-only" },
+                     [el("h3", { text: "Solutions" })]);
+      sols.forEach(function (sol) {
+        total++;
+        sol.classList.remove("toggle-hidden", "dropdown");
+        sol.querySelectorAll(".toggle-button, button.toggle-button").forEach(function (b) { b.remove(); });
+        var exLink = sol.querySelector(".admonition-title a[href^='#']");
+        var exercise = exLink && document.getElementById(exLink.getAttribute("href").slice(1));
+        var copy = sol.cloneNode(true);
+        stripIds(copy, "chapter-");
+        local.appendChild(copy);
+        part.appendChild(sol);
+        if (exercise) {
+          var ptr = el("p", { "class": "nnlearn-solution-pointer" });
+          var a = el("a", { href: "#" + sol.id, "class": "nnlearn-book-only",
+                            text: "Solution in the appendix “Solutions to the exercises”." });
+          var b = el("a", { href: "#" + copy.id, "class": "nnlearn-chapter-only",
+                            text: "Solution at the end of this chapter." });
+          b.style.display = "inline";
+          ptr.appendChild(a); ptr.appendChild(b);
+          exercise.appendChild(ptr);
+        }
+      });
+      appendix.appendChild(part);
+      sec.appendChild(local);
+    });
+    var glossary = document.getElementById("glossary");
+    if (glossary) glossary.parentNode.insertBefore(appendix, glossary);
+    else article.appendChild(appendix);
+    if (meta.site) {
+      appendix.appendChild(el("p", { text: "Runnable versions: " + meta.site }));
+    }
+    return { appendix: appendix, count: total };
+  }
+
+  function titlePage(meta) {
+    var parts = [el("h1", { text: meta.title })];
+    if (meta.subtitle) parts.push(el("p", { "class": "subtitle", text: meta.subtitle }));
+    if (meta.author) parts.push(el("p", { text: meta.author }));
+    var line = [meta.version ? "Version " + meta.version : "", meta.date].filter(Boolean).join(" · ");
+    parts.push(el("p", { text: line }));
+    if (meta.site) parts.push(el("p", { "class": "site", text: meta.site }));
+    return el("section", { "class": "nnlearn-title-page nnlearn-book-only" }, parts);
+  }
+
+  function tocEntry(section, heading, sub) {
+    var li = el("li");
+    var a = el("a", { href: "#" + section.id },
+               [el("span", { "class": "title", text: headingText(heading) }),
+                el("span", { "class": "dots" }),
+                el("span", { "class": "page", "data-for": section.id })]);
+    li.appendChild(a);
+    if (sub && sub.length) {
+      var ol = el("ol");
+      sub.forEach(function (s) { ol.appendChild(tocEntry(s, s.querySelector("h3"))); });
+      li.appendChild(ol);
+    }
+    return li;
+  }
+
+  function tableOfContents(topLevel) {
+    var ol = el("ol");
+    topLevel.forEach(function (sec) {
+      var h = sec.querySelector("h2");
+      var subs = Array.prototype.slice.call(sec.children).filter(function (c) {
+        return c.tagName === "SECTION" && c.id && c.querySelector(":scope > h3");
+      });
+      var isChapter = !!chapterNumber(sec) || sec.id === "nnlearn-solutions";
+      ol.appendChild(tocEntry(sec, h, isChapter ? subs : []));
+    });
+    return el("nav", { "class": "nnlearn-toc nnlearn-book-only", id: "nnlearn-contents" },
+              [el("h2", { text: "Contents" }), ol]);
+  }
+
+  function prepare(meta) {
+    document.documentElement.classList.add("nnlearn-book");
+    article = document.querySelector("article.bd-article");
+    internalLinks();
+    // The landing page becomes the preface: its h1 an h2, its h2s h3s.
+    var landing = article.querySelector(":scope > section");
+    landing.querySelectorAll(":scope > section > h2").forEach(function (h) { retag(h, "h3"); });
+    var h1 = retag(landing.querySelector(":scope > h1"), "h2");
+    h1.textContent = meta.prefaceTitle || "About this book";
+    // Paragraphs that only point at the PDF itself.
+    landing.querySelectorAll("a[href$='.pdf']").forEach(function (a) {
+      var p = a.closest("p, li"); if (p) p.remove();
+    });
+    // The chapters hang inside the landing page's toctrees: make them its siblings.
+    var after = landing;
+    landing.querySelectorAll(".toctree-wrapper").forEach(function (w) {
+      after.after(w); after = w;
+    });
+    var sections = Array.prototype.slice.call(article.querySelectorAll(".toctree-wrapper > section"));
+    var chapters = sections.filter(chapterNumber);
+    var figures = numberFigures(chapters);
+    var sols = collectSolutions(chapters, meta);
+    var top = [landing].concat(sections);
+    var glossaryIndex = top.indexOf(document.getElementById("glossary"));
+    top.splice(glossaryIndex < 0 ? top.length : glossaryIndex, 0, sols.appendix);
+    var toc = tableOfContents(top);
+    article.insertBefore(toc, landing);
+    article.insertBefore(titlePage(meta), toc);
+    landing.classList.add("nnlearn-part", "nnlearn-book-only");
+    chapters.forEach(function (sec) {
+      sec.insertBefore(el("p", { "class": "nnlearn-chapter-source nnlearn-chapter-only",
+                                 text: "Chapter " + chapterNumber(sec) + " of “" + meta.title +
+                                       "”" + (meta.version ? ", version " + meta.version : "") +
+                                       (meta.date ? ", " + meta.date : "") + "." }),
+                       sec.querySelector("h2").nextSibling);
+    });
+    units = top;
+    return {
+      chapters: chapters.map(function (s) {
+        var mark = s.previousElementSibling;
+        return { id: s.id, title: headingText(s.querySelector("h2")),
+                 doc: mark && /^document-/.test(mark.id) ? mark.id.slice(9) : s.id };
+      }),
+      parts: top.map(function (s) { return { id: s.id, title: headingText(s.querySelector("h2")) }; }),
+      figures: figures, solutions: sols.count
+    };
+  }
+
+  /* Show the whole book (id null) or one chapter with its cited references. */
+  function show(id) {
+    var root = document.documentElement;
+    document.querySelectorAll("a[data-nnlearn-href]").forEach(function (a) {
+      a.setAttribute("href", a.dataset.nnlearnHref); delete a.dataset.nnlearnHref;
+    });
+    document.querySelectorAll(".nnlearn-hidden").forEach(function (n) { n.classList.remove("nnlearn-hidden"); });
+    root.classList.toggle("nnlearn-chapter-mode", !!id);
+    if (!id) return;
+    var target = document.getElementById(id);
+    var refs = document.getElementById("references");
+    var cited = {};
+    target.querySelectorAll("a[href^='#']").forEach(function (a) {
+      var t = document.getElementById(a.getAttribute("href").slice(1));
+      if (t && t.closest && refs && refs.contains(t)) cited[t.id] = true;
+    });
+    units.concat([document.querySelector(".nnlearn-title-page"),
+                  document.getElementById("nnlearn-contents")]).forEach(function (u) {
+      if (u && u !== target && !(u === refs && Object.keys(cited).length)) u.classList.add("nnlearn-hidden");
+    });
+    if (refs && Object.keys(cited).length) {
+      refs.querySelectorAll(".citation").forEach(function (c) {
+        if (!cited[c.id]) c.classList.add("nnlearn-hidden");
+      });
+      refs.querySelectorAll(":scope > p").forEach(function (p) { p.classList.add("nnlearn-hidden"); });
+    }
+    // Links to what this PDF does not hold become plain text.
+    target.querySelectorAll("a[href^='#']").forEach(function (a) {
+      var t = document.getElementById(a.getAttribute("href").slice(1));
+      if (!t || t.closest(".nnlearn-hidden") || (t.offsetParent === null && !t.getClientRects().length)) {
+        a.dataset.nnlearnHref = a.getAttribute("href");
+        a.removeAttribute("href");
+      }
+    });
+  }
+
+  /* Text of every heading that prints, in order: the PDF outline's titles. */
+  function headings() {
+    return Array.prototype.slice.call(document.querySelectorAll("h1, h2, h3, h4, h5, h6"))
+      .filter(function (h) { return h.getClientRects().length > 0; })
+      .map(headingText);
+  }
+
+  /* Show only the title page and the contents (to print them again with page numbers). */
+  function front() {
+    show(null);
+    units.forEach(function (u) { u.classList.add("nnlearn-hidden"); });
+    return document.querySelectorAll(".nnlearn-toc .page").length;
+  }
+
+  function setPages(pages) {
+    document.querySelectorAll(".nnlearn-toc .page").forEach(function (span) {
+      var p = pages[span.dataset.for];
+      span.textContent = p === undefined ? "" : String(p);
+    });
+  }
+
+  function tocIds() {
+    return Array.prototype.slice.call(document.querySelectorAll(".nnlearn-toc .page")).map(function (s) {
+      return s.dataset.for;
+    });
+  }
+
+  window.nnlearnBook = { prepare: prepare, show: show, front: front, setPages: setPages, tocIds: tocIds,
+                        headings: headings };
+})();

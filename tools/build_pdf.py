@@ -1,0 +1,310 @@
+"""Print the book to PDF: the whole book and one PDF per chapter.
+
+    python tools/build_pdf.py               # after `make book`; what `make pdf` runs
+    python tools/build_pdf.py --no-build    # reuse _build/singlehtml as it is
+    python tools/build_pdf.py --chapter book/03-gradient-descent   # the book and one chapter
+    python tools/build_pdf.py --no-book --chapter book/03-gradient-descent
+
+How: Jupyter Book's single-page HTML build (``--builder singlehtml``, strict,
+reusing the executed notebooks of ``make book`` from the jupyter cache) is
+opened in Debian's Chromium through Playwright, with the print stylesheet
+(``book/_static/print.css``). ``nnlearn-print.js`` waits until every figure is
+drawn, shows animations at their last frame and swaps 3-D (WebGL) figures for
+PNG pictures; ``tools/build_pdf.js`` adds the title page, the contents, figure
+numbers and the solutions appendix. Chromium then prints: 2-D figures stay
+vector graphics (plotly's SVG), text and math stay text, fonts are embedded,
+and headings become the PDF outline. The contents get their page numbers in
+two passes: print once, read the page of every heading from the PDF, write
+the numbers in, print again.
+
+Writes ``_build/pdf/how-neural-networks-learn.pdf`` and
+``_build/pdf/<page>.pdf`` for each chapter (``03-gradient-descent.pdf``, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from sitecheck import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+
+SINGLE = ROOT / "_build" / "singlehtml"
+OUT = ROOT / "_build" / "pdf"
+BOOK_PDF = "how-neural-networks-learn.pdf"
+BOOK_JS = ROOT / "tools" / "build_pdf.js"
+PAGE = "book-print.html"
+
+# A4 with the margins below: the text block is 180 mm wide. The page is laid
+# out (and every figure drawn) at that width, so the figures print unscaled.
+MM = 96 / 25.4
+MARGIN = {"top": "14mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
+TEXT_WIDTH_PX = round((210 - 30) * MM)
+FOOTER = ('<div style="width:100%;font:8pt sans-serif;color:#555;text-align:center">'
+          '<span class="pageNumber"></span></div>')
+
+
+def build_single_page() -> None:
+    """Strict single-page HTML build; executed notebooks come from the cache."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(ROOT), "--builder", "singlehtml", "-W", "-n", "--keep-going"]
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-6000:] + proc.stderr[-6000:])
+        raise SystemExit("build_pdf: the single-page build failed (see above)")
+
+
+def book_meta() -> dict:
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf8"))
+    try:
+        import nnlearn
+        version = getattr(nnlearn, "__version__", "")
+    except ImportError:
+        version = ""
+    return {
+        "title": config.get("title", "How neural networks learn"),
+        "subtitle": "with the tested NumPy library its code comes from",
+        "author": config.get("author", ""),
+        "version": version,
+        "date": dt.date.today().isoformat(),
+        "site": ("The online edition has interactive figures, runnable notebooks "
+                 "and this PDF by chapter."),
+        "prefaceTitle": "About this book",
+    }
+
+
+def _pdf_options() -> dict:
+    opts = dict(format="A4", margin=MARGIN, print_background=True, outline=True,
+                tagged=True, display_header_footer=True,
+                header_template="<span></span>", footer_template=FOOTER,
+                prefer_css_page_size=False)
+    return opts
+
+
+def heading_pages(pdf: bytes) -> dict[str, int]:
+    """Page (1-based) of every named destination in ``pdf``."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = {}
+    for name, dest in reader.named_destinations.items():
+        try:
+            pages[str(name).removeprefix("/")] = reader.get_destination_page_number(dest) + 1
+        except Exception:  # a destination without a page
+            continue
+    return pages
+
+
+def outline_pages(pdf: bytes) -> list[tuple[int, str, int]]:
+    """(depth, title, 1-based page) of every outline entry, in order."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    rows: list[tuple[int, str, int]] = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                rows.append((depth, str(item.title), reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return rows
+
+
+def fix_outline(pdf: bytes, titles: list[str]) -> bytes:
+    """Give the outline entries the headings' own text.
+
+    Chromium writes some outline titles with each text piece twice
+    ("ContentsContents"); ``titles`` are the printed headings in order, one per
+    outline entry.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    items = []
+
+    def walk(node):
+        while node is not None:
+            node = node.get_object()
+            items.append(node)
+            if "/First" in node:
+                walk(node["/First"])
+            node = node.get("/Next")
+
+    root = writer._root_object.get("/Outlines")
+    if root is not None and "/First" in root.get_object():
+        walk(root.get_object()["/First"])
+    if len(items) != len(titles):
+        raise SystemExit(f"build_pdf: {len(items)} outline entries for {len(titles)} headings")
+    for item, title in zip(items, titles):
+        item[NameObject("/Title")] = TextStringObject(title)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _print(page, path: Path | None = None) -> bytes:
+    """Print the page as it shows now; the outline titles fixed."""
+    pdf = fix_outline(page.pdf(**_pdf_options()),
+                      page.evaluate("() => window.nnlearnBook.headings()"))
+    if path is not None:
+        path.write_bytes(pdf)
+    return pdf
+
+
+def _open_book(browser, base: str, log):
+    context = browser.new_context(viewport={"width": TEXT_WIDTH_PX, "height": 1000},
+                                  color_scheme="light", device_scale_factor=1)
+    page = context.new_page()
+    local = urlparse(base).netloc
+
+    def route(r):
+        url = urlparse(r.request.url)
+        if url.path.endswith("/searchindex.js"):  # singlehtml writes no search index
+            r.fulfill(status=200, content_type="text/javascript", body="")
+        elif url.scheme in ("data", "blob") or url.netloc == local:
+            r.continue_()
+        else:  # nothing may come from other hosts
+            r.abort()
+
+    page.route("**/*", route)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
+    page.emulate_media(media="print", color_scheme="light")
+    page.goto(f"{base}/{PAGE}", wait_until="load", timeout=300_000)
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+                           " && window.nnlearnPrint", timeout=120_000)
+    page.evaluate("() => MathJax.startup.promise.then(() => true)")
+    t = time.time()
+    n = page.evaluate("() => window.nnlearnPrint.ready(240000)")
+    log(f"  {n} figures drawn in {time.time() - t:.0f} s")
+    stills = page.evaluate("() => window.nnlearnPrint.stills(3)")
+    log(f"  stills: {stills['animated']} animations at their last frame, "
+        f"{stills['threeD']} 3-D figures as pictures")
+    page.add_script_tag(path=str(BOOK_JS))
+    info = page.evaluate("meta => window.nnlearnBook.prepare(meta)", book_meta())
+    page.evaluate("() => MathJax.typesetPromise ? MathJax.typesetPromise().then(() => true) : true")
+    page.wait_for_timeout(200)
+    if errors:
+        raise SystemExit("build_pdf: errors in the page:\n  " + "\n  ".join(errors))
+    return page, info
+
+
+def print_book(page, target: Path, log) -> int:
+    """Print the book with page numbers in its contents.
+
+    The book is printed once with the numbers left blank (their room is kept);
+    the page of every part and section is read from that PDF, written into the
+    contents, and only the title page and contents are printed again. Their
+    pages replace the first pages of the book: same layout, so the links and
+    the outline stay valid.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ContentStream
+
+    page.evaluate("() => window.nnlearnBook.show(null)")
+    titles = page.evaluate("() => window.nnlearnBook.headings()")
+    book = page.pdf(**_pdf_options())
+    log(f"  printed the book: {len(book) / 1e6:.1f} MB")
+    ids = page.evaluate("() => window.nnlearnBook.tocIds()")
+    named = heading_pages(book)
+    pages = {i: named[i] for i in ids if i in named}
+    if len(pages) < len(ids):
+        raise SystemExit(f"build_pdf: no page for {sorted(set(ids) - set(pages))}")
+    page.evaluate("p => window.nnlearnBook.setPages(p)", pages)
+    page.evaluate("() => window.nnlearnBook.front()")
+    front = PdfReader(io.BytesIO(page.pdf(**_pdf_options())))
+    page.evaluate("() => window.nnlearnBook.show(null)")
+    n_front = len(front.pages)
+    first_part = min(pages.values())
+    if n_front != first_part - 1:
+        raise SystemExit(f"build_pdf: the title page and contents take {n_front} pages "
+                         f"alone but {first_part - 1} in the book")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(book)))
+    for i in range(n_front):
+        old = writer.pages[i]
+        old.replace_contents(ContentStream(None, writer))
+        old.merge_page(front.pages[i])
+    out = io.BytesIO()
+    writer.write(out)
+    final = fix_outline(out.getvalue(), titles)
+    target.write_bytes(final)
+    return len(PdfReader(io.BytesIO(final)).pages)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-build", action="store_true",
+                        help="reuse _build/singlehtml (skip the single-page build)")
+    parser.add_argument("--chapter", action="append", default=[],
+                        help="print only this chapter's PDF (e.g. book/03-gradient-descent); "
+                             "repeatable; default: every chapter")
+    parser.add_argument("--no-book", action="store_true", help="skip the whole-book PDF")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    start = time.time()
+
+    def log(msg: str) -> None:
+        print(f"[{time.time() - start:5.0f} s] {msg}", flush=True)
+
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"build_pdf: no Chromium at {CHROMIUM} (apt-get install chromium, "
+                         "or set CHROMIUM)")
+    if not args.no_build:
+        log("single-page build")
+        build_single_page()
+    source = SINGLE / "book" / "index.html"
+    if not source.is_file():
+        raise SystemExit(f"build_pdf: {source} missing")
+    # The page's links to _static/ are relative to the build's root folder.
+    (SINGLE / PAGE).write_bytes(source.read_bytes())
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve(SINGLE)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            log("opening the single page")
+            page, info = _open_book(browser, base, log)
+            log(f"  {len(info['chapters'])} chapters, {info['figures']} numbered figures, "
+                f"{info['solutions']} solutions")
+            wanted = [c.removesuffix(".md") for c in args.chapter]
+            if not args.no_book:
+                n = print_book(page, args.out / BOOK_PDF, log)
+                log(f"{BOOK_PDF}: {n} pages, "
+                    f"{(args.out / BOOK_PDF).stat().st_size / 1e6:.1f} MB")
+            for chapter in info["chapters"]:
+                if wanted and chapter["doc"] not in wanted:
+                    continue
+                name = Path(chapter["doc"]).name + ".pdf"
+                page.evaluate("id => window.nnlearnBook.show(id)", chapter["id"])
+                _print(page, args.out / name)
+                log(f"{name}: {(args.out / name).stat().st_size / 1e6:.1f} MB")
+            page.evaluate("() => window.nnlearnBook.show(null)")
+            browser.close()
+    finally:
+        server.shutdown()
+    log(f"done: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
