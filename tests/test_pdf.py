@@ -21,6 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import build_pdf  # noqa: E402
+
 from test_site import _chromium_or_skip  # noqa: E402  (skips without Chromium, fails on CI)
 
 pytestmark = pytest.mark.site
@@ -115,7 +116,7 @@ def test_every_figure_is_printed(printed):
         images += sum(1 for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image")
     assert scenes > 0 and images >= scenes
     # 2-D figures stay vector drawings: a page with a figure number draws many paths.
-    for page, text in zip(printed["book"].pages, texts):
+    for page, text in zip(printed["book"].pages, texts, strict=True):
         if re.search(r"Figure \d+\.\d+", text):
             ops = page.get_contents().get_data()
             vector_pages += len(re.findall(rb"\b(?:l|c|re)\n", ops)) > 100

@@ -57,6 +57,24 @@
     });
   }
 
+  /* Pages of the single page reuse ids ("summary" in every chapter): give each
+   * repeat its page's prefix and point the links of that page at its own. */
+  function uniqueIds(parts) {
+    var seen = {};
+    parts.forEach(function (part) {
+      var renamed = {};
+      [part].concat(Array.prototype.slice.call(part.querySelectorAll("[id]"))).forEach(function (n) {
+        if (!n.id) return;
+        if (seen[n.id]) { renamed[n.id] = part.id + "--" + n.id; n.id = renamed[n.id]; }
+        else seen[n.id] = true;
+      });
+      part.querySelectorAll("a[href^='#']").forEach(function (a) {
+        var id = a.getAttribute("href").slice(1);
+        if (renamed[id]) a.setAttribute("href", "#" + renamed[id]);
+      });
+    });
+  }
+
   function chapterNumber(section) {
     var m = /^(\d+)\.\s/.exec(headingText(section.querySelector("h2")));
     return m ? m[1] : null;
@@ -186,6 +204,7 @@
       after.after(w); after = w;
     });
     var sections = Array.prototype.slice.call(article.querySelectorAll(".toctree-wrapper > section"));
+    uniqueIds([landing].concat(sections));
     var chapters = sections.filter(chapterNumber);
     var figures = numberFigures(chapters);
     var sols = collectSolutions(chapters, meta);

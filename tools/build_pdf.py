@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import logging
 import os
 import subprocess
 import sys
@@ -47,6 +48,8 @@ PAGE = "book-print.html"
 # out (and every figure drawn) at that width, so the figures print unscaled.
 MM = 96 / 25.4
 MARGIN = {"top": "14mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
+# Chromium's PDFs make pypdf warn about their cross-reference tables; harmless.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 TEXT_WIDTH_PX = round((210 - 30) * MM)
 FOOTER = ('<div style="width:100%;font:8pt sans-serif;color:#555;text-align:center">'
           '<span class="pageNumber"></span></div>')
@@ -124,17 +127,15 @@ def outline_pages(pdf: bytes) -> list[tuple[int, str, int]]:
     return rows
 
 
-def fix_outline(pdf: bytes, titles: list[str]) -> bytes:
-    """Give the outline entries the headings' own text.
+def fix_outline(writer, titles: list[str]) -> None:
+    """Give the outline entries of ``writer`` (a pypdf PdfWriter) the headings' text.
 
     Chromium writes some outline titles with each text piece twice
     ("ContentsContents"); ``titles`` are the printed headings in order, one per
     outline entry.
     """
-    from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     items = []
 
     def walk(node):
@@ -150,20 +151,30 @@ def fix_outline(pdf: bytes, titles: list[str]) -> bytes:
         walk(root.get_object()["/First"])
     if len(items) != len(titles):
         raise SystemExit(f"build_pdf: {len(items)} outline entries for {len(titles)} headings")
-    for item, title in zip(items, titles):
+    for item, title in zip(items, titles, strict=True):
         item[NameObject("/Title")] = TextStringObject(title)
+
+
+def _writer(pdf: bytes):
+    """A pypdf writer that appends its changes to ``pdf`` (fast: nothing is rewritten)."""
+    from pypdf import PdfReader, PdfWriter
+
+    return PdfWriter(PdfReader(io.BytesIO(pdf)), incremental=True)
+
+
+def _write(writer, path: Path) -> bytes:
     out = io.BytesIO()
     writer.write(out)
+    path.write_bytes(out.getvalue())
     return out.getvalue()
 
 
-def _print(page, path: Path | None = None) -> bytes:
-    """Print the page as it shows now; the outline titles fixed."""
-    pdf = fix_outline(page.pdf(**_pdf_options()),
-                      page.evaluate("() => window.nnlearnBook.headings()"))
-    if path is not None:
-        path.write_bytes(pdf)
-    return pdf
+def _print(page, path: Path) -> bytes:
+    """Print the page as it shows now, with the outline titles fixed."""
+    titles = page.evaluate("() => window.nnlearnBook.headings()")
+    writer = _writer(page.pdf(**_pdf_options()))
+    fix_outline(writer, titles)
+    return _write(writer, path)
 
 
 def _open_book(browser, base: str, log):
@@ -215,7 +226,7 @@ def print_book(page, target: Path, log) -> int:
     pages replace the first pages of the book: same layout, so the links and
     the outline stay valid.
     """
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader
     from pypdf.generic import ContentStream
 
     page.evaluate("() => window.nnlearnBook.show(null)")
@@ -225,7 +236,7 @@ def print_book(page, target: Path, log) -> int:
     ids = page.evaluate("() => window.nnlearnBook.tocIds()")
     named = heading_pages(book)
     pages = {i: named[i] for i in ids if i in named}
-    if len(pages) < len(ids):
+    if len(pages) < len(set(ids)):
         raise SystemExit(f"build_pdf: no page for {sorted(set(ids) - set(pages))}")
     page.evaluate("p => window.nnlearnBook.setPages(p)", pages)
     page.evaluate("() => window.nnlearnBook.front()")
@@ -236,16 +247,14 @@ def print_book(page, target: Path, log) -> int:
     if n_front != first_part - 1:
         raise SystemExit(f"build_pdf: the title page and contents take {n_front} pages "
                          f"alone but {first_part - 1} in the book")
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(book)))
+    writer = _writer(book)
     for i in range(n_front):
         old = writer.pages[i]
         old.replace_contents(ContentStream(None, writer))
         old.merge_page(front.pages[i])
-    out = io.BytesIO()
-    writer.write(out)
-    final = fix_outline(out.getvalue(), titles)
-    target.write_bytes(final)
-    return len(PdfReader(io.BytesIO(final)).pages)
+    fix_outline(writer, titles)
+    _write(writer, target)
+    return len(writer.pages)
 
 
 def main(argv: list[str]) -> int:
