@@ -140,9 +140,6 @@
     var glossary = document.getElementById("glossary");
     if (glossary) glossary.parentNode.insertBefore(appendix, glossary);
     else article.appendChild(appendix);
-    if (meta.site) {
-      appendix.appendChild(el("p", { text: "Runnable versions: " + meta.site }));
-    }
     return { appendix: appendix, count: total };
   }
 
@@ -196,7 +193,7 @@
     h1.textContent = meta.prefaceTitle || "About this book";
     // Paragraphs that only point at the PDF itself.
     landing.querySelectorAll("a[href$='.pdf']").forEach(function (a) {
-      var p = a.closest("p, li"); if (p) p.remove();
+      var p = a.closest("li") || a.closest("p"); if (p) p.remove();
     });
     // The chapters hang inside the landing page's toctrees: make them its siblings.
     var after = landing;
@@ -277,13 +274,6 @@
       .map(headingText);
   }
 
-  /* Show only the title page and the contents (to print them again with page numbers). */
-  function front() {
-    show(null);
-    units.forEach(function (u) { u.classList.add("nnlearn-hidden"); });
-    return document.querySelectorAll(".nnlearn-toc .page").length;
-  }
-
   function setPages(pages) {
     document.querySelectorAll(".nnlearn-toc .page").forEach(function (span) {
       var p = pages[span.dataset.for];
@@ -297,6 +287,6 @@
     });
   }
 
-  window.nnlearnBook = { prepare: prepare, show: show, front: front, setPages: setPages, tocIds: tocIds,
+  window.nnlearnBook = { prepare: prepare, show: show, setPages: setPages, tocIds: tocIds,
                         headings: headings };
 })();

@@ -127,54 +127,67 @@ def outline_pages(pdf: bytes) -> list[tuple[int, str, int]]:
     return rows
 
 
-def fix_outline(writer, titles: list[str]) -> None:
-    """Give the outline entries of ``writer`` (a pypdf PdfWriter) the headings' text.
+def fix_outline(pdf: bytes, titles: list[str]) -> bytes:
+    """Give the outline entries the headings' own text.
 
     Chromium writes some outline titles with each text piece twice
     ("ContentsContents"); ``titles`` are the printed headings in order, one per
-    outline entry.
+    outline entry. The changed entries are appended to ``pdf`` as an
+    incremental update (PDF 1.7, 7.5.6): rewriting the whole file with pypdf
+    takes minutes for the book.
     """
-    from pypdf.generic import NameObject, TextStringObject
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject, TextStringObject
 
+    reader = PdfReader(io.BytesIO(pdf))
     items = []
 
-    def walk(node):
-        while node is not None:
-            node = node.get_object()
-            items.append(node)
+    def walk(ref):
+        while ref is not None:
+            node = ref.get_object()
+            items.append((ref.idnum, ref.generation, node))
             if "/First" in node:
-                walk(node["/First"])
-            node = node.get("/Next")
+                walk(node.raw_get("/First"))
+            ref = node.raw_get("/Next") if "/Next" in node else None
 
-    root = writer._root_object.get("/Outlines")
-    if root is not None and "/First" in root.get_object():
-        walk(root.get_object()["/First"])
+    outlines = reader.trailer["/Root"].get("/Outlines")
+    if outlines is not None and "/First" in outlines:
+        walk(outlines.raw_get("/First"))
     if len(items) != len(titles):
         raise SystemExit(f"build_pdf: {len(items)} outline entries for {len(titles)} headings")
-    for item, title in zip(items, titles, strict=True):
-        item[NameObject("/Title")] = TextStringObject(title)
-
-
-def _writer(pdf: bytes):
-    """A pypdf writer that appends its changes to ``pdf`` (fast: nothing is rewritten)."""
-    from pypdf import PdfReader, PdfWriter
-
-    return PdfWriter(PdfReader(io.BytesIO(pdf)), incremental=True)
-
-
-def _write(writer, path: Path) -> bytes:
     out = io.BytesIO()
-    writer.write(out)
-    path.write_bytes(out.getvalue())
+    out.write(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offsets = {}
+    for (num, gen, node), title in zip(items, titles, strict=True):
+        node[NameObject("/Title")] = TextStringObject(title)
+        offsets[num] = (out.tell(), gen)
+        out.write(f"{num} {gen} obj\n".encode())
+        node.write_to_stream(out)
+        out.write(b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n")
+    for num in sorted(offsets):
+        offset, gen = offsets[num]
+        out.write(f"{num} 1\n{offset:010d} {gen:05d} n \n".encode())
+    trailer = DictionaryObject()
+    for key in ("/Root", "/Info", "/ID"):
+        if key in reader.trailer:
+            trailer[NameObject(key)] = reader.trailer.raw_get(key)
+    trailer[NameObject("/Size")] = NumberObject(reader.trailer["/Size"])
+    trailer[NameObject("/Prev")] = NumberObject(int(pdf[pdf.rindex(b"startxref") + 9:]
+                                                   .split()[0]))
+    out.write(b"trailer\n")
+    trailer.write_to_stream(out)
+    out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
     return out.getvalue()
 
 
 def _print(page, path: Path) -> bytes:
     """Print the page as it shows now, with the outline titles fixed."""
     titles = page.evaluate("() => window.nnlearnBook.headings()")
-    writer = _writer(page.pdf(**_pdf_options()))
-    fix_outline(writer, titles)
-    return _write(writer, path)
+    pdf = fix_outline(page.pdf(**_pdf_options()), titles)
+    path.write_bytes(pdf)
+    return pdf
 
 
 def _open_book(browser, base: str, log):
@@ -218,43 +231,35 @@ def _open_book(browser, base: str, log):
 
 
 def print_book(page, target: Path, log) -> int:
-    """Print the book with page numbers in its contents.
+    """Print the book with the page of every part and section in its contents.
 
-    The book is printed once with the numbers left blank (their room is kept);
-    the page of every part and section is read from that PDF, written into the
-    contents, and only the title page and contents are printed again. Their
-    pages replace the first pages of the book: same layout, so the links and
-    the outline stay valid.
+    Print once with the numbers left blank (their room is kept), read the page
+    of each heading from that PDF, write the numbers in, print again; again
+    if anything moved (it should not).
     """
     from pypdf import PdfReader
-    from pypdf.generic import ContentStream
 
     page.evaluate("() => window.nnlearnBook.show(null)")
-    titles = page.evaluate("() => window.nnlearnBook.headings()")
-    book = page.pdf(**_pdf_options())
-    log(f"  printed the book: {len(book) / 1e6:.1f} MB")
     ids = page.evaluate("() => window.nnlearnBook.tocIds()")
-    named = heading_pages(book)
-    pages = {i: named[i] for i in ids if i in named}
-    if len(pages) < len(set(ids)):
-        raise SystemExit(f"build_pdf: no page for {sorted(set(ids) - set(pages))}")
-    page.evaluate("p => window.nnlearnBook.setPages(p)", pages)
-    page.evaluate("() => window.nnlearnBook.front()")
-    front = PdfReader(io.BytesIO(page.pdf(**_pdf_options())))
-    page.evaluate("() => window.nnlearnBook.show(null)")
-    n_front = len(front.pages)
-    first_part = min(pages.values())
-    if n_front != first_part - 1:
-        raise SystemExit(f"build_pdf: the title page and contents take {n_front} pages "
-                         f"alone but {first_part - 1} in the book")
-    writer = _writer(book)
-    for i in range(n_front):
-        old = writer.pages[i]
-        old.replace_contents(ContentStream(None, writer))
-        old.merge_page(front.pages[i])
-    fix_outline(writer, titles)
-    _write(writer, target)
-    return len(writer.pages)
+    pdf = page.pdf(**_pdf_options())
+    previous = None
+    for attempt in range(3):
+        named = heading_pages(pdf)
+        pages = {i: named[i] for i in ids if i in named}
+        if len(pages) < len(set(ids)):
+            raise SystemExit(f"build_pdf: no page for {sorted(set(ids) - set(pages))}")
+        if attempt and pages == previous:
+            break
+        log(f"  pass {attempt + 1}: {len(pdf) / 1e6:.1f} MB")
+        page.evaluate("p => window.nnlearnBook.setPages(p)", pages)
+        previous = pages
+        pdf = page.pdf(**_pdf_options())
+    else:
+        raise SystemExit("build_pdf: the page numbers of the contents do not settle")
+    titles = page.evaluate("() => window.nnlearnBook.headings()")
+    pdf = fix_outline(pdf, titles)
+    target.write_bytes(pdf)
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def main(argv: list[str]) -> int:

@@ -116,13 +116,27 @@
     return chain.then(function () { return n; });
   }
 
-  /* --- Ctrl+P: only synchronous work is possible in beforeprint. --- */
+  /* --- Ctrl+P: only work done before beforeprint's microtasks end is printed. --- */
+  var savedTheme = null;
+
   function beforePrint() {
     drawAll();
+    var root = document.documentElement;
+    if (root.dataset.theme === "dark") {  // paper is white: print the light colours
+      savedTheme = root.dataset.theme;
+      root.dataset.theme = "light";  // nnlearn-figures.js recolours the figures
+    }
     figures().forEach(function (div) {
       if (!div._fullLayout) return;
       var w = div._fullLayout.width;
       if (w > PRINT_WIDTH) div.style.zoom = String(PRINT_WIDTH / w);
+    });
+    // After the recolouring (queued by the theme change above).
+    Promise.resolve().then(snapshot3d);
+  }
+
+  function snapshot3d() {
+    figures().forEach(function (div) {
       scenes(div).forEach(function (scene) {
         var box = scene.container;
         if (!box || box.querySelector(".nnlearn-print-still")) return;
@@ -137,6 +151,8 @@
   }
 
   function afterPrint() {
+    if (savedTheme) document.documentElement.dataset.theme = savedTheme;
+    savedTheme = null;
     document.querySelectorAll(".nnlearn-print-still").forEach(function (img) {
       img.parentNode.classList.remove("nnlearn-has-still");
       img.remove();
