@@ -76,9 +76,10 @@ def test_book_pdf_is_a_book(printed):
                  "Glossary", "References"):
         assert part in titles, part
     chapters = [(t, p) for d, t, p in outline if re.match(r"\d+\. ", t) and d <= 1]
-    assert [t.split(".")[0] for t, _ in chapters] == [str(i) for i in range(1, 9)]
+    numbers = [int(t.split(".")[0]) for t, _ in chapters]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 8
     pages = [p for _, p in chapters]
-    assert pages == sorted(pages) and len(set(pages)) == 8
+    assert pages == sorted(pages) and len(set(pages)) == len(pages)
     # Each chapter starts on a new page that carries its title; sections nest below.
     texts = _texts(reader)
     for title, page in chapters:
