@@ -494,7 +494,8 @@ class Converter:
         what = options.get("pyobject")
         title = f"`{module}.{what}`" if what and module else f"`{path.name}`"
         caption = options.get("caption")
-        note = f"*{caption}*" if caption else f"*From the library: {title}*"
+        source = "the library" if module else "the book's repository"
+        note = f"*{caption}*" if caption else f"*From {source}: {title}*"
         language = options.get("language") or ("python" if path.suffix == ".py" else "")
         return note + "\n\n" + _code_block(text.rstrip("\n"), language)
 
