@@ -90,13 +90,29 @@ def test_no_public_name_is_defined_in_two_viz_modules():
     assert {n: m for n, m in seen.items() if len(m) > 1} == {}
 
 
+#: Budget of executable viz lines (issue 15); counted by tools/count_viz_lines.py.
+VIZ_LINE_BUDGET = 2_303
+
+
+def test_viz_stays_within_its_line_budget():
+    import importlib.util
+    path = Path(__file__).resolve().parents[1] / "tools" / "count_viz_lines.py"
+    spec = importlib.util.spec_from_file_location("count_viz_lines", path)
+    counter = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(counter)
+    assert counter.count_lines('x = 1\n\n# comment\ndef f():\n    """Doc."""\n    return (1,\n'
+                               '            2)\n') == 4
+    total = sum(counter.count_package().values())
+    assert total <= VIZ_LINE_BUDGET, f"viz has {total} executable lines, budget {VIZ_LINE_BUDGET}"
+
+
 def test_absurd_sizes_are_refused_up_front():
     from nnlearn.viz import network
-    from nnlearn.viz.layout import check_size
+    from nnlearn.viz.layout import check_figure_size
     with pytest.raises(ValueError, match="sizes must have at most 32 layers"):
         network.network_diagram([2, 10**6, 2], title="t")
     with pytest.raises(ValueError, match="n must be <= 1000"):
-        check_size(10**30, "n", high=1000)
+        check_figure_size(10**30, "n", high=1000)
     from nnlearn.viz.classify import decision_grid
     with pytest.raises(ValueError, match="n must be <= 2000"):
         decision_grid(np.zeros((3, 2)), n=10**30)

@@ -96,7 +96,7 @@ def test_subsample_and_sizes_are_bounded():
     with pytest.raises(ValueError, match="max_points must be >= 2"):
         layout.subsample(1000, 1)
     with pytest.raises(ValueError, match="k must be <= "):
-        layout.check_size(10**30, "k")
+        layout.check_figure_size(10**30, "k")
     assert theme.color(10) == theme.color(0) != theme.color(8) and theme.dash(0) == "solid"
 
 

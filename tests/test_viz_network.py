@@ -161,8 +161,6 @@ def test_bad_input_names_the_argument():
         nv.edge_traces(lay, biases=[np.ones(4), np.ones(2)])
     with pytest.raises(ValueError, match="weight_scale"):
         nv.edge_style(1.0, 0.0)
-    with pytest.raises(ValueError, match="layout"):
-        nv.network_diagram([2, 4, 2], title="t", layout=nv.network_layout([2, 3, 2]))
     with pytest.raises(ValueError, match="x_domain"):
         nv.network_diagram([2, 4, 2], title="t", x_domain=(0.5, 0.2))
     with pytest.raises(ValueError, match="aspect"):

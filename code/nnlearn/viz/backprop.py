@@ -230,12 +230,11 @@ def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
         raise TypeError(f"recorder must be a WeightRecorder, got {type(recorder).__name__}")
     if len(recorder) < 2:
         raise ValueError(f"recorder must hold at least 2 recorded epochs, got {len(recorder)}")
-    layout = network_layout(sizes, bias=True)
     scale = max(max(np.abs(W).max() for W in Ws) for Ws in recorder.weights)
     scale = max(scale, max(max(np.abs(b).max() for b in bs) for bs in recorder.biases), 1e-12)
     fig = network_diagram(sizes, weights=recorder.weights[0], biases=recorder.biases[0],
-                          weight_scale=scale, layout=layout, title=title, x_domain=(0.0, 0.56))
-    n_edges = n_edge_traces(layout, per_edge=True)
+                          weight_scale=scale, title=title, x_domain=(0.0, 0.56))
+    n_edges = n_edge_traces(network_layout(sizes), per_edge=True)
     epochs = np.array(recorder.epochs)
     losses = np.array(recorder.losses)
     if loss_curve is None:

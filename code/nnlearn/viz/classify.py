@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import check_size, header
+from nnlearn.viz.layout import check_figure_size, header
 from nnlearn.viz.theme import color, symbol, tint
 
 __all__ = ["boundary_segment", "decision_boundary_figure", "decision_boundary_traces",
@@ -54,7 +54,7 @@ def decision_grid(X, n: int = 80, pad: float = 0.1) -> tuple[np.ndarray, np.ndar
     X = as_float_array(X, "X", ndim=2)
     if X.shape[1] != 2 or X.shape[0] == 0:
         raise ValueError(f"X must have shape (N, 2) with N >= 1, got {X.shape}")
-    n = check_size(n, "n", low=2, high=2000)
+    n = check_figure_size(n, "n", low=2, high=2000)
     pad = check_scalar(pad, "pad", low=0.0)
     low, high = X.min(axis=0), X.max(axis=0)
     span = np.where(high > low, high - low, 1.0)

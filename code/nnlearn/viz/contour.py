@@ -22,7 +22,7 @@ from plotly.subplots import make_subplots
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.surfaces import grid
 from nnlearn.viz.animation import play_controls
-from nnlearn.viz.layout import check_size, header, subsample
+from nnlearn.viz.layout import check_figure_size, header, subsample
 from nnlearn.viz.theme import COLORWAY, SEQUENTIAL, color, symbol, tint
 
 THETA_TITLES = ("θ₁ (unitless)", "θ₂ (unitless)", "f(θ) (unitless)")
@@ -112,7 +112,7 @@ def surface_grid(surface, n: int, bounds=None, log: bool = False):
                         f"got {type(surface).__name__}")
     box = window(surface, bounds)
     if not isinstance(surface, tuple):
-        X, Y, z = grid(surface, check_size(n, "n", low=2, high=1000), bounds=box)
+        X, Y, z = grid(surface, check_figure_size(n, "n", low=2, high=1000), bounds=box)
         x, y = X[0], Y[:, 0]
     z = np.asarray(z, dtype=np.float64)
     if log:
@@ -195,7 +195,7 @@ def frame_steps(paths: Mapping[str, np.ndarray], frames) -> list[int]:
     """Step counts of the animation frames: ``frames`` itself, or that many up to the longest."""
     if isinstance(frames, (int, np.integer)):
         longest = max(len(p) for p in paths.values()) - 1
-        frames = check_size(frames, "frames", low=2, high=500)
+        frames = check_figure_size(frames, "frames", low=2, high=500)
         return sorted({int(round(s)) for s in np.linspace(0, longest, frames)})
     steps = [int(check_scalar(t, "frames", low=0, integer=True)) for t in frames]
     if not steps or np.any(np.diff(steps) <= 0) or len(steps) > 500:
@@ -255,7 +255,7 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
     panels = [panels] if isinstance(panels, Panel) else list(panels)
     if not panels or not all(isinstance(p, Panel) for p in panels):
         raise TypeError("panels must be a Panel or a non-empty sequence of Panel objects")
-    cols = min(check_size(cols, "cols", high=12), len(panels))
+    cols = min(check_figure_size(cols, "cols", high=12), len(panels))
     rows = -(-len(panels) // cols)
     grids = [surface_grid(p.surface, n, p.bounds, p.log) for p in panels]
     paths = [as_paths(p.paths, "panel.paths") for p in panels]

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nnlearn.viz.layout import as_matrix, check_size, header
+from nnlearn.viz.layout import as_matrix, check_figure_size, header
 from nnlearn.viz.theme import SEQUENTIAL, color
 
 
@@ -113,7 +113,7 @@ def image_gallery(images, captions, *, title: str | None, n_cols: int = 8,
                          f"got {images.shape}")
     captions = _labels(captions, images.shape[0], "captions")
     n = images.shape[0]
-    cols = min(check_size(n_cols, "n_cols", high=40), n)
+    cols = min(check_figure_size(n_cols, "n_cols", high=40), n)
     rows = -(-n // cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=captions,
                         horizontal_spacing=0.03, vertical_spacing=0.25 / rows)

@@ -22,7 +22,7 @@ from nnlearn.viz.contour import (
     values,
     window,
 )
-from nnlearn.viz.layout import check_size, header, panel_grid, subsample
+from nnlearn.viz.layout import check_figure_size, header, panel_grid, subsample
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.surface import scene, surface_trace
 from nnlearn.viz.theme import color, tint
@@ -84,7 +84,7 @@ def gradient_arrows_3d(surface, points, *, title: str | None, n: int = 41,
     if pts.shape[1] != 2 or not 1 <= len(pts) <= 1000:
         raise ValueError(f"points must have shape (k, 2) with 1 <= k <= 1000, got {pts.shape}")
     g = np.asarray(_grad(surface)(pts), dtype=np.float64)
-    X, Y, Z = grid(surface, check_size(n, "n", low=2, high=400), bounds=box)
+    X, Y, Z = grid(surface, check_figure_size(n, "n", low=2, high=400), bounds=box)
     span = float(np.ptp(Z)) or 1.0
     floor = float(Z.min()) - 0.2 * span
     if scale is None:
@@ -143,7 +143,7 @@ def gradient_field(surface, *, title: str | None, n_arrows: int = 15, n: int = 8
         Contour, critical points, then the arrows.
     """
     (x0, x1), (y0, y1) = box = window(surface, bounds)
-    n_arrows = check_size(n_arrows, "n_arrows", low=2, high=100)
+    n_arrows = check_figure_size(n_arrows, "n_arrows", low=2, high=100)
     direction = check_choice(direction, "direction", {"descent", "ascent"})
     cell = np.array([(x1 - x0) / n_arrows, (y1 - y0) / n_arrows])
     gx, gy = np.meshgrid(x0 + cell[0] * (np.arange(n_arrows) + 0.5),
@@ -203,7 +203,7 @@ def descent_1d(f, paths, *, title: str | None, x_range=None, n: int = 201,
     lo, hi = (check_scalar(v, "x_range") for v in x_range)
     if not lo < hi:
         raise ValueError(f"x_range must satisfy low < high, got {x_range!r}")
-    xs = np.linspace(lo, hi, check_size(n, "n", low=2, high=100_000))
+    xs = np.linspace(lo, hi, check_figure_size(n, "n", low=2, high=100_000))
     ys = values(f, xs[:, None])
     fig, _ = panel_grid(named, "paths", spacing=0.04, shared_yaxes=True)
     for col, path in enumerate(named.values(), 1):

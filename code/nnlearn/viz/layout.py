@@ -20,7 +20,7 @@ from nnlearn._checks import check_scalar
 MAX_ELEMENTS = 2_000_000
 
 
-def check_size(n, name: str, low: int = 1, high: int = MAX_ELEMENTS) -> int:
+def check_figure_size(n, name: str, low: int = 1, high: int = MAX_ELEMENTS) -> int:
     """``n`` as an int in ``[low, high]``, else a ValueError naming ``name``."""
     return check_scalar(n, name, low=low, high=high, integer=True)
 
@@ -133,6 +133,6 @@ def subsample(n: int, max_points: int | None, log: bool = False) -> np.ndarray:
     """
     if max_points is None or n <= max_points:
         return np.arange(n)
-    max_points = check_size(max_points, "max_points", low=2)
+    max_points = check_figure_size(max_points, "max_points", low=2)
     idx = np.geomspace(1, n, max_points) - 1 if log else np.linspace(0, n - 1, max_points)
     return np.unique(np.concatenate([[0], np.round(idx).astype(int), [n - 1]]))

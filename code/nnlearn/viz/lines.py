@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_choice
-from nnlearn.viz.layout import as_mapping, axis_format, check_size, header, panel_grid, subsample
+from nnlearn.viz.layout import as_mapping, axis_format, check_figure_size, header, panel_grid, subsample
 from nnlearn.viz.theme import color, dash, symbol
 
 #: Line dash of training curves and of validation curves.
@@ -180,7 +180,7 @@ def train_val_curves(runs: Mapping, *, title: str | None, y_title: str,
         if name not in vals:
             raise ValueError(f"best[{name!r}] needs a run {name!r} with a validation curve; "
                              f"runs with one: {sorted(vals)}")
-        epoch = check_size(epoch, f"best[{name!r}]", high=len(vals[name]))
+        epoch = check_figure_size(epoch, f"best[{name!r}]", high=len(vals[name]))
         i = list(runs).index(name)
         fig.add_trace(go.Scatter(x=[epoch], y=[vals[name][epoch - 1]], mode="markers",
                                  name=f"{name}: epoch {epoch}", legendgroup=name,

@@ -459,9 +459,7 @@ def _legend_entries(weights_given: bool, highlight: int | None,
 
 def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = True,
                     highlight: int | None = None, weights=None, biases=None,
-                    weight_scale: float | None = None,
-                    layout: NetworkLayout | None = None,
-                    height: int | None = None,
+                    weight_scale: float | None = None, height: int | None = None,
                     x_domain: tuple[float, float] = (0.0, 1.0)) -> go.Figure:
     r"""Diagram of a fully connected network with widths ``sizes``.
 
@@ -487,8 +485,6 @@ def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = Tru
         Figure title.
     weight_scale : float, optional
         Magnitude drawn at full width (default: the largest given).
-    layout : NetworkLayout, optional
-        Reuse positions from :func:`network_layout` (must match ``sizes`` and ``bias``).
     height : int, optional
         Figure height in pixels (default grows with the widest layer).
     x_domain : (float, float), default (0, 1)
@@ -502,14 +498,7 @@ def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = Tru
         then legend entries. The axes are hidden (positions carry no unit).
     """
     sizes = _check_sizes(sizes)
-    if layout is None:
-        layout = network_layout(sizes, bias=bias)
-    elif not isinstance(layout, NetworkLayout):
-        raise TypeError(f"layout must be a NetworkLayout, got {type(layout).__name__}")
-    elif layout.sizes != sizes or (layout.bias_nodes is not None) != bool(bias):
-        raise ValueError(f"layout was built for sizes {list(layout.sizes)} with "
-                         f"bias={layout.bias_nodes is not None}, got sizes {list(sizes)} "
-                         f"with bias={bias}")
+    layout = network_layout(sizes, bias=bias)
     if len(x_domain) != 2 or not 0.0 <= x_domain[0] < x_domain[1] <= 1.0:
         raise ValueError(f"x_domain must be (start, end) with 0 <= start < end <= 1, "
                          f"got {x_domain!r}")

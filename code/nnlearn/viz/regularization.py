@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import as_mapping, check_size, header
+from nnlearn.viz.layout import as_mapping, check_figure_size, header
 from nnlearn.viz.lines import add_curves, curve_panels
 
 __all__ = ["activation_histograms", "layer_statistics_figure", "weight_histograms"]
@@ -68,7 +68,7 @@ def weight_histograms(weights: Mapping[str, object], *, title: str | None, bins:
         One trace per model, y = number of weights in each bin.
     """
     weights = as_mapping(weights, "weights")
-    bins = check_size(bins, "bins", low=2, high=10_000)
+    bins = check_figure_size(bins, "bins", low=2, high=10_000)
     pooled = {}
     for name, w in weights.items():
         parts = w if isinstance(w, (list, tuple)) else [w]
@@ -175,7 +175,7 @@ def activation_histograms(activations: Mapping[str, Sequence[np.ndarray]], *,
         play button and a slider over the layers.
     """
     activations = as_mapping(activations, "activations")
-    bins = check_size(bins, "bins", low=2, high=10_000)
+    bins = check_figure_size(bins, "bins", low=2, high=10_000)
     edges = np.linspace(*_range(value_range), bins + 1)
     depths = {name: len(layers) for name, layers in activations.items()}
     if len(set(depths.values())) != 1 or 0 in depths.values():

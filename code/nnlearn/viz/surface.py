@@ -21,7 +21,7 @@ from nnlearn.viz.contour import (
     values,
     window,
 )
-from nnlearn.viz.layout import check_size, header
+from nnlearn.viz.layout import check_figure_size, header
 from nnlearn.viz.theme import SEQUENTIAL
 
 
@@ -84,7 +84,7 @@ def surface_3d(surface, paths=None, *, title: str | None, n: int = 41, bounds=No
         raise TypeError(f"surface must be a Surface or a callable, got {type(surface).__name__}")
     box = window(surface, bounds)
     named = as_paths(paths)
-    X, Y, Z = grid(surface, check_size(n, "n", low=2, high=400), bounds=box)
+    X, Y, Z = grid(surface, check_figure_size(n, "n", low=2, high=400), bounds=box)
     lift = 0.015 * (float(np.ptp(Z)) or 1.0)
     fig = go.Figure(surface_trace(X, Y, Z, getattr(surface, "name", "surface")))
 
@@ -103,7 +103,7 @@ def surface_3d(surface, paths=None, *, title: str | None, n: int = 41, bounds=No
         fig.frames = [go.Frame(name=lab, data=traces(int(lab) + 1, True), traces=ids)
                       for lab in labels]
         play_controls(fig, labels, active=len(labels) - 1, prefix="step t = ", redraw=True,
-                      frame_ms=check_size(frame_ms, "frame_ms", high=10_000), y=0.0,
+                      frame_ms=check_figure_size(frame_ms, "frame_ms", high=10_000), y=0.0,
                       bottom=110)
         height, bottom = 640, 110
     return scene(fig, title=title, titles=(x_title, y_title, z_title), eye=eye,
