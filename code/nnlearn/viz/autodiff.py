@@ -83,13 +83,11 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str,
     edges = np.array([(pos[id(p)], pos[id(t)]) for t in nodes for p in t.parents])
     fig = go.Figure(arrow_trace(edges[:, 0], edges[:, 1], NODE_COLOR, 1.4, gap=0.2,
                                 start_gap=0.2))
-    xs = [pos[id(t)][0] for t in nodes]
-    ys = [pos[id(t)][1] for t in nodes]
-    labels = _labels(nodes, names)
-    values = [_number(t.data) for t in nodes]
+    xs, ys = zip(*(pos[id(t)] for t in nodes), strict=True)
     fig.add_trace(go.Scatter(
         x=xs, y=ys, mode="markers+text", name="node: operation = value (forward)",
-        text=[f"<b>{lab}</b><br>{v}" for lab, v in zip(labels, values, strict=True)],
+        text=[f"<b>{lab}</b><br>{_number(t.data)}"
+              for lab, t in zip(_labels(nodes, names), nodes, strict=True)],
         textposition="middle center", textfont=dict(size=11, color="#1f2328"),
         marker=dict(size=46, symbol=["circle" if not t.parents else "square" for t in nodes],
                     color=["#dff3ea"] * len(nodes), line=dict(color=VALUE_COLOR, width=2)),
@@ -118,14 +116,8 @@ def graph_figure(root: Tensor, names: Mapping[str, Tensor], *, title: str | None
 
 
 def _grad_trace(nodes: list[Tensor], pos: dict, done: set[int]) -> go.Scatter:
-    text = []
-    for t in nodes:
-        if id(t) not in done:
-            text.append("")
-        elif t.grad is None:
-            text.append("grad —")
-        else:
-            text.append(f"grad {_number(t.grad)}")
+    text = ["" if id(t) not in done else "grad —" if t.grad is None else f"grad {_number(t.grad)}"
+            for t in nodes]
     return go.Scatter(x=[pos[id(t)][0] for t in nodes], y=[pos[id(t)][1] - 0.5 for t in nodes],
                       mode="text", text=text, showlegend=False,
                       textfont=dict(size=13, color=GRAD_COLOR), hoverinfo="skip")

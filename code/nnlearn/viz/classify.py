@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import check_figure_size, header
-from nnlearn.viz.theme import color, symbol, tint
+from nnlearn.viz.theme import class_colorscale, color, symbol, tint
 
 __all__ = ["boundary_segment", "decision_boundary_figure", "decision_boundary_traces",
            "decision_grid", "halfplane_polygon", "perceptron_animation", "sample_traces"]
@@ -63,12 +63,6 @@ def decision_grid(X, n: int = 80, pad: float = 0.1) -> tuple[np.ndarray, np.ndar
     ys = np.linspace(low[1], high[1], n)
     gx, gy = np.meshgrid(xs, ys)
     return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
-
-
-def _class_colorscale(n_classes: int, alpha: float) -> list:
-    """A stepped colour scale: class k gets a tint of ``COLORWAY[k]``."""
-    return [[(k + j) / n_classes, tint(color(k), alpha)] for k in range(n_classes)
-            for j in (0, 1)]
 
 
 def _check_labels(y, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -141,14 +135,12 @@ def decision_boundary_traces(predict: Callable[[np.ndarray], np.ndarray], X, y,
     if labels.shape != (len(points),):
         raise ValueError(f"predict must return shape ({len(points)},) for {len(points)} "
                          f"points, got {labels.shape}")
-    index = np.searchsorted(classes, labels)
-    if np.any(index >= len(classes)) or np.any(classes[np.minimum(index, len(classes) - 1)]
-                                               != labels):
+    if not np.isin(labels, classes).all():
         raise ValueError(f"predict returned labels {np.unique(labels).tolist()} that are "
                          f"not all among the labels of y {classes.tolist()}")
-    k = len(classes)
+    index, k = np.searchsorted(classes, labels), len(classes)
     heat = go.Heatmap(x=xs, y=ys, z=index.reshape(len(ys), len(xs)).astype(np.int8),
-                      colorscale=_class_colorscale(k, 0.3), zmin=-0.5, zmax=k - 0.5,
+                      colorscale=class_colorscale(k, 0.3), zmin=-0.5, zmax=k - 0.5,
                       showscale=False, hoverinfo="skip", name="predicted class")
     return [heat] + sample_traces(X, y, class_names, showlegend)
 

@@ -25,7 +25,7 @@ from nnlearn.viz.contour import (
 from nnlearn.viz.layout import check_figure_size, header, panel_grid, subsample
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.surface import scene, surface_trace
-from nnlearn.viz.theme import color, tint
+from nnlearn.viz.theme import class_colorscale, color
 
 __all__ = ["gradient_arrows_3d", "gradient_field", "descent_1d", "basin_map"]
 
@@ -260,9 +260,8 @@ def basin_map(X, Y, labels, names, *, title: str | None, surface=None,
     if k == 0 or lab.min() < 0 or lab.max() >= k:
         raise ValueError(f"labels must lie in [0, {k - 1}] for {k} names, got values from "
                          f"{lab.min()} to {lab.max()}")
-    scale = [[(i + j) / k, tint(color(i), 0.75)] for i in range(k) for j in (0, 1)]
     fig = go.Figure(go.Heatmap(x=X[0], y=Y[:, 0], z=lab, zmin=-0.5, zmax=k - 0.5,
-                               colorscale=scale, showscale=False, name="basins",
+                               colorscale=class_colorscale(k, 0.75), showscale=False, name="basins",
                                hovertemplate="start (%{x:.2f}, %{y:.2f})<br>reaches minimum "
                                "%{z}<extra></extra>"))
     for i, name in enumerate(names):  # legend entries

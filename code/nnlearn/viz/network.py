@@ -75,8 +75,8 @@ class NetworkLayout:
         """Number of weight layers :math:`D` (``len(sizes) - 1``)."""
         return len(self.sizes) - 1
 
-    def _check_layer(self, layer: int) -> int:
-        return check_scalar(layer, "layer", low=1, high=self.depth, integer=True)
+    def _check_layer(self, layer: int, name: str = "layer") -> int:
+        return check_scalar(layer, name, low=1, high=self.depth, integer=True)
 
     def edges(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
         r"""Start and end points of the edges of :math:`W^{(l)}`, ``layer`` = :math:`l`.
@@ -250,6 +250,13 @@ def arrow_trace(start: np.ndarray, end: np.ndarray, color: str, width: float, *,
     return _edge_trace(_arrow_points(start, end, gap, start_gap), color, width, 1.0, None, name)
 
 
+def _check_highlight(layout: NetworkLayout, highlight: int | None) -> int | None:
+    """``highlight`` checked as a layer of ``layout`` (None stays None)."""
+    if not isinstance(layout, NetworkLayout):
+        raise TypeError(f"layout must be a NetworkLayout, got {type(layout).__name__}")
+    return None if highlight is None else layout._check_layer(highlight, "highlight")
+
+
 def _weight_name(layer: int, j: int, k: int) -> str:
     return f"W<sup>({layer})</sup><sub>{j + 1}{k + 1}</sub>"
 
@@ -305,12 +312,8 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
     list of plotly.graph_objects.Scatter
         :func:`n_edge_traces` ``(layout, per_edge=weights is not None)`` traces.
     """
-    if not isinstance(layout, NetworkLayout):
-        raise TypeError(f"layout must be a NetworkLayout, got {type(layout).__name__}")
+    highlight = _check_highlight(layout, highlight)
     has_bias = layout.bias_nodes is not None
-    if highlight is not None:
-        highlight = check_scalar(highlight, "highlight", low=1, high=layout.depth,
-                                 integer=True)
     gap = check_scalar(gap, "gap", low=0.0)
     start_gap = check_scalar(start_gap, "start_gap", low=0.0)
     aspect = check_scalar(aspect, "aspect", low=0.0, low_inclusive=False)
@@ -406,11 +409,7 @@ def node_traces(layout: NetworkLayout, highlight: int | None = None,
     list of plotly.graph_objects.Scatter
         ``[units]`` or ``[units, bias units]``.
     """
-    if not isinstance(layout, NetworkLayout):
-        raise TypeError(f"layout must be a NetworkLayout, got {type(layout).__name__}")
-    if highlight is not None:
-        highlight = check_scalar(highlight, "highlight", low=1, high=layout.depth,
-                                 integer=True)
+    highlight = _check_highlight(layout, highlight)
     depth = layout.depth
     xy = np.concatenate(layout.nodes)
     units = [(layer, j, n) for layer, n in enumerate(layout.sizes) for j in range(n)]

@@ -87,6 +87,13 @@ def tint(hex_color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha:g})"
 
 
+def class_colorscale(n_classes: int, alpha: float) -> list:
+    """A stepped colour scale for a heat map of labels 0..n_classes-1 (``zmin=-0.5``,
+    ``zmax=n_classes-0.5``): class k gets ``tint(color(k), alpha)``."""
+    return [[(k + j) / n_classes, tint(color(k), alpha)] for k in range(n_classes)
+            for j in (0, 1)]
+
+
 FONT_FAMILY = ("-apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, "
                "sans-serif")
 
