@@ -65,6 +65,9 @@ def mathjax_dir() -> Path:
 
 #: The parts of the MathJax distribution the book uses (relative to it).
 MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2")
+#: Files in those parts that nothing loads: every TeX extension bundled in one
+#: (215 kB), used only when a configuration asks for it by name.
+MATHJAX_UNUSED = ("input/tex/extensions/all-packages.js",)
 
 _FONTAWESOME_STUB = """/* Replaced by book/_ext/offline_assets.py: the theme's CSS
    (pydata-sphinx-theme.css) draws every <i class="fa-..."> icon with the woff2
@@ -127,6 +130,8 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
         else:
             (static / "mathjax" / part).parent.mkdir(parents=True, exist_ok=True)
             copy_asset_file(str(source), str(static / "mathjax" / part))
+    for unused in MATHJAX_UNUSED:
+        (static / "mathjax" / unused).unlink(missing_ok=True)
     _drop_unused_theme_files(static)
     title = app.config.html_title or app.config.project
     (Path(app.outdir) / "404.html").write_text(_NOT_FOUND.format(title=title),
