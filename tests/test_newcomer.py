@@ -280,12 +280,17 @@ def test_offline_site_draws_a_chapter_from_file_urls(offline_site):
                                      args=sitecheck.CHROMIUM_ARGS)
         page = _open(browser, url, report)
         sitecheck._wait_until_rendered(page)
+        # Figures are drawn when they scroll into view: the last one must be
+        # drawn by scrolling, then all of them.
+        drawing = sitecheck.PageReport(url)
+        sitecheck._draw_figures(page, drawing)
         probe = page.evaluate(sitecheck._PROBE)
         shot = ROOT / "_build" / "screenshots" / f"offline-{CHAPTER}.png"
         shot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shot))
         browser.close()
     _times["offline chapter in Chromium"] = time.perf_counter() - start
+    assert drawing.last_figure_drawn_on_scroll
     assert probe["figures"] > 0 and probe["drawn"] == probe["figures"], probe
     assert probe["math"] > 0 and probe["rendered"] == probe["math"], probe
     assert report == {"external": [], "console": [], "failed": []}
