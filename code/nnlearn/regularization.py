@@ -252,10 +252,10 @@ class EarlyStopping:
     Call :meth:`update` once per epoch. With ``mode="min"`` a value counts as
     an improvement when
 
-    .. math:: v < v_{\text{best}} - \delta
+    .. math:: v < v_{\text{best}} - \Delta_{\min}
 
-    (``mode="max"``: :math:`v > v_{\text{best}} + \delta`), where
-    :math:`\delta` is ``min_delta``. This is the rule of Keras' and PyTorch
+    (``mode="max"``: :math:`v > v_{\text{best}} + \Delta_{\min}`), where
+    :math:`\Delta_{\min}` is ``min_delta``. This is the rule of Keras' and PyTorch
     Lightning's ``EarlyStopping``; the first value is always an improvement.
     After ``patience`` consecutive updates without improvement, :meth:`update`
     returns True. A NaN or infinite value also returns True at once (the run
