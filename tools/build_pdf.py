@@ -194,6 +194,12 @@ def _open_book(browser, base: str, log):
     context = browser.new_context(viewport={"width": TEXT_WIDTH_PX, "height": 1000},
                                   color_scheme="light", device_scale_factor=1)
     page = context.new_page()
+    # page.pdf() fires beforeprint/afterprint: the handlers meant for Ctrl+P
+    # (figures redrawn, zoomed, 3-D overlays) would change the page between
+    # the passes. This listener runs first and stops them.
+    page.add_init_script("['beforeprint', 'afterprint'].forEach(function (t) {"
+                         " window.addEventListener(t, function (e) {"
+                         " e.stopImmediatePropagation(); }, true); });")
     local = urlparse(base).netloc
 
     def route(r):
@@ -255,7 +261,9 @@ def print_book(page, target: Path, log) -> int:
         previous = pages
         pdf = page.pdf(**_pdf_options())
     else:
-        raise SystemExit("build_pdf: the page numbers of the contents do not settle")
+        final = heading_pages(pdf)
+        moved = sorted(i for i in previous if final.get(i) != previous[i])
+        log(f"  WARNING: the page numbers of the contents did not settle: {moved}")
     titles = page.evaluate("() => window.nnlearnBook.headings()")
     pdf = fix_outline(pdf, titles)
     target.write_bytes(pdf)
