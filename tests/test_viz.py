@@ -90,8 +90,9 @@ def test_no_public_name_is_defined_in_two_viz_modules():
     assert {n: m for n, m in seen.items() if len(m) > 1} == {}
 
 
-#: Budget of executable viz lines (issue 15); counted by tools/count_viz_lines.py.
-VIZ_LINE_BUDGET = 2_288
+#: Executable viz lines (tools/count_viz_lines.py) may not grow past this. Issue 15 asks for
+#: at most 2,100: lower the number whenever viz shrinks, never raise it.
+VIZ_LINE_BUDGET = 2_286
 
 
 def test_viz_stays_within_its_line_budget():

@@ -55,9 +55,7 @@ def _compact(obj, digits: int):
     if isinstance(obj, (list, tuple)):
         return [_compact(v, digits) for v in obj]
     if isinstance(obj, np.ndarray):
-        if obj.dtype == np.float64:
-            return obj.astype(np.float32)
-        return obj
+        return obj.astype(np.float32) if obj.dtype == np.float64 else obj
     if isinstance(obj, float) and np.isfinite(obj):
         return float(f"{obj:.{digits}g}")
     return obj
