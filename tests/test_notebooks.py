@@ -16,12 +16,13 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
+from sphinx.directives.code import LiteralIncludeReader
 
 from book_pages import ROOT, is_notebook, source_of, toc_docs
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import plain_notebooks  # noqa: E402
+from folded_source import FoldedLiteralInclude, docstring_mode, fold_docstrings  # noqa: E402
 
 pytestmark = pytest.mark.book
 
@@ -37,10 +38,11 @@ def _includes(doc: str) -> list[tuple[str, str]]:
         options = {}
         for line in match.group(2).splitlines():
             key, _, value = line[1:].partition(":")
-            options[key.strip()] = LiteralInclude.option_spec[key.strip()](value.strip())
+            options[key.strip()] = FoldedLiteralInclude.option_spec[key.strip()](value.strip())
         included = (path.parent / match.group(1)).resolve()
         text, _ = LiteralIncludeReader(str(included), options,
                                        SimpleNamespace(source_encoding="utf-8-sig")).read()
+        text = fold_docstrings(text, docstring_mode(options))
         found.append((f"{match.group(1)} {options.get('pyobject', '')}", text.rstrip("\n")))
     return found
 

@@ -13,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import folded_source  # noqa: E402
 import plain_notebooks as pn  # noqa: E402
 import project_info  # noqa: E402
 
@@ -74,7 +75,9 @@ LITERALINCLUDE = """Here it is:
 def test_literalinclude_becomes_the_source_it_shows():
     nb = pn.convert(_notebook(("md", LITERALINCLUDE), ("code", "x = 1")), _context())
     text = _markdown(nb)
-    assert inspect.getsource(descent.gradient_descent).rstrip() in text
+    # Docstring folded to its summary, as on the page (book/_ext/folded_source.py).
+    shown = folded_source.fold_docstrings(inspect.getsource(descent.gradient_descent))
+    assert shown.rstrip() in text
     assert "```python\ndef gradient_descent(" in text
     assert "`nnlearn.descent.gradient_descent`" in text
     assert "literalinclude" not in text

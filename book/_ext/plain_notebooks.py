@@ -7,7 +7,8 @@ only Sphinx understands. The notebook a reader downloads must read well in
 plain Jupyter, so :func:`convert` rewrites every markdown cell:
 
 * ``literalinclude`` becomes the library source it shows, as a markdown code
-  block (the notebook shows the library's code but does not redefine it);
+  block (the notebook shows the library's code but does not redefine it),
+  docstrings folded as on the page (``folded_source.py``);
 * roles become their text, linked to the site when its address is known
   (``site_url``), otherwise plain text; links to other chapters point to the
   site or, locally, to the sibling ``.ipynb`` (the notebooks zip holds them
@@ -481,7 +482,10 @@ class Converter:
             w.block(title + self._sub(d.body, depth) + "\n")
 
     def _literalinclude(self, d: _Directive) -> str:
-        from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
+        from sphinx.directives.code import LiteralIncludeReader
+
+        from folded_source import FoldedLiteralInclude as LiteralInclude
+        from folded_source import docstring_mode, fold_docstrings
 
         path = (self.ctx.source_dir / d.argument).resolve()
         options = {}
@@ -490,6 +494,7 @@ class Converter:
             options[key] = spec(str(value)) if spec is not None else value
         config = SimpleNamespace(source_encoding="utf-8-sig")
         text, _ = LiteralIncludeReader(str(path), options, config).read()
+        text = fold_docstrings(text, docstring_mode(options))
         module = _module_name(path)
         what = options.get("pyobject")
         title = f"`{module}.{what}`" if what and module else f"`{path.name}`"
