@@ -411,6 +411,7 @@ def linear_regression_grad(theta, X, y, rows=None) -> np.ndarray:
 
 
 def _grad(theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``(2/n) sum_i r_i`` for the intercept and ``(2/n) sum_i r_i x_i`` for the weights."""
     r = _residual(theta, X, y)
     scale = 2.0 / X.shape[0]
     grad_b = scale * np.sum(r, axis=-1, keepdims=True)
