@@ -26,6 +26,10 @@ def test_line_fits_lines_and_loss_shares():
     assert fig.data[1].name == "MSE: ŷ = " + f"{fits['MSE'][0]:.2f} x " + (
         "− " if fits["MSE"][1] < 0 else "+ ") + f"{abs(fits['MSE'][1]):.2f}"
     assert fig.data[3].legendgroup == fig.data[4].legendgroup == "MAE"
+    assert fig.data[1].line.width > fig.data[3].line.width   # the later line fits inside
+    with_truth = vl.line_fits(x, y, fits, per, title="t", truth=(2.0, 1.0))
+    assert len(with_truth.data) == 6 and with_truth.data[5].name == "true line: y = 2.00 x + 1.00"
+    np.testing.assert_allclose(with_truth.data[5].y, [1.0, 11.0])
     with pytest.raises(ValueError, match="point_losses"):
         vl.line_fits(x, y, fits, {"MSE": per["MSE"]}, title="t")
     with pytest.raises(ValueError, match="y"):

@@ -34,8 +34,12 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
               point_losses: Mapping[str, Sequence[float]],
               *, title: str | None, x_title: str = "x (unitless)",
               y_title: str = "y (unitless)",
-              loss_title: str = "loss of each point (log scale)") -> go.Figure:
+              loss_title: str = "loss of each point (log scale)",
+              truth: tuple[float, float] | None = None) -> go.Figure:
     """Data with fitted lines (top) and each point's loss under each fit (bottom, log scale).
+
+    Lines are drawn widest first, so a line that lies on an earlier one shows
+    as a thin line inside it rather than hiding it.
 
     Parameters
     ----------
@@ -48,11 +52,14 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
         markers above the point's ``x`` on a log axis that spans five decades
         below the largest loss; smaller losses (zeros included) sit on its floor.
     title, x_title, y_title, loss_title : str
+    truth : (slope, intercept), optional
+        The line the data were drawn around, added last as a thin dotted line.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        The data trace, then per fit its line and its per-point losses.
+        The data trace, then per fit its line and its per-point losses, then
+        the true line if given.
     """
     x = as_vector(np.asarray(x, dtype=np.float64).reshape(-1), "x")
     y = as_vector(y, "y", x.size)
@@ -72,16 +79,24 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
         fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept,
                                  name=f"{name}: ŷ = {slope:.2f} x {'−' if intercept < 0 else '+'} "
                                       f"{abs(intercept):.2f}",
-                                 legendgroup=str(name), **line_style(i, width=3)),
+                                 legendgroup=str(name),
+                                 **line_style(i, width=2 + 1.5 * (len(fits) - 1 - i))),
                       row=1, col=1)
         per = losses[str(name)]
         fig.add_trace(go.Scatter(x=x, y=np.maximum(per, floor), customdata=per,
-                                 mode="markers", name=f"{name} loss", legendgroup=str(name),
-                                 showlegend=False,
+                                 mode="markers", name=f"{name}: loss of each point (below)",
+                                 legendgroup=str(name),
                                  marker=dict(color=color(i), size=8, symbol=symbol(i)),
                                  hovertemplate="x=%{x:.2f}<br>loss %{customdata:.3g}"
                                                f"<extra>{name}</extra>"),
                       row=2, col=1)
+    if truth is not None:
+        slope, intercept = (float(v) for v in truth)
+        fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept, mode="lines",
+                                 name=f"true line: y = {slope:.2f} x "
+                                      f"{'−' if intercept < 0 else '+'} {abs(intercept):.2f}",
+                                 line=dict(color=color(7), width=1.5, dash="dot")),
+                      row=1, col=1)
     fig.update_xaxes(title_text=x_title, row=2, col=1)
     fig.update_yaxes(title_text=y_title, row=1, col=1)
     fig.update_yaxes(title_text=loss_title, type="log", exponentformat="power", row=2, col=1,
