@@ -81,7 +81,7 @@ def torch_loop(model, loader, X_val, y_val, *, epochs: int, lr: float,
 
 
 def save_torch_checkpoint(path, model, optimizer, epoch: int, generator) -> None:
-    """Everything a resumed run needs, like ``nnlearn.training.save_checkpoint``."""
+    """Everything a resumed run needs, like ``nnlearn.checkpoints.save_checkpoint``."""
     import torch
 
     torch.save({"model": model.state_dict(),             # parameters and buffers

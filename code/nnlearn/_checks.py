@@ -8,6 +8,7 @@ argument and says what was expected, instead of failing later (or silently).
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -285,3 +286,62 @@ def check_model_batch(model, X, y=None, *, needs: tuple[str, ...] = ("forward",)
         raise ValueError(f"{names[1]} must have {X.shape[0]} rows to match {names[0]}, "
                          f"got shape {y_arr.shape}")
     return X, y
+
+
+def check_schedule(schedule, optimizer) -> None:
+    """``schedule`` is None or a scheduler driving ``optimizer`` (or the one it wraps)."""
+    if schedule is None:
+        return
+    if not all(callable(getattr(schedule, m, None))
+               for m in ("step", "state_dict", "load_state_dict")):
+        raise TypeError(f"schedule must be an nnlearn.schedules scheduler (step, state_dict, "
+                        f"load_state_dict), got {type(schedule).__name__}")
+    if optimizer is None:
+        return
+    driven = getattr(schedule, "optimizer", optimizer)
+    inner = optimizer
+    while inner is not None and driven is not inner:   # Penalized wraps an optimizer
+        inner = getattr(inner, "optimizer", None)
+    if inner is None:
+        raise ValueError("schedule must drive the optimizer passed here (build it as "
+                         "Scheduler(optimizer, ...))")
+
+
+def check_grads(grads, params: list[np.ndarray]) -> list[np.ndarray]:
+    """``grads`` as a new list of float arrays, one per parameter, each of its shape."""
+    if not isinstance(grads, (list, tuple)):
+        raise TypeError(f"grads must be a list of arrays, got {type(grads).__name__}")
+    if len(grads) != len(params):
+        raise ValueError(f"grads must hold one array per parameter: expected "
+                         f"{len(params)}, got {len(grads)}")
+    checked = []
+    for i, (g, p) in enumerate(zip(grads, params, strict=True)):
+        if not (isinstance(g, np.ndarray) and g.dtype.kind == "f"):  # fast path for floats
+            g = as_float_array(g, f"grads[{i}]", allow_nonfinite=True)
+        check_same_shape(g, p, f"grads[{i}]", f"params[{i}]")
+        checked.append(g)
+    return checked
+
+
+def check_layer_sizes(sizes) -> list[int]:
+    """``sizes`` as a list of at least two layer widths, each an integer >= 1."""
+    if isinstance(sizes, np.ndarray):
+        sizes = sizes.tolist()
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"sizes must be a list of layer widths, got {type(sizes).__name__}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least 2 widths (n_in, ..., n_out), got {sizes!r}")
+    return [check_scalar(n, "sizes", low=1, integer=True) for n in sizes]
+
+
+def check_order(order, n: int) -> np.ndarray:
+    """``order`` as a permutation of ``range(n)``."""
+    arr = np.asarray(order)
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"order must be an integer array (a permutation of the row "
+                        f"indices), got dtype {arr.dtype}")
+    if arr.shape != (n,):
+        raise ValueError(f"order must have shape ({n},) like the rows of X, got {arr.shape}")
+    if n and (arr.min() < 0 or arr.max() >= n or np.bincount(arr, minlength=n).max() > 1):
+        raise ValueError(f"order must be a permutation of 0, ..., {n - 1} (every row once)")
+    return arr

@@ -60,7 +60,6 @@ __all__ = [
     "ReLUGradOneAtZero",
     "check_gradients",
     "forgot_batch_mean",
-    "numerical_gradient",
     "numerical_parameter_gradients",
     "parameter_names",
     "relative_error",
@@ -146,7 +145,7 @@ def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5) -> list
     r"""The gradient of the loss with respect to every parameter array, by central differences.
 
     For each array :math:`\boldsymbol\theta_k` in ``model.params`` this is
-    :func:`numerical_gradient` of
+    :func:`~nnlearn.descent.numerical_gradient` of
     :math:`\boldsymbol\theta_k \mapsto \text{loss\_fn}(\text{model.forward}(X), y)`,
     evaluated in place (the array is perturbed, then restored exactly). No
     backward pass is involved. Costs ``2 * sum(p.size for p in model.params)``

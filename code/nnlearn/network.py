@@ -58,6 +58,7 @@ from nnlearn._checks import (
     check_choice,
     check_dtype,
     check_grad_out,
+    check_layer_sizes,
     check_rng,
     check_scalar,
 )
@@ -499,16 +500,6 @@ class BatchNorm(Layer):
 # Multilayer perceptron
 # ----------------------------------------------------------------------------
 
-def _check_sizes(sizes) -> list[int]:
-    if isinstance(sizes, np.ndarray):
-        sizes = sizes.tolist()
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"sizes must be a list of layer widths, got {type(sizes).__name__}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least 2 widths (n_in, ..., n_out), got {sizes!r}")
-    return [check_scalar(n, "sizes", low=1, integer=True) for n in sizes]
-
-
 class MLP:
     r"""Multilayer perceptron: Dense layers with an activation between them.
 
@@ -564,7 +555,7 @@ class MLP:
     def __init__(self, sizes: Sequence[int], activation: str = "relu", output: str | None = None,
                  init="he", rng=None, dtype=np.float64, dropout: float = 0.0,
                  input_dropout: float = 0.0, batch_norm: bool = False) -> None:
-        self.sizes = _check_sizes(sizes)
+        self.sizes = check_layer_sizes(sizes)
         self.activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
         self.output = "identity" if output is None else check_choice(output, "output", OUTPUTS)
         _get_initializer(init)

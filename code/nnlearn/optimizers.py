@@ -56,6 +56,7 @@ import numpy as np
 from nnlearn._checks import (
     as_float_array,
     check_bool,
+    check_grads,
     check_params,
     check_rng,
     check_same_shape,
@@ -64,22 +65,6 @@ from nnlearn._checks import (
 
 __all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "AdamW", "clip_grad_norm",
            "optimize_path"]
-
-
-def _check_grads(grads, params: list[np.ndarray]) -> list[np.ndarray]:
-    """``grads`` as a new list of float arrays, one per parameter, each of its shape."""
-    if not isinstance(grads, (list, tuple)):
-        raise TypeError(f"grads must be a list of arrays, got {type(grads).__name__}")
-    if len(grads) != len(params):
-        raise ValueError(f"grads must hold one array per parameter: expected "
-                         f"{len(params)}, got {len(grads)}")
-    checked = []
-    for i, (g, p) in enumerate(zip(grads, params, strict=True)):
-        if not (isinstance(g, np.ndarray) and g.dtype.kind == "f"):  # fast path for floats
-            g = as_float_array(g, f"grads[{i}]", allow_nonfinite=True)
-        check_same_shape(g, p, f"grads[{i}]", f"params[{i}]")
-        checked.append(g)
-    return checked
 
 
 def _scalar_entry(state_dict, key: str):
@@ -170,7 +155,7 @@ class Optimizer:
 
     def _check_grads(self, grads) -> list[np.ndarray]:
         """Check that ``grads`` matches ``params`` in length and shapes."""
-        return _check_grads(grads, self.params)
+        return check_grads(grads, self.params)
 
     def step(self, grads: list[np.ndarray]) -> None:
         r"""Update every parameter in place from its gradient.

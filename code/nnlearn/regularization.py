@@ -28,10 +28,10 @@ from nnlearn._checks import (
     as_float_array,
     check_bool,
     check_choice,
+    check_grads,
     check_params,
     check_scalar,
 )
-from nnlearn.optimizers import _check_grads
 from nnlearn.protocols import OptimizerWrapper, check_optimizer
 
 __all__ = [
@@ -203,7 +203,7 @@ class Penalized(OptimizerWrapper):
 
     def step(self, grads) -> None:
         """Add the penalty's gradient to ``grads`` (a new list) and step the optimizer."""
-        grads = _check_grads(grads, self.params)   # a new list, one array per parameter
+        grads = check_grads(grads, self.params)   # a new list, one array per parameter
         chosen = [self.params[i] for i in self.indices]
         for i, extra in zip(self.indices, _PENALTY_GRADS[self.penalty](chosen, self.lam),
                             strict=True):

@@ -21,10 +21,8 @@ The model can be anything with ``forward(x, training)``,
 (``input_grad=False``: the gradient with respect to the input is not needed,
 so it is not computed); the optimizer anything that is an
 :class:`nnlearn.protocols.OptimizerLike` *built on the model's own parameter
-arrays*. Checkpoints (:func:`save_checkpoint`, :func:`load_checkpoint`) store
-the parameters, the optimizer's state, the epoch, random-number states and,
-if asked, the schedule's and early stopping's state in one ``.npz`` file, so
-a run can be stopped and resumed with the same result.
+arrays*. Checkpoints are in :mod:`nnlearn.checkpoints`, accuracy and the
+confusion matrix in :mod:`nnlearn.metrics` (both importable from here too).
 
 Every public function checks its arguments and names the wrong one. When
 training diverges (:class:`TrainingDiverged`) the model and the optimizer are
@@ -33,18 +31,25 @@ left in their last finite state, and the message says which one that is.
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from nnlearn._checks import check_batch, check_bool, check_rng, check_scalar
+from nnlearn import checkpoints as _checkpoints
+from nnlearn import metrics as _metrics
+from nnlearn._checks import (
+    check_batch,
+    check_bool,
+    check_order,
+    check_rng,
+    check_scalar,
+    check_schedule,
+)
+from nnlearn.metrics import label_rule, n_correct
 from nnlearn.optimizers import clip_grad_norm
 from nnlearn.protocols import check_model, check_optimizer
 from nnlearn.regularization import MONITORS, EarlyStopping
@@ -54,18 +59,19 @@ __all__ = [
     "METRICS",
     "History",
     "TrainingDiverged",
-    "accuracy",
-    "confusion_matrix",
     "evaluate",
     "fit",
     "get_loss",
-    "load_checkpoint",
     "lr_range_test",
     "predict",
     "run_epoch",
-    "save_checkpoint",
     "train_step",
 ]
+
+# Still importable from here (``from nnlearn.training import save_checkpoint``), but
+# documented once, under their own modules: so they are not in __all__.
+accuracy, confusion_matrix = _metrics.accuracy, _metrics.confusion_matrix
+load_checkpoint, save_checkpoint = _checkpoints.load_checkpoint, _checkpoints.save_checkpoint
 
 LossPair = tuple[Callable[..., float], Callable[..., np.ndarray]]
 
@@ -73,8 +79,6 @@ METRICS = ("accuracy",)
 """Metric names accepted by :func:`fit` and :func:`evaluate`."""
 
 _IGNORE_FP = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
-
-_CHECKPOINT_FORMAT = "nnlearn-checkpoint-1"
 
 
 class TrainingDiverged(FloatingPointError):
@@ -190,28 +194,6 @@ def _loss_name(loss) -> str | None:
     return None
 
 
-def _label_rule(model, loss_name: str | None) -> str | None:
-    """How to turn outputs into labels: "argmax", "logit" (> 0), "prob" (> 1/2) or None."""
-    from nnlearn import activations, losses
-
-    spec = losses.LOSSES.get(loss_name)
-    if spec is not None and spec.labels is not None:      # the loss says what outputs mean
-        return spec.labels
-    return activations.OUTPUT_ACTIVATIONS.get(getattr(model, "output", None))
-
-
-def _n_correct(output: np.ndarray, target: np.ndarray, rule: str) -> float:
-    """Number of correct predictions in a batch (entries, for multi-output binary)."""
-    if rule == "argmax":
-        pred = np.argmax(output, axis=1)
-        true = target if target.ndim == 1 else np.argmax(target, axis=1)
-        return float(np.count_nonzero(pred == true))
-    threshold = 0.0 if rule == "logit" else 0.5
-    pred = output > threshold
-    true = np.reshape(target, output.shape) > 0.5
-    return float(np.count_nonzero(pred == true)) / output.shape[1]
-
-
 # ----------------------------------------------------------------------------
 # Input checks
 # ----------------------------------------------------------------------------
@@ -281,25 +263,6 @@ def _check_metrics(metrics) -> tuple[str, ...]:
     return tuple(metrics)
 
 
-def _check_schedule(schedule, optimizer) -> None:
-    """``schedule`` is None or a scheduler driving ``optimizer`` (or the one it wraps)."""
-    if schedule is None:
-        return
-    if not all(callable(getattr(schedule, m, None))
-               for m in ("step", "state_dict", "load_state_dict")):
-        raise TypeError(f"schedule must be an nnlearn.schedules scheduler (step, state_dict, "
-                        f"load_state_dict), got {type(schedule).__name__}")
-    if optimizer is None:
-        return
-    driven = getattr(schedule, "optimizer", optimizer)
-    inner = optimizer
-    while inner is not None and driven is not inner:   # Penalized wraps an optimizer
-        inner = getattr(inner, "optimizer", None)
-    if inner is None:
-        raise ValueError("schedule must drive the optimizer passed here (build it as "
-                         "Scheduler(optimizer, ...))")
-
-
 def _check_early_stopping(early_stopping, validation, rule: str | None) -> str:
     """The :class:`History` list that ``early_stopping`` watches; refuse a mismatch."""
     default = "loss" if validation is None else "val_loss"
@@ -320,19 +283,6 @@ def _check_early_stopping(early_stopping, validation, rule: str | None) -> str:
         raise ValueError(f"early_stopping watches {monitor!r} but no accuracy is computed "
                          f"(metrics lacks 'accuracy', or the model is not a classifier)")
     return monitor
-
-
-def _check_order(order, n: int) -> np.ndarray:
-    """``order`` as a permutation of ``range(n)``."""
-    arr = np.asarray(order)
-    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"order must be an integer array (a permutation of the row "
-                        f"indices), got dtype {arr.dtype}")
-    if arr.shape != (n,):
-        raise ValueError(f"order must have shape ({n},) like the rows of X, got {arr.shape}")
-    if n and (arr.min() < 0 or arr.max() >= n or np.bincount(arr, minlength=n).max() > 1):
-        raise ValueError(f"order must be a permutation of 0, ..., {n - 1} (every row once)")
-    return arr
 
 
 # ----------------------------------------------------------------------------
@@ -402,7 +352,7 @@ def _evaluate(model, loss_pair: LossPair, X: np.ndarray, y: np.ndarray,
             return math.nan, None
         total += xb.shape[0] * float(loss_fn(out, yb))
         if rule is not None:
-            correct += _n_correct(out, yb, rule)
+            correct += n_correct(out, yb, rule)
     return total / n, (None if rule is None else correct / n)
 
 
@@ -439,7 +389,7 @@ def evaluate(model, loss, X, y, metrics=("accuracy",), *,
     y = _check_y(model, y, X.shape[0], "y", name)
     batch_size = X.shape[0] if batch_size is None else check_scalar(
         batch_size, "batch_size", low=1, integer=True)
-    rule = _label_rule(model, name) if "accuracy" in metrics else None
+    rule = label_rule(model, name) if "accuracy" in metrics else None
     with np.errstate(**_IGNORE_FP):
         value, acc = _evaluate(model, loss_pair, X, y, rule, batch_size)
     result = {"loss": value}
@@ -462,71 +412,6 @@ def predict(model, X, *, batch_size: int | None = None) -> np.ndarray:
     run = getattr(model, "predict", None) or model.forward
     parts = [run(X[s:s + batch_size]) for s in range(0, X.shape[0], batch_size)]
     return np.concatenate(parts, axis=0)
-
-
-def _check_labels(a, name: str) -> np.ndarray:
-    arr = np.asarray(a)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-dimensional labels, got shape {arr.shape}")
-    return arr
-
-
-def accuracy(y_true, y_pred) -> float:
-    r"""Fraction of equal labels, :math:`\frac1n \sum_i \mathbb 1[y_i = \hat y_i]`.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like, shape (n,)
-        True and predicted labels (any comparable values), ``n >= 1``.
-    """
-    y_true = _check_labels(y_true, "y_true")
-    y_pred = _check_labels(y_pred, "y_pred")
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same shape, "
-                         f"got {y_true.shape} and {y_pred.shape}")
-    if y_true.size == 0:
-        raise ValueError("y_true must hold at least one label, got an empty array")
-    return float(np.mean(y_true == y_pred))
-
-
-def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
-    r"""Counts :math:`C_{jk}` of samples with true class :math:`j` predicted as :math:`k`.
-
-    Rows are true classes and columns predicted ones, as in
-    ``sklearn.metrics.confusion_matrix``; the diagonal holds the correct
-    predictions and :math:`\sum_{jk} C_{jk} = n`.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like of int, shape (n,)
-        Class labels in ``[0, n_classes)``.
-    n_classes : int, optional
-        Number of classes; default ``max(y_true, y_pred) + 1``.
-
-    Returns
-    -------
-    ndarray of int64, shape (n_classes, n_classes)
-    """
-    y_true = _check_labels(y_true, "y_true")
-    y_pred = _check_labels(y_pred, "y_pred")
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same shape, "
-                         f"got {y_true.shape} and {y_pred.shape}")
-    for arr, name in ((y_true, "y_true"), (y_pred, "y_pred")):
-        if arr.size and not np.issubdtype(arr.dtype, np.integer):
-            raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
-        if arr.size and arr.min() < 0:
-            raise ValueError(f"{name} must hold labels >= 0, got {arr.min()}")
-    top = max((int(a.max()) for a in (y_true, y_pred) if a.size), default=-1) + 1  # any int dtype
-    if n_classes is None:
-        n_classes = max(top, 1)
-    n_classes = check_scalar(n_classes, "n_classes", low=1, integer=True)
-    if top > n_classes:
-        raise ValueError(f"n_classes must exceed every label, got n_classes={n_classes} "
-                         f"and a label {top - 1}")
-    flat = y_true.astype(np.int64) * n_classes + y_pred.astype(np.int64)
-    counts = np.bincount(flat, minlength=n_classes * n_classes)
-    return counts.reshape(n_classes, n_classes)   # row j: true class j
 
 
 # ----------------------------------------------------------------------------
@@ -675,7 +560,7 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
     """
     loss, X, y = _check_data(model, loss, optimizer, X, y, "X", "y")
     batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
-    order = _check_order(order, X.shape[0])
+    order = check_order(order, X.shape[0])
     epoch = check_scalar(epoch, "epoch", low=1, integer=True)
     if rule is not None and (not isinstance(rule, str)
                              or rule not in ("argmax", "logit", "prob")):
@@ -694,7 +579,7 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
             value, out = _checked_step(model, loss, optimizer, xb, yb, where, max_grad_norm)
             total += len(idx) * value   # weighted: the last batch may be short
             if rule is not None:
-                correct += _n_correct(out, yb, rule)
+                correct += n_correct(out, yb, rule)
         if not _params_finite(model):   # the last step overflowed
             raise _diverged(f"epoch {epoch}, after its last batch",
                             "a parameter is not finite", optimizer.lr)
@@ -887,7 +772,7 @@ def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, 
     check_scalar(epochs, "epochs", low=1, integer=True)
     check_scalar(batch_size, "batch_size", low=1, integer=True)
     check_scalar(initial_epoch, "initial_epoch", low=0, integer=True)
-    _check_schedule(schedule, optimizer)
+    check_schedule(schedule, optimizer)
     if isinstance(schedule, ReduceLROnPlateau) and validation is None:
         raise ValueError("schedule is a ReduceLROnPlateau, which fit steps with the "
                          "validation loss, but fit has no validation data: pass "
@@ -903,7 +788,7 @@ def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, 
     check_bool(shuffle, "shuffle")
     check_bool(verbose, "verbose")
     rng = check_rng(rng)
-    rule = _label_rule(model, name) if "accuracy" in metrics else None
+    rule = label_rule(model, name) if "accuracy" in metrics else None
     monitor = _check_early_stopping(early_stopping, validation, rule)
     return loss_pair, X, y, validation, rng, rule, monitor
 
@@ -1008,195 +893,3 @@ def lr_range_test(model, loss, optimizer, X, y, *, min_lr: float = 1e-6,
         if saved_rng is not None:
             model_rng.bit_generator.state = saved_rng
     return {"lr": np.array(used), "loss": np.array(smoothed), "raw_loss": np.array(raw)}
-
-
-# ----------------------------------------------------------------------------
-# Checkpoints
-# ----------------------------------------------------------------------------
-
-def _rng_state(gen: np.random.Generator) -> str:
-    return json.dumps(gen.bit_generator.state)
-
-
-def _set_rng_state(gen: np.random.Generator, state: str, name: str) -> None:
-    saved = json.loads(str(state))
-    if saved.get("bit_generator") != gen.bit_generator.state["bit_generator"]:
-        raise ValueError(f"{name} uses {gen.bit_generator.state['bit_generator']} but the "
-                         f"checkpoint holds a {saved.get('bit_generator')} state")
-    gen.bit_generator.state = saved
-
-
-def save_checkpoint(path, model, optimizer, epoch: int, *, schedule=None,
-                    rng: np.random.Generator | None = None,
-                    early_stopping: EarlyStopping | None = None) -> Path:
-    """Write model parameters, optimizer state and the epoch to one ``.npz`` file.
-
-    Keys: ``"param.<i>"`` for ``model.params[i]``, ``"buffer.<i>"`` for
-    ``model.buffers[i]`` (BatchNorm running statistics), ``"optimizer.<key>"`` for
-    ``optimizer.state_dict()``, ``"schedule.<key>"`` for the scheduler's state,
-    ``"early_stopping.<key>"`` for the early-stopping rule's counters and best
-    weights, ``"epoch"``, and, as JSON strings, the bit-generator states of
-    ``rng`` (the shuffling source given to :func:`fit`) and of ``model.rng``
-    (dropout masks) when present. With all of them, a resumed run repeats the
-    uninterrupted run exactly, including where early stopping ends it.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        File name; ``.npz`` is appended if missing.
-    model : MLP or compatible
-    optimizer : nnlearn.protocols.OptimizerLike
-        Built on ``model.params`` (a :class:`~nnlearn.regularization.Penalized`
-        wrapper too).
-    epoch : int
-        Number of epochs completed (>= 0).
-    schedule : nnlearn.schedules.LRScheduler, optional
-    rng : numpy.random.Generator, optional
-    early_stopping : nnlearn.regularization.EarlyStopping, optional
-
-    Returns
-    -------
-    pathlib.Path
-        The file written.
-    """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a file name, got {type(path).__name__}")
-    check_model(model)
-    check_optimizer(optimizer, model=model)
-    epoch = check_scalar(epoch, "epoch", low=0, integer=True)
-    _check_schedule(schedule, optimizer)
-    _check_generator(rng)
-    _check_stopper(early_stopping)
-    path = Path(path)
-    if path.suffix != ".npz":
-        path = path.with_name(path.name + ".npz")
-    arrays = {"format": _CHECKPOINT_FORMAT, "epoch": epoch}
-    for i, p in enumerate(model.params):
-        arrays[f"param.{i}"] = p                         # W1, b1, W2, b2, ...
-    for i, b in enumerate(getattr(model, "buffers", [])):
-        arrays[f"buffer.{i}"] = b                        # BatchNorm running statistics
-    for key, value in optimizer.state_dict().items():
-        arrays[f"optimizer.{key}"] = value               # t, lr, buffers
-    if schedule is not None:
-        for key, value in schedule.state_dict().items():
-            arrays[f"schedule.{key}"] = value
-    if early_stopping is not None:
-        arrays.update(_stopper_arrays(early_stopping))   # counters, best weights
-    if rng is not None:
-        arrays["rng"] = _rng_state(rng)                  # batch order
-    if isinstance(getattr(model, "rng", None), np.random.Generator):
-        arrays["model_rng"] = _rng_state(model.rng)      # dropout masks
-    np.savez(path, **arrays)
-    return path
-
-
-def _section(data, prefix: str) -> dict:
-    return {k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)}
-
-
-def _check_generator(rng) -> None:
-    if rng is not None and not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-
-
-def _check_stopper(early_stopping) -> None:
-    if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
-        raise TypeError(f"early_stopping must be an nnlearn.regularization.EarlyStopping, "
-                        f"got {type(early_stopping).__name__}")
-
-
-def _stopper_arrays(early_stopping: EarlyStopping) -> dict:
-    """:meth:`EarlyStopping.state_dict` as flat ``.npz`` entries (None as "")."""
-    state = early_stopping.state_dict()
-    best_params = state.pop("best_params") or []
-    arrays = {f"early_stopping.{k}": ("" if v is None else v) for k, v in state.items()}
-    for i, p in enumerate(best_params):
-        arrays[f"early_stopping.best_params.{i}"] = p
-    return arrays
-
-
-def _stopper_state(data) -> dict:
-    """The inverse of :func:`_stopper_arrays`, read from a checkpoint."""
-    section = _section(data, "early_stopping.")
-    if not section:
-        raise ValueError("early_stopping was given but the checkpoint holds no "
-                         "early-stopping state")
-    n_best = len(_section(data, "early_stopping.best_params."))
-    state = {k: v for k, v in section.items() if not k.startswith("best_params.")}
-    if str(state.get("monitor", "")) == "":
-        state["monitor"] = None
-    state["best_params"] = ([section[f"best_params.{i}"] for i in range(n_best)]
-                            if n_best else None)
-    return state
-
-
-def load_checkpoint(path, model, optimizer=None, *, schedule=None,
-                    rng: np.random.Generator | None = None,
-                    early_stopping: EarlyStopping | None = None) -> int:
-    """Restore a checkpoint written by :func:`save_checkpoint`; return its epoch.
-
-    The parameters are copied into ``model.params`` in place (an optimizer
-    built on them keeps working). Every saved array must have the shape and
-    dtype of the model's parameter, otherwise ``ValueError`` names the first
-    mismatch and nothing is changed. ``optimizer`` (built on
-    ``model.params``), ``schedule``, ``rng`` (a Generator, set to the saved
-    state) and ``early_stopping`` are restored when given.
-    """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a file name, got {type(path).__name__}")
-    check_model(model)
-    if optimizer is not None:
-        check_optimizer(optimizer, model=model)
-    _check_schedule(schedule, optimizer)
-    _check_generator(rng)
-    _check_stopper(early_stopping)
-    try:
-        data = np.load(path)
-    except (OSError, ValueError) as err:
-        raise ValueError(f"path {str(path)!r} is not an nnlearn checkpoint "
-                         f"(it could not be read as an .npz file: {err})") from err
-    if not isinstance(data, np.lib.npyio.NpzFile):
-        raise ValueError(f"path {str(path)!r} is not an nnlearn checkpoint (.npz file)")
-    with data:
-        if "format" not in data.files or str(data["format"]) != _CHECKPOINT_FORMAT:
-            raise ValueError(f"path {str(path)!r} is not an nnlearn checkpoint")
-        saved = [data[f"param.{i}"] for i in range(len(_section(data, "param.")))]
-        params = model.params
-        if len(saved) != len(params):
-            raise ValueError(f"the checkpoint holds {len(saved)} parameter arrays but the "
-                             f"model has {len(params)}")
-        for i, (s, p) in enumerate(zip(saved, params, strict=True)):
-            if s.shape != p.shape or s.dtype != p.dtype:
-                raise ValueError(f"checkpoint parameter {i} has shape {s.shape} and dtype "
-                                 f"{s.dtype}, but the model's params[{i}] has shape "
-                                 f"{p.shape} and dtype {p.dtype}: the checkpoint belongs "
-                                 f"to another architecture")
-        saved_buffers = [data[f"buffer.{i}"] for i in range(len(_section(data, "buffer.")))]
-        buffers = getattr(model, "buffers", [])
-        if len(saved_buffers) != len(buffers) or any(
-                s.shape != b.shape for s, b in zip(saved_buffers, buffers, strict=False)):
-            raise ValueError(f"the checkpoint holds {len(saved_buffers)} buffers (running "
-                             f"statistics) that do not match the model's {len(buffers)}")
-        if rng is not None and "rng" not in data.files:
-            raise ValueError("rng was given but the checkpoint holds no rng state")
-        if schedule is not None and not _section(data, "schedule."):
-            raise ValueError("schedule was given but the checkpoint holds no schedule state")
-        if early_stopping is not None:
-            stopper_state = _stopper_state(data)
-            EarlyStopping().load_state_dict(stopper_state)     # check before changing
-        if optimizer is not None:
-            optimizer.load_state_dict(_section(data, "optimizer."))
-        if schedule is not None:
-            schedule.load_state_dict(_section(data, "schedule."))
-        if early_stopping is not None:
-            early_stopping.load_state_dict(stopper_state)
-        for s, p in zip(saved, params, strict=True):
-            np.copyto(p, s)
-        for s, b in zip(saved_buffers, buffers, strict=True):
-            np.copyto(b, s)
-        if rng is not None:
-            _set_rng_state(rng, data["rng"], "rng")
-        if "model_rng" in data.files and isinstance(getattr(model, "rng", None),
-                                                    np.random.Generator):
-            _set_rng_state(model.rng, data["model_rng"], "model.rng")
-        return int(data["epoch"])

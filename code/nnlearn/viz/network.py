@@ -27,8 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from nnlearn._checks import as_float_array, check_scalar
-from nnlearn.network import _check_sizes as _check_network_sizes
+from nnlearn._checks import as_float_array, check_layer_sizes, check_scalar
 from nnlearn.viz.theme import COLORWAY, tint
 
 __all__ = ["NEGATIVE_COLOR", "NEUTRAL_COLOR", "POSITIVE_COLOR", "HIGHLIGHT_COLOR", "NetworkLayout",
@@ -100,7 +99,7 @@ class NetworkLayout:
 
 def _check_sizes(sizes) -> tuple[int, ...]:
     """Layer widths of a network small enough to draw (at most 64 units per layer)."""
-    sizes = tuple(_check_network_sizes(sizes))
+    sizes = tuple(check_layer_sizes(sizes))
     if max(sizes) > 64 or len(sizes) > 32:
         raise ValueError(f"sizes must have at most 32 layers of at most 64 units to be "
                          f"drawn, got {len(sizes)} layers, widest {max(sizes)}")

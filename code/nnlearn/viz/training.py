@@ -96,7 +96,7 @@ def confusion_heatmap(cm, *, title: str | None,
     ----------
     cm : array_like of int, shape (C, C)
         ``cm[j, k]``: samples of true class ``j`` predicted as ``k``
-        (:func:`nnlearn.training.confusion_matrix`).
+        (:func:`nnlearn.metrics.confusion_matrix`).
     title : str or None
     class_names : sequence of str, optional
         Names of the classes (default ``"0"``, ``"1"``, ...).
