@@ -156,16 +156,16 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
 
     .. math::
 
-        x_{t+1} = x_t - \eta\,\big(\nabla f(x_t) + \sigma\,\xi_t\big),
+        x_{t+1} = x_t - \eta\,\big(\nabla f(x_t) + s\,\xi_t\big),
         \qquad \xi_t \sim \mathcal{N}(0, I),
 
-    where :math:`\sigma` = ``noise``. The noise term imitates the error of a
+    where :math:`s` = ``noise``. The noise term imitates the error of a
     gradient estimated from a mini-batch instead of the whole data set.
 
-    On a quadratic with largest Hessian eigenvalue :math:`L` the iterates
-    converge for :math:`\eta < 2/L` and diverge for :math:`\eta > 2/L`. For
-    convex :math:`f` with :math:`L`-Lipschitz gradient and
-    :math:`\eta \le 1/L`,
+    On a quadratic with largest Hessian eigenvalue :math:`\lambda_{\max}` the
+    iterates converge for :math:`\eta < 2/\lambda_{\max}` and diverge for
+    :math:`\eta > 2/\lambda_{\max}`. For convex :math:`f` with :math:`\lambda_{\max}`-Lipschitz gradient and
+    :math:`\eta \le 1/\lambda_{\max}`,
     :math:`f(x_t) - f^* \le \lVert x_0 - x^*\rVert^2 / (2\eta t)`.
 
     Divergence is returned, not raised: the run stops early as soon as an
@@ -187,7 +187,7 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
     steps : int
         Number of updates, >= 1.
     noise : float, default 0.0
-        Standard deviation :math:`\sigma \ge 0` of the Gaussian noise added to
+        Standard deviation :math:`s \ge 0` of the Gaussian noise added to
         every gradient coordinate.
     rng : None, int or numpy.random.Generator
         Source of the noise (only used when ``noise > 0``).
