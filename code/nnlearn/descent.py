@@ -164,8 +164,8 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
 
     On a quadratic with largest Hessian eigenvalue :math:`\lambda_{\max}` the
     iterates converge for :math:`\eta < 2/\lambda_{\max}` and diverge for
-    :math:`\eta > 2/\lambda_{\max}`. For convex :math:`f` with :math:`\lambda_{\max}`-Lipschitz gradient and
-    :math:`\eta \le 1/\lambda_{\max}`,
+    :math:`\eta > 2/\lambda_{\max}`. For convex :math:`f` with
+    :math:`\lambda_{\max}`-Lipschitz gradient and :math:`\eta \le 1/\lambda_{\max}`,
     :math:`f(x_t) - f^* \le \lVert x_0 - x^*\rVert^2 / (2\eta t)`.
 
     Divergence is returned, not raised: the run stops early as soon as an
