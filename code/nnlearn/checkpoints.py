@@ -46,7 +46,7 @@ def save_checkpoint(path, model, optimizer, epoch: int, *, schedule=None,
     ``optimizer.state_dict()``, ``"schedule.<key>"`` for the scheduler's state,
     ``"early_stopping.<key>"`` for the early-stopping rule's counters and best
     weights, ``"epoch"``, and, as JSON strings, the bit-generator states of
-    ``rng`` (the shuffling source given to :func:`fit`) and of ``model.rng``
+    ``rng`` (the shuffling source given to :func:`~nnlearn.training.fit`) and of ``model.rng``
     (dropout masks) when present. With all of them, a resumed run repeats the
     uninterrupted run exactly, including where early stopping ends it.
 

@@ -2,8 +2,8 @@ r"""Classification metrics: accuracy and the confusion matrix.
 
 :func:`accuracy` is the fraction of equal labels and :func:`confusion_matrix`
 counts every (true class, predicted class) pair, with the rows and columns
-of ``sklearn.metrics.confusion_matrix``. :func:`label_rule` and
-:func:`n_correct` (used by :mod:`nnlearn.training`) turn a network's outputs
+of ``sklearn.metrics.confusion_matrix``. ``label_rule`` and
+``n_correct`` (used by :mod:`nnlearn.training`) turn a network's outputs
 into labels and count the correct ones in a batch.
 """
 

@@ -689,7 +689,7 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         ``history.epoch``); returning True stops the run.
     initial_epoch : int, default 0
         Number of epochs already done (e.g. the epoch returned by
-        :func:`load_checkpoint`); the epochs of this call are numbered
+        :func:`~nnlearn.checkpoints.load_checkpoint`); the epochs of this call are numbered
         ``initial_epoch + 1, ..., initial_epoch + epochs``.
     max_grad_norm : float, optional
         Clip the gradients of every step to this total 2-norm with
