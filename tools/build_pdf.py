@@ -247,9 +247,11 @@ def print_book(page, target: Path, log) -> int:
 
     page.evaluate("() => window.nnlearnBook.show(null)")
     ids = page.evaluate("() => window.nnlearnBook.tocIds()")
+    # The first print lets the figures settle at the paper's width; print again.
+    page.pdf(**_pdf_options())
     pdf = page.pdf(**_pdf_options())
     previous = None
-    for attempt in range(3):
+    for attempt in range(4):
         named = heading_pages(pdf)
         pages = {i: named[i] for i in ids if i in named}
         if len(pages) < len(set(ids)):
@@ -263,7 +265,11 @@ def print_book(page, target: Path, log) -> int:
     else:
         final = heading_pages(pdf)
         moved = sorted(i for i in previous if final.get(i) != previous[i])
-        log(f"  WARNING: the page numbers of the contents did not settle: {moved}")
+        # Better no numbers than wrong ones: the contents stay clickable.
+        log(f"  WARNING: the page numbers of the contents did not settle: {moved};"
+            " printing the contents without page numbers")
+        page.evaluate("() => window.nnlearnBook.setPages({})")
+        pdf = page.pdf(**_pdf_options())
     titles = page.evaluate("() => window.nnlearnBook.headings()")
     pdf = fix_outline(pdf, titles)
     target.write_bytes(pdf)
