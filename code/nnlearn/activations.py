@@ -179,14 +179,14 @@ def relu_grad(z) -> np.ndarray:
 
 
 def leaky_relu(z, negative_slope: float = 0.01) -> np.ndarray:
-    r"""Leaky ReLU: :math:`z` for :math:`z > 0`, :math:`\alpha z` otherwise.
+    r"""Leaky ReLU: :math:`z` for :math:`z > 0`, :math:`\nu z` otherwise.
 
     Parameters
     ----------
     z : array_like, any shape
         Pre-activations.
     negative_slope : float, default 0.01
-        The slope :math:`\alpha` for negative inputs (PyTorch's default).
+        The slope :math:`\nu` for negative inputs (PyTorch's default).
 
     Returns
     -------
@@ -201,17 +201,17 @@ def leaky_relu(z, negative_slope: float = 0.01) -> np.ndarray:
 def leaky_relu_grad(z, negative_slope: float = 0.01) -> np.ndarray:
     r"""Derivative of leaky ReLU at the pre-activation ``z``.
 
-    .. math:: \frac{d}{dz} = \begin{cases} 1 & z > 0 \\ \alpha & z \le 0 \end{cases}
+    .. math:: \frac{d}{dz} = \begin{cases} 1 & z > 0 \\ \nu & z \le 0 \end{cases}
 
-    At the kink :math:`z = 0` we use :math:`\alpha`, as PyTorch does
-    (consistent with ``relu_grad(0) = 0``, the case :math:`\alpha = 0`).
+    At the kink :math:`z = 0` we use :math:`\nu`, as PyTorch does
+    (consistent with ``relu_grad(0) = 0``, the case :math:`\nu = 0`).
 
     Parameters
     ----------
     z : array_like, any shape
         Pre-activations.
     negative_slope : float, default 0.01
-        The slope :math:`\alpha` for negative inputs.
+        The slope :math:`\nu` for negative inputs.
 
     Returns
     -------

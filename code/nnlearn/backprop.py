@@ -67,11 +67,11 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
                    ) -> tuple[dict[str, float], dict[str, float], dict[tuple[str, str], float]]:
     r"""Forward and backward pass, node by node, through one neuron with weight decay.
 
-    .. math:: L = \bigl(\tanh(w x + b) - y\bigr)^2 + \lambda w^2
+    .. math:: L = \bigl(\tanh(w x + b) - y\bigr)^2 + \alpha w^2
 
     split into elementary nodes :math:`u = wx`, :math:`z = u + b`,
     :math:`a = \tanh z`, :math:`r = a - y`, :math:`s = r^2`, :math:`q = w^2`,
-    :math:`p = \lambda q`, :math:`L = s + p`. The backward pass visits the
+    :math:`p = \alpha q`, :math:`L = s + p`. The backward pass visits the
     nodes in reverse and multiplies the *upstream* gradient
     :math:`\partial L/\partial(\text{output})` by the node's *local*
     derivative. The weight :math:`w` feeds two nodes, so its gradient is the
@@ -80,7 +80,7 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
     Parameters
     ----------
     w, x, b, y, lam : float
-        Weight, input, bias, target and decay strength :math:`\lambda`, each
+        Weight, input, bias, target and decay strength :math:`\alpha`, each
         at most :math:`10^{100}` in size, so that every node (such as
         :math:`w^2`) is a finite float.
 

@@ -77,9 +77,9 @@ def noisy_line(n: int = 50, slope: float = 2.0, intercept: float = 1.0,
                rng=None) -> tuple[np.ndarray, np.ndarray]:
     r"""Points on a straight line plus Gaussian noise, optionally with one outlier.
 
-    .. math:: y_i = a\,x_i + b + \varepsilon_i, \qquad
-              x_i \sim \mathcal U(x_{\min}, x_{\max}), \quad
-              \varepsilon_i \sim \mathcal N(0, \sigma^2)
+    .. math:: y^{(i)} = a\,x^{(i)} + b + \text{noise}^{(i)}, \qquad
+              x^{(i)} \sim \mathcal U(x_{\min}, x_{\max}), \quad
+              \text{noise}^{(i)} \sim \mathcal N(0, s^2)
 
     The ``x_i`` are sorted in increasing order so that ``X`` can be plotted
     as a line directly.
@@ -91,7 +91,7 @@ def noisy_line(n: int = 50, slope: float = 2.0, intercept: float = 1.0,
     slope, intercept : float
         The true line ``a`` and ``b``.
     noise : float, default 1.0
-        Standard deviation ``sigma >= 0`` of the noise.
+        Standard deviation :math:`s \ge 0` of the noise.
     outlier : float or None, default None
         If given, the point with the largest ``x`` is moved up by ``outlier``
         (use a negative value to move it down). It sits at the end of the
@@ -144,9 +144,9 @@ def noisy_curve(n: int = 30, noise: float = 0.2,
                 rng=None) -> tuple[np.ndarray, np.ndarray]:
     r"""Samples of :math:`f(x) = \sin(2\pi x)` plus Gaussian noise.
 
-    .. math:: y_i = \sin(2\pi x_i) + \varepsilon_i, \qquad
-              x_i \sim \mathcal U(x_{\min}, x_{\max}), \quad
-              \varepsilon_i \sim \mathcal N(0, \sigma^2)
+    .. math:: y^{(i)} = \sin(2\pi x^{(i)}) + \text{noise}^{(i)}, \qquad
+              x^{(i)} \sim \mathcal U(x_{\min}, x_{\max}), \quad
+              \text{noise}^{(i)} \sim \mathcal N(0, s^2)
 
     On the default range ``[0, 1]`` this is one full period of the sine. The
     ``x_i`` are sorted; :func:`noisy_curve_truth` gives the noise-free curve
@@ -157,7 +157,7 @@ def noisy_curve(n: int = 30, noise: float = 0.2,
     n : int, default 30
         Number of points, ``n >= 1``.
     noise : float, default 0.2
-        Standard deviation ``sigma >= 0`` of the noise.
+        Standard deviation :math:`s \ge 0` of the noise.
     x_range : (float, float), default (0, 1)
     rng : None, int or numpy.random.Generator
 
@@ -361,10 +361,10 @@ def linearly_separable(n: int = 100, margin: float = 0.2, n_features: int = 2,
     A random unit normal :math:`w` and offset :math:`b \in [-0.5, 0.5]` define
     the true boundary :math:`w^\top x + b = 0`. Each point is placed so that
 
-    .. math:: y_i\,(w^\top x_i + b) = \gamma + s_i, \qquad
-              s_i \sim \mathcal U(0, \text{spread}),
+    .. math:: y^{(i)}\,(w^\top x^{(i)} + b) = \chi + \text{extra}^{(i)}, \qquad
+              \text{extra}^{(i)} \sim \mathcal U(0, \text{spread}),
 
-    where :math:`\gamma` is ``margin``; along the boundary the points are
+    where :math:`\chi` is ``margin``; along the boundary the points are
     spread uniformly over a box of half-width 1. Hence every point is at least
     ``margin`` away from the boundary, and the data set's geometric margin
     (the best any separating hyperplane achieves) is at least ``margin`` --

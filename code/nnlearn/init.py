@@ -14,14 +14,14 @@ differ only in the variance they give each weight:
 - Xavier/Glorot: :math:`\mathrm{gain}^2 \cdot 2 / (\mathrm{fan\_in} + \mathrm{fan\_out})`
   (tanh, sigmoid);
 - He/Kaiming: :math:`\mathrm{gain}^2 / \mathrm{fan}` with
-  :math:`\mathrm{gain}^2 = 2 / (1 + \alpha^2)` for a leaky ReLU of slope :math:`\alpha`,
-  that is :math:`2/\mathrm{fan\_in}` for ReLU (:math:`\alpha = 0`).
+  :math:`\mathrm{gain}^2 = 2 / (1 + \nu^2)` for a leaky ReLU of slope :math:`\nu`,
+  that is :math:`2/\mathrm{fan\_in}` for ReLU (:math:`\nu = 0`).
 
 Note the difference between LeCun (:math:`1/\mathrm{fan\_in}`) and Glorot
 (:math:`2/(\mathrm{fan\_in} + \mathrm{fan\_out})`): the two are often mixed up.
 A uniform distribution :math:`U(-a, a)` has variance :math:`a^2/3`, so each
-``*_uniform`` scheme uses the bound :math:`a = \sqrt{3}\,\sigma` of the matching
-``*_normal`` scheme's standard deviation :math:`\sigma`.
+``*_uniform`` scheme uses the bound :math:`a = \sqrt{3}\,s` of the matching
+``*_normal`` scheme's standard deviation :math:`s`.
 
 Every initializer has the signature ``f(shape, rng, ..., dtype=np.float64)``
 and draws from the ``numpy.random.Generator`` it is given (an int seed is
@@ -117,7 +117,7 @@ def calculate_gain(nonlinearity: str, negative_slope: float = 0.01) -> float:
     ``sigmoid``     :math:`1`
     ``tanh``        :math:`5/3`
     ``relu``        :math:`\sqrt{2}`
-    ``leaky_relu``  :math:`\sqrt{2 / (1 + \alpha^2)}`
+    ``leaky_relu``  :math:`\sqrt{2 / (1 + \nu^2)}`
     ==============  ==========================================
 
     Parameters
@@ -125,7 +125,7 @@ def calculate_gain(nonlinearity: str, negative_slope: float = 0.01) -> float:
     nonlinearity : {"identity", "sigmoid", "tanh", "relu", "leaky_relu"}
         The activation that follows the layer.
     negative_slope : float, default 0.01
-        :math:`\alpha`, used only for ``"leaky_relu"``.
+        :math:`\nu`, used only for ``"leaky_relu"``.
     """
     check_choice(nonlinearity, "nonlinearity",
                  ("identity", "sigmoid", "tanh", "relu", "leaky_relu"))
@@ -252,9 +252,9 @@ def lecun_uniform(shape, rng, *, dtype=np.float64) -> np.ndarray:
 
 
 def xavier_normal(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.ndarray:
-    r"""Xavier/Glorot normal: :math:`W_{ij} \sim \mathcal{N}(0, \sigma^2)`.
+    r"""Xavier/Glorot normal: :math:`W_{ij} \sim \mathcal{N}(0, s^2)`.
 
-    .. math:: \sigma = \mathrm{gain} \cdot \sqrt{\frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}}
+    .. math:: s = \mathrm{gain} \cdot \sqrt{\frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}}
 
     as ``torch.nn.init.xavier_normal_``.
 
@@ -294,12 +294,12 @@ def xavier_uniform(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.nda
 
 def he_normal(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in", *,
               dtype=np.float64) -> np.ndarray:
-    r"""He/Kaiming normal: :math:`W_{ij} \sim \mathcal{N}(0, \sigma^2)`.
+    r"""He/Kaiming normal: :math:`W_{ij} \sim \mathcal{N}(0, s^2)`.
 
-    .. math:: \sigma = \frac{\mathrm{gain}}{\sqrt{\mathrm{fan}}}, \qquad
-              \mathrm{gain} = \sqrt{\frac{2}{1 + \alpha^2}}
+    .. math:: s = \frac{\mathrm{gain}}{\sqrt{\mathrm{fan}}}, \qquad
+              \mathrm{gain} = \sqrt{\frac{2}{1 + \nu^2}}
 
-    so for ReLU (:math:`\alpha = 0`) the variance is :math:`2/\mathrm{fan\_in}`.
+    so for ReLU (:math:`\nu = 0`) the variance is :math:`2/\mathrm{fan\_in}`.
     Same as ``torch.nn.init.kaiming_normal_(w, a=negative_slope, mode=mode,
     nonlinearity="leaky_relu")`` (torch's ``a`` is our ``negative_slope``).
 
@@ -308,7 +308,7 @@ def he_normal(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in", *,
     shape : tuple of int, (n_out, n_in)
     rng : numpy.random.Generator or int
     negative_slope : float, default 0.0
-        :math:`\alpha` of the leaky ReLU that follows (0 for ReLU).
+        :math:`\nu` of the leaky ReLU that follows (0 for ReLU).
     mode : {"fan_in", "fan_out"}, default "fan_in"
         ``"fan_in"`` keeps the forward activations' variance,
         ``"fan_out"`` the backward gradients'.
@@ -323,9 +323,9 @@ def he_uniform(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in", *,
     r"""He/Kaiming uniform: :math:`W_{ij} \sim U(-a, a)`.
 
     .. math:: a = \mathrm{gain} \cdot \sqrt{\frac{3}{\mathrm{fan}}}, \qquad
-              \mathrm{gain} = \sqrt{\frac{2}{1 + \alpha^2}}
+              \mathrm{gain} = \sqrt{\frac{2}{1 + \nu^2}}
 
-    (variance :math:`2 / ((1 + \alpha^2)\,\mathrm{fan})`), as
+    (variance :math:`2 / ((1 + \nu^2)\,\mathrm{fan})`), as
     ``torch.nn.init.kaiming_uniform_(w, a=negative_slope, mode=mode,
     nonlinearity="leaky_relu")``.
 
@@ -334,7 +334,7 @@ def he_uniform(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in", *,
     shape : tuple of int, (n_out, n_in)
     rng : numpy.random.Generator or int
     negative_slope : float, default 0.0
-        :math:`\alpha` of the leaky ReLU that follows (0 for ReLU).
+        :math:`\nu` of the leaky ReLU that follows (0 for ReLU).
     mode : {"fan_in", "fan_out"}, default "fan_in"
     dtype : floating dtype, default float64
     """

@@ -480,33 +480,35 @@ def focal_loss(input, target, *, alpha: float | None = 0.25, gamma: float = 2.0,
 
     Same formula as ``torchvision.ops.sigmoid_focal_loss``, but with
     ``reduction="mean"`` by default like the other losses here (torchvision's
-    default is ``"none"``). With :math:`p = \sigma(x)`,
+    default is ``"none"``). With logit :math:`z`, :math:`p = \sigma(z)`,
+    class weight :math:`\psi` (``alpha``) and focusing exponent :math:`\zeta`
+    (``gamma``),
 
     .. math:: p_t = p\,y + (1 - p)(1 - y), \qquad
-              \alpha_t = \alpha\,y + (1 - \alpha)(1 - y),
+              \psi_t = \psi\,y + (1 - \psi)(1 - y),
 
-    .. math:: \ell_i = -\alpha_t\,(1 - p_t)^{\gamma}\,\log p_t
+    .. math:: \ell = -\psi_t\,(1 - p_t)^{\zeta}\,\ln p_t
 
-    where :math:`-\log p_t` is the binary cross-entropy (computed from the
+    where :math:`-\ln p_t` is the binary cross-entropy (computed from the
     logits as in :func:`binary_cross_entropy_with_logits`). The factor
-    :math:`(1 - p_t)^\gamma` shrinks the loss of examples that are already
+    :math:`(1 - p_t)^\zeta` shrinks the loss of examples that are already
     classified well, so training concentrates on the hard ones. The weight
-    :math:`\alpha` multiplies the loss of positive examples (:math:`y = 1`) and
-    :math:`1 - \alpha` that of negative ones; it is part of the loss as defined
+    :math:`\psi` multiplies the loss of positive examples (:math:`y = 1`) and
+    :math:`1 - \psi` that of negative ones; it is part of the loss as defined
     in the paper. With ``gamma=0`` and ``alpha=None`` this is plain binary
     cross-entropy.
 
     Parameters
     ----------
     input : array_like, any shape
-        Logits :math:`x`.
+        Logits :math:`z`.
     target : array_like, same shape as ``input``
         Labels :math:`y \in [0, 1]` (usually 0/1).
     alpha : float in [0, 1], or None, default 0.25
-        Weight of the positive class. ``None`` or ``-1`` switch the weighting
-        off (:math:`\alpha_t = 1`), like a negative alpha in torchvision.
+        Weight :math:`\psi` of the positive class. ``None`` or ``-1`` switch the
+        weighting off (:math:`\psi_t = 1`), like a negative alpha in torchvision.
     gamma : float, default 2.0
-        Focusing exponent, must be >= 0.
+        Focusing exponent :math:`\zeta`, must be >= 0.
     reduction : {"mean", "sum", "none"}, default "mean"
         ``"mean"`` divides by ``input.size``.
 
@@ -528,16 +530,16 @@ def focal_loss_grad(input, target, *, alpha: float | None = 0.25, gamma: float =
                     reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`focal_loss` with respect to the logits.
 
-    With :math:`m = 1 - p_t`, :math:`\mathrm{ce} = -\log p_t`,
-    :math:`\partial m / \partial x = p(1-p)(1 - 2y)` and
-    :math:`\partial\,\mathrm{ce} / \partial x = p - y`:
+    With :math:`\mathrm{ce} = -\ln p_t`,
+    :math:`\partial (1 - p_t) / \partial z = p(1-p)(1 - 2y)` and
+    :math:`\partial\,\mathrm{ce} / \partial z = p - y`:
 
-    .. math:: \frac{\partial \ell_i}{\partial x_i} = \alpha_t \left[
-              \gamma\, m^{\gamma}\, \frac{p(1-p)}{m}\,(1 - 2y)\,\mathrm{ce}
-              + m^{\gamma}\,(p - y) \right]
+    .. math:: \frac{\partial \ell}{\partial z} = \psi_t \left[
+              \zeta\, (1 - p_t)^{\zeta}\, \frac{p(1-p)}{1 - p_t}\,(1 - 2y)\,\mathrm{ce}
+              + (1 - p_t)^{\zeta}\,(p - y) \right]
 
-    The ratio :math:`p(1-p)/m` is at most 1 and is evaluated as such, so the
-    gradient stays finite for saturated logits and for :math:`0 \le \gamma < 1`.
+    The ratio :math:`p(1-p)/(1 - p_t)` is at most 1 and is evaluated as such, so the
+    gradient stays finite for saturated logits and for :math:`0 \le \zeta < 1`.
     Divided by ``input.size`` for ``reduction="mean"``.
 
     Returns

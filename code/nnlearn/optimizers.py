@@ -8,8 +8,8 @@ PyTorch on the same gradients give the same parameters up to rounding:
 
 - the step counter :math:`t` is 1 during the first call to ``step``;
 - L2 weight decay is added to the gradient, :math:`g_t \leftarrow g_t +
-  \lambda\theta_{t-1}` (SGD, AdaGrad, RMSProp, Adam); AdamW instead shrinks
-  the parameter first, :math:`\theta \leftarrow \theta(1 - \eta\lambda)`;
+  \alpha\theta_{t-1}` (SGD, AdaGrad, RMSProp, Adam); AdamW instead shrinks
+  the parameter first, :math:`\theta \leftarrow \theta(1 - \eta\alpha)`;
 - :math:`\epsilon` is added *outside* the square root;
 - SGD's momentum buffer starts equal to the first gradient.
 
@@ -145,7 +145,7 @@ class Optimizer:
         return work[name]
 
     def _l2_grad(self, i: int, p: np.ndarray, g: np.ndarray, weight_decay: float) -> np.ndarray:
-        r"""Return :math:`g + \lambda p` in a work array (or ``g`` itself if :math:`\lambda=0`)."""
+        r"""Return :math:`g + \alpha p` in a work array (or ``g`` itself if :math:`\alpha=0`)."""
         if weight_decay == 0.0:
             return g
         out = self._scratch(i, "grad")
@@ -238,13 +238,13 @@ class SGD(Optimizer):
     r"""Stochastic gradient descent with optional momentum and Nesterov momentum.
 
     With gradient :math:`g_t`, learning rate :math:`\eta`, weight decay
-    :math:`\lambda`, momentum :math:`\mu` and dampening :math:`\tau`:
+    :math:`\alpha`, momentum :math:`\mu` and ``dampening``:
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
+        g_t &\leftarrow g_t + \alpha\,\theta_{t-1} \\
         b_t &= \begin{cases} g_t & t = 1 \\
-                 \mu\, b_{t-1} + (1-\tau)\, g_t & t > 1 \end{cases} \\
+                 \mu\, b_{t-1} + (1-\text{dampening})\, g_t & t > 1 \end{cases} \\
         d_t &= \begin{cases} g_t + \mu\, b_t & \text{Nesterov} \\
                  b_t & \text{otherwise} \end{cases}
                \quad (d_t = g_t \text{ if } \mu = 0) \\
@@ -259,11 +259,11 @@ class SGD(Optimizer):
     momentum : float, default 0
         :math:`\mu \in [0, 1)`.
     dampening : float, default 0
-        :math:`\tau \in [0, 1]`; scales down the new gradient in the buffer.
+        In :math:`[0, 1]`; scales down the new gradient in the buffer.
     nesterov : bool, default False
         Use Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
     weight_decay : float, default 0
-        L2 coefficient :math:`\lambda \ge 0`.
+        L2 coefficient :math:`\alpha \ge 0`.
 
     Notes
     -----
@@ -318,10 +318,10 @@ class AdaGrad(Optimizer):
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
+        g_t &\leftarrow g_t + \alpha\,\theta_{t-1} \\
         \tilde\eta_t &= \frac{\eta}{1 + (t-1)\,\mathrm{lr\_decay}} \\
-        G_t &= G_{t-1} + g_t^2, \qquad G_0 = G_{\text{init}} \\
-        \theta_t &= \theta_{t-1} - \tilde\eta_t\, \frac{g_t}{\sqrt{G_t} + \epsilon}
+        v_t &= v_{t-1} + g_t^2, \qquad v_0 = v_{\text{init}} \\
+        \theta_t &= \theta_{t-1} - \tilde\eta_t\, \frac{g_t}{\sqrt{v_t} + \epsilon}
 
     (squares, roots and the division act elementwise).
 
@@ -335,9 +335,9 @@ class AdaGrad(Optimizer):
         Must be :math:`\ge 0`; slows the learning rate as
         :math:`1/(1 + (t-1)\,\mathrm{lr\_decay})`.
     weight_decay : float, default 0
-        L2 coefficient :math:`\lambda \ge 0`.
+        L2 coefficient :math:`\alpha \ge 0`.
     initial_accumulator_value : float, default 0
-        :math:`G_{\text{init}} \ge 0`, the starting value of every sum.
+        :math:`v_{\text{init}} \ge 0`, the starting value of every sum.
     eps : float, default 1e-10
         :math:`\epsilon > 0`, added to :math:`\sqrt{G_t}`.
 
@@ -381,15 +381,15 @@ class RMSProp(Optimizer):
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
-        v_t &= \alpha\, v_{t-1} + (1-\alpha)\, g_t^2, \qquad v_0 = 0 \\
-        \bar g_t &= \alpha\, \bar g_{t-1} + (1-\alpha)\, g_t, \qquad \bar g_0 = 0
+        g_t &\leftarrow g_t + \alpha\,\theta_{t-1} \\
+        v_t &= \rho\, v_{t-1} + (1-\rho)\, g_t^2, \qquad v_0 = 0 \\
+        \bar g_t &= \rho\, \bar g_{t-1} + (1-\rho)\, g_t, \qquad \bar g_0 = 0
                     \quad \text{(centered only)} \\
-        s_t &= \begin{cases} \sqrt{v_t - \bar g_t^2} + \epsilon & \text{centered} \\
-                 \sqrt{v_t} + \epsilon & \text{otherwise} \end{cases} \\
-        b_t &= \mu\, b_{t-1} + g_t / s_t, \qquad b_0 = 0 \\
+        \tilde g_t &= \begin{cases} g_t / (\sqrt{v_t - \bar g_t^2} + \epsilon) & \text{centered} \\
+                 g_t / (\sqrt{v_t} + \epsilon) & \text{otherwise} \end{cases} \\
+        b_t &= \mu\, b_{t-1} + \tilde g_t, \qquad b_0 = 0 \\
         \theta_t &= \theta_{t-1} - \eta\, b_t
-            \quad (\text{or } \theta_{t-1} - \eta\, g_t/s_t \text{ if } \mu = 0)
+            \quad (\text{or } \theta_{t-1} - \eta\, \tilde g_t \text{ if } \mu = 0)
 
     Parameters
     ----------
@@ -398,11 +398,11 @@ class RMSProp(Optimizer):
     lr : float, default 1e-2
         Learning rate :math:`\eta > 0`.
     alpha : float, default 0.99
-        Smoothing constant :math:`\alpha \in [0, 1)`.
+        Smoothing constant :math:`\rho \in [0, 1)`.
     eps : float, default 1e-8
         :math:`\epsilon > 0`, added outside the square root.
     weight_decay : float, default 0
-        L2 coefficient :math:`\lambda \ge 0`.
+        L2 coefficient :math:`\alpha \ge 0`.
     momentum : float, default 0
         :math:`\mu \in [0, 1)`.
     centered : bool, default False
@@ -475,12 +475,12 @@ class Adam(Optimizer):
 
     .. math::
 
-        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \\
+        g_t &\leftarrow g_t + \alpha\,\theta_{t-1} \\
         m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad m_0 = 0 \\
         v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2, \qquad v_0 = 0 \\
         \hat m_t &= \frac{m_t}{1-\beta_1^t}, \qquad
         \hat v_t = \frac{v_t}{1-\beta_2^t}
-            \quad (\text{AMSGrad: } \hat v_t = \frac{\max_{s\le t} v_s}{1-\beta_2^t}) \\
+            \quad (\text{AMSGrad: } \hat v_t = \frac{\max_{k\le t} v_k}{1-\beta_2^t}) \\
         \theta_t &= \theta_{t-1} - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
     The step is :math:`\hat m_t / (\sqrt{\hat v_t}+\epsilon)` and nothing else:
@@ -499,7 +499,7 @@ class Adam(Optimizer):
     eps : float, default 1e-8
         :math:`\epsilon > 0`, added outside the square root.
     weight_decay : float, default 0
-        L2 coefficient :math:`\lambda \ge 0`, added to the gradient (use
+        L2 coefficient :math:`\alpha \ge 0`, added to the gradient (use
         :class:`AdamW` for decoupled decay).
     amsgrad : bool, default False
         Use the running maximum of :math:`v_t` (AMSGrad).
@@ -567,19 +567,19 @@ class AdamW(Adam):
 
     .. math::
 
-        \theta &\leftarrow \theta_{t-1}\,(1 - \eta\lambda) \\
+        \theta &\leftarrow \theta_{t-1}\,(1 - \eta\alpha) \\
         \theta_t &= \theta - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
     with :math:`\hat m_t, \hat v_t` as in :class:`Adam`. The decay is thus
     not divided by :math:`\sqrt{\hat v_t}`: every weight shrinks by the same
-    factor. With zero gradients, :math:`\theta_t = \theta_0 (1-\eta\lambda)^t`.
+    factor. With zero gradients, :math:`\theta_t = \theta_0 (1-\eta\alpha)^t`.
 
     Parameters
     ----------
     params, lr, betas, eps, amsgrad
         As in :class:`Adam`.
     weight_decay : float, default 1e-2
-        Decoupled decay coefficient :math:`\lambda \ge 0`.
+        Decoupled decay coefficient :math:`\alpha \ge 0`.
     """
 
     _decoupled_weight_decay = True
@@ -678,7 +678,7 @@ def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarra
 
     A copy :math:`x` of ``x0`` is the one parameter array of
     ``optimizer([x], **hyperparameters)``; each step calls ``grad(x)``, adds
-    Gaussian noise :math:`\sigma\xi_t` if asked (a stand-in for the error of a
+    Gaussian noise of standard deviation :math:`s` if asked (a stand-in for the error of a
     mini-batch gradient) and passes the result to ``opt.step``. With
     ``optimizer=SGD`` and no momentum this is exactly
     :func:`nnlearn.descent.gradient_descent`.
@@ -704,7 +704,7 @@ def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarra
     steps : int
         Number of steps, >= 1.
     noise : float, default 0.0
-        Standard deviation :math:`\sigma \ge 0` of the noise added to every
+        Standard deviation :math:`s \ge 0` of the noise added to every
         gradient coordinate.
     rng : None, int or numpy.random.Generator
         Source of the noise (only used when ``noise > 0``).

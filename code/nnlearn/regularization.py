@@ -6,14 +6,14 @@ towards zero does not make the function any smoother, it only shifts it.
 The caller decides by choosing what to put in the list. :class:`Penalized`
 wraps any optimizer so that its steps follow the penalized loss.
 
-Adding :math:`\tfrac{\lambda}{2}\lVert W\rVert^2` to the loss turns a plain
+Adding :math:`\tfrac{\alpha}{2}\lVert W\rVert^2` to the loss turns a plain
 gradient step into *weight decay*:
 
-.. math:: W \leftarrow W - \eta(\nabla_W L + \lambda W) = (1 - \eta\lambda)\,W - \eta\,\nabla_W L.
+.. math:: W \leftarrow W - \eta(\nabla_W L + \alpha W) = (1 - \eta\alpha)\,W - \eta\,\nabla_W L.
 
 With adaptive optimizers (Adam) the two are no longer the same: the penalty's
 gradient gets rescaled by the adaptive step size, while AdamW applies the decay
-:math:`-\eta\lambda W` separately ("decoupled").
+:math:`-\eta\alpha W` separately ("decoupled").
 """
 
 from __future__ import annotations
@@ -56,18 +56,18 @@ def _total(params: list[np.ndarray], entry) -> np.floating:
 
 
 def l2_penalty(params, lam: float) -> np.floating:
-    r"""L2 penalty :math:`\frac{\lambda}{2}\sum_k \lVert W_k\rVert_F^2`.
+    r"""L2 penalty :math:`\frac{\alpha}{2}\sum_k \lVert W_k\rVert_F^2`.
 
     The factor 1/2 is a convention that makes the gradient exactly
-    :math:`\lambda W` (no factor 2). Some libraries leave it out; then their
-    :math:`\lambda` equals twice ours.
+    :math:`\alpha W` (no factor 2). Some libraries leave it out; then their
+    :math:`\alpha` equals twice ours.
 
     Parameters
     ----------
     params : list of ndarray
         The arrays to penalize, usually the weight matrices only (not biases).
     lam : float
-        Strength :math:`\lambda \ge 0`.
+        Strength :math:`\alpha \ge 0`.
 
     Returns
     -------
@@ -81,7 +81,7 @@ def l2_penalty(params, lam: float) -> np.floating:
 
 
 def l2_penalty_grad(params, lam: float) -> list[np.ndarray]:
-    r"""Gradient of :func:`l2_penalty`: :math:`\lambda W_k` for each array.
+    r"""Gradient of :func:`l2_penalty`: :math:`\alpha W_k` for each array.
 
     Returns
     -------
@@ -94,14 +94,14 @@ def l2_penalty_grad(params, lam: float) -> list[np.ndarray]:
 
 
 def l1_penalty(params, lam: float) -> np.floating:
-    r"""L1 penalty :math:`\lambda \sum_k \sum_{ij} |(W_k)_{ij}|` (no factor 1/2).
+    r"""L1 penalty :math:`\alpha \sum_k \sum_{ij} |(W_k)_{ij}|` (no factor 1/2).
 
     Parameters
     ----------
     params : list of ndarray
         The arrays to penalize, usually the weight matrices only.
     lam : float
-        Strength :math:`\lambda \ge 0`.
+        Strength :math:`\alpha \ge 0`.
 
     Returns
     -------
@@ -115,10 +115,10 @@ def l1_penalty(params, lam: float) -> np.floating:
 
 
 def l1_penalty_grad(params, lam: float) -> list[np.ndarray]:
-    r"""Subgradient of :func:`l1_penalty`: :math:`\lambda\,\operatorname{sign}(W_k)`.
+    r"""Subgradient of :func:`l1_penalty`: :math:`\alpha\,\operatorname{sign}(W_k)`.
 
     :math:`|w|` has no derivative at :math:`w = 0`; every value in
-    :math:`[-\lambda, \lambda]` is a subgradient there. We return 0 (the
+    :math:`[-\alpha, \alpha]` is a subgradient there. We return 0 (the
     convention of ``np.sign`` and of PyTorch's ``abs`` backward), so an entry
     that is exactly zero is not pushed either way.
 
@@ -145,9 +145,9 @@ class Penalized(OptimizerWrapper):
     the gradients of the arrays in ``penalize`` (usually the weight matrices,
     not the biases) and passes the sum to the wrapped optimizer:
 
-    .. math:: \mathbf{g}_k \leftarrow \mathbf{g}_k + \lambda \operatorname{sign}(\mathbf{W}_k)
+    .. math:: \mathbf{g}_k \leftarrow \mathbf{g}_k + \alpha \operatorname{sign}(\mathbf{W}_k)
               \ \text{(L1)}, \qquad
-              \mathbf{g}_k \leftarrow \mathbf{g}_k + \lambda \mathbf{W}_k \ \text{(L2)}.
+              \mathbf{g}_k \leftarrow \mathbf{g}_k + \alpha \mathbf{W}_k \ \text{(L2)}.
 
     It has the whole optimizer interface (:class:`nnlearn.protocols.OptimizerLike`:
     ``step(grads)``, ``params``, ``lr``, ``state_dict``, ``load_state_dict``),
@@ -163,7 +163,7 @@ class Penalized(OptimizerWrapper):
     penalty : {"l1", "l2"}
         Which penalty.
     lam : float
-        Strength :math:`\lambda \ge 0`.
+        Strength :math:`\alpha \ge 0`.
     penalize : list of ndarray, optional
         The arrays to penalize; each must be one of ``optimizer.params`` (the
         same object). Default: all of them.

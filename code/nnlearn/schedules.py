@@ -59,7 +59,7 @@ def _result(values: np.ndarray, t: np.ndarray) -> float | np.ndarray:
 def step_lr(base_lr: float, t, step_size: int, gamma: float = 0.1) -> float | np.ndarray:
     r"""Step decay: multiply by ``gamma`` every ``step_size`` steps.
 
-    .. math:: \eta_t = \eta_0\, \gamma^{\lfloor t / s \rfloor}
+    .. math:: \eta_t = \eta_0\, q^{\lfloor t / T \rfloor}
 
     Parameters
     ----------
@@ -68,9 +68,9 @@ def step_lr(base_lr: float, t, step_size: int, gamma: float = 0.1) -> float | np
     t : int or array of int
         Step numbers, :math:`t \ge 0`, any shape.
     step_size : int
-        :math:`s \ge 1`.
+        :math:`T \ge 1`.
     gamma : float, default 0.1
-        Factor :math:`\gamma > 0`.
+        Factor :math:`q > 0`.
 
     Returns
     -------
@@ -87,7 +87,7 @@ def step_lr(base_lr: float, t, step_size: int, gamma: float = 0.1) -> float | np
 def exponential_lr(base_lr: float, t, gamma: float) -> float | np.ndarray:
     r"""Exponential decay: multiply by ``gamma`` every step.
 
-    .. math:: \eta_t = \eta_0\, \gamma^{t}
+    .. math:: \eta_t = \eta_0\, q^{t}
 
     Parameters
     ----------
@@ -96,7 +96,7 @@ def exponential_lr(base_lr: float, t, gamma: float) -> float | np.ndarray:
     t : int or array of int
         Step numbers, :math:`t \ge 0`, any shape.
     gamma : float
-        Factor :math:`\gamma > 0`.
+        Factor :math:`q > 0`.
 
     Returns
     -------
@@ -149,7 +149,7 @@ def linear_warmup_lr(base_lr: float, t, warmup_steps: int,
     r"""Linear warm-up from ``start_factor * base_lr`` to ``base_lr``, then constant.
 
     .. math::
-        \eta_t = \eta_0 \left(f_0 + (1 - f_0)\,\frac{\min(t, W)}{W}\right)
+        \eta_t = \eta_0 \left(f_0 + (1 - f_0)\,\frac{\min(t, T)}{T}\right)
 
     Parameters
     ----------
@@ -158,7 +158,7 @@ def linear_warmup_lr(base_lr: float, t, warmup_steps: int,
     t : int or array of int
         Step numbers, :math:`t \ge 0`, any shape.
     warmup_steps : int
-        :math:`W \ge 1`; the full rate is reached at :math:`t = W`.
+        :math:`T \ge 1`; the full rate is reached at :math:`t = T`.
     start_factor : float, default 0.1
         :math:`f_0 \in [0, 1]`, the fraction of ``base_lr`` used at :math:`t = 0`.
 

@@ -248,9 +248,9 @@ class Quadratic(Surface):
                          minimizer=(0.0, 0.0), **kwargs) -> Quadratic:
         r"""A 2-D bowl with eigenvalues ``L >= mu > 0`` whose axes are rotated by ``angle``.
 
-        :math:`A = R \,\mathrm{diag}(L, \mu)\, R^\top` with :math:`R` the
+        :math:`A = R \,\mathrm{diag}(\lambda_{\max}, \lambda_{\min})\, R^\top` (``L``, ``mu``) with :math:`R` the
         rotation by ``angle`` radians, and :math:`b = A x^*` so the minimizer is
-        ``minimizer``. Handy for showing how the condition number :math:`L/\mu`
+        ``minimizer``. Handy for showing how the condition number :math:`\kappa = \lambda_{\max}/\lambda_{\min}`
         shapes the path of gradient descent.
         """
         L = check_scalar(L, "L", low=0.0, low_inclusive=False)
@@ -283,7 +283,7 @@ class Quadratic(Surface):
             \mathbf b = \tfrac2N D^\top y,\quad c = \tfrac1N y^\top y,
 
         the loss of :func:`nnlearn.descent.linear_regression_loss`. So the
-        curvatures :math:`L` and :math:`\mu` (and the condition number) of a
+        curvatures :math:`\lambda_{\max}` and :math:`\lambda_{\min}` (and the condition number) of a
         regression problem can be read off its data, and the bowl can be drawn
         with the contour figures of :mod:`nnlearn.viz.landscape`.
 

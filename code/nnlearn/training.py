@@ -810,10 +810,11 @@ def lr_range_test(model, loss, optimizer, X, y, *, min_lr: float = 1e-6,
 
     and takes one :func:`train_step` on the next mini-batch (shuffled epochs
     are drawn as needed). The recorded loss is the batch loss before the
-    step, smoothed exponentially, :math:`s_i = \alpha \ell_i + (1-\alpha)
-    s_{i-1}` with :math:`s_0 = \ell_0` and :math:`\alpha` = ``smooth``
-    (1 turns smoothing off). The run stops early when :math:`s_i` exceeds
-    ``diverge`` times the best :math:`s` so far, or a loss is not finite.
+    step, smoothed exponentially: with :math:`L_i` the batch loss of step
+    :math:`i`, :math:`\bar L_i = \text{smooth}\cdot L_i + (1-\text{smooth})\, \bar L_{i-1}`
+    with :math:`\bar L_0 = L_0` (``smooth=1`` turns smoothing off).
+    The run stops early when :math:`\bar L_i` exceeds ``diverge`` times the
+    best :math:`\bar L` so far, or a loss is not finite.
     Afterwards the parameters, buffers, the model's random generator and the
     optimizer's state (including its learning rate) are restored, so the
     test leaves no trace. These are the rules of the "LR finder" (Smith 2017;
@@ -834,7 +835,7 @@ def lr_range_test(model, loss, optimizer, X, y, *, min_lr: float = 1e-6,
         Number of steps :math:`T \ge 2` (if nothing diverges).
     batch_size : int, default 32
     smooth : float in (0, 1], default 0.05
-        Weight :math:`\alpha` of the newest loss in the running average.
+        Weight of the newest loss in the running average.
     diverge : float > 1, default 5.0
         Stop when the smoothed loss exceeds this multiple of its best value.
     rng : numpy.random.Generator, int or None

@@ -1,5 +1,5 @@
 """New features from old ones: polynomial features and the power transforms
-(Box-Cox, Yeo-Johnson, whose lambda a golden-section search fits).
+(Box-Cox, Yeo-Johnson, whose power a golden-section search fits).
 """
 
 from __future__ import annotations
@@ -239,42 +239,42 @@ def _finish_power(values: np.ndarray, dtype, lmbda: float, name: str) -> tuple[n
 
 
 def box_cox(x, lmbda: float | None = None) -> tuple[np.ndarray, float]:
-    r"""Box-Cox power transform of positive data, fitting :math:`\lambda` if not given.
+    r"""Box-Cox power transform of positive data, fitting :math:`\omega` if not given.
 
     .. math::
 
-        y = \begin{cases} (x^\lambda - 1)/\lambda, & \lambda \ne 0\\
-                          \ln x, & \lambda = 0 \end{cases}
+        x' = \begin{cases} (x^\omega - 1)/\omega, & \omega \ne 0\\
+                          \ln x, & \omega = 0 \end{cases}
 
-    With ``lmbda=None``, :math:`\lambda` maximizes the Gaussian profile
+    With ``lmbda=None``, :math:`\omega` maximizes the Gaussian profile
     log-likelihood of the transformed data,
 
     .. math::
 
-        \ell(\lambda) = -\frac n2 \ln \hat\sigma^2_\lambda
-                        + (\lambda - 1)\sum_i \ln x_i,
+        \operatorname{LL}(\omega) = -\frac N2 \ln s^2_\omega
+                        + (\omega - 1)\sum_i \ln x^{(i)},
 
-    where :math:`s^2_\lambda` is the population variance of
-    :math:`y` and the last term is the log-Jacobian of :math:`x \mapsto y`. This is
-    the maximum-likelihood :math:`\lambda` of ``scipy.stats.boxcox`` and
+    where :math:`s^2_\omega` is the population variance of
+    :math:`x'` and the last term is the log-Jacobian of :math:`x \mapsto x'`. This is
+    the maximum-likelihood :math:`\omega` of ``scipy.stats.boxcox`` and
     ``sklearn.preprocessing.PowerTransformer(method="box-cox",
     standardize=False)``. The 1-D maximization is a grid search followed by a
     golden-section search (written here; no SciPy). The transform is computed
-    as ``expm1(lambda * log(x)) / lambda``, accurate also for tiny
-    :math:`\lambda`.
+    as ``expm1(lmbda * log(x)) / lmbda``, accurate also for tiny
+    :math:`\omega`.
 
     Parameters
     ----------
     x : array_like, shape (n_samples,)
         Strictly positive data (use :func:`yeo_johnson` otherwise).
     lmbda : float, optional
-        Use this :math:`\lambda` instead of fitting one.
+        Use this :math:`\omega` instead of fitting one.
 
     Returns
     -------
     y : ndarray, shape (n_samples,), dtype of ``x``
     lmbda : float
-        The (fitted or given) :math:`\lambda`.
+        The (fitted or given) :math:`\omega`.
     """
     arr, lmbda = _check_power_input(x, "x", lmbda)
     if arr.min() <= 0:
@@ -293,27 +293,27 @@ def box_cox(x, lmbda: float | None = None) -> tuple[np.ndarray, float]:
 
 
 def yeo_johnson(x, lmbda: float | None = None) -> tuple[np.ndarray, float]:
-    r"""Yeo-Johnson power transform (any real data), fitting :math:`\lambda` if not given.
+    r"""Yeo-Johnson power transform (any real data), fitting :math:`\omega` if not given.
 
     .. math::
 
-        y = \begin{cases}
-            ((x+1)^\lambda - 1)/\lambda, & x \ge 0,\ \lambda \ne 0\\
-            \ln(1 + x), & x \ge 0,\ \lambda = 0\\
-            -((1-x)^{2-\lambda} - 1)/(2-\lambda), & x < 0,\ \lambda \ne 2\\
-            -\ln(1 - x), & x < 0,\ \lambda = 2
+        x' = \begin{cases}
+            ((x+1)^\omega - 1)/\omega, & x \ge 0,\ \omega \ne 0\\
+            \ln(1 + x), & x \ge 0,\ \omega = 0\\
+            -((1-x)^{2-\omega} - 1)/(2-\omega), & x < 0,\ \omega \ne 2\\
+            -\ln(1 - x), & x < 0,\ \omega = 2
         \end{cases}
 
     Box-Cox of :math:`x+1` for :math:`x \ge 0`, mirrored (with
-    :math:`2-\lambda`) for negative :math:`x`, so zeros and negatives are fine.
-    With ``lmbda=None``, :math:`\lambda` maximizes
+    :math:`2-\omega`) for negative :math:`x`, so zeros and negatives are fine.
+    With ``lmbda=None``, :math:`\omega` maximizes
 
     .. math::
 
-        \ell(\lambda) = -\frac n2 \ln \hat\sigma^2_\lambda
-          + (\lambda - 1)\sum_i \operatorname{sign}(x_i)\ln(1 + |x_i|),
+        \operatorname{LL}(\omega) = -\frac N2 \ln s^2_\omega
+          + (\omega - 1)\sum_i \operatorname{sign}(x^{(i)})\ln(1 + |x^{(i)}|),
 
-    the same maximum-likelihood :math:`\lambda` as ``scipy.stats.yeojohnson``
+    the same maximum-likelihood :math:`\omega` as ``scipy.stats.yeojohnson``
     and ``PowerTransformer(method="yeo-johnson", standardize=False)``,
     found by the grid plus golden-section search of :func:`box_cox`.
 
@@ -321,7 +321,7 @@ def yeo_johnson(x, lmbda: float | None = None) -> tuple[np.ndarray, float]:
     ----------
     x : array_like, shape (n_samples,)
     lmbda : float, optional
-        Use this :math:`\lambda` instead of fitting one.
+        Use this :math:`\omega` instead of fitting one.
 
     Returns
     -------

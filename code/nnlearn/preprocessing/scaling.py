@@ -152,8 +152,8 @@ class StandardScaler(_Scaler):
 
     .. math::
 
-        x' = \frac{x - \mu}{\sigma}, \qquad
-        \sigma^2 = \frac{1}{n}\sum_{i=1}^{n} (x_i - \mu)^2
+        x'_j = \frac{x_j - \bar{x}_j}{s_j}, \qquad
+        s_j^2 = \frac{1}{N}\sum_{i=1}^{N} \bigl(x^{(i)}_j - \bar{x}_j\bigr)^2
 
     The variance is the population variance (``ddof=0``), as in scikit-learn.
     After ``fit(X)``, every non-constant column of ``transform(X)`` has mean 0

@@ -40,7 +40,7 @@ CIRCUIT_POSITIONS: dict[str, tuple[float, float]] = {
 }
 """Positions of the nodes of :func:`nnlearn.backprop.neuron_circuit` in the figure."""
 
-_LEAF_LABELS = {"lam": "λ"}
+_LEAF_LABELS = {"lam": "α"}
 
 
 def _check_dict(d, name: str) -> dict:
