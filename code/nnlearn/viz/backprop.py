@@ -21,6 +21,7 @@ from nnlearn.backprop import CIRCUIT_EDGES, CIRCUIT_OPS, WeightRecorder
 from nnlearn.gradcheck import RIGHT_BELOW
 from nnlearn.viz.animation import play_controls
 from nnlearn.viz.heatmap import heatmap
+from nnlearn.viz.layout import header
 from nnlearn.viz.network import (
     arrow_trace,
     edge_style,
@@ -28,7 +29,7 @@ from nnlearn.viz.network import (
     network_diagram,
     network_layout,
 )
-from nnlearn.viz.theme import COLORWAY, GRAD_COLOR, VALUE_COLOR
+from nnlearn.viz.theme import COLORWAY, GRAD_COLOR, VALUE_COLOR, tint
 
 __all__ = ["CIRCUIT_POSITIONS", "circuit_figure", "gradcheck_figure", "training_animation"]
 
@@ -49,18 +50,15 @@ def _check_dict(d, name: str) -> dict:
     return d
 
 
-def circuit_figure(values: dict, grads: dict, edge_grads: dict,
-                   edges: Sequence[tuple[str, str]] = CIRCUIT_EDGES,
-                   ops: dict[str, str] = CIRCUIT_OPS,
-                   positions: dict[str, tuple[float, float]] | None = None, *,
+def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
                    title: str | None) -> go.Figure:
-    """Draw a computational graph with a value and a gradient on every edge.
+    """Draw the graph of :func:`nnlearn.backprop.neuron_circuit`, a value and a gradient per edge.
 
-    Each edge ``(src, dst)`` is an arrow from ``src`` to ``dst`` labelled
-    with ``values[src]`` (green, above) and ``edge_grads[(src, dst)]``, the
-    gradient flowing back along it (rose, below). Inner nodes show their
-    operation, leaves their name; hovering a node shows its value and its
-    gradient.
+    Each edge ``(src, dst)`` of :data:`nnlearn.backprop.CIRCUIT_EDGES` is an
+    arrow from ``src`` to ``dst`` labelled with ``values[src]`` (green, above)
+    and ``edge_grads[(src, dst)]``, the gradient flowing back along it (rose,
+    below). Inner nodes show their operation, leaves their name; hovering a
+    node shows its value and its gradient. Nodes sit at :data:`CIRCUIT_POSITIONS`.
 
     Parameters
     ----------
@@ -69,64 +67,54 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict,
         (as returned by :func:`nnlearn.backprop.neuron_circuit`).
     edge_grads : dict
         ``(src, dst)`` -> gradient sent back along the edge.
-    edges : sequence of (str, str), default the neuron circuit's
-    ops : dict, default the neuron circuit's
-        Node name -> operation symbol, for inner nodes.
-    positions : dict, optional
-        Node name -> ``(x, y)``; default :data:`CIRCUIT_POSITIONS`.
     title : str
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Traces: one per edge, then the nodes, then two legend entries.
+        Traces: the edges, then per label its texts and its legend entry, then the nodes.
     """
     values, grads, edge_grads = (_check_dict(d, n) for d, n in
                                  ((values, "values"), (grads, "grads"),
                                   (edge_grads, "edge_grads")))
-    positions = CIRCUIT_POSITIONS if positions is None else _check_dict(positions, "positions")
-    names = sorted({n for edge in edges for n in edge})
-    for name in names:
-        for d, label in ((values, "values"), (grads, "grads"), (positions, "positions")):
-            if name not in d:
-                raise ValueError(f"{label} has no entry for node {name!r}")
-    missing = [e for e in edges if tuple(e) not in edge_grads]
-    if missing:
-        raise ValueError(f"edge_grads has no entry for edge {missing[0]!r}")
-    start = np.array([positions[src] for src, _ in edges], dtype=np.float64)
-    end = np.array([positions[dst] for _, dst in edges], dtype=np.float64)
+    names = sorted(CIRCUIT_POSITIONS)
+    for d, label, keys in ((values, "values", names), (grads, "grads", names),
+                           (edge_grads, "edge_grads", CIRCUIT_EDGES)):
+        missing = [k for k in keys if k not in d]
+        if missing:
+            raise ValueError(f"{label} has no entry for {missing[0]!r}")
+    start, end = (np.array([CIRCUIT_POSITIONS[e[i]] for e in CIRCUIT_EDGES]) for i in (0, 1))
     fig = go.Figure(arrow_trace(start, end, COLORWAY[7], 1.6, gap=0.22, name="edges"))
     mid = (start + end) / 2
     for label, texts, shift, color in (
-            ("forward value", [values[src] for src, _ in edges], 0.17, VALUE_COLOR),
-            ("gradient ∂L/∂(edge input)", [edge_grads[tuple(e)] for e in edges], -0.17,
+            ("forward value", [values[src] for src, _ in CIRCUIT_EDGES], 0.17, VALUE_COLOR),
+            ("gradient ∂L/∂(edge input)", [edge_grads[e] for e in CIRCUIT_EDGES], -0.17,
              GRAD_COLOR)):                 # value above the edge's middle, gradient below
         fig.add_trace(go.Scatter(x=mid[:, 0], y=mid[:, 1] + shift, mode="text", name=label,
                                  text=[f"{v:.3g}" for v in texts], hoverinfo="skip",
                                  showlegend=False, textfont=dict(color=color, size=13)))
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label,  # legend entry
                                  line=dict(color=color, width=3)))
-    labels = [ops.get(n, _LEAF_LABELS.get(n, n)) for n in names]
-    hover = [f"{_LEAF_LABELS.get(n, n)} = {values[n]:.4g}<br>∂L/∂{_LEAF_LABELS.get(n, n)} = "
-             f"{grads[n]:.4g}" for n in names]
-    xy = np.array([positions[n] for n in names])
+    leaf = [_LEAF_LABELS.get(n, n) for n in names]
+    xy = np.array([CIRCUIT_POSITIONS[n] for n in names])
     for n, (x, y) in zip(names, xy, strict=True):
-        if n in ops:                               # inner node: its name above it
+        if n in CIRCUIT_OPS:                       # inner node: its name above it
             fig.add_annotation(x=x, y=y, text=f"<i>{n}</i>", showarrow=False, yshift=25)
     fig.add_trace(go.Scatter(
-        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=labels, hovertext=hover,
-        hoverinfo="text", textposition="middle center", showlegend=False,
-        marker=dict(size=34, color="rgba(47,111,222,0.14)",
+        x=xy[:, 0], y=xy[:, 1], mode="markers+text", hoverinfo="text",
+        text=[CIRCUIT_OPS.get(n, lab) for n, lab in zip(names, leaf, strict=True)],
+        hovertext=[f"{lab} = {values[n]:.4g}<br>∂L/∂{lab} = {grads[n]:.4g}"
+                   for n, lab in zip(names, leaf, strict=True)],
+        textposition="middle center", showlegend=False,
+        marker=dict(size=34, color=tint(COLORWAY[0], 0.14),
                     line=dict(color=COLORWAY[0], width=1.5))))
     fig.update_layout(
-        title=title, height=430, hovermode="closest",
+        hovermode="closest", margin=dict(l=10, r=10),
         xaxis=dict(visible=False, range=[xy[:, 0].min() - 0.4, xy[:, 0].max() + 0.4],
                    fixedrange=True),
         yaxis=dict(visible=False, range=[xy[:, 1].min() - 0.5, xy[:, 1].max() + 0.5],
-                   fixedrange=True),
-        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
-        margin=dict(l=10, r=10, t=90, b=10))
-    return fig
+                   fixedrange=True))
+    return header(fig, title, 430, bottom=10)
 
 
 def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = RIGHT_BELOW, *,
@@ -251,10 +239,10 @@ def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
     x_low = float(min(epochs.min(), np.min(curve_x)))
     x_high = float(max(epochs.max(), np.max(curve_x)))
     pad = 0.04 * max(x_high - x_low, 1.0)          # the marker stays inside the axes
-    fig.update_layout(height=max(fig.layout.height or 0, 460) + 90,
-                      xaxis2=dict(domain=[0.66, 1.0], title="epoch", anchor="y2",
+    fig.update_layout(xaxis2=dict(domain=[0.66, 1.0], title="epoch", anchor="y2",
                                   range=[x_low - pad, x_high + pad]),
                       yaxis2=dict(title=loss_title, anchor="x2", rangemode="tozero"))
+    header(fig, title, max(fig.layout.height, 460) + 90)
     play_controls(fig, [str(e) for e in epochs], active=0, prefix="epoch ", redraw=True,
                   frame_ms=150, y=-0.03, bottom=150)
     names = [t.text[0].split(" = ")[0] for t in fig.data[:n_edges]]

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nnlearn.viz.animation import animate
+from nnlearn.viz.classify import sample_traces
 from nnlearn.viz.layout import as_matrix, as_vector, header, panel_grid
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.theme import color, symbol, tint
@@ -249,16 +250,18 @@ def explained_variance(ratio, *, title: str | None, threshold: float | None = 0.
     return header(fig, title, 420)
 
 
-def scatter_by_label(Z, labels, *, title: str | None, x_title: str, y_title: str,
-                     marker_size: int = 5) -> go.Figure:
-    """2-D points coloured by their label, one legend entry (colour and symbol) per label.
+def scatter_by_label(Z, labels, *, title: str | None, x_title: str,
+                     y_title: str) -> go.Figure:
+    """2-D points coloured by their integer label, one legend entry (colour and symbol) per label.
+
+    The points are :func:`nnlearn.viz.classify.sample_traces`, smaller and
+    slightly transparent, since there may be thousands.
 
     Parameters
     ----------
     Z : array_like, shape (n_samples, 2)
-    labels : array_like, shape (n_samples,)
+    labels : array_like of int, shape (n_samples,)
     title, x_title, y_title : str
-    marker_size : int, default 5
 
     Returns
     -------
@@ -269,13 +272,8 @@ def scatter_by_label(Z, labels, *, title: str | None, x_title: str, y_title: str
     if Z.shape[1] != 2 or labels.shape != (Z.shape[0],):
         raise ValueError(f"Z must have shape (n, 2) and labels shape (n,), got {Z.shape} "
                          f"and {labels.shape}")
-    fig = go.Figure()
-    for i, label in enumerate(np.unique(labels)):
-        points = Z[labels == label]
-        fig.add_trace(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers",
-                                 name=str(label), marker=dict(size=marker_size, opacity=0.75,
-                                                              color=color(i),
-                                                              symbol=symbol(i))))
+    fig = go.Figure(sample_traces(Z, labels, [str(c) for c in np.unique(labels)], size=5))
+    fig.update_traces(marker=dict(opacity=0.75, line_width=0))
     fig.update_layout(xaxis_title=x_title, yaxis_title=y_title,
                       legend=dict(title=dict(text="label"), itemsizing="constant"))
     return header(fig, title, 540)

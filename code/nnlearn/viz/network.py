@@ -21,14 +21,15 @@ with ``n = n_edge_traces(layout, per_edge=True)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_layer_sizes, check_scalar
-from nnlearn.viz.theme import COLORWAY, tint
+from nnlearn.viz.layout import header
+from nnlearn.viz.theme import COLORWAY, DIVERGING, tint
 
 __all__ = ["NEGATIVE_COLOR", "NEUTRAL_COLOR", "POSITIVE_COLOR", "HIGHLIGHT_COLOR", "NetworkLayout",
            "batch_3d_figure", "arrow_trace", "edge_style", "edge_traces", "n_edge_traces",
@@ -41,6 +42,7 @@ NEGATIVE_COLOR = COLORWAY[1]
 NEUTRAL_COLOR = COLORWAY[7]    # slate: an edge without a value
 HIGHLIGHT_COLOR = COLORWAY[3]  # rose: edges into the layer being computed
 
+_UNIT_GAP = 0.6          # vertical distance between neighbouring units (layers are 1 apart)
 _UNIT_SIZE = 30.0        # marker diameter of a unit in pixels
 _NOMINAL_WIDTH = 700.0   # typical width in pixels of a figure in the book's text column
 
@@ -106,14 +108,12 @@ def _check_sizes(sizes) -> tuple[int, ...]:
     return sizes
 
 
-def network_layout(sizes: Sequence[int], bias: bool = True, layer_gap: float = 1.0,
-                   unit_gap: float = 0.6) -> NetworkLayout:
+def network_layout(sizes: Sequence[int], bias: bool = True) -> NetworkLayout:
     """Place the units of a network with layer widths ``sizes``.
 
-    Layer :math:`l` is the column :math:`x = l \\cdot` ``layer_gap``; its
-    units are spaced ``unit_gap`` apart and centred on :math:`y = 0`. With
-    ``bias=True`` every layer but the last gets a bias unit one ``unit_gap``
-    above its top unit.
+    Layer :math:`l` is the column :math:`x = l`; its units are spaced 0.6
+    apart and centred on :math:`y = 0`. With ``bias=True`` every layer but
+    the last gets a bias unit 0.6 above its top unit.
 
     Parameters
     ----------
@@ -121,8 +121,6 @@ def network_layout(sizes: Sequence[int], bias: bool = True, layer_gap: float = 1
         ``[n_0, n_1, ..., n_D]``, input first.
     bias : bool, default True
         Add bias units.
-    layer_gap, unit_gap : float
-        Horizontal and vertical spacing (> 0).
 
     Returns
     -------
@@ -131,12 +129,10 @@ def network_layout(sizes: Sequence[int], bias: bool = True, layer_gap: float = 1
     sizes = _check_sizes(sizes)
     if not isinstance(bias, (bool, np.bool_)):
         raise TypeError(f"bias must be True or False, got {bias!r}")
-    layer_gap = check_scalar(layer_gap, "layer_gap", low=0.0, low_inclusive=False)
-    unit_gap = check_scalar(unit_gap, "unit_gap", low=0.0, low_inclusive=False)
-    nodes = tuple(np.column_stack([np.full(n, layer * layer_gap),
-                                   unit_gap * ((n - 1) / 2 - np.arange(n))])
+    nodes = tuple(np.column_stack([np.full(n, float(layer)),
+                                   _UNIT_GAP * ((n - 1) / 2 - np.arange(n))])
                   for layer, n in enumerate(sizes))
-    bias_nodes = np.array([[layer * layer_gap, unit_gap * ((n - 1) / 2 + 1)]
+    bias_nodes = np.array([[layer, _UNIT_GAP * ((n - 1) / 2 + 1)]
                            for layer, n in enumerate(sizes[:-1])]) if bias else None
     return NetworkLayout(sizes, nodes, bias_nodes)
 
@@ -266,8 +262,7 @@ def _bias_name(layer: int, j: int) -> str:
 
 def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int | None = None,
                 weight_scale: float | None = None, gap: float = 0.16,
-                max_width: float = 7.0, start_gap: float = 0.0,
-                aspect: float = 1.0) -> list[go.Scatter]:
+                start_gap: float = 0.0, aspect: float = 1.0) -> list[go.Scatter]:
     r"""Line traces for the edges of a network, arrow heads at the receiving unit.
 
     Without ``weights`` the edges of each layer form one trace (and the bias
@@ -297,8 +292,6 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
     gap : float, default 0.16
         Distance (in x-units of the layout) between an arrow tip and the
         centre of the unit it points to.
-    max_width : float, default 7.0
-        Width in pixels of the widest edge.
     start_gap : float, default 0.0
         Distance between the centre of the sending unit and the arrow's tail.
     aspect : float, default 1.0
@@ -316,67 +309,48 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
     gap = check_scalar(gap, "gap", low=0.0)
     start_gap = check_scalar(start_gap, "start_gap", low=0.0)
     aspect = check_scalar(aspect, "aspect", low=0.0, low_inclusive=False)
-    max_width = check_scalar(max_width, "max_width", low=0.0, low_inclusive=False)
-
-    def points(start_end):
-        return _arrow_points(*start_end, gap, start_gap, aspect)
-
-    if weights is None:
-        if biases is not None:
-            raise ValueError("biases needs weights: pass weights=[W1, W2, ...] too")
-        return _plain_edges(layout, highlight, points)
-    Ws = _check_matrices(weights, layout, "weights", bias=False)
-    bs = None
-    if biases is not None:
-        if not has_bias:
-            raise ValueError("biases given but the layout has no bias units "
-                             "(build it with bias=True)")
-        bs = _check_matrices(biases, layout, "biases", bias=True)
-    if weight_scale is None:
-        values = [np.abs(W).max() for W in Ws] + ([np.abs(b).max() for b in bs] if bs else [])
-        weight_scale = max(max(values), 1e-12)
-    weight_scale = check_scalar(weight_scale, "weight_scale", low=0.0, low_inclusive=False)
+    if biases is not None and weights is None:
+        raise ValueError("biases needs weights: pass weights=[W1, W2, ...] too")
+    if biases is not None and not has_bias:
+        raise ValueError("biases given but the layout has no bias units "
+                         "(build it with bias=True)")
+    Ws = None if weights is None else _check_matrices(weights, layout, "weights", bias=False)
+    bs = None if biases is None else _check_matrices(biases, layout, "biases", bias=True)
+    if Ws is not None:
+        if weight_scale is None:
+            weight_scale = max(max(np.abs(v).max() for v in Ws + (bs or [])), 1e-12)
+        weight_scale = check_scalar(weight_scale, "weight_scale", low=0.0, low_inclusive=False)
     traces = []
     for layer in range(1, layout.depth + 1):
-        opacity = 1.0 if highlight in (None, layer) else 0.2
-        pts = points(layout.edges(layer))
-        W = Ws[layer - 1]
-        n_in = W.shape[1]
-        for e, w in enumerate(W.ravel()):
-            j, k = divmod(e, n_in)
-            color, width = edge_style(w, weight_scale, max_width=max_width)
-            traces.append(_edge_trace(pts[e:e + 1], color, width, opacity,
-                                      [f"{_weight_name(layer, j, k)} = {w:.3g}"],
-                                      f"W{layer}[{j},{k}]", dash="solid" if w >= 0 else "dash"))
-        if has_bias:
-            pts_b = points(layout.bias_edges(layer))
-            for j in range(layout.sizes[layer]):
-                if bs is None:
-                    color, width, hover = NEUTRAL_COLOR, 1.2, [_bias_name(layer, j)]
-                else:
-                    value = bs[layer - 1][j]
-                    color, width = edge_style(value, weight_scale, max_width=max_width)
-                    hover = [f"{_bias_name(layer, j)} = {value:.3g}"]
-                traces.append(_edge_trace(pts_b[j:j + 1], color, width, opacity, hover,
-                                          f"b{layer}[{j}]", dash="dot"))
-    return traces
-
-
-def _plain_edges(layout: NetworkLayout, highlight: int | None,
-                 points: Callable[[tuple[np.ndarray, np.ndarray]], np.ndarray]
-                 ) -> list[go.Scatter]:
-    traces = []
-    for layer in range(1, layout.depth + 1):
-        color, width = (HIGHLIGHT_COLOR, 2.6) if highlight == layer else (NEUTRAL_COLOR, 1.2)
-        opacity = 1.0 if highlight in (None, layer) else 0.35
         n_out, n_in = layout.sizes[layer], layout.sizes[layer - 1]
-        hover = [_weight_name(layer, j, k) for j in range(n_out) for k in range(n_in)]
-        traces.append(_edge_trace(points(layout.edges(layer)), color, width, opacity, hover,
-                                  f"W{layer}"))
-        if layout.bias_nodes is not None:
-            hover = [_bias_name(layer, j) for j in range(n_out)]
-            traces.append(_edge_trace(points(layout.bias_edges(layer)), color, width, opacity,
-                                      hover, f"b{layer}", dash="dot"))
+        pts = _arrow_points(*layout.edges(layer), gap, start_gap, aspect)
+        bias_pts = _arrow_points(*layout.bias_edges(layer), gap, start_gap, aspect) \
+            if has_bias else np.zeros((0, 3, 2))
+        w_names = [_weight_name(layer, j, k) for j in range(n_out) for k in range(n_in)]
+        b_names = [_bias_name(layer, j) for j in range(len(bias_pts))]
+        if Ws is None:                     # no values: one trace per layer (and its biases)
+            color, width = (HIGHLIGHT_COLOR, 2.6) if highlight == layer else (NEUTRAL_COLOR, 1.2)
+            opacity = 1.0 if highlight in (None, layer) else 0.35
+            traces.append(_edge_trace(pts, color, width, opacity, w_names, f"W{layer}"))
+            if has_bias:
+                traces.append(_edge_trace(bias_pts, color, width, opacity, b_names, f"b{layer}",
+                                          dash="dot"))
+            continue
+        opacity = 1.0 if highlight in (None, layer) else 0.2
+        for e, w in enumerate(Ws[layer - 1].ravel()):
+            color, width = edge_style(w, weight_scale)
+            traces.append(_edge_trace(pts[e:e + 1], color, width, opacity,
+                                      [f"{w_names[e]} = {w:.3g}"],
+                                      f"W{layer}[{e // n_in},{e % n_in}]",
+                                      dash="solid" if w >= 0 else "dash"))
+        for j, name in enumerate(b_names):
+            if bs is None:                 # bias edges without values: neutral
+                color, width, hover = NEUTRAL_COLOR, 1.2, name
+            else:
+                color, width = edge_style(bs[layer - 1][j], weight_scale)
+                hover = f"{name} = {bs[layer - 1][j]:.3g}"
+            traces.append(_edge_trace(bias_pts[j:j + 1], color, width, opacity, [hover],
+                                      f"b{layer}[{j}]", dash="dot"))
     return traces
 
 
@@ -457,7 +431,7 @@ def _legend_entries(weights_given: bool, highlight: int | None,
 
 def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = True,
                     highlight: int | None = None, weights=None, biases=None,
-                    weight_scale: float | None = None, height: int | None = None,
+                    weight_scale: float | None = None,
                     x_domain: tuple[float, float] = (0.0, 1.0)) -> go.Figure:
     r"""Diagram of a fully connected network with widths ``sizes``.
 
@@ -483,8 +457,6 @@ def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = Tru
         Figure title.
     weight_scale : float, optional
         Magnitude drawn at full width (default: the largest given).
-    height : int, optional
-        Figure height in pixels (default grows with the widest layer).
     x_domain : (float, float), default (0, 1)
         Horizontal part of the figure the diagram occupies (e.g. ``(0, 0.55)``
         to leave room for a second panel); the arrow heads are placed for it.
@@ -505,14 +477,12 @@ def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = Tru
     y_low, y_high = all_xy[:, 1].min(), all_xy[:, 1].max()
     x_range = [all_xy[:, 0].min() - 0.45, all_xy[:, 0].max() + 0.45]
     y_range = [y_low - 1.0, y_high + 0.4]
-    widest = max(max(sizes), 2) + (1 if bias else 0)
-    height = height or int(170 + 62 * widest)
-    margin = dict(l=20, r=20, t=90, b=20)
-    # Pixels per layout unit on a page of the usual width, to keep arrow tips
-    # just outside the unit circles whatever the direction of the edge.
-    px_x = ((_NOMINAL_WIDTH - margin["l"] - margin["r"]) * (x_domain[1] - x_domain[0])
-            / (x_range[1] - x_range[0]))
-    px_y = (height - margin["t"] - margin["b"]) / (y_range[1] - y_range[0])
+    height = int(170 + 62 * (max(max(sizes), 2) + (1 if bias else 0)))
+    # Pixels per layout unit on a page of the usual width (the margins take 40 px
+    # across and about 110 px down), to keep arrow tips just outside the unit
+    # circles whatever the direction of the edge.
+    px_x = (_NOMINAL_WIDTH - 40) * (x_domain[1] - x_domain[0]) / (x_range[1] - x_range[0])
+    px_y = (height - 110) / (y_range[1] - y_range[0])
     traces = edge_traces(layout, weights, biases, highlight, weight_scale,
                          gap=(_UNIT_SIZE / 2 + 4) / px_x, start_gap=(_UNIT_SIZE / 2 + 1) / px_x,
                          aspect=px_y / px_x)
@@ -523,12 +493,10 @@ def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = Tru
         fig.add_annotation(x=layout.nodes[layer][0, 0], y=y_low - 0.35, yanchor="top",
                            text=_layer_caption(layer, layout.depth, n), showarrow=False)
     fig.update_layout(
-        title=title, height=height,
         xaxis=dict(visible=False, range=x_range, fixedrange=True, domain=list(x_domain)),
         yaxis=dict(visible=False, range=y_range, fixedrange=True),
-        legend=dict(orientation="h", x=0.0, y=1.0, yanchor="bottom"),
-        margin=margin, hovermode="closest")
-    return fig
+        margin=dict(l=20, r=20), hovermode="closest")
+    return header(fig, title, height, bottom=20)
 
 
 # ----------------------------------------------------------------------------
@@ -536,7 +504,7 @@ def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = Tru
 # ----------------------------------------------------------------------------
 
 def batch_3d_figure(activations, *, title: str | None, layer_names: Sequence[str] | None = None,
-                    edges: bool = True, height: int = 540) -> go.Figure:
+                    edges: bool = True) -> go.Figure:
     r"""A batch flowing through a network, one sample per slice.
 
     Every sample :math:`i` of the batch is a copy of the network diagram
@@ -556,7 +524,6 @@ def batch_3d_figure(activations, *, title: str | None, layer_names: Sequence[str
         Tick labels of the layer axis (default :math:`A^{(l)}`).
     edges : bool, default True
         Draw the network's edges faintly in every slice.
-    height : int
 
     Returns
     -------
@@ -576,48 +543,42 @@ def batch_3d_figure(activations, *, title: str | None, layer_names: Sequence[str
         if a.shape[0] != batch:
             raise ValueError(f"activations[{i}] must have {batch} rows like activations[0], "
                              f"got shape {a.shape}")
-    sizes = [a.shape[1] for a in acts]
-    if layer_names is None:
-        layer_names = [f"A<sup>({k})</sup>" for k in range(len(acts))]
-    if len(layer_names) != len(acts):
+    names = [f"A<sup>({k})</sup>" for k in range(len(acts))] if layer_names is None \
+        else list(layer_names)
+    if len(names) != len(acts):
         raise ValueError(f"layer_names must have one name per layer ({len(acts)}), "
-                         f"got {len(layer_names)}")
-    lay = network_layout(sizes, bias=False)
+                         f"got {len(names)}")
+    lay = network_layout([a.shape[1] for a in acts], bias=False)
+    samples = np.arange(1.0, batch + 1)
     traces = []
-    if edges:       # every edge in every slice: (start, end, gap) in (layer, sample, unit)
+    if edges:       # every edge in every slice: (start, end, gap) in (layer, unit) coordinates
         start, end = (np.concatenate(p) for p in zip(*map(lay.edges, range(1, lay.depth + 1)),
                                                       strict=True))
-        seg = np.stack([start, end, np.full_like(start, np.nan)], axis=1)      # (E, 3, 2)
-        seg = np.tile(seg, (batch, 1, 1))
-        sample = np.repeat(np.arange(1.0, batch + 1), 3 * len(start))
-        traces.append(go.Scatter3d(x=seg[..., 0].ravel(), y=sample, z=seg[..., 1].ravel(),
-                                   mode="lines",
-                                   line=dict(color=NEUTRAL_COLOR, width=1.5), opacity=0.35,
+        seg = np.tile(np.stack([start, end, np.full_like(start, np.nan)], axis=1), (batch, 1, 1))
+        traces.append(go.Scatter3d(x=seg[..., 0].ravel(), y=np.repeat(samples, 3 * len(start)),
+                                   z=seg[..., 1].ravel(), mode="lines", opacity=0.35,
+                                   line=dict(color=NEUTRAL_COLOR, width=1.5),
                                    hoverinfo="skip", name="edges", showlegend=False))
     vmax = max(float(np.abs(a).max()) for a in acts) or 1.0
     for layer, a in enumerate(acts):
         pos = lay.nodes[layer]
-        hover = [f"sample {i + 1}, unit {j + 1}: {v:.3g}"
-                 for i in range(batch) for j, v in enumerate(a[i])]
         traces.append(go.Scatter3d(
-            x=np.tile(pos[:, 0], batch),
-            y=np.repeat(np.arange(1.0, batch + 1), a.shape[1]),
-            z=np.tile(pos[:, 1], batch),
-            mode="markers", name=layer_names[layer], hovertext=hover,
+            x=np.tile(pos[:, 0], batch), y=np.repeat(samples, a.shape[1]),
+            z=np.tile(pos[:, 1], batch), mode="markers", name=names[layer],
+            hovertext=[f"sample {i + 1}, unit {j + 1}: {v:.3g}" for (i, j), v in np.ndenumerate(a)],
             hoverinfo="text+name", showlegend=False,
             marker=dict(size=7, color=a.ravel(), coloraxis="coloraxis",
                         line=dict(color=NEUTRAL_COLOR, width=1))))
     fig = go.Figure(traces)
     fig.update_layout(
-        title=title, height=height, margin=dict(l=0, r=0, t=60, b=0),
-        coloraxis=dict(colorscale="RdBu_r", cmin=-vmax, cmax=vmax,
+        margin=dict(l=0, r=0),
+        coloraxis=dict(colorscale=DIVERGING, cmin=-vmax, cmax=vmax,
                        colorbar=dict(title=dict(text="value<br>(unitless)"), len=0.6)),
         scene=dict(
-            xaxis=dict(title=dict(text="layer"), tickvals=list(range(len(acts))),
-                       ticktext=list(layer_names)),
-            yaxis=dict(title=dict(text="sample i (row)"), tickvals=list(range(1, batch + 1)),
+            xaxis=dict(title=dict(text="layer"), tickvals=list(range(len(acts))), ticktext=names),
+            yaxis=dict(title=dict(text="sample i (row)"), tickvals=samples.tolist(),
                        autorange="reversed"),
             zaxis=dict(title=dict(text="unit j"), showticklabels=False),
             aspectmode="manual", aspectratio=dict(x=1.0, y=1.8, z=1.0),
             camera=dict(eye=dict(x=-2.0, y=1.35, z=1.0), center=dict(x=0, y=0, z=-0.1))))
-    return fig
+    return header(fig, title, 540, bottom=0)
