@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from nnlearn.descent import (
     gradient_descent,
+    gradient_steps,
     least_squares,
     linear_regression_grad,
     linear_regression_loss,
@@ -121,6 +122,38 @@ def test_numerical_gradient_bad_input():
 
 
 # --- gradient descent on quadratics: the theory of chapter 3 -----------------
+
+def test_gradient_steps_is_the_update_rule():
+    # theta_t - theta* = (I - eta A)^t (theta_0 - theta*) on a quadratic, computed here
+    for q, x0 in random_quadratics(seed=11):
+        eta = 0.7 / q.L
+        steps = gradient_steps(q.grad, x0.copy(), lr=eta)
+        M = np.eye(q.dim) - eta * q.A
+        x_star = np.linalg.solve(q.A, q.b)
+        for t in range(1, 6):
+            np.testing.assert_allclose(
+                next(steps), x_star + np.linalg.matrix_power(M, t) @ (x0 - x_star),
+                rtol=1e-12, atol=1e-12)
+
+
+def test_gradient_steps_leaves_the_start_alone_and_keeps_float32():
+    q = Quadratic(np.diag([2.0, 4.0]))
+    x0 = np.array([1.0, 1.0], dtype=np.float32)
+    steps = gradient_steps(lambda x: (q.A @ x).astype(x.dtype), x0, lr=0.1)
+    first, second = next(steps), next(steps)
+    np.testing.assert_array_equal(x0, [1.0, 1.0])
+    assert first.dtype == second.dtype == np.float32
+    np.testing.assert_allclose(second, [0.64, 0.36], rtol=1e-6)
+
+
+def test_gradient_descent_takes_the_steps_of_gradient_steps():
+    # the checked version records exactly the iterates of the plain rule
+    r = Rosenbrock()
+    start = np.array([-1.2, 1.0])
+    plain = gradient_steps(r.grad, start, lr=1e-3)
+    expected = np.array([start] + [next(plain) for _ in range(50)])
+    np.testing.assert_array_equal(gradient_descent(r.grad, start, lr=1e-3, steps=50), expected)
+
 
 def test_gd_reaches_the_closed_form_minimizer():
     for q, x0 in random_quadratics(low=0.5, high=5.0):      # condition number <= 10

@@ -4,11 +4,11 @@ The update rule of gradient descent with learning rate :math:`\eta` is
 
 .. math::
 
-    x_{t+1} = x_t - \eta \, \nabla f(x_t).
+    \theta_{t+1} = \theta_t - \eta \, \nabla f(\theta_t).
 
-:func:`gradient_descent` runs it for a fixed number of steps and returns the
-whole path, ready to draw on a contour plot of a surface from
-:mod:`nnlearn.surfaces`. :func:`numerical_gradient` is the library's one
+:func:`gradient_steps` is that rule alone; :func:`gradient_descent` runs it,
+with checks, for a fixed number of steps and returns the whole path, ready to
+draw on a contour plot of a surface from :mod:`nnlearn.surfaces`. :func:`numerical_gradient` is the library's one
 central-difference gradient (gradient checks elsewhere import it from here).
 :func:`minibatches` and :func:`sgd_linear_regression` compare batch gradient
 descent, stochastic gradient descent and mini-batch gradient descent on a
@@ -27,6 +27,7 @@ from nnlearn._checks import as_float_array, check_bool, check_rng, check_scalar,
 __all__ = [
     "numerical_gradient",
     "numerical_hessian",
+    "gradient_steps",
     "gradient_descent",
     "minibatches",
     "linear_regression_predict",
@@ -150,23 +151,34 @@ def numerical_hessian(f: Callable[[np.ndarray], float], x, h: float = 1e-4) -> n
 # Gradient descent
 # ---------------------------------------------------------------------------
 
+def gradient_steps(grad: Callable[[np.ndarray], np.ndarray], theta0,
+                   lr: float) -> Iterator[np.ndarray]:
+    """The update rule alone: yield theta_1, theta_2, ... on request."""
+    theta = theta0
+    while True:
+        theta = theta - lr * grad(theta)
+        yield theta
+
+
 def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, steps: int,
                      noise: float = 0.0, rng=None, max_norm: float = 1e12) -> np.ndarray:
     r"""Run ``steps`` steps of (optionally noisy) gradient descent; return the path.
 
     .. math::
 
-        x_{t+1} = x_t - \eta\,\big(\nabla f(x_t) + s\,\xi_t\big),
+        \theta_{t+1} = \theta_t - \eta\,\big(\nabla f(\theta_t) + s\,\xi_t\big),
         \qquad \xi_t \sim \mathcal{N}(0, I),
 
     where :math:`s` = ``noise``. The noise term imitates the error of a
-    gradient estimated from a mini-batch instead of the whole data set.
+    gradient estimated from a mini-batch instead of the whole data set. The
+    steps themselves are those of :func:`gradient_steps`; this function adds
+    the checks, the noise and the record of the path.
 
     On a quadratic with largest Hessian eigenvalue :math:`\lambda_{\max}` the
     iterates converge for :math:`\eta < 2/\lambda_{\max}` and diverge for
     :math:`\eta > 2/\lambda_{\max}`. For convex :math:`f` with
     :math:`\lambda_{\max}`-Lipschitz gradient and :math:`\eta \le 1/\lambda_{\max}`,
-    :math:`f(x_t) - f^* \le \lVert x_0 - x^*\rVert^2 / (2\eta t)`.
+    :math:`f(\theta_t) - f^* \le \lVert \theta_0 - \theta^*\rVert^2 / (2\eta t)`.
 
     Divergence is returned, not raised: the run stops early as soon as an
     iterate has ``max(abs(x)) > max_norm``; that iterate is the last row of
@@ -181,7 +193,7 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
         A surface's ``grad`` method works; because surfaces are vectorized,
         ``x0`` of shape ``(k, 2)`` runs ``k`` independent descents at once.
     x0 : array_like
-        Starting point, any shape; its float dtype is kept.
+        Starting point :math:`\theta_0`, any shape; its float dtype is kept.
     lr : float
         Learning rate :math:`\eta > 0`.
     steps : int
@@ -209,16 +221,12 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
 
     path = np.empty((steps + 1,) + x.shape, dtype=x.dtype)
     path[0] = x
+    iterates = gradient_steps(_checked_gradient(grad, x, noise, rng), x, lr)
     # Overflow is how divergence ends: no RuntimeWarning, just a shorter path.
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps):
-            g = _gradient_at(grad, x, first=(t == 0))
-            if g is None:                      # the gradient overflowed
-                return path[: t + 1].copy()
-            if noise > 0:
-                g = g + noise * rng.standard_normal(x.shape)
-            x = np.asarray(x - lr * g, dtype=path.dtype)
-            if not np.all(np.isfinite(x)):
+            x = next(iterates)
+            if not np.all(np.isfinite(x)):    # overflowed: not part of the path
                 return path[: t + 1].copy()
             path[t + 1] = x
             if x.size and np.max(np.abs(x)) > max_norm:
@@ -226,22 +234,35 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
     return path
 
 
-def _gradient_at(grad: Callable, x: np.ndarray, first: bool) -> np.ndarray | None:
-    """Call ``grad(x)``, check its shape; None if it overflowed (after step 0)."""
-    try:
-        g = np.asarray(grad(x))
-    except ValueError as exc:
-        if first:
-            raise ValueError(f"grad does not accept x0 of shape {x.shape}: {exc}") from exc
-        raise
-    if g.shape != x.shape:
-        raise ValueError(f"grad must return an array of the shape of x0 {x.shape}, "
-                         f"got {g.shape}")
-    if not np.all(np.isfinite(g)):
-        if first:
+def _checked_gradient(grad: Callable, x0: np.ndarray, noise: float,
+                      rng: np.random.Generator) -> Callable[[np.ndarray], np.ndarray]:
+    """``grad`` as :func:`gradient_descent` uses it: checked, noisy if asked, in x0's dtype.
+
+    At ``x0`` a bad gradient raises a ValueError that says what is wrong. Later
+    a NaN or infinite gradient is passed on: the step it makes is not finite,
+    and that ends the run.
+    """
+    calls = 0
+
+    def checked(x: np.ndarray) -> np.ndarray:
+        nonlocal calls
+        first, calls = calls == 0, calls + 1
+        try:
+            g = np.asarray(grad(x))
+        except ValueError as exc:
+            if first:
+                raise ValueError(f"grad does not accept x0 of shape {x.shape}: {exc}") from exc
+            raise
+        if g.shape != x.shape:
+            raise ValueError(f"grad must return an array of the shape of x0 {x.shape}, "
+                             f"got {g.shape}")
+        if first and not np.all(np.isfinite(g)):
             raise ValueError("grad returned NaN or infinity at x0")
-        return None
-    return g
+        if noise > 0:
+            g = g + noise * rng.standard_normal(x.shape)
+        return np.asarray(g, dtype=x0.dtype)
+
+    return checked
 
 
 # ---------------------------------------------------------------------------

@@ -157,8 +157,9 @@ class Perceptron:
         epochs = check_scalar(epochs, "epochs", low=1, integer=True)
         if max_updates is not None:
             max_updates = check_scalar(max_updates, "max_updates", low=1, integer=True)
+        eta_y = (self.lr * signs).astype(X.dtype)   # eta * y for every sample, in X's dtype
         self.w = np.zeros(X.shape[1], dtype=X.dtype)
-        self.b = X.dtype.type(0.0)   # kept in X's dtype, like w
+        self.b = X.dtype.type(0.0)
         self.history = []
         self.converged = False
         for epoch in range(epochs):
@@ -166,9 +167,8 @@ class Perceptron:
             mistakes = 0
             for i in range(X.shape[0]):
                 if signs[i] * (X[i] @ self.w + self.b) <= 0:   # wrong side or on the line
-                    step = X.dtype.type(self.lr * signs[i])      # eta * y
-                    self.w = self.w + step * X[i]
-                    self.b = self.b + step
+                    self.w = self.w + eta_y[i] * X[i]
+                    self.b = self.b + eta_y[i]
                     mistakes += 1
                     self.history.append(PerceptronUpdate(
                         len(self.history) + 1, epoch, i, self.w.copy(), float(self.b)))
