@@ -392,8 +392,9 @@ class BatchNorm(Layer):
               y_i = \gamma \odot \hat x_i + \beta.
 
     The running statistics move towards the batch's, with the *unbiased*
-    variance: :math:`m \leftarrow (1 - \text{momentum})\, m + \text{momentum}\,\bar{x}`,
-    :math:`v \leftarrow (1 - \text{momentum})\, v + \text{momentum}\,\frac{B}{B-1}s^2`.
+    variance, with the averaging factor :math:`\rho = 1 - \text{momentum}`:
+    :math:`\bar{x}_{\text{run}} \leftarrow \rho\, \bar{x}_{\text{run}} + (1 - \rho)\,\bar{x}`,
+    :math:`s^2_{\text{run}} \leftarrow \rho\, s^2_{\text{run}} + (1 - \rho)\,\frac{B}{B-1}s^2`.
     In evaluation mode they replace :math:`\bar{x}, s^2` and nothing is updated.
 
     Parameters
@@ -467,7 +468,7 @@ class BatchNorm(Layer):
         .. math:: \frac{\partial L}{\partial x} = \frac{\gamma}{B\sqrt{s^2 + \epsilon}}
                   \Bigl(B\,G - \sum_i G_i - \hat x \odot \sum_i G_i \odot \hat x_i\Bigr),
 
-        in evaluation mode :math:`\partial L/\partial x = G \odot \gamma / \sqrt{v + \epsilon}`.
+        in evaluation mode :math:`\partial L/\partial x = G \odot \gamma / \sqrt{s^2_{\text{run}} + \epsilon}`.
         """
         grad = check_grad_out(grad_out, self.x_hat, self.dtype)
         self.dbeta = grad.sum(axis=0)                         # sum_i G_i
