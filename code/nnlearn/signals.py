@@ -112,7 +112,7 @@ def quantize(x, n_bits: int, low: float = -1.0, high: float = 1.0
              ) -> tuple[np.ndarray, np.ndarray]:
     r"""Round values to the nearest of :math:`2^b` equally spaced levels.
 
-    The levels are :math:`\ell_k = \text{low} + k\Delta` for
+    The levels are :math:`\text{low} + k\Delta` for
     :math:`k = 0, \dots, 2^b - 1`, with step
     :math:`\Delta = (\text{high} - \text{low}) / (2^b - 1)`, so both ends of
     the range are levels. Each value is clipped to ``[low, high]`` and gets
@@ -122,7 +122,7 @@ def quantize(x, n_bits: int, low: float = -1.0, high: float = 1.0
 
         k = \operatorname{round}\!\left(\frac{\operatorname{clip}(x) - \text{low}}{\Delta}\right),
 
-    which fits in ``n_bits`` bits; its quantized value is :math:`\ell_k`.
+    which fits in ``n_bits`` bits; its quantized value is :math:`\text{low} + k\Delta`.
     For :math:`x` inside the range the error is at most :math:`\Delta/2`.
     (Real audio formats use the same idea with slightly different level
     placement, e.g. 16-bit PCM stores integers from :math:`-2^{15}` to
@@ -147,7 +147,7 @@ def quantize(x, n_bits: int, low: float = -1.0, high: float = 1.0
     codes : ndarray of int64, shape of ``x``
         The level index :math:`k` of each value, in ``[0, 2**n_bits)``.
     values : ndarray, shape of ``x``, dtype of ``x``
-        The quantized values :math:`\ell_k`.
+        The quantized values :math:`\text{low} + k\Delta`.
 
     Examples
     --------

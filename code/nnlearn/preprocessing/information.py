@@ -90,6 +90,7 @@ def mutual_information(x, y) -> float:
     y_codes, n_y = _label_codes(y, "y")
     check_same_shape(x_codes, y_codes, "x", "y")
     n = x_codes.shape[0]
+    # one integer per pair (u, v): u * n_y + v; "// n_y" and "% n_y" give u and v back
     pairs, joint = np.unique(x_codes * n_y + y_codes, return_counts=True)
     x_counts = np.bincount(x_codes)[pairs // n_y]
     y_counts = np.bincount(y_codes)[pairs % n_y]

@@ -177,7 +177,8 @@ class StandardScaler(_Scaler):
         X, unit = self._fit_input(X)                       # X / unit, per feature
         n = X.shape[0]
         mean, var = X.mean(axis=0), X.var(axis=0)
-        eps = np.finfo(np.float64).eps
+        eps = np.finfo(np.float64).eps                     # float64 spacing near 1
+        # a constant feature: its variance is rounding noise of this size, not 0
         constant = var <= n * eps * var + (n * mean * eps) ** 2
         std = np.where(constant, 1.0 / unit, np.sqrt(var))        # constant: divide by 1
         self._set_map(mean, std, unit)

@@ -273,13 +273,12 @@ def bag_of_words(docs: Sequence[str],
                              "so the vocabulary is empty")
     else:
         vocabulary = _check_vocabulary(vocabulary)
-    column = {term: j for j, term in enumerate(vocabulary)}
-    doc_ids = np.repeat(np.arange(len(docs)), [len(t) for t in tokens])
-    cols = np.array([column.get(t, -1) for t in itertools.chain.from_iterable(tokens)],
-                    dtype=np.intp)
-    keep = cols >= 0
+    column = {term: j for j, term in enumerate(vocabulary)}     # term -> its column
     counts = np.zeros((len(docs), len(vocabulary)), dtype=np.int64)
-    np.add.at(counts, (doc_ids[keep], cols[keep]), 1)
+    for i, doc_tokens in enumerate(tokens):
+        for term, count in Counter(doc_tokens).items():            # each distinct word once
+            if term in column:
+                counts[i, column[term]] = count
     return counts, vocabulary
 
 
