@@ -275,13 +275,13 @@ def _check_axis(z: np.ndarray, axis) -> int:
 
 
 def _shift_by_max(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""``(m, d, l)`` with :math:`m = \max_j z_j`, :math:`d = z - m \le 0` and
-    :math:`l = \log \sum_j e^{d_j} = \log(1 + s)`, all along ``axis`` (kept).
+    r"""``(m, d, l)`` with ``m`` :math:`= z_{\max} = \max_j z_j`, ``d`` :math:`= z - z_{\max} \le 0` and
+    ``l`` :math:`= \ln \sum_j e^{z_j - z_{\max}} = \ln(1 + S)`, all along ``axis`` (kept).
 
-    :math:`s` sums :math:`e^{d_j}` over every entry except one maximum, whose
-    term is exactly 1, and :math:`l` is ``log1p(s)``: so a tiny :math:`s` (one
+    :math:`S` sums :math:`e^{z_j - z_{\max}}` over every entry except one maximum, whose
+    term is exactly 1, and ``l`` is ``log1p(S)``: so a tiny :math:`S` (one
     logit far above the others) keeps all its digits instead of vanishing in
-    :math:`1 + s`. A difference :math:`d_j` beyond the float range is
+    :math:`1 + S`. A difference :math:`z_j - z_{\max}` beyond the float range is
     :math:`-\infty` (its exponential is 0), without a warning.
     """
     m = np.max(z, axis=axis, keepdims=True)
@@ -293,11 +293,11 @@ def _shift_by_max(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.
 
 
 def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
-    r"""Stable :math:`\log \sum_j e^{z_j}` along ``axis``.
+    r"""Stable :math:`\ln \sum_j e^{z_j}` along ``axis``.
 
-    Uses the shift by the maximum :math:`m = \max_j z_j`:
+    Uses the shift by the maximum :math:`z_{\max} = \max_j z_j`:
 
-    .. math:: \log \sum_j e^{z_j} = m + \log \sum_j e^{z_j - m}
+    .. math:: \ln \sum_j e^{z_j} = z_{\max} + \ln \sum_j e^{z_j - z_{\max}}
 
     Every exponent is :math:`\le 0`, so nothing overflows, and the largest
     term is :math:`e^0 = 1`, so the sum is at least 1 and the log is finite.
@@ -331,9 +331,9 @@ def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
 def log_softmax(z, axis: int = -1) -> np.ndarray:
     r"""Stable log of the softmax along ``axis``.
 
-    .. math:: \log p_i = z_i - \log \sum_j e^{z_j}
+    .. math:: \ln p_k = z_k - \ln \sum_j e^{z_j}
 
-    computed as :math:`(z_i - m) - \log \sum_j e^{z_j - m}` with the shift of
+    computed as :math:`(z_k - z_{\max}) - \ln \sum_j e^{z_j - z_{\max}}` with the shift of
     :func:`logsumexp`, so it is finite even where ``softmax`` itself underflows
     to 0 (for example ``log_softmax([0, -1e4])`` is ``[0, -1e4]``, while
     ``log(softmax(...))`` would be ``-inf``), and the largest entry keeps full
@@ -359,10 +359,10 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
 
 
 def softmax(z, axis: int = -1) -> np.ndarray:
-    r"""Softmax along ``axis``: :math:`p_i = e^{z_i} / \sum_j e^{z_j}`.
+    r"""Softmax along ``axis``: :math:`p_k = e^{z_k} / \sum_j e^{z_j}`.
 
     Softmax is unchanged when the same constant is added to every logit, so
-    the maximum is subtracted first (:math:`p_i = e^{z_i - m} / \sum_j e^{z_j - m}`):
+    the maximum is subtracted first (:math:`p_k = e^{z_k - z_{\max}} / \sum_j e^{z_j - z_{\max}}`):
     no exponent is positive, nothing overflows, and the denominator is at
     least 1.
 

@@ -373,8 +373,8 @@ class Tensor:
 def cross_entropy(logits, labels) -> Tensor:
     r"""Mean softmax cross-entropy of ``logits`` ``(B, C)`` and integer ``labels`` ``(B,)``.
 
-    Forward: :math:`L = -\frac1B\sum_i \log p_{i, y_i}` with the stable
-    :math:`\log p_i = z_i - \log\sum_j e^{z_{ij}}`. VJP:
+    Forward: :math:`L = -\frac1B\sum_i \ln p^{(i)}_{y^{(i)}}` with the stable
+    :math:`\ln p^{(i)}_k = z^{(i)}_k - \ln\sum_j e^{z^{(i)}_j}`. VJP:
     :math:`\bar Z = \bar L\,(P - Y)/B`, :math:`P` the softmax and :math:`Y`
     the one-hot labels, shape ``(B, C)``.
     """

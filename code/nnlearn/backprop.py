@@ -180,7 +180,7 @@ class BackpropTrace:
     loss : float
         :math:`L`, the mean loss over the batch.
     zs, activations, deltas : list of ndarray
-        :math:`Z^{(l)}`, :math:`A^{(l)}` and :math:`\delta^{(l)} = \partial L/\partial Z^{(l)}`,
+        :math:`Z^{(l)}`, :math:`A^{(l)}` and :math:`\Delta^{(l)} = \partial L/\partial Z^{(l)}`,
         each of shape ``(B, n_l)``.
     dW, db : list of ndarray
         :math:`\partial L/\partial W^{(l)}` ``(n_l, n_{l-1})`` and

@@ -199,10 +199,10 @@ def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
     :math:`L(a, b) = \frac1n \sum_i h_\tau(r^{(i)})` with :math:`h_\tau` the
     Huber loss (:func:`nnlearn.losses.huber`). At the minimum the gradient is 0:
 
-    .. math:: \sum_i \psi(r^{(i)}) \begin{pmatrix} x^{(i)} \\ 1 \end{pmatrix} = \mathbf 0,
-              \qquad \psi(r) = \operatorname{clip}(r, -\tau, \tau)
+    .. math:: \sum_i h_\tau'(r^{(i)}) \begin{pmatrix} x^{(i)} \\ 1 \end{pmatrix} = \mathbf 0,
+              \qquad h_\tau'(r) = \operatorname{clip}(r, -\tau, \tau)
 
-    Writing :math:`\psi(r^{(i)}) = w^{(i)} r^{(i)}` with :math:`w^{(i)} = \min(1, \tau / |r^{(i)}|)`
+    Writing :math:`h_\tau'(r^{(i)}) = w^{(i)} r^{(i)}` with :math:`w^{(i)} = \min(1, \tau / |r^{(i)}|)`
     turns this into the normal equations of a weighted least-squares fit.
     IRLS alternates "compute weights from the current residuals" and "solve
     the weighted least-squares problem". Points with :math:`|r^{(i)}| \le \tau`

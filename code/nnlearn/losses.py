@@ -111,13 +111,13 @@ def _reduce_grad(grad: np.ndarray, reduction: str, n: int) -> np.ndarray:
 def mse(input, target, *, reduction: str = "mean"):
     r"""Mean squared error, like ``torch.nn.functional.mse_loss``.
 
-    .. math:: \ell_i = (x_i - y_i)^2, \qquad
-              L_{\text{mean}} = \frac{1}{n}\sum_{i=1}^{n} (x_i - y_i)^2 \;\ge 0
+    .. math:: \ell^{(i)} = (\hat y^{(i)} - y^{(i)})^2, \qquad
+              L_{\text{mean}} = \frac{1}{n}\sum_{i=1}^{n} (\hat y^{(i)} - y^{(i)})^2 \;\ge 0
 
     Parameters
     ----------
     input : array_like, any shape
-        Predictions :math:`x`.
+        Predictions :math:`\hat y`.
     target : array_like, same shape as ``input``
         True values :math:`y`.
     reduction : {"mean", "sum", "none"}, default "mean"
@@ -136,10 +136,10 @@ def mse(input, target, *, reduction: str = "mean"):
 def mse_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`mse` with respect to ``input``.
 
-    .. math:: \frac{\partial L_{\text{mean}}}{\partial x_i} = \frac{2 (x_i - y_i)}{n}
+    .. math:: \frac{\partial L_{\text{mean}}}{\partial \hat y^{(i)}} = \frac{2 (\hat y^{(i)} - y^{(i)})}{n}
 
-    With ``reduction="sum"`` or ``"none"`` it is :math:`2(x_i - y_i)`. (The
-    textbook :math:`x - y` belongs to :math:`\tfrac12 (x - y)^2` on one sample.)
+    With ``reduction="sum"`` or ``"none"`` it is :math:`2(\hat y^{(i)} - y^{(i)})`. (The
+    textbook :math:`\hat y - y` belongs to :math:`\tfrac12 (\hat y - y)^2` on one sample.)
 
     Returns
     -------
@@ -154,12 +154,12 @@ def mse_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
 def mae(input, target, *, reduction: str = "mean"):
     r"""Mean absolute error, like ``torch.nn.functional.l1_loss``.
 
-    .. math:: \ell_i = |x_i - y_i|, \qquad L_{\text{mean}} = \frac1n \sum_i |x_i - y_i|
+    .. math:: \ell^{(i)} = |\hat y^{(i)} - y^{(i)}|, \qquad L_{\text{mean}} = \frac1n \sum_i |\hat y^{(i)} - y^{(i)}|
 
     Parameters
     ----------
     input : array_like, any shape
-        Predictions :math:`x`.
+        Predictions :math:`\hat y`.
     target : array_like, same shape as ``input``
         True values :math:`y`.
     reduction : {"mean", "sum", "none"}, default "mean"
@@ -178,8 +178,8 @@ def mae(input, target, *, reduction: str = "mean"):
 def mae_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
     r"""(Sub)gradient of :func:`mae` with respect to ``input``.
 
-    .. math:: \frac{\partial L_{\text{mean}}}{\partial x_i}
-              = \frac{\operatorname{sign}(x_i - y_i)}{n}
+    .. math:: \frac{\partial L_{\text{mean}}}{\partial \hat y^{(i)}}
+              = \frac{\operatorname{sign}(\hat y^{(i)} - y^{(i)})}{n}
 
     :math:`|r|` has no derivative at :math:`r = 0`; we use
     :math:`\operatorname{sign}(0) = 0`, as PyTorch does.
@@ -197,10 +197,10 @@ def mae_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
 def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
     r"""Huber loss, like ``torch.nn.functional.huber_loss``.
 
-    Quadratic for small residuals :math:`r = x - y`, linear for large ones:
+    Quadratic for small residuals :math:`r = \hat y - y`, linear for large ones:
 
-    .. math:: \ell_i = \begin{cases} \tfrac12 r_i^2 & |r_i| \le \tau \\
-              \tau\,(|r_i| - \tfrac12 \tau) & |r_i| > \tau \end{cases}
+    .. math:: \ell^{(i)} = \begin{cases} \tfrac12 \bigl(r^{(i)}\bigr)^2 & |r^{(i)}| \le \tau \\
+              \tau\,(|r^{(i)}| - \tfrac12 \tau) & |r^{(i)}| > \tau \end{cases}
 
     The two pieces meet with equal value and slope at :math:`|r| = \tau`.
     Both pieces are evaluated and one is kept; an overflow in the piece that
@@ -210,7 +210,7 @@ def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
     Parameters
     ----------
     input : array_like, any shape
-        Predictions :math:`x`.
+        Predictions :math:`\hat y`.
     target : array_like, same shape as ``input``
         True values :math:`y`.
     delta : float, default 1.0
@@ -236,9 +236,9 @@ def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
 def huber_grad(input, target, *, delta: float = 1.0, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`huber` with respect to ``input``.
 
-    .. math:: \frac{\partial \ell_i}{\partial x_i} = \operatorname{clip}(r_i, -\tau, \tau)
-              = \begin{cases} r_i & |r_i| \le \tau \\
-                \tau \operatorname{sign}(r_i) & |r_i| > \tau \end{cases}
+    .. math:: \frac{\partial \ell^{(i)}}{\partial \hat y^{(i)}} = \operatorname{clip}(r^{(i)}, -\tau, \tau)
+              = \begin{cases} r^{(i)} & |r^{(i)}| \le \tau \\
+                \tau \operatorname{sign}(r^{(i)}) & |r^{(i)}| > \tau \end{cases}
 
     divided by ``input.size`` for ``reduction="mean"``. The gradient is bounded
     by :math:`\tau`, which is why Huber is robust to outliers.
@@ -255,16 +255,16 @@ def huber_grad(input, target, *, delta: float = 1.0, reduction: str = "mean") ->
 
 
 def log_cosh(input, target, *, reduction: str = "mean"):
-    r"""Log-cosh loss :math:`\ell_i = \log\cosh(x_i - y_i)`.
+    r"""Log-cosh loss :math:`\ell^{(i)} = \ln\cosh(\hat y^{(i)} - y^{(i)})`.
 
     Close to :math:`\tfrac12 r^2` for small residuals and to
-    :math:`|r| - \log 2` for large ones, and smooth everywhere. (PyTorch has no
+    :math:`|r| - \ln 2` for large ones, and smooth everywhere. (PyTorch has no
     built-in version.) Evaluated without forming :math:`\cosh r`, which
     overflows for :math:`|r| > 710`:
 
-    .. math:: \log\cosh r = \begin{cases}
-              \log\!\left(1 + 2\sinh^2(r/2)\right) & |r| < 1 \\
-              |r| + \log\!\left(1 + e^{-2|r|}\right) - \log 2 & |r| \ge 1
+    .. math:: \ln\cosh r = \begin{cases}
+              \ln\!\left(1 + 2\sinh^2(r/2)\right) & |r| < 1 \\
+              |r| + \ln\!\left(1 + e^{-2|r|}\right) - \ln 2 & |r| \ge 1
               \end{cases}
 
     (the first form keeps full relative accuracy for tiny residuals, where the
@@ -275,7 +275,7 @@ def log_cosh(input, target, *, reduction: str = "mean"):
     Parameters
     ----------
     input : array_like, any shape
-        Predictions :math:`x`.
+        Predictions :math:`\hat y`.
     target : array_like, same shape as ``input``
         True values :math:`y`.
     reduction : {"mean", "sum", "none"}, default "mean"
@@ -296,7 +296,7 @@ def log_cosh(input, target, *, reduction: str = "mean"):
 
 
 def log_cosh_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of :func:`log_cosh`: :math:`\partial \ell_i / \partial x_i = \tanh(x_i - y_i)`.
+    r"""Gradient of :func:`log_cosh`: :math:`\partial \ell^{(i)} / \partial \hat y^{(i)} = \tanh(\hat y^{(i)} - y^{(i)})`.
 
     Divided by ``input.size`` for ``reduction="mean"``.
 
@@ -324,10 +324,10 @@ def _clamped_log(a: np.ndarray) -> np.ndarray:
 def binary_cross_entropy(input, target, *, reduction: str = "mean"):
     r"""Binary cross-entropy on probabilities, like ``torch.nn.functional.binary_cross_entropy``.
 
-    .. math:: \ell_i = -\bigl[\,y_i \log p_i + (1 - y_i) \log(1 - p_i)\,\bigr]
+    .. math:: \ell^{(i)} = -\bigl[\,y^{(i)} \ln p^{(i)} + (1 - y^{(i)}) \ln(1 - p^{(i)})\,\bigr]
 
     As in PyTorch, each log is clamped at :math:`-100`, so a confident wrong
-    prediction (:math:`p_i = 0` with :math:`y_i = 1`) costs 100 instead of
+    prediction (:math:`p^{(i)} = 0` with :math:`y^{(i)} = 1`) costs 100 instead of
     :math:`\infty`. If you have logits, use
     :func:`binary_cross_entropy_with_logits`, which needs no clamping.
 
@@ -356,7 +356,7 @@ def binary_cross_entropy(input, target, *, reduction: str = "mean"):
 def binary_cross_entropy_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`binary_cross_entropy` with respect to the probabilities.
 
-    .. math:: \frac{\partial \ell_i}{\partial p_i} = \frac{p_i - y_i}{p_i (1 - p_i)}
+    .. math:: \frac{\partial \ell^{(i)}}{\partial p^{(i)}} = \frac{p^{(i)} - y^{(i)}}{p^{(i)} (1 - p^{(i)})}
 
     As in PyTorch's backward pass the denominator is clamped below at
     :math:`10^{-12}`, so the gradient stays finite at :math:`p \in \{0, 1\}`.
@@ -377,14 +377,14 @@ def binary_cross_entropy_grad(input, target, *, reduction: str = "mean") -> np.n
 
 
 def _logit_cross_entropy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    r"""Per-element :math:`\log(1 + e^{x}) - y x`, as a sum of non-negative terms.
+    r"""Per-element :math:`\ln(1 + e^{z}) - y z`, as a sum of non-negative terms.
 
-    .. math:: \ell = \log\!\left(1 + e^{-|x|}\right) + y \max(-x, 0) + (1 - y) \max(x, 0)
+    .. math:: \ell = \ln\!\left(1 + e^{-|z|}\right) + y \max(-z, 0) + (1 - y) \max(z, 0)
 
-    (equal to :math:`y\,\mathrm{softplus}(-x) + (1 - y)\,\mathrm{softplus}(x)`).
+    (equal to :math:`y\,\mathrm{softplus}(-z) + (1 - y)\,\mathrm{softplus}(z)`).
     For :math:`y \in [0, 1]` every term is :math:`\ge 0`, so nothing cancels: a
-    confident correct logit (:math:`x = 40, y = 1`) gives :math:`4.25 \cdot 10^{-18}`
-    to full precision, where :math:`\mathrm{softplus}(x) - yx` gives 0.
+    confident correct logit (:math:`z = 40, y = 1`) gives :math:`4.25 \cdot 10^{-18}`
+    to full precision, where :math:`\mathrm{softplus}(z) - yz` gives 0.
     """
     return np.log1p(np.exp(-np.abs(x))) + y * np.maximum(-x, 0) + (1 - y) * np.maximum(x, 0)
 
@@ -394,22 +394,22 @@ def binary_cross_entropy_with_logits(input, target, *, reduction: str = "mean"):
 
     Like ``torch.nn.functional.binary_cross_entropy_with_logits``.
 
-    With :math:`p = \sigma(x)` the loss is the same as
-    :func:`binary_cross_entropy`, but written in terms of the logit :math:`x`:
+    With :math:`p = \sigma(z)` the loss is the same as
+    :func:`binary_cross_entropy`, but written in terms of the logit :math:`z`:
 
-    .. math:: \ell_i = \log(1 + e^{x_i}) - y_i x_i
-              = \log\!\left(1 + e^{-|x_i|}\right) + y_i \max(-x_i, 0)
-                + (1 - y_i) \max(x_i, 0)
+    .. math:: \ell^{(i)} = \ln(1 + e^{z^{(i)}}) - y^{(i)} z^{(i)}
+              = \ln\!\left(1 + e^{-|z^{(i)}|}\right) + y^{(i)} \max(-z^{(i)}, 0)
+                + (1 - y^{(i)}) \max(z^{(i)}, 0)
 
     The right-hand form never overflows, never takes the log of 0 (so no
     clamping is needed), and adds non-negative terms only, so a confident
     correct logit keeps its tiny loss to full precision (the form
-    :math:`\max(x, 0) - yx + \log(1 + e^{-|x|})` cancels to 0 there).
+    :math:`\max(z, 0) - yz + \ln(1 + e^{-|z|})` cancels to 0 there).
 
     Parameters
     ----------
     input : array_like, any shape
-        Logits :math:`x` (any real numbers).
+        Logits :math:`z` (any real numbers).
     target : array_like, same shape as ``input``
         Labels :math:`y \in [0, 1]`.
     reduction : {"mean", "sum", "none"}, default "mean"
@@ -428,11 +428,11 @@ def binary_cross_entropy_with_logits(input, target, *, reduction: str = "mean"):
 
 def binary_cross_entropy_with_logits_grad(input, target, *,
                                           reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of :func:`binary_cross_entropy_with_logits`: :math:`\sigma(x_i) - y_i`.
+    r"""Gradient of :func:`binary_cross_entropy_with_logits`: :math:`\sigma(z^{(i)}) - y^{(i)}`.
 
-    Evaluated as :math:`(1 - y_i)\,\sigma(x_i) - y_i\,\sigma(-x_i)`, the same
+    Evaluated as :math:`(1 - y^{(i)})\,\sigma(z^{(i)}) - y^{(i)}\,\sigma(-z^{(i)})`, the same
     number, which for a hard label keeps full precision where
-    :math:`\sigma(x_i)` rounds to 1 (:math:`x = 40, y = 1` gives
+    :math:`\sigma(z^{(i)})` rounds to 1 (:math:`z = 40, y = 1` gives
     :math:`-4.25 \cdot 10^{-18}`, not 0). Divided by ``input.size`` for
     ``reduction="mean"``.
 
@@ -611,21 +611,21 @@ def _class_targets(logits, target, label_smoothing) -> tuple[np.ndarray, np.ndar
 def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str = "mean"):
     r"""Softmax cross-entropy on logits, like ``torch.nn.functional.cross_entropy``.
 
-    For sample :math:`i` with logits :math:`z_i` (one row of ``input``) and a
-    target distribution :math:`t_i` over the :math:`C` classes,
+    For sample :math:`i` with logits :math:`\mathbf{z}^{(i)}` (one row of ``input``) and a
+    target distribution :math:`\mathbf{y}^{(i)}` over the :math:`C` classes,
 
-    .. math:: \ell_i = -\sum_{c=1}^{C} t_{ic} \log \operatorname{softmax}(z_i)_c
-              = -\sum_c t_{ic}\Bigl(z_{ic} - \log\sum_{j} e^{z_{ij}}\Bigr)
+    .. math:: \ell^{(i)} = -\sum_{c=1}^{C} y^{(i)}_c \ln \operatorname{softmax}(\mathbf{z}^{(i)})_c
+              = -\sum_c y^{(i)}_c\Bigl(z^{(i)}_c - \ln\sum_{j} e^{z^{(i)}_j}\Bigr)
 
     computed with a stable log-softmax. ``target`` is either
 
-    * integer class indices of shape ``(B,)``; then :math:`t_i` is one-hot and
-      :math:`\ell_i = -\log \operatorname{softmax}(z_i)_{y_i}`, or
+    * integer class indices of shape ``(B,)``; then :math:`\mathbf{y}^{(i)}` is one-hot and
+      :math:`\ell^{(i)} = -\ln \operatorname{softmax}(\mathbf{z}^{(i)})_{y^{(i)}}`, or
     * class probabilities of shape ``(B, C)`` (one-hot or soft labels), used as
       given (rows are expected to sum to 1, which is not checked, as in PyTorch).
 
-    Label smoothing :math:`\varepsilon` replaces the target, in both cases, by
-    :math:`(1 - \varepsilon)\,t_i + \varepsilon / C`, exactly as PyTorch does.
+    Label smoothing :math:`\xi` replaces the target, in both cases, by
+    :math:`(1 - \xi)\,\mathbf{y}^{(i)} + \xi / C`, exactly as PyTorch does.
 
     Parameters
     ----------
@@ -656,16 +656,16 @@ def cross_entropy_grad(input, target, *, label_smoothing: float = 0.0,
                        reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`cross_entropy` with respect to the logits.
 
-    .. math:: \frac{\partial \ell_i}{\partial z_{ic}}
-              = p_{ic} \sum_{j} t_{ij} - t_{ic} = p_{ic} - t_{ic}
+    .. math:: \frac{\partial \ell^{(i)}}{\partial z^{(i)}_c}
+              = p^{(i)}_c \sum_{j} y^{(i)}_j - y^{(i)}_c = p^{(i)}_c - y^{(i)}_c
               \quad\text{when the target row sums to 1,}
 
-    with :math:`p_i = \operatorname{softmax}(z_i)` and :math:`t_i` the (smoothed)
-    target. This :math:`p - t` is the derivative of the *composition*
+    with :math:`\mathbf{p}^{(i)} = \operatorname{softmax}(\mathbf{z}^{(i)})` and :math:`\mathbf{y}^{(i)}` the (smoothed)
+    target. This :math:`\mathbf{p} - \mathbf{y}` is the derivative of the *composition*
     cross-entropy after softmax; the derivative of softmax alone is the Jacobian
     in :func:`nnlearn.activations.softmax_jacobian`. Divided by ``B`` for
     ``reduction="mean"``; for ``"none"`` row ``i`` is the gradient of
-    :math:`\ell_i`.
+    :math:`\ell^{(i)}`.
 
     Returns
     -------

@@ -46,7 +46,7 @@ def _check_labels(a, name: str) -> np.ndarray:
 
 
 def accuracy(y_true, y_pred) -> float:
-    r"""Fraction of equal labels, :math:`\frac1n \sum_i \mathbb 1[y_i = \hat y_i]`.
+    r"""Fraction of equal labels, :math:`\frac1N \sum_i 1[y^{(i)} = \hat y^{(i)}]`.
 
     Parameters
     ----------

@@ -1,29 +1,29 @@
 r"""Layers and the multilayer perceptron: forward pass and backpropagation.
 
 Rows are samples. For a batch :math:`A^{(0)} = X` of shape ``(B, n_0)`` and
-layers :math:`\ell = 1, \dots, D` (:math:`D` is the depth; :math:`L` is the
+layers :math:`l = 1, \dots, D` (:math:`D` is the depth; :math:`L` is the
 loss), the forward pass is
 
 .. math::
 
-    Z^{(\ell)} = A^{(\ell-1)} W^{(\ell)\top} + b^{(\ell)}, \qquad
-    A^{(\ell)} = f(Z^{(\ell)})
+    Z^{(l)} = A^{(l-1)} W^{(l)\top} + b^{(l)}, \qquad
+    A^{(l)} = f(Z^{(l)})
 
-with :math:`W^{(\ell)}` of shape ``(n_l, n_{l-1})`` (like
-``torch.nn.Linear.weight``) and :math:`b^{(\ell)}` of shape ``(n_l,)``. The
+with :math:`W^{(l)}` of shape ``(n_l, n_{l-1})`` (like
+``torch.nn.Linear.weight``) and :math:`b^{(l)}` of shape ``(n_l,)``. The
 last layer has no activation: the network returns :math:`Z^{(D)}` (the
 prediction for regression, the *logits* for classification; the loss is
 applied to the logits separately).
 
-Backpropagation starts from :math:`\delta^{(D)} = \partial L / \partial Z^{(D)}`,
-given by the loss, and repeats for :math:`\ell = D, \dots, 1`:
+Backpropagation starts from :math:`\Delta^{(D)} = \partial L / \partial Z^{(D)}`,
+given by the loss, and repeats for :math:`l = D, \dots, 1`:
 
 .. math::
 
-    \frac{\partial L}{\partial W^{(\ell)}} = \delta^{(\ell)\top} A^{(\ell-1)}, \qquad
-    \frac{\partial L}{\partial b^{(\ell)}} = \sum_{\text{rows}} \delta^{(\ell)}, \qquad
-    \frac{\partial L}{\partial A^{(\ell-1)}} = \delta^{(\ell)} W^{(\ell)}, \qquad
-    \delta^{(\ell-1)} = \frac{\partial L}{\partial A^{(\ell-1)}} \odot f'(Z^{(\ell-1)})
+    \frac{\partial L}{\partial W^{(l)}} = \Delta^{(l)\top} A^{(l-1)}, \qquad
+    \frac{\partial L}{\partial b^{(l)}} = \sum_{\text{rows}} \Delta^{(l)}, \qquad
+    \frac{\partial L}{\partial A^{(l-1)}} = \Delta^{(l)} W^{(l)}, \qquad
+    \Delta^{(l-1)} = \frac{\partial L}{\partial A^{(l-1)}} \odot f'(Z^{(l-1)})
 
 Each line is one matrix product over the whole batch (no loop over samples).
 :class:`Dense` does the first three, an :class:`Activation` layer the last.
@@ -159,7 +159,7 @@ class Dense(Layer):
     a_prev, z : ndarray
         Input ``(B, n_in)`` and output ``(B, n_out)`` of the last ``forward``.
     delta : ndarray, shape (B, n_out)
-        :math:`\delta = \partial L / \partial Z` from the last ``backward``.
+        :math:`\Delta = \partial L / \partial Z` from the last ``backward``.
     """
 
     def __init__(self, n_in: int, n_out: int, *, init="he", rng=None,
@@ -193,9 +193,9 @@ class Dense(Layer):
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
         r"""Store ``dW``, ``db`` and ``delta``; return :math:`\partial L/\partial A_\mathrm{prev}`.
 
-        ``grad_out`` is :math:`\delta = \partial L / \partial Z`, shape ``(B, n_out)``.
+        ``grad_out`` is :math:`\Delta = \partial L / \partial Z`, shape ``(B, n_out)``.
         With ``input_grad=False`` the (often largest) product
-        :math:`\delta W` is skipped and None is returned; the first layer of a
+        :math:`\Delta W` is skipped and None is returned; the first layer of a
         network being trained needs no gradient for its input.
         """
         delta = check_grad_out(grad_out, self.z, self.dtype)  # shape, dtype
@@ -219,7 +219,7 @@ class Dense(Layer):
 
 
 class Activation(Layer):
-    r"""Elementwise activation :math:`A = f(Z)` with backward :math:`\delta = G \odot f'(Z)`.
+    r"""Elementwise activation :math:`A = f(Z)` with backward :math:`\Delta = G \odot f'(Z)`.
 
     Parameters
     ----------
@@ -505,7 +505,7 @@ class MLP:
     r"""Multilayer perceptron: Dense layers with an activation between them.
 
     ``sizes = [n_0, n_1, ..., n_D]`` builds :math:`D` :class:`Dense` layers,
-    layer :math:`\ell` with :math:`W^{(\ell)}` of shape ``(n_l, n_{l-1})``;
+    layer :math:`l` with :math:`W^{(l)}` of shape ``(n_l, n_{l-1})``;
     every hidden layer is followed by ``activation`` (and by
     :class:`Dropout` if ``dropout > 0``). The last layer has no activation:
     :meth:`forward` returns :math:`Z^{(D)}`, the prediction for regression
@@ -544,7 +544,7 @@ class MLP:
         All layers in order.
     dense_layers : list of Dense
         The :math:`D` Dense layers; ``dense_layers[l-1]`` holds
-        :math:`W^{(\ell)}` and :math:`b^{(\ell)}`.
+        :math:`W^{(l)}` and :math:`b^{(l)}`.
 
     Examples
     --------
@@ -598,7 +598,7 @@ class MLP:
         return a
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
-        r"""Backpropagate :math:`\delta^{(D)} = \partial L/\partial Z^{(D)}` through all layers.
+        r"""Backpropagate :math:`\Delta^{(D)} = \partial L/\partial Z^{(D)}` through all layers.
 
         Fills every layer's gradients (see :attr:`grads`) and deltas (see
         :attr:`deltas`) and returns :math:`\partial L/\partial X`. Training
@@ -620,16 +620,16 @@ class MLP:
 
     def forward_trace(self, x, training: bool = False) -> tuple[list[np.ndarray],
                                                                  list[np.ndarray]]:
-        r"""Forward pass that also returns every :math:`Z^{(\ell)}` and :math:`A^{(\ell)}`.
+        r"""Forward pass that also returns every :math:`Z^{(l)}` and :math:`A^{(l)}`.
 
         Returns
         -------
         zs : list of D arrays
-            ``zs[l-1]`` is :math:`Z^{(\ell)}`, shape ``(B, n_l)``.
+            ``zs[l-1]`` is :math:`Z^{(l)}`, shape ``(B, n_l)``.
         activations : list of D + 1 arrays
             ``activations[0]`` is the input :math:`A^{(0)} = X` and
-            ``activations[l]`` is :math:`A^{(\ell)}`, the input of Dense layer
-            :math:`\ell + 1` (after dropout, if any); the last entry is the
+            ``activations[l]`` is :math:`A^{(l)}`, the input of Dense layer
+            :math:`l + 1` (after dropout, if any); the last entry is the
             output :math:`A^{(D)} = Z^{(D)}`.
         """
         out = self.forward(x, training)
@@ -639,9 +639,9 @@ class MLP:
 
     @property
     def deltas(self) -> list[np.ndarray | None]:
-        r"""The :math:`\delta^{(\ell)} = \partial L/\partial Z^{(\ell)}` of the last backward.
+        r"""The :math:`\Delta^{(l)} = \partial L/\partial Z^{(l)}` of the last backward.
 
-        ``deltas[l-1]`` is :math:`\delta^{(\ell)}`, shape ``(B, n_l)``.
+        ``deltas[l-1]`` is :math:`\Delta^{(l)}`, shape ``(B, n_l)``.
         """
         return [layer.delta for layer in self.dense_layers]
 
