@@ -157,7 +157,7 @@ class Perceptron:
         epochs = check_scalar(epochs, "epochs", low=1, integer=True)
         if max_updates is not None:
             max_updates = check_scalar(max_updates, "max_updates", low=1, integer=True)
-        eta_y = (self.lr * signs).astype(X.dtype)   # eta * y for every sample, in X's dtype
+        eta_y = (self.lr * signs).astype(X.dtype)   # eta * y per sample, in X's dtype
         self.w = np.zeros(X.shape[1], dtype=X.dtype)
         self.b = X.dtype.type(0.0)
         self.history = []
