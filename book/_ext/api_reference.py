@@ -23,7 +23,7 @@ from sphinx.util.nodes import nested_parse_with_titles
 BOOK_ORDER = [
     "preprocessing", "signals", "losses", "activations", "linear", "surfaces", "descent",
     "network", "perceptron", "init", "gradcheck", "optimizers", "schedules",
-    "regularization", "diagnostics", "training", "metrics", "checkpoints", "datasets",
+    "regularization", "diagnostics", "training", "metrics", "checkpoints", "lr_finder", "datasets",
 ]
 
 

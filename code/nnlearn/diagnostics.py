@@ -18,9 +18,9 @@ that no longer respond to any input.
 
 from __future__ import annotations
 
-import numpy as np
-
 from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from nnlearn._checks import as_float_array, check_model_batch, check_rng
 from nnlearn.protocols import OptimizerWrapper, check_optimizer

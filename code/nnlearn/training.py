@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnlearn import checkpoints as _checkpoints
+from nnlearn import lr_finder as _lr_finder
 from nnlearn import metrics as _metrics
 from nnlearn._checks import (
     check_batch,
@@ -62,7 +63,6 @@ __all__ = [
     "evaluate",
     "fit",
     "get_loss",
-    "lr_range_test",
     "predict",
     "run_epoch",
     "train_step",
@@ -72,13 +72,15 @@ __all__ = [
 # documented once, under their own modules: so they are not in __all__.
 accuracy, confusion_matrix = _metrics.accuracy, _metrics.confusion_matrix
 load_checkpoint, save_checkpoint = _checkpoints.load_checkpoint, _checkpoints.save_checkpoint
+lr_range_test = _lr_finder.lr_range_test
 
 LossPair = tuple[Callable[..., float], Callable[..., np.ndarray]]
 
 METRICS = ("accuracy",)
 """Metric names accepted by :func:`fit` and :func:`evaluate`."""
 
-_IGNORE_FP = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
+# np.errstate inside the loops, which check for NaN and inf instead (nnlearn.lr_finder too)
+IGNORE_FP = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
 
 
 class TrainingDiverged(FloatingPointError):
@@ -242,7 +244,7 @@ def _check_y(model, y, n: int, name: str, loss_name: str | None) -> np.ndarray:
     return arr
 
 
-def _check_data(model, loss, optimizer, X, y, x_name: str,
+def check_data(model, loss, optimizer, X, y, x_name: str,
                 y_name: str) -> tuple[LossPair, np.ndarray, np.ndarray]:
     """Check model, loss, optimizer (on ``model.params``) and data, as every caller does."""
     loss_pair = get_loss(loss)
@@ -313,7 +315,7 @@ def train_step(model, loss, optimizer, X_batch,
     output : ndarray, shape (B, n_out)
         The network's output for the batch (used for training metrics).
     """
-    loss_pair, X_batch, y_batch = _check_data(model, loss, optimizer, X_batch, y_batch,
+    loss_pair, X_batch, y_batch = check_data(model, loss, optimizer, X_batch, y_batch,
                                               "X_batch", "y_batch")
     return _train_step(model, loss_pair, optimizer, X_batch, y_batch)
 
@@ -390,7 +392,7 @@ def evaluate(model, loss, X, y, metrics=("accuracy",), *,
     batch_size = X.shape[0] if batch_size is None else check_scalar(
         batch_size, "batch_size", low=1, integer=True)
     rule = label_rule(model, name) if "accuracy" in metrics else None
-    with np.errstate(**_IGNORE_FP):
+    with np.errstate(**IGNORE_FP):
         value, acc = _evaluate(model, loss_pair, X, y, rule, batch_size)
     result = {"loss": value}
     if acc is not None:
@@ -443,14 +445,14 @@ def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
     overflowed, the parameters and the optimizer state are put back to their
     copies from the start of the epoch.
     """
-    arrays = list(model.params) + _buffers(model)
+    arrays = list(model.params) + model_buffers(model)
     copies = [a.copy() for a in arrays]
     state = optimizer.state_dict()
     try:
         yield
     except TrainingDiverged as err:
         if (_params_finite(model) and _optimizer_finite(optimizer)
-                and all(np.isfinite(b).all() for b in _buffers(model))):
+                and all(np.isfinite(b).all() for b in model_buffers(model))):
             kept = ("The model and the optimizer keep their state from before that "
                     "batch (the last finite one).")
         else:
@@ -469,7 +471,7 @@ def _state_finite(model) -> bool:
     return _params_finite(model) and all(np.isfinite(z).all() for z in cached)
 
 
-def _buffers(model) -> list[np.ndarray]:
+def model_buffers(model) -> list[np.ndarray]:
     """The model's non-trained state, e.g. batch-norm running statistics (may be empty)."""
     return list(getattr(model, "buffers", []))
 
@@ -481,7 +483,7 @@ def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb, where: str,
     A failing batch leaves no trace: no step is taken, and buffers the
     forward pass updated (running statistics) are put back.
     """
-    buffers = _buffers(model)
+    buffers = model_buffers(model)
     before = [b.copy() for b in buffers]
     try:
         value, out = _train_step(model, loss_pair, optimizer, xb, yb, max_grad_norm)
@@ -558,7 +560,7 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
         If a batch loss or a parameter is NaN or infinite. The model and the
         optimizer are left in their last finite state (see the message).
     """
-    loss, X, y = _check_data(model, loss, optimizer, X, y, "X", "y")
+    loss, X, y = check_data(model, loss, optimizer, X, y, "X", "y")
     batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
     order = check_order(order, X.shape[0])
     epoch = check_scalar(epoch, "epoch", low=1, integer=True)
@@ -717,22 +719,24 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         metrics=metrics, rng=rng, shuffle=shuffle, verbose=verbose, callback=callback,
         initial_epoch=initial_epoch, max_grad_norm=max_grad_norm)
     history = History()
+    # epochs the rule counted before this call (a resumed run)
     stop_offset = None if early_stopping is None else early_stopping.epoch
     last = initial_epoch + epochs
     for epoch in range(initial_epoch + 1, last + 1):
         start_time = time.perf_counter()
         lr = float(optimizer.lr)
         order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
-        with np.errstate(**_IGNORE_FP):     # NaN and inf are checked instead
+        with np.errstate(**IGNORE_FP):     # NaN and inf are checked instead
             loss_value, acc = run_epoch(model, loss_pair, optimizer, X, y, batch_size,
                                         order, epoch=epoch, rule=rule,
                                         max_grad_norm=max_grad_norm)
+            # evaluation mode (no dropout); (None, None) without validation data
             val_loss, val_acc = _validate(model, loss_pair, validation, rule,
                                           epoch, lr)
         history.record(epoch, loss_value, acc, val_loss, val_acc, lr,
                        time.perf_counter() - start_time)
         if verbose:
-            print(_report(history, last), flush=True)
+            print(_report(history, last), flush=True)     # one line per epoch
         if isinstance(schedule, ReduceLROnPlateau):
             schedule.step(val_loss)         # reacts to the validation loss
         elif schedule is not None:
@@ -746,6 +750,7 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         if stop:
             history.stopped_early = epoch < last
             break
+    # set history.best_epoch; with early stopping, put the best weights back
     _finish(history, model, early_stopping, stop_offset, monitor, verbose)
     return history
 
@@ -760,7 +765,7 @@ def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, 
     if no accuracy is computed) and the :class:`History` list early stopping
     watches.
     """
-    loss_pair, X, y = _check_data(model, loss, optimizer, X, y, "X", "y")
+    loss_pair, X, y = check_data(model, loss, optimizer, X, y, "X", "y")
     name = _loss_name(loss)
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
@@ -791,106 +796,3 @@ def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, 
     rule = label_rule(model, name) if "accuracy" in metrics else None
     monitor = _check_early_stopping(early_stopping, validation, rule)
     return loss_pair, X, y, validation, rng, rule, monitor
-
-
-# ----------------------------------------------------------------------------
-# Choosing the learning rate
-# ----------------------------------------------------------------------------
-
-def lr_range_test(model, loss, optimizer, X, y, *, min_lr: float = 1e-6,
-                  max_lr: float = 10.0, num_iter: int = 100, batch_size: int = 32,
-                  smooth: float = 0.05, diverge: float = 5.0, rng=None) -> dict[str, np.ndarray]:
-    r"""One short run with an exponentially growing learning rate; the model is put back after.
-
-    Step :math:`i = 0, \dots, T-1` (:math:`T` = ``num_iter``) sets the rate to
-
-    .. math::
-
-        \eta_i = \eta_{\min} \left(\eta_{\max}/\eta_{\min}\right)^{i/(T-1)}
-
-    and takes one :func:`train_step` on the next mini-batch (shuffled epochs
-    are drawn as needed). The recorded loss is the batch loss before the
-    step, smoothed exponentially: with :math:`L_i` the batch loss of step
-    :math:`i`, :math:`\bar L_i = \text{smooth}\cdot L_i + (1-\text{smooth})\, \bar L_{i-1}`
-    with :math:`\bar L_0 = L_0` (``smooth=1`` turns smoothing off).
-    The run stops early when :math:`\bar L_i` exceeds ``diverge`` times the
-    best :math:`\bar L` so far, or a loss is not finite.
-    Afterwards the parameters, buffers, the model's random generator and the
-    optimizer's state (including its learning rate) are restored, so the
-    test leaves no trace. These are the rules of the "LR finder" (Smith 2017;
-    the ``torch-lr-finder`` package uses the same defaults for smoothing and
-    divergence).
-
-    Read the curve: the loss falls once the rate is large enough to make
-    progress and shoots up where the rate is too large; a good rate sits
-    where the loss falls fastest, roughly a tenth of the rate at its minimum.
-
-    Parameters
-    ----------
-    model, loss, optimizer, X, y
-        As in :func:`fit`.
-    min_lr, max_lr : float
-        First and last rate, :math:`0 < \eta_{\min} < \eta_{\max}`.
-    num_iter : int, default 100
-        Number of steps :math:`T \ge 2` (if nothing diverges).
-    batch_size : int, default 32
-    smooth : float in (0, 1], default 0.05
-        Weight of the newest loss in the running average.
-    diverge : float > 1, default 5.0
-        Stop when the smoothed loss exceeds this multiple of its best value.
-    rng : numpy.random.Generator, int or None
-        Random source for the batch order.
-
-    Returns
-    -------
-    dict
-        ``"lr"``: the rates used, shape (k,) with :math:`k \le T`;
-        ``"loss"``: the smoothed losses :math:`s_i`; ``"raw_loss"``: the batch
-        losses :math:`\ell_i` (the last may be NaN or infinite if the run
-        diverged).
-    """
-    loss_pair, X, y = _check_data(model, loss, optimizer, X, y, "X", "y")
-    min_lr = check_scalar(min_lr, "min_lr", low=0.0, low_inclusive=False)
-    max_lr = check_scalar(max_lr, "max_lr", low=0.0, low_inclusive=False)
-    if not max_lr > min_lr:
-        raise ValueError(f"max_lr must be larger than min_lr, got min_lr={min_lr:g} and "
-                         f"max_lr={max_lr:g}")
-    num_iter = check_scalar(num_iter, "num_iter", low=2, integer=True)
-    batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
-    smooth = check_scalar(smooth, "smooth", low=0.0, high=1.0, low_inclusive=False)
-    diverge = check_scalar(diverge, "diverge", low=1.0, low_inclusive=False)
-    rng = check_rng(rng)
-    lrs = min_lr * (max_lr / min_lr) ** (np.arange(num_iter) / (num_iter - 1))
-    arrays = list(model.params) + _buffers(model)
-    saved = [a.copy() for a in arrays]
-    saved_opt = optimizer.state_dict()
-    model_rng = getattr(model, "rng", None)
-    saved_rng = model_rng.bit_generator.state if isinstance(model_rng,
-                                                            np.random.Generator) else None
-    used, raw, smoothed = [], [], []
-    n, order, pos = X.shape[0], np.empty(0, dtype=np.int64), 0
-    try:
-        with np.errstate(**_IGNORE_FP):
-            for lr in lrs:
-                if pos >= len(order):                    # a new shuffled epoch
-                    order, pos = rng.permutation(n), 0
-                idx = order[pos:pos + batch_size]
-                pos += batch_size
-                optimizer.lr = float(lr)
-                value, _ = _train_step(model, loss_pair, optimizer, X[idx], y[idx])
-                used.append(float(lr))
-                raw.append(value)
-                if not math.isfinite(value):
-                    smoothed.append(value)
-                    break
-                s = value if not smoothed else smooth * value + (1 - smooth) * smoothed[-1]
-                smoothed.append(s)
-                if s > diverge * min(smoothed):
-                    break
-    finally:                                             # leave no trace
-        for a, copy in zip(arrays, saved, strict=True):
-            np.copyto(a, copy)
-        optimizer.load_state_dict(saved_opt)
-        if saved_rng is not None:
-            model_rng.bit_generator.state = saved_rng
-    return {"lr": np.array(used), "loss": np.array(smoothed), "raw_loss": np.array(raw)}

@@ -122,7 +122,7 @@ def axis_format(values, log: bool) -> dict:
     if span > 2.5:
         fmt["dtick"] = 1 if span < 7 else 2
     elif span > 0.7:
-        fmt["dtick"] = "D2"                  # 1, 2, 5 in each decade, not every digit
+        fmt.update(dtick="D2", tickformat="~g")  # 0.1, 0.2, 0.5, 1: whole numbers, not "2", "5"
     return fmt
 
 
