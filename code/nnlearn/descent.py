@@ -8,8 +8,9 @@ The update rule of gradient descent with learning rate :math:`\eta` is
 
 :func:`gradient_steps` is that rule alone; :func:`gradient_descent` runs it,
 with checks, for a fixed number of steps and returns the whole path, ready to
-draw on a contour plot of a surface from :mod:`nnlearn.surfaces`. :func:`numerical_gradient` is the library's one
-central-difference gradient (gradient checks elsewhere import it from here).
+draw on a contour plot of a surface from :mod:`nnlearn.surfaces`.
+:func:`numerical_gradient` is the library's one central-difference gradient
+(gradient checks elsewhere import it from here).
 :func:`minibatches` and :func:`sgd_linear_regression` compare batch gradient
 descent, stochastic gradient descent and mini-batch gradient descent on a
 least-squares problem.
@@ -432,9 +433,9 @@ def linear_regression_grad(theta, X, y, rows=None) -> np.ndarray:
 
 
 def _grad(theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``(2/n) sum_i r_i`` for the intercept and ``(2/n) sum_i r_i x_i`` for the weights."""
+    """Over the B rows given: ``(2/B) sum r_i`` for the intercept, ``(2/B) sum r_i x_i`` for w."""
     r = _residual(theta, X, y)
-    scale = 2.0 / X.shape[0]
+    scale = 2.0 / X.shape[0]                      # 2 / B
     grad_b = scale * np.sum(r, axis=-1, keepdims=True)
     grad_w = scale * (r @ X)
     return np.concatenate([grad_b, grad_w], axis=-1)
