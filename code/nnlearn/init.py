@@ -19,8 +19,8 @@ differ only in the variance they give each weight:
 
 Note the difference between LeCun (:math:`1/\mathrm{fan\_in}`) and Glorot
 (:math:`2/(\mathrm{fan\_in} + \mathrm{fan\_out})`): the two are often mixed up.
-A uniform distribution :math:`U(-a, a)` has variance :math:`a^2/3`, so each
-``*_uniform`` scheme uses the bound :math:`a = \sqrt{3}\,s` of the matching
+A uniform distribution :math:`U(-c, c)` has variance :math:`c^2/3`, so each
+``*_uniform`` scheme uses the bound :math:`c = \sqrt{3}\,s` of the matching
 ``*_normal`` scheme's standard deviation :math:`s`.
 
 Every initializer has the signature ``f(shape, rng, ..., dtype=np.float64)``
@@ -172,7 +172,7 @@ def zeros(shape, rng=None, *, dtype=np.float64) -> np.ndarray:
 
 
 def constant(shape, rng=None, value: float = 0.0, *, dtype=np.float64) -> np.ndarray:
-    r"""Every entry equal to ``value``: :math:`W_{ij} = c`, as ``torch.nn.init.constant_``.
+    r"""Every entry equal to ``value``, as ``torch.nn.init.constant_``.
 
     A *bad* initializer for weights, kept to show why: all units of a layer
     start identical, receive identical gradients and so stay identical
@@ -195,7 +195,7 @@ def constant(shape, rng=None, value: float = 0.0, *, dtype=np.float64) -> np.nda
 
 
 def normal(shape, rng, std: float = 0.01, *, dtype=np.float64) -> np.ndarray:
-    r"""Plain Gaussian :math:`W_{ij} \sim \mathcal{N}(0, \mathrm{std}^2)`, ignoring the fans.
+    r"""Plain Gaussian :math:`W_{jk} \sim \mathcal{N}(0, \mathrm{std}^2)`, ignoring the fans.
 
     The naive scheme the scaled ones improve on: with a fixed ``std`` the
     activations shrink or blow up as the layers get wider.
@@ -215,7 +215,7 @@ def normal(shape, rng, std: float = 0.01, *, dtype=np.float64) -> np.ndarray:
 
 
 def lecun_normal(shape, rng, *, dtype=np.float64) -> np.ndarray:
-    r"""LeCun normal: :math:`W_{ij} \sim \mathcal{N}(0, 1/\mathrm{fan\_in})`.
+    r"""LeCun normal: :math:`W_{jk} \sim \mathcal{N}(0, 1/\mathrm{fan\_in})`.
 
     The same as ``torch.nn.init.kaiming_normal_(w, nonlinearity="linear")``
     (Keras draws from a truncated normal instead; we do not truncate).
@@ -237,9 +237,9 @@ def lecun_normal(shape, rng, *, dtype=np.float64) -> np.ndarray:
 
 
 def lecun_uniform(shape, rng, *, dtype=np.float64) -> np.ndarray:
-    r"""LeCun uniform: :math:`W_{ij} \sim U(-a, a)`, :math:`a = \sqrt{3/\mathrm{fan\_in}}`.
+    r"""LeCun uniform: :math:`W_{jk} \sim U(-c, c)`, :math:`c = \sqrt{3/\mathrm{fan\_in}}`.
 
-    Variance :math:`a^2/3 = 1/\mathrm{fan\_in}`, as :func:`lecun_normal`.
+    Variance :math:`c^2/3 = 1/\mathrm{fan\_in}`, as :func:`lecun_normal`.
 
     Parameters
     ----------
@@ -252,7 +252,7 @@ def lecun_uniform(shape, rng, *, dtype=np.float64) -> np.ndarray:
 
 
 def xavier_normal(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.ndarray:
-    r"""Xavier/Glorot normal: :math:`W_{ij} \sim \mathcal{N}(0, s^2)`.
+    r"""Xavier/Glorot normal: :math:`W_{jk} \sim \mathcal{N}(0, s^2)`.
 
     .. math:: s = \mathrm{gain} \cdot \sqrt{\frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}}
 
@@ -272,9 +272,9 @@ def xavier_normal(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.ndar
 
 
 def xavier_uniform(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.ndarray:
-    r"""Xavier/Glorot uniform: :math:`W_{ij} \sim U(-a, a)`.
+    r"""Xavier/Glorot uniform: :math:`W_{jk} \sim U(-c, c)`.
 
-    .. math:: a = \mathrm{gain} \cdot \sqrt{\frac{6}{\mathrm{fan\_in} + \mathrm{fan\_out}}}
+    .. math:: c = \mathrm{gain} \cdot \sqrt{\frac{6}{\mathrm{fan\_in} + \mathrm{fan\_out}}}
 
     (variance :math:`\mathrm{gain}^2 \cdot 2/(\mathrm{fan\_in} + \mathrm{fan\_out})`),
     as ``torch.nn.init.xavier_uniform_``.
@@ -294,7 +294,7 @@ def xavier_uniform(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.nda
 
 def he_normal(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in", *,
               dtype=np.float64) -> np.ndarray:
-    r"""He/Kaiming normal: :math:`W_{ij} \sim \mathcal{N}(0, s^2)`.
+    r"""He/Kaiming normal: :math:`W_{jk} \sim \mathcal{N}(0, s^2)`.
 
     .. math:: s = \frac{\mathrm{gain}}{\sqrt{\mathrm{fan}}}, \qquad
               \mathrm{gain} = \sqrt{\frac{2}{1 + \nu^2}}
@@ -320,9 +320,9 @@ def he_normal(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in", *,
 
 def he_uniform(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in", *,
                dtype=np.float64) -> np.ndarray:
-    r"""He/Kaiming uniform: :math:`W_{ij} \sim U(-a, a)`.
+    r"""He/Kaiming uniform: :math:`W_{jk} \sim U(-c, c)`.
 
-    .. math:: a = \mathrm{gain} \cdot \sqrt{\frac{3}{\mathrm{fan}}}, \qquad
+    .. math:: c = \mathrm{gain} \cdot \sqrt{\frac{3}{\mathrm{fan}}}, \qquad
               \mathrm{gain} = \sqrt{\frac{2}{1 + \nu^2}}
 
     (variance :math:`2 / ((1 + \nu^2)\,\mathrm{fan})`), as

@@ -64,11 +64,11 @@ def accuracy(y_true, y_pred) -> float:
 
 
 def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
-    r"""Counts :math:`C_{jk}` of samples with true class :math:`j` predicted as :math:`k`.
+    r"""Counts :math:`M_{jk}` of samples with true class :math:`j` predicted as :math:`k`.
 
     Rows are true classes and columns predicted ones, as in
     ``sklearn.metrics.confusion_matrix``; the diagonal holds the correct
-    predictions and :math:`\sum_{jk} C_{jk} = n`.
+    predictions and :math:`\sum_{jk} M_{jk} = N`.
 
     Parameters
     ----------
