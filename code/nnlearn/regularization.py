@@ -261,8 +261,10 @@ class EarlyStopping:
     returns True. A NaN or infinite value also returns True at once (the run
     has diverged).
 
-    Epochs are counted from 0: the ``i``-th call of :meth:`update` is epoch
-    ``i``.
+    The rule counts its own updates from 0: the ``i``-th call of
+    :meth:`update` is its epoch ``i``. :func:`nnlearn.training.fit` numbers
+    epochs from 1 and converts, so its ``History.best_epoch`` is
+    ``best_epoch + 1`` in a fresh run.
 
     Parameters
     ----------
