@@ -37,7 +37,7 @@ def test_sampled_waveform_bad_input():
         vizdata.sampled_waveform(t, t, t_n, {2: np.zeros(4)}, title="t")
     with pytest.raises(ValueError, match="shown_bits must be one of"):
         vizdata.sampled_waveform(t, t, t_n, {2: np.zeros(3)}, title="t", shown_bits=5)
-    with pytest.raises(ValueError, match="t and x must be 1-D of the same shape"):
+    with pytest.raises(ValueError, match="x must have 5 entries"):
         vizdata.sampled_waveform(t, t[:4], t_n, {2: np.zeros(3)}, title="t")
 
 
@@ -49,7 +49,7 @@ def test_strip_rows_one_box_per_strip():
     assert fig.data[2].xaxis == "x2"                       # second row
     assert fig.layout.xaxis2.title.text == "value (unitless)"
     assert list(fig.layout.xaxis.range) == [-1, 5]
-    with pytest.raises(ValueError, match="rows must hold at least one row"):
+    with pytest.raises(ValueError, match="rows must hold at least one entry"):
         vizdata.strip_rows({}, title="t", x_title="x")
 
 

@@ -39,10 +39,10 @@ def _layout(nodes: list[Tensor]) -> dict[int, tuple[float, float]]:
     """Positions: an operation's column is its longest path from an input; an input
     sits just left of its first consumer. Rows follow the neighbours' mean row."""
     depth: dict[int, int] = {}
+    neighbours: dict[int, list[int]] = {}
     for t in nodes:                                   # inputs first
         depth[id(t)] = 1 + max((depth[id(p)] for p in t.parents), default=-1)
-    neighbours: dict[int, list[int]] = {id(t): [id(p) for p in t.parents] for t in nodes}
-    for t in nodes:
+        neighbours[id(t)] = [id(p) for p in t.parents]
         for p in t.parents:
             neighbours[id(p)].append(id(t))
     for t in nodes:
@@ -58,10 +58,9 @@ def _layout(nodes: list[Tensor]) -> dict[int, tuple[float, float]]:
             key = {i: np.mean([row[n] for n in neighbours[i]]) if neighbours[i] else row[i]
                    for i in members}
             members.sort(key=lambda i: key[i])
-            spread = len(members) - 1
-            centre = np.mean([key[i] for i in members])
+            first = np.mean([key[i] for i in members]) - (len(members) - 1) / 2
             for k, i in enumerate(members):
-                row[i] = centre - spread / 2 + k
+                row[i] = first + k
     return {i: (float(depth[i]), -row[i]) for i in row}
 
 
@@ -74,8 +73,8 @@ def _labels(nodes: list[Tensor], names: Mapping[str, Tensor]) -> list[str]:
     return [by_id.get(id(t)) or t.op or "const" for t in nodes]
 
 
-def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str,
-                 height: int) -> tuple[go.Figure, list[Tensor], dict]:
+def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: int,
+                 backward: bool = False) -> tuple[go.Figure, list[Tensor], dict]:
     if not isinstance(names, Mapping):
         raise TypeError(f"names must map names to Tensors, got {type(names).__name__}")
     nodes = graph_nodes(root)
@@ -92,9 +91,10 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str,
         marker=dict(size=46, symbol=["circle" if not t.parents else "square" for t in nodes],
                     color=["#dff3ea"] * len(nodes), line=dict(color=VALUE_COLOR, width=2)),
         hovertemplate="%{text}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="∂L/∂node (backward)",
-                             marker=dict(size=12, symbol="square", color=GRAD_COLOR)))
-    fig.update_layout(hovermode="closest", margin=dict(l=10, r=10),
+    if backward:                                      # a legend entry for the gradients
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="∂L/∂node (backward)",
+                                 marker=dict(size=12, symbol="square", color=GRAD_COLOR)))
+    fig.update_layout(hovermode="closest", margin=dict(l=10, r=10), showlegend=True,
                       xaxis=dict(visible=False, range=[min(xs) - 0.5, max(xs) + 0.5]),
                       yaxis=dict(visible=False, range=[min(ys) - 0.8, max(ys) + 0.5]))
     header(fig, title, max(height, int(100 + 85 * (max(ys) - min(ys) + 1.3))))
@@ -102,17 +102,13 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str,
 
 
 def graph_figure(root: Tensor, names: Mapping[str, Tensor], *, title: str | None,
-                 gradients: bool = False, height: int = 380) -> go.Figure:
+                 height: int = 380) -> go.Figure:
     """The computational graph behind ``root``: one box per operation, one circle per input.
 
     Each node shows its name (from ``names``, else its operation) and value
-    (a number, or the shape of an array). With ``gradients=True`` the
-    ``.grad`` of every node is written below it in rose ("—" for constants).
+    (a number, or the shape of an array).
     """
-    fig, nodes, pos = _base_figure(root, names, title, height)
-    fig.add_trace(_grad_trace(nodes, pos, {id(t) for t in nodes} if gradients else set()))
-    fig.data[2].visible = gradients                  # the legend entry of the gradients
-    return fig
+    return _base_figure(root, names, title, height)[0]
 
 
 def _grad_trace(nodes: list[Tensor], pos: dict, done: set[int]) -> go.Scatter:
@@ -123,15 +119,15 @@ def _grad_trace(nodes: list[Tensor], pos: dict, done: set[int]) -> go.Scatter:
                       textfont=dict(size=13, color=GRAD_COLOR), hoverinfo="skip")
 
 
-def backward_animation(root: Tensor, names: Mapping[str, Tensor], *, title: str | None,
-                       height: int = 480) -> go.Figure:
+def backward_animation(root: Tensor, names: Mapping[str, Tensor], *,
+                       title: str | None) -> go.Figure:
     """The backward pass of ``root`` one node per frame, in reverse topological order.
 
     ``root.backward()`` must have run (the gradients are read from ``.grad``).
     Frame 0 shows the forward values only; frame ``k`` adds the gradient of
     the ``k``-th node the backward pass visits and rings that node in rose.
     """
-    fig, nodes, pos = _base_figure(root, names, title, height)
+    fig, nodes, pos = _base_figure(root, names, title, 480, backward=True)
     visit = [id(t) for t in reversed(topological_order(root))]
     if root.grad is None:
         raise ValueError("call root.backward() before drawing its backward pass")

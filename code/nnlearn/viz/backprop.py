@@ -21,7 +21,7 @@ from nnlearn.backprop import CIRCUIT_EDGES, CIRCUIT_OPS, WeightRecorder
 from nnlearn.gradcheck import RIGHT_BELOW
 from nnlearn.viz.animation import play_controls
 from nnlearn.viz.heatmap import heatmap
-from nnlearn.viz.layout import header
+from nnlearn.viz.layout import header, padded_range
 from nnlearn.viz.network import (
     arrow_trace,
     edge_style,
@@ -218,29 +218,23 @@ def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
         raise TypeError(f"recorder must be a WeightRecorder, got {type(recorder).__name__}")
     if len(recorder) < 2:
         raise ValueError(f"recorder must hold at least 2 recorded epochs, got {len(recorder)}")
-    scale = max(max(np.abs(W).max() for W in Ws) for Ws in recorder.weights)
-    scale = max(scale, max(max(np.abs(b).max() for b in bs) for bs in recorder.biases), 1e-12)
+    scale = max(max(np.abs(v).max() for v in [*Ws, *bs])     # one edge width scale for all
+                for Ws, bs in zip(recorder.weights, recorder.biases, strict=True)) or 1e-12
     fig = network_diagram(sizes, weights=recorder.weights[0], biases=recorder.biases[0],
                           weight_scale=scale, title=title, x_domain=(0.0, 0.56))
     n_edges = n_edge_traces(network_layout(sizes), per_edge=True)
-    epochs = np.array(recorder.epochs)
-    losses = np.array(recorder.losses)
-    if loss_curve is None:
-        curve_x, curve_y = epochs, losses
-    else:
-        curve_y = as_float_array(loss_curve, "loss_curve", ndim=1)
-        curve_x = np.arange(1, curve_y.size + 1)
+    epochs, losses = np.array(recorder.epochs), np.array(recorder.losses)
+    curve_y = losses if loss_curve is None else as_float_array(loss_curve, "loss_curve", ndim=1)
+    curve_x = epochs if loss_curve is None else np.arange(1, curve_y.size + 1)
     fig.add_trace(go.Scatter(x=curve_x, y=curve_y, mode="lines", xaxis="x2", yaxis="y2",
                              name="loss", showlegend=False, line=dict(color=COLORWAY[4])))
     fig.add_trace(go.Scatter(x=epochs[:1], y=losses[:1], mode="markers", xaxis="x2",
                              yaxis="y2", name="now", showlegend=False,
                              marker=dict(size=12, color=COLORWAY[3])))
     marker_index = len(fig.data) - 1
-    x_low = float(min(epochs.min(), np.min(curve_x)))
-    x_high = float(max(epochs.max(), np.max(curve_x)))
-    pad = 0.04 * max(x_high - x_low, 1.0)          # the marker stays inside the axes
+    # the padded epoch range keeps the marker inside the axes
     fig.update_layout(xaxis2=dict(domain=[0.66, 1.0], title="epoch", anchor="y2",
-                                  range=[x_low - pad, x_high + pad]),
+                                  range=padded_range(np.append(epochs, curve_x), 0.04)),
                       yaxis2=dict(title=loss_title, anchor="x2", rangemode="tozero"))
     header(fig, title, max(fig.layout.height, 460) + 90)
     play_controls(fig, [str(e) for e in epochs], active=0, prefix="epoch ", redraw=True,

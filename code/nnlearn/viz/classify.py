@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import check_figure_size, header
+from nnlearn.viz.layout import as_labels, check_figure_size, header
 from nnlearn.viz.theme import class_colorscale, color, symbol, tint
 
 __all__ = ["boundary_segment", "decision_boundary_figure", "decision_boundary_traces",
@@ -80,19 +80,12 @@ def sample_traces(X, y, class_names: Sequence[str] | None = None,
     """One marker trace per class: colour ``COLORWAY[k]`` and a symbol per class."""
     X = as_float_array(X, "X", ndim=2)
     y, classes = _check_labels(y, X.shape[0])
-    if class_names is not None and len(class_names) != len(classes):
-        raise ValueError(f"class_names must have one name per class ({len(classes)}), "
-                         f"got {len(class_names)}")
-    traces = []
-    for k, c in enumerate(classes):
-        rows = y == c
-        name = class_names[k] if class_names is not None else f"class {c}"
-        traces.append(go.Scatter(
-            x=X[rows, 0], y=X[rows, 1], mode="markers", name=name, legendgroup=name,
-            showlegend=showlegend,
-            marker=dict(color=color(k), size=size, symbol=symbol(k),
-                        line=dict(color=color(k), width=1))))
-    return traces
+    names = as_labels(class_names, len(classes), "class_names", [f"class {c}" for c in classes])
+    return [go.Scatter(x=X[y == c, 0], y=X[y == c, 1], mode="markers", name=name,
+                       legendgroup=name, showlegend=showlegend,
+                       marker=dict(color=color(k), size=size, symbol=symbol(k),
+                                   line=dict(color=color(k), width=1)))
+            for k, (c, name) in enumerate(zip(classes, names, strict=True))]
 
 
 def decision_boundary_traces(predict: Callable[[np.ndarray], np.ndarray], X, y,
@@ -146,10 +139,8 @@ def decision_boundary_traces(predict: Callable[[np.ndarray], np.ndarray], X, y,
 
 
 def decision_boundary_figure(predict, X, y, *, title: str | None, n: int = 80,
-                             pad: float = 0.1,
                              subplot_titles: Sequence[str] | None = None,
                              class_names: Sequence[str] | None = None,
-                             x_title: str = "x₁ (unitless)", y_title: str = "x₂ (unitless)",
                              height: int | None = None) -> go.Figure:
     """Decision regions of one classifier, or of several side by side.
 
@@ -160,11 +151,10 @@ def decision_boundary_figure(predict, X, y, *, title: str | None, n: int = 80,
         classifier, all on the same data ``X, y``.
     X, y : the samples and their integer labels
     title : str
-    n, pad : grid size and margin (see :func:`decision_grid`)
+    n : grid points per axis (see :func:`decision_grid`)
     subplot_titles : sequence of str, optional
         One per panel.
     class_names : sequence of str, optional
-    x_title, y_title : str
     height : int, optional
 
     Returns
@@ -175,22 +165,19 @@ def decision_boundary_figure(predict, X, y, *, title: str | None, n: int = 80,
     predicts = list(predict) if isinstance(predict, Sequence) else [predict]
     if not predicts:
         raise ValueError("predict must be a callable or a non-empty list of callables")
-    if subplot_titles is not None and len(subplot_titles) != len(predicts):
-        raise ValueError(f"subplot_titles must have one title per panel ({len(predicts)}), "
-                         f"got {len(subplot_titles)}")
     cols = len(predicts)
+    subplot_titles = as_labels(subplot_titles, cols, "subplot_titles", [""] * cols)
     fig = make_subplots(rows=1, cols=cols, subplot_titles=subplot_titles,
                         horizontal_spacing=0.08 if cols > 1 else 0.0)
     for col, fn in enumerate(predicts, start=1):
-        for trace in decision_boundary_traces(fn, X, y, n, pad, class_names,
-                                              showlegend=col == 1):
-            fig.add_trace(trace, row=1, col=col)
-        fig.update_xaxes(title_text=x_title, row=1, col=col, constrain="domain")
-        fig.update_yaxes(title_text=y_title if col == 1 else None, row=1, col=col,
+        fig.add_traces(decision_boundary_traces(fn, X, y, n, class_names=class_names,
+                                                showlegend=col == 1), rows=1, cols=col)
+        fig.update_xaxes(title_text="x₁ (unitless)", row=1, col=col, constrain="domain")
+        fig.update_yaxes(title_text="x₂ (unitless)" if col == 1 else None, row=1, col=col,
                          scaleanchor=f"x{col if col > 1 else ''}", scaleratio=1,
                          constrain="domain")
     return header(fig, title, height or (480 if cols == 1 else 450),
-                  extra=26 if subplot_titles else 0)
+                  extra=26 if any(subplot_titles) else 0)
 
 
 # ----------------------------------------------------------------------------
@@ -269,10 +256,7 @@ def _perceptron_frame(w, b, box, sample) -> list[go.Scatter]:
             go.Scatter(**_xy(sample))]
 
 
-def perceptron_animation(X, y, history, *, title: str | None, pad: float = 0.1,
-                         class_names: Sequence[str] = ("y = −1", "y = +1"),
-                         x_title: str = "x₁ (unitless)", y_title: str = "x₂ (unitless)",
-                         duration: int = 450, height: int = 660) -> go.Figure:
+def perceptron_animation(X, y, history, *, title: str | None) -> go.Figure:
     r"""Animate the perceptron rule: one frame per update.
 
     Frame 0 is the start (:math:`w = 0`: no boundary). Frame :math:`t` shows
@@ -288,13 +272,6 @@ def perceptron_animation(X, y, history, *, title: str | None, pad: float = 0.1,
     history : sequence of nnlearn.perceptron.PerceptronUpdate
         ``Perceptron.history`` after ``fit``.
     title : str
-    pad : float
-        Margin around the data (see :func:`decision_grid`).
-    class_names : (str, str)
-    x_title, y_title : str
-    duration : int
-        Milliseconds per frame.
-    height : int
 
     Returns
     -------
@@ -311,8 +288,7 @@ def perceptron_animation(X, y, history, *, title: str | None, pad: float = 0.1,
         if not all(hasattr(h, a) for a in ("w", "b", "index", "step", "epoch")):
             raise TypeError("history must hold PerceptronUpdate records "
                             "(use Perceptron.history)")
-    duration = check_scalar(duration, "duration", low=1, integer=True)
-    xs, ys, _ = decision_grid(X, 2, pad)
+    xs, ys, _ = decision_grid(X, 2)
     box = (xs[0], xs[-1], ys[0], ys[-1])
     region, line, ring = _perceptron_frame(np.zeros(2), 0.0, box, None)
     region.update(fill="toself", fillcolor=tint(color(1), 0.14), mode="none",
@@ -322,14 +298,15 @@ def perceptron_animation(X, y, history, *, title: str | None, pad: float = 0.1,
     ring.update(mode="markers", name="sample that caused the update", hoverinfo="skip",
                 marker=dict(size=20, symbol="circle-open", color=color(3),
                             line=dict(width=3)))
-    fig = go.Figure([region, line, ring] + sample_traces(X, y, class_names))
+    fig = go.Figure([region, line, ring] + sample_traces(X, y, ("y = −1", "y = +1")))
     fig.update_layout(
-        xaxis=dict(title=x_title, range=[box[0], box[1]], constrain="domain"),
-        yaxis=dict(title=y_title, range=[box[2], box[3]], scaleanchor="x", constrain="domain"))
+        xaxis=dict(title="x₁ (unitless)", range=[box[0], box[1]], constrain="domain"),
+        yaxis=dict(title="x₂ (unitless)", range=[box[2], box[3]], scaleanchor="x",
+                   constrain="domain"))
     frames = {"0": _perceptron_frame(np.zeros(2), 0.0, box, None)}
     frames.update({str(h.step): _perceptron_frame(h.w, h.b, box, X[h.index]) for h in history})
-    animate(fig, frames, traces=[0, 1, 2], active=0, prefix="updates made: ",
-            frame_ms=duration, y=-0.12, bottom=150)
-    return header(fig, title, height, bottom=150)
+    animate(fig, frames, traces=[0, 1, 2], active=0, prefix="updates made: ", y=-0.12,
+            bottom=150)
+    return header(fig, title, 660, bottom=150)
 
 

@@ -21,7 +21,7 @@ from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.surfaces import grid
-from nnlearn.viz.animation import play_controls
+from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import check_figure_size, header, subsample
 from nnlearn.viz.theme import COLORWAY, SEQUENTIAL, color, symbol, tint
 
@@ -102,19 +102,18 @@ def surface_grid(surface, n: int, bounds=None, log: bool = False):
     """``(x, y, z, window)`` of a surface (or a given grid ``(x, y, z)``) to draw."""
     if isinstance(surface, tuple):
         x, y = as_float_array(surface[0], "x", ndim=1), as_float_array(surface[1], "y", ndim=1)
-        z = as_float_array(surface[2], "z", ndim=2, allow_nonfinite=True)
+        z = as_float_array(surface[2], "z", ndim=2, allow_nonfinite=True).astype(np.float64)
         if z.shape != (len(y), len(x)):
             raise ValueError(f"z must have shape (len(y), len(x)) = {(len(y), len(x))}, "
                              f"got {z.shape}")
-        bounds = bounds or ((x.min(), x.max()), (y.min(), y.max()))
-    elif not callable(surface):
+        box = window(None, bounds or ((x.min(), x.max()), (y.min(), y.max())))
+    elif callable(surface):
+        box = window(surface, bounds)
+        X, Y, z = grid(surface, check_figure_size(n, "n", low=2, high=1000), bounds=box)
+        x, y, z = X[0], Y[:, 0], np.asarray(z, dtype=np.float64)
+    else:
         raise TypeError(f"surface must be a Surface, a callable or (x, y, z), "
                         f"got {type(surface).__name__}")
-    box = window(surface, bounds)
-    if not isinstance(surface, tuple):
-        X, Y, z = grid(surface, check_figure_size(n, "n", low=2, high=1000), bounds=box)
-        x, y = X[0], Y[:, 0]
-    z = np.asarray(z, dtype=np.float64)
     if log:
         z = np.log10(z - np.nanmin(z) + 1e-5 * (float(np.nanmax(z) - np.nanmin(z)) or 1.0))
     return x, y, z, box
@@ -263,7 +262,6 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
     low = float(min(np.nanmin(g[2]) for g in grids))
     high = float(max(np.nanmax(g[2]) for g in grids))
     levels = dict(start=low, end=high, size=(high - low) / 20 or 1.0) if shared_levels else None
-    titled = any(p.title for p in panels)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[p.title for p in panels],
                         horizontal_spacing=0.1, vertical_spacing=0.16 if rows > 1 else 0.1)
     moving, seen = [], set()
@@ -289,15 +287,11 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
             square["scaleanchor"] = f"x{k + 1 if k else ''}"
         fig.update_yaxes(range=box[1], title_text=y_title if col == 1 else None, showgrid=False,
                          row=row, col=col, **square)
-    height = panel_height * rows + 150
     if frames is not None:
-        every = {name: p for ps in paths for name, p in ps.items()}
-        labels = [str(t) for t in frame_steps(every, frames)]
-        fig.frames = [go.Frame(name=lab, traces=moving, data=[
-            path_trace(p[:int(lab) + 1], name, 0, max_points, frame=True)
-            for ps in paths for name, p in ps.items()]) for lab in labels]
-        play_controls(fig, labels, active=len(labels) - 1, prefix="after step ",
-                      redraw=False, y=-0.3, bottom=170)
-        height += 110
-    return header(fig, title, height, extra=26 if titled else 0,
+        every = [(name, p) for ps in paths for name, p in ps.items()]
+        animate(fig, {str(t): [path_trace(p[:t + 1], name, 0, max_points, frame=True)
+                               for name, p in every] for t in frame_steps(dict(every), frames)},
+                traces=moving, prefix="after step ", y=-0.3, bottom=170)
+    return header(fig, title, panel_height * rows + (260 if frames is not None else 150),
+                  extra=26 if any(p.title for p in panels) else 0,
                   bottom=170 if frames is not None else None)

@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 
 from nnlearn.viz.animation import animate
 from nnlearn.viz.classify import sample_traces
-from nnlearn.viz.layout import as_matrix, as_vector, header, panel_grid
+from nnlearn.viz.layout import as_mapping, as_matrix, as_vector, header, padded_range, panel_grid
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.theme import color, symbol, tint
 
@@ -60,15 +60,11 @@ def sampled_waveform(t, x, t_samples, quantized: Mapping[int, np.ndarray], *,
         Traces: waveform, samples (left); stored signal (right); with frames
         and a slider when ``quantized`` has more than one entry.
     """
-    t, x = as_vector(t, "t"), as_vector(x, "x")
-    t_samples = as_vector(t_samples, "t_samples")
-    if t.shape != x.shape:
-        raise ValueError(f"t and x must be 1-D of the same shape, got {t.shape} and {x.shape}")
-    if not quantized:
-        raise ValueError("quantized must hold at least one bit depth")
+    t, t_samples = as_vector(t, "t"), as_vector(t_samples, "t_samples")
+    x = as_vector(x, "x", t.size)
+    quantized = {b: as_vector(q, f"quantized[{b}]", t_samples.size)
+                 for b, q in as_mapping(quantized, "quantized").items()}
     bits = sorted(quantized)
-    for b in bits:
-        as_vector(quantized[b], f"quantized[{b}]", t_samples.size)
     shown = bits[0] if shown_bits is None else shown_bits
     if shown not in quantized:
         raise ValueError(f"shown_bits must be one of {bits}, got {shown_bits}")
@@ -84,16 +80,12 @@ def sampled_waveform(t, x, t_samples, quantized: Mapping[int, np.ndarray], *,
         sx, sy = _held_steps(t_samples, quantized[b])
         return go.Scatter(x=sx, y=sy, name=f"stored ({b} bits)")
 
-    fig.add_trace(stored(shown).update(line_shape="hv", **line_style(2, line_dash="solid",
-                                                                       markers=True)),
-                  row=1, col=2)
+    step = line_style(2, line_dash="solid", markers=True)
+    fig.add_trace(stored(shown).update(line_shape="hv", **step), row=1, col=2)
     fig.update_xaxes(title_text="time (s)")
     fig.update_yaxes(title_text="amplitude (unitless)", row=1, col=1)
     fig.update_yaxes(title_text="stored amplitude (unitless)", row=1, col=2)
-    low = float(min(x.min(), *(np.min(quantized[b]) for b in bits)))
-    high = float(max(x.max(), *(np.max(quantized[b]) for b in bits)))
-    pad = 0.08 * (high - low or 1.0)
-    fig.update_yaxes(range=[low - pad, high + pad])
+    fig.update_yaxes(range=padded_range(np.concatenate([x, *(quantized[b] for b in bits)])))
     if len(bits) > 1:
         animate(fig, {str(b): [stored(b)] for b in bits}, traces=[2],
                 active=bits.index(shown), prefix="bits per sample: ", y=-0.25, bottom=150)
@@ -102,8 +94,7 @@ def sampled_waveform(t, x, t_samples, quantized: Mapping[int, np.ndarray], *,
 
 
 def strip_rows(rows: Mapping[str, Mapping[str, np.ndarray]], *, title: str | None,
-               x_title: str, x_range: Sequence[float] | None = None,
-               height_per_row: int = 170) -> go.Figure:
+               x_title: str, x_range: Sequence[float] | None = None) -> go.Figure:
     """Rows of subplots; in each, every array is a strip of jittered points with a box.
 
     Made to compare scalers: one row per scaler, one strip per situation
@@ -117,14 +108,12 @@ def strip_rows(rows: Mapping[str, Mapping[str, np.ndarray]], *, title: str | Non
     x_range : (float, float), optional
         Visible x-range; points outside it are not shown (say so in the
         strip name).
-    height_per_row : int, default 170
 
     Returns
     -------
     plotly.graph_objects.Figure with one ``Box`` trace per strip.
     """
-    if not rows:
-        raise ValueError("rows must hold at least one row")
+    rows = as_mapping(rows, "rows")
     fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.09,
                         subplot_titles=list(rows))
     for i, strips in enumerate(rows.values(), start=1):
@@ -139,12 +128,12 @@ def strip_rows(rows: Mapping[str, Mapping[str, np.ndarray]], *, title: str | Non
     if x_range is not None:
         fig.update_xaxes(range=list(x_range))
     fig.update_layout(margin=dict(l=190))
-    return header(fig, title, 110 + height_per_row * len(rows), extra=26)
+    return header(fig, title, 110 + 170 * len(rows), extra=26)
 
 
 def histograms(columns: Mapping[str, np.ndarray], *, title: str | None,
                x_titles: Sequence[str], groups=None, group_names: Mapping | None = None,
-               nbins: int = 30, y_title: str = "count (samples)") -> go.Figure:
+               nbins: int = 30) -> go.Figure:
     """Histograms side by side, one per entry of ``columns``.
 
     With ``groups`` (a label per sample, shared by all columns), each panel
@@ -158,7 +147,6 @@ def histograms(columns: Mapping[str, np.ndarray], *, title: str | None,
     groups : array_like, shape (n_samples,), optional
     group_names : mapping {group: legend name}, optional
     nbins : int, default 30
-    y_title : str
 
     Returns
     -------
@@ -169,11 +157,11 @@ def histograms(columns: Mapping[str, np.ndarray], *, title: str | None,
     for k, values in enumerate(columns.values(), start=1):
         values = as_vector(values, "columns")
         edges = np.histogram_bin_edges(values, bins=nbins)
+        grouped = None if groups is None else as_vector(groups, "groups", values.size)
         for g, key in enumerate(keys):
-            mine = values if key is None else values[as_vector(groups, "groups",
-                                                              values.size) == key]
             name = str((group_names or {}).get(key, key))
-            fig.add_trace(go.Histogram(x=mine, name=name, legendgroup=name,
+            fig.add_trace(go.Histogram(x=values if key is None else values[grouped == key],
+                                       name=name, legendgroup=name,
                                        showlegend=k == 1 and key is not None, opacity=0.85,
                                        xbins=dict(start=edges[0], end=edges[-1],
                                                   size=edges[1] - edges[0]),
@@ -182,7 +170,7 @@ def histograms(columns: Mapping[str, np.ndarray], *, title: str | None,
                                                                fillmode="overlay", solidity=0.3))),
                           row=1, col=k)
         fig.update_xaxes(title_text=x_titles[k - 1], row=1, col=k)
-    fig.update_yaxes(title_text=y_title, row=1, col=1)
+    fig.update_yaxes(title_text="count (samples)", row=1, col=1)
     fig.update_layout(barmode="overlay" if groups is None else "group", bargap=0.1)
     return header(fig, title, 420, extra=26)
 

@@ -6,17 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nnlearn.viz.layout import as_matrix, check_figure_size, header
+from nnlearn.viz.layout import as_labels, as_matrix, check_figure_size, header
 from nnlearn.viz.theme import SEQUENTIAL, color
-
-
-def _labels(labels, n: int, name: str) -> list:
-    if labels is None:
-        return list(range(n))
-    labels = [str(v) for v in labels]
-    if len(labels) != n:
-        raise ValueError(f"{name} must have {n} entries, got {len(labels)}")
-    return labels
 
 
 def heatmap(values, *, title: str | None, x_title: str, y_title: str, x_labels=None,
@@ -56,8 +47,8 @@ def heatmap(values, *, title: str | None, x_title: str, y_title: str, x_labels=N
     """
     z = as_matrix(values, "values")
     n_rows, n_cols = z.shape
-    x = _labels(x_labels, n_cols, "x_labels")
-    y = _labels(y_labels, n_rows, "y_labels")
+    x = as_labels(x_labels, n_cols, "x_labels")
+    y = as_labels(y_labels, n_rows, "y_labels")
     trace = go.Heatmap(z=z, x=x, y=y, colorscale=colorscale, zmin=zmin, zmax=zmax,
                        colorbar=dict(title=dict(text=colorbar_title, side="right"),
                                      thickness=14),
@@ -78,13 +69,11 @@ def heatmap(values, *, title: str | None, x_title: str, y_title: str, x_labels=N
                                  line=dict(color=color(3), width=3), hoverinfo="skip"))
         fig.update_layout(showlegend=True)
     kind = dict(type="category") if x_labels is not None or y_labels is not None else {}
-    fig.update_xaxes(title_text=x_title, showgrid=False, side="bottom", **kind)
-    fig.update_yaxes(title_text=y_title, showgrid=False, autorange="reversed", **kind)
-    if x_labels is not None and len(x) > 6:
-        fig.update_xaxes(tickangle=-45)
-    if square:
-        fig.update_yaxes(scaleanchor="x", scaleratio=1, constrain="domain")
-        fig.update_xaxes(constrain="domain")
+    square = dict(constrain="domain") if square else {}
+    fig.update_xaxes(title_text=x_title, showgrid=False, side="bottom", **kind, **square,
+                     tickangle=-45 if x_labels is not None and len(x) > 6 else None)
+    fig.update_yaxes(title_text=y_title, showgrid=False, autorange="reversed", **kind, **square,
+                     scaleanchor="x" if square else None, scaleratio=1 if square else None)
     return header(fig, title, height or int(np.clip(160 + 46 * n_rows, 300, 560)))
 
 
@@ -111,7 +100,7 @@ def image_gallery(images, captions, *, title: str | None, n_cols: int = 8,
     if images.ndim != 3 or not 1 <= images.shape[0] <= 400:
         raise ValueError(f"images must have shape (n, h, w) with 1 <= n <= 400, "
                          f"got {images.shape}")
-    captions = _labels(captions, images.shape[0], "captions")
+    captions = as_labels(captions, images.shape[0], "captions")
     n = images.shape[0]
     cols = min(check_figure_size(n_cols, "n_cols", high=40), n)
     rows = -(-n // cols)

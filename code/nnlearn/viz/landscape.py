@@ -22,7 +22,14 @@ from nnlearn.viz.contour import (
     values,
     window,
 )
-from nnlearn.viz.layout import check_figure_size, header, panel_grid, subsample
+from nnlearn.viz.layout import (
+    as_range,
+    check_figure_size,
+    header,
+    padded_range,
+    panel_grid,
+    subsample,
+)
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.surface import scene, surface_trace
 from nnlearn.viz.theme import class_colorscale, color
@@ -30,11 +37,11 @@ from nnlearn.viz.theme import class_colorscale, color
 __all__ = ["gradient_arrows_3d", "gradient_field", "descent_1d", "basin_map"]
 
 
-def _arrow_segments(starts: np.ndarray, vectors: np.ndarray, head: float = 0.3,
-                    angle: float = 0.45) -> tuple[np.ndarray, np.ndarray]:
-    """x and y of arrows (shaft and two barbs) separated by NaN, for one line trace."""
+def _arrow_segments(starts: np.ndarray, vectors: np.ndarray,
+                    head: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of arrows (shaft and two barbs at 0.45 rad) separated by NaN, for one line trace."""
     ends = starts + vectors
-    cos, sin = np.cos(angle), np.sin(angle)
+    cos, sin = np.cos(0.45), np.sin(0.45)
     back = -head * vectors
     left = np.stack([cos * back[:, 0] - sin * back[:, 1], sin * back[:, 0] + cos * back[:, 1]], 1)
     right = np.stack([cos * back[:, 0] + sin * back[:, 1], -sin * back[:, 0] + cos * back[:, 1]],
@@ -51,8 +58,7 @@ def _grad(surface):
 
 
 def gradient_arrows_3d(surface, points, *, title: str | None, n: int = 41,
-                       scale: float | None = None, bounds=None,
-                       eye=(1.2, -1.4, 1.3)) -> go.Figure:
+                       scale: float | None = None, bounds=None) -> go.Figure:
     r"""A surface with the gradient :math:`\nabla f` and :math:`-\nabla f` at a few points.
 
     The gradient lives in the plane of the inputs, so its arrows are drawn on
@@ -72,7 +78,6 @@ def gradient_arrows_3d(surface, points, *, title: str | None, n: int = 41,
         30 % of the window width.
     bounds : optional
         Default ``surface.bounds``.
-    eye : (float, float, float)
 
     Returns
     -------
@@ -107,12 +112,12 @@ def gradient_arrows_3d(surface, points, *, title: str | None, n: int = 41,
         fig.add_trace(go.Scatter3d(x=ax, y=ay, z=np.full(len(ax), floor), mode="lines",
                                    name=name, hoverinfo="skip",
                                    line=dict(color=color(i), width=6)))
-    return scene(fig, title=title, zrange=(floor, float(Z.max())), eye=eye)
+    return scene(fig, title=title, zrange=(floor, float(Z.max())), eye=(1.2, -1.4, 1.3))
 
 
 def gradient_field(surface, *, title: str | None, n_arrows: int = 15, n: int = 81,
-                   bounds=None, direction: str = "descent", normalize: bool = True,
-                   log: bool = False, colorbar_title: str | None = "f(θ)") -> go.Figure:
+                   direction: str = "descent", normalize: bool = True,
+                   log: bool = False) -> go.Figure:
     r"""A filled contour map with arrows of :math:`-\nabla f` (or :math:`\nabla f`) on a grid.
 
     Each arrow is centred on a grid point and is perpendicular to the level
@@ -128,46 +133,41 @@ def gradient_field(surface, *, title: str | None, n_arrows: int = 15, n: int = 8
         Arrows per axis (``n_arrows**2`` in all).
     n : int, default 81
         Grid points per axis for the contour.
-    bounds : optional
     direction : {"descent", "ascent"}
     normalize : bool, default True
         Equal-length arrows; otherwise length proportional to
         :math:`\lVert\nabla f\rVert`, the longest filling one grid cell.
     log : bool, default False
         Contours of the log of ``f`` (see :class:`~nnlearn.viz.contour.Panel`).
-    colorbar_title : str or None
 
     Returns
     -------
     plotly.graph_objects.Figure
         Contour, critical points, then the arrows.
     """
-    (x0, x1), (y0, y1) = box = window(surface, bounds)
+    (x0, x1), (y0, y1) = window(surface)
     n_arrows = check_figure_size(n_arrows, "n_arrows", low=2, high=100)
-    direction = check_choice(direction, "direction", {"descent", "ascent"})
-    cell = np.array([(x1 - x0) / n_arrows, (y1 - y0) / n_arrows])
+    descent = check_choice(direction, "direction", {"descent", "ascent"}) == "descent"
+    cell = np.array([x1 - x0, y1 - y0]) / n_arrows
     gx, gy = np.meshgrid(x0 + cell[0] * (np.arange(n_arrows) + 0.5),
                          y0 + cell[1] * (np.arange(n_arrows) + 0.5))
     starts = np.column_stack([gx.ravel(), gy.ravel()])
-    g = np.asarray(_grad(surface)(starts), dtype=np.float64) * (-1 if direction == "descent"
-                                                                 else 1)
+    g = np.asarray(_grad(surface)(starts), dtype=np.float64) * (-1 if descent else 1)
     length = np.linalg.norm(g, axis=1, keepdims=True)
     if normalize:
         vec = np.divide(g, length, out=np.zeros_like(g), where=length > 0) * 0.75 * cell.min()
     else:
         vec = g / max(float(length.max()), 1e-300) * 0.9 * cell.min()
     ax, ay = _arrow_segments(starts - 0.5 * vec, vec, head=0.35)
-    fig = contour_paths(Panel(surface, log=log, bounds=box), title=title, n=n, filled=True,
-                        colorbar_title=colorbar_title, equal_aspect=True, panel_height=440)
-    fig.add_trace(go.Scatter(x=ax, y=ay, mode="lines", hoverinfo="skip", line=dict(
-        color=color(1), width=1.6), name="−∇f (downhill)" if direction == "descent"
-        else "∇f (uphill)"))
+    fig = contour_paths(Panel(surface, log=log), title=title, n=n, filled=True,
+                        colorbar_title="f(θ)", equal_aspect=True, panel_height=440)
+    fig.add_trace(go.Scatter(x=ax, y=ay, mode="lines", hoverinfo="skip",
+                             line=dict(color=color(1), width=1.6),
+                             name="−∇f (downhill)" if descent else "∇f (uphill)"))
     return header(fig, title, 590)
 
 
-def descent_1d(f, paths, *, title: str | None, x_range=None, n: int = 201,
-               x_title: str = "θ (unitless)", y_title: str = "f(θ) (unitless)",
-               max_points: int | None = 100) -> go.Figure:
+def descent_1d(f, paths, *, title: str | None, x_range=None) -> go.Figure:
     """A function of one variable with a descent path in each panel, side by side.
 
     Parameters
@@ -180,9 +180,6 @@ def descent_1d(f, paths, *, title: str | None, x_range=None, n: int = 201,
     x_range : (float, float), optional
         Window; default the range of all paths, widened by 10 %. Points outside
         it are cut off (a diverging path leaves through the side).
-    n : int, default 201
-    x_title, y_title : str
-    max_points : int or None, default 100
 
     Returns
     -------
@@ -196,20 +193,15 @@ def descent_1d(f, paths, *, title: str | None, x_range=None, n: int = 201,
     named = {str(k): as_float_array(p, f"paths[{k!r}]", allow_nonfinite=True).reshape(-1)
              for k, p in paths.items()}
     if x_range is None:
-        allx = np.concatenate(list(named.values()))
-        allx = allx[np.isfinite(allx)]
-        pad = 0.1 * (float(np.ptp(allx)) or 1.0)
-        x_range = (allx.min() - pad, allx.max() + pad)
-    lo, hi = (check_scalar(v, "x_range") for v in x_range)
-    if not lo < hi:
-        raise ValueError(f"x_range must satisfy low < high, got {x_range!r}")
-    xs = np.linspace(lo, hi, check_figure_size(n, "n", low=2, high=100_000))
+        x_range = padded_range(np.concatenate(list(named.values())), 0.1)
+    lo, hi = as_range(x_range, "x_range")
+    xs = np.linspace(lo, hi, 201)
     ys = values(f, xs[:, None])
     fig, _ = panel_grid(named, "paths", spacing=0.04, shared_yaxes=True)
     for col, path in enumerate(named.values(), 1):
         fig.add_trace(go.Scatter(x=xs, y=ys, name="f(θ)", showlegend=col == 1,
                                  hoverinfo="skip", **line_style(0)), row=1, col=col)
-        keep = path[subsample(len(path), max_points)]
+        keep = path[subsample(len(path), 100)]
         keep = keep[(keep >= lo) & (keep <= hi)]
         style = line_style(1, markers=True, width=1.5)
         style["marker"]["size"] = np.where(np.arange(len(keep)) == 0, 11.0, 6.0)
@@ -217,10 +209,9 @@ def descent_1d(f, paths, *, title: str | None, x_range=None, n: int = 201,
                                  showlegend=col == 1, **style,
                                  hovertemplate="θ = %{x:.3g}<br>f = %{y:.3g}<extra></extra>"),
                       row=1, col=col)
-        fig.update_xaxes(range=[lo, hi], title_text=x_title, row=1, col=col)
-    pad = 0.05 * (float(np.ptp(ys)) or 1.0)
-    fig.update_yaxes(range=[float(ys.min()) - pad, float(ys.max()) + pad])
-    fig.update_yaxes(title_text=y_title, row=1, col=1)
+        fig.update_xaxes(range=[lo, hi], title_text="θ (unitless)", row=1, col=col)
+    fig.update_yaxes(range=padded_range(ys, 0.05))
+    fig.update_yaxes(title_text="f(θ) (unitless)", row=1, col=1)
     return header(fig, title, 380, extra=26)
 
 

@@ -45,6 +45,16 @@ def as_matrix(values, name: str) -> np.ndarray:
     return arr
 
 
+def as_labels(labels, n: int, name: str, default=None) -> list:
+    """``labels`` as a list of ``n`` strings; ``default`` (or ``0, ..., n - 1``) if None."""
+    if labels is None:
+        return list(range(n)) if default is None else list(default)
+    labels = [str(v) for v in labels]
+    if len(labels) != n:
+        raise ValueError(f"{name} must have {n} entries, got {len(labels)}")
+    return labels
+
+
 def as_mapping(value, name: str) -> Mapping:
     """``value`` if it is a non-empty mapping (TypeError if no mapping, ValueError if empty)."""
     if not isinstance(value, Mapping):
@@ -52,6 +62,23 @@ def as_mapping(value, name: str) -> Mapping:
     if not value:
         raise ValueError(f"{name} must hold at least one entry")
     return value
+
+
+def as_range(value, name: str) -> tuple[float, float]:
+    """``value`` as a pair of floats ``(low, high)`` with ``low < high``."""
+    low, high = (check_scalar(v, name) for v in value)
+    if not low < high:
+        raise ValueError(f"{name} must satisfy low < high, got {value!r}")
+    return low, high
+
+
+def padded_range(values, frac: float = 0.08) -> list[float]:
+    """``[min - pad, max + pad]`` of the finite ``values``, ``pad = frac * (max - min)``
+    (``frac`` if they are all equal): an axis range that keeps every point off the frame."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[np.isfinite(v)]
+    pad = frac * (float(v.max() - v.min()) or 1.0)
+    return [float(v.min()) - pad, float(v.max()) + pad]
 
 
 def panel_grid(panels, name: str, titles=None, titles_name: str = "titles",

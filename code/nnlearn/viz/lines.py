@@ -58,8 +58,8 @@ def _xy(value, x, name: str) -> tuple[np.ndarray, np.ndarray]:
 def add_curves(fig: go.Figure, ys: Mapping, x=None, *, row: int | None = None,
                col: int | None = None, first: int = 0, showlegend: bool = True,
                log_x: bool = False, log_y: bool = False, line_dash: Mapping | None = None,
-               markers: bool = False, role: str | None = None,
-               line_shape: str = "linear", max_points: int | None = 400) -> go.Figure:
+               markers: bool = False, line_shape: str = "linear",
+               max_points: int | None = 400) -> go.Figure:
     """Add one line per entry of ``ys`` (styled by :func:`line_style`) to ``fig``.
 
     ``ys`` maps a legend name to ``y`` (against ``x``, default ``0, 1, ...``) or
@@ -77,7 +77,8 @@ def add_curves(fig: go.Figure, ys: Mapping, x=None, *, row: int | None = None,
         idx = subsample(len(cx), max_points, log=log_x)
         fig.add_trace(go.Scatter(x=cx[idx], y=cy[idx], name=str(name), legendgroup=str(name),
                                  showlegend=showlegend, line_shape=line_shape,
-                                 **line_style(first + k, role, line_dash.get(name), markers)),
+                                 **line_style(first + k, line_dash=line_dash.get(name),
+                                              markers=markers)),
                       row=row, col=col)
     return fig
 
@@ -125,13 +126,12 @@ def curves(ys: Mapping, x=None, *, title: str | None, x_title: str, y_title: str
 
 
 def add_train_val(fig: go.Figure, runs: Mapping, *, row: int | None = None,
-                  col: int | None = None, showlegend: bool = True,
-                  first: int = 0) -> dict[str, np.ndarray]:
+                  col: int | None = None, showlegend: bool = True) -> dict[str, np.ndarray]:
     """Add the training (solid) and validation (dashed) curve of each run, per epoch.
 
     ``runs`` maps a run name to ``(training, validation)``, arrays of one value
     per epoch (epoch 1 first; either may be ``None`` or empty). Run ``k`` gets
-    style number ``first + k`` (colour and marker symbol). A run named ``""``
+    style number ``k`` (colour and marker symbol). A run named ``""``
     is labelled just "training" / "validation". Returns the validation arrays.
     """
     vals = {}
@@ -145,16 +145,14 @@ def add_train_val(fig: go.Figure, runs: Mapping, *, row: int | None = None,
             label = f"{name}: {role}" if name else role
             fig.add_trace(go.Scatter(x=np.arange(1, len(y) + 1), y=y, name=label,
                                      legendgroup=label, showlegend=showlegend,
-                                     **line_style(first + k, role)), row=row, col=col)
+                                     **line_style(k, role)), row=row, col=col)
             if role == "validation":
                 vals[name] = y
     return vals
 
 
 def train_val_curves(runs: Mapping, *, title: str | None, y_title: str,
-                     best: Mapping[str, int] | None = None, log_y: bool = False,
-                     x_title: str = "epoch (passes over the training data)",
-                     height: int = 440) -> go.Figure:
+                     best: Mapping[str, int] | None = None, log_y: bool = False) -> go.Figure:
     """Training (solid) and validation (dashed) curves of several runs, against the epoch.
 
     Parameters
@@ -162,12 +160,11 @@ def train_val_curves(runs: Mapping, *, title: str | None, y_title: str,
     runs : mapping {name: (training, validation)}
         One value per epoch each; ``validation`` may be ``None``. Runs may
         differ in length (a run stopped early is shorter).
-    title, y_title, x_title : str
+    title, y_title : str
     best : mapping {name: epoch}, optional
         A ringed marker on that run's validation curve at that epoch
         (counting from 1), e.g. the epoch early stopping kept.
     log_y : bool, default False
-    height : int, default 440
 
     Returns
     -------
@@ -186,11 +183,12 @@ def train_val_curves(runs: Mapping, *, title: str | None, y_title: str,
                                  name=f"{name}: epoch {epoch}", legendgroup=name,
                                  marker=dict(size=15, color="rgba(0,0,0,0)",
                                              line=dict(color=color(i), width=3))))
-    fig.update_xaxes(title_text=x_title, range=[0, max(len(t.x) for t in fig.data) + 0.5])
+    fig.update_xaxes(title_text="epoch (passes over the training data)",
+                     range=[0, max(len(t.x) for t in fig.data) + 0.5])
     fig.update_yaxes(title_text=y_title, **axis_format(
         np.concatenate([t.y for t in fig.data]), log_y))
     fig.update_layout(hovermode="x unified")
-    return header(fig, title, height)
+    return header(fig, title, 440)
 
 
 def curve_panels(panels: Mapping, x=None, *, title: str | None, x_title: str,

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import as_mapping, as_vector, header, panel_grid
+from nnlearn.viz.layout import as_labels, as_mapping, as_vector, header, padded_range, panel_grid
 from nnlearn.viz.lines import curve_panels, line_style
 from nnlearn.viz.theme import color, symbol
 
@@ -30,12 +30,14 @@ def _check_curves(curves: Mapping, name: str, length: int) -> dict[str, np.ndarr
             for k, v in as_mapping(curves, name).items()}
 
 
+def _equation(lhs: str, slope: float, intercept: float) -> str:
+    """``"ŷ = 2.00 x − 1.00"`` for ``lhs="ŷ"``."""
+    return f"{lhs} = {slope:.2f} x {'−' if intercept < 0 else '+'} {abs(intercept):.2f}"
+
+
 def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
               point_losses: Mapping[str, Sequence[float]],
-              *, title: str | None, x_title: str = "x (unitless)",
-              y_title: str = "y (unitless)",
-              loss_title: str = "loss of each point (log scale)",
-              truth: tuple[float, float] | None = None) -> go.Figure:
+              *, title: str | None, truth: tuple[float, float] | None = None) -> go.Figure:
     """Data with fitted lines (top) and each point's loss under each fit (bottom, log scale).
 
     Lines are drawn widest first, so a line that lies on an earlier one shows
@@ -51,7 +53,7 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
         Each point's loss under that fit (``reduction="none"``), drawn as
         markers above the point's ``x`` on a log axis that spans five decades
         below the largest loss; smaller losses (zeros included) sit on its floor.
-    title, x_title, y_title, loss_title : str
+    title : str
     truth : (slope, intercept), optional
         The line the data were drawn around, added last as a thin dotted line.
 
@@ -61,13 +63,12 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
         The data trace, then per fit its line and its per-point losses, then
         the true line if given.
     """
-    x = as_vector(np.asarray(x, dtype=np.float64).reshape(-1), "x")
-    y = as_vector(y, "y", x.size)
-    fits = as_mapping(fits, "fits")
+    x, y = as_vector(x, "x"), as_vector(y, "y", len(x))
+    fits = {str(k): v for k, v in as_mapping(fits, "fits").items()}
     losses = _check_curves(point_losses, "point_losses", x.size)
-    if set(losses) != {str(k) for k in fits}:
+    if set(losses) != set(fits):
         raise ValueError(f"point_losses must have the same names as fits, got "
-                         f"{sorted(losses)} and {sorted(map(str, fits))}")
+                         f"{sorted(losses)} and {sorted(fits)}")
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4],
                         vertical_spacing=0.06)
     fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name="data",
@@ -76,16 +77,13 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
     top = max(float(v.max()) for v in losses.values()) or 1.0
     floor = top * 1e-5
     for i, (name, (slope, intercept)) in enumerate(fits.items()):
-        fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept,
-                                 name=f"{name}: ŷ = {slope:.2f} x {'−' if intercept < 0 else '+'} "
-                                      f"{abs(intercept):.2f}",
-                                 legendgroup=str(name),
+        fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept, legendgroup=name,
+                                 name=f"{name}: {_equation('ŷ', slope, intercept)}",
                                  **line_style(i, width=2 + 1.5 * (len(fits) - 1 - i))),
                       row=1, col=1)
-        per = losses[str(name)]
-        fig.add_trace(go.Scatter(x=x, y=np.maximum(per, floor), customdata=per,
+        per = losses[name]
+        fig.add_trace(go.Scatter(x=x, y=np.maximum(per, floor), customdata=per, legendgroup=name,
                                  mode="markers", name=f"{name}: loss of each point (below)",
-                                 legendgroup=str(name),
                                  marker=dict(color=color(i), size=8, symbol=symbol(i)),
                                  hovertemplate="x=%{x:.2f}<br>loss %{customdata:.3g}"
                                                f"<extra>{name}</extra>"),
@@ -93,22 +91,19 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
     if truth is not None:
         slope, intercept = (float(v) for v in truth)
         fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept, mode="lines",
-                                 name=f"true line: y = {slope:.2f} x "
-                                      f"{'−' if intercept < 0 else '+'} {abs(intercept):.2f}",
+                                 name=f"true line: {_equation('y', slope, intercept)}",
                                  line=dict(color=color(7), width=1.5, dash="dot")),
                       row=1, col=1)
-    fig.update_xaxes(title_text=x_title, row=2, col=1)
-    fig.update_yaxes(title_text=y_title, row=1, col=1)
-    fig.update_yaxes(title_text=loss_title, type="log", exponentformat="power", row=2, col=1,
-                     range=[np.log10(floor) - 0.2, np.log10(top) + 0.3])
+    fig.update_xaxes(title_text="x (unitless)", row=2, col=1)
+    fig.update_yaxes(title_text="y (unitless)", row=1, col=1)
+    fig.update_yaxes(title_text="loss of each point (log scale)", type="log", row=2, col=1,
+                     exponentformat="power", range=[np.log10(floor) - 0.2, np.log10(top) + 0.3])
     return header(fig, title, 680)
 
 
 def outlier_animation(x, y, offsets: Sequence[float],
                       fitters: Mapping[str, Callable[..., tuple[float, float]]],
-                      start: float | None = None, *,
-                      title: str | None, x_title: str = "x (unitless)",
-                      y_title: str = "y (unitless)") -> go.Figure:
+                      start: float | None = None, *, title: str | None) -> go.Figure:
     """Animation: the last point moves up by each of ``offsets``; every fit is redone.
 
     Parameters
@@ -123,7 +118,7 @@ def outlier_animation(x, y, offsets: Sequence[float],
     start : float, optional
         The displacement shown before the reader plays or drags (the nearest
         one in ``offsets``); default the first.
-    title, x_title, y_title : str
+    title : str
 
     Returns
     -------
@@ -131,9 +126,7 @@ def outlier_animation(x, y, offsets: Sequence[float],
         Traces: the fixed points, the moving point, one line per fitter; one
         frame per offset, a play button and a slider.
     """
-    x = as_vector(np.asarray(x, dtype=np.float64).reshape(-1), "x")
-    y = as_vector(y, "y", x.size)
-    offsets = as_vector(offsets, "offsets")
+    x, y, offsets = as_vector(x, "x"), as_vector(y, "y", len(x)), as_vector(offsets, "offsets")
     if offsets.size == 0:
         raise ValueError("offsets must hold at least one displacement")
     fitters = as_mapping(fitters, "fitters")
@@ -158,20 +151,16 @@ def outlier_animation(x, y, offsets: Sequence[float],
                                   marker=dict(color=color(3), size=13, symbol="diamond")))
     for i, (name, trace) in enumerate(zip(fitters, first[1:], strict=True)):
         fig.add_trace(trace.update(name=f"{name} fit", **line_style(i, width=3)))
-    y_low = min(y.min(), y[last] + offsets.min())
-    y_high = max(y.max(), y[last] + offsets.max())
-    pad = 0.06 * (y_high - y_low)
-    fig.update_layout(xaxis_title=x_title, yaxis_title=y_title,
-                      yaxis_range=[y_low - pad, y_high + pad])
+    fig.update_layout(xaxis_title="x (unitless)", yaxis_title="y (unitless)",
+                      yaxis_range=padded_range(np.concatenate([y, y[last] + offsets]), 0.06))
     animate(fig, {f"{o:g}": frame_traces(float(o)) for o in offsets},
             traces=range(1, 2 + len(fitters)), active=k0, prefix="point moved by ",
             transition_ms=300)
     return header(fig, title, 540, bottom=130)
 
 
-def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str],
-                     start: float = 1.0, *, title: str | None,
-                     x_title: str = "class (and its logit z)") -> go.Figure:
+def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str], *,
+                     title: str | None) -> go.Figure:
     """Animated bar chart of ``softmax(z / T)``, with a slider over the temperature.
 
     Parameters
@@ -181,9 +170,7 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
     temperatures : sequence of float, length n_T
     labels : sequence of str, length C
         Class names for the horizontal axis.
-    start : float, default 1.0
-        The temperature shown first (the nearest one in ``temperatures``).
-    title, x_title : str
+    title : str
 
     Returns
     -------
@@ -195,11 +182,8 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
     if probs.ndim != 2 or probs.shape[0] != temps.size:
         raise ValueError(f"probs must have shape (len(temperatures), C) = ({temps.size}, C), "
                          f"got {probs.shape}")
-    labels = [str(s) for s in labels]
-    if len(labels) != probs.shape[1]:
-        raise ValueError(f"labels must have one entry per class ({probs.shape[1]}), "
-                         f"got {len(labels)}")
-    k0 = int(np.argmin(np.abs(temps - start)))
+    labels = as_labels(labels, probs.shape[1], "labels")
+    k0 = int(np.argmin(np.abs(temps - 1.0)))           # shown first: the nearest to T = 1
 
     def bars(row: np.ndarray) -> go.Bar:
         return go.Bar(x=labels, y=row, text=[f"{v:.2f}" for v in row], textposition="outside",
@@ -207,7 +191,7 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
                       hovertemplate="%{x}: p = %{y:.3f}<extra></extra>")
 
     fig = go.Figure(bars(probs[k0]))
-    fig.update_layout(xaxis_title=x_title, showlegend=False,
+    fig.update_layout(xaxis_title="class (and its logit z)", showlegend=False,
                       yaxis=dict(title="probability p (unitless)", range=[0, 1.12]))
     animate(fig, {f"{t:g}": [bars(row)] for t, row in zip(temps, probs, strict=True)},
             traces=[0], active=k0, prefix="temperature T = ", redraw=True)
@@ -215,9 +199,11 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
 
 
 def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
-                 ratios: Mapping[str, Sequence[float]], easy_from: float = 0.6,
-                 *, title: str | None) -> go.Figure:
+                 ratios: Mapping[str, Sequence[float]], *, title: str | None) -> go.Figure:
     """Focal loss against p_t (left) and its ratio to cross-entropy (right, log scale).
+
+    The region ``p_t >= 0.6`` is shaded as "easy", ``p_t <= 0.5`` as "hard".
+    The ratio axis shows 1e-6 to 2.
 
     Parameters
     ----------
@@ -227,9 +213,6 @@ def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
         One curve per setting (e.g. per gamma).
     ratios : mapping name -> array_like of shape (m,)
         Focal loss divided by cross-entropy, per setting.
-    easy_from : float, default 0.6
-        The region ``p_t >= easy_from`` is shaded as "easy" (and ``p_t <= 0.5``
-        as "hard"). The ratio axis shows 1e-6 to 2.
     title : str
 
     Returns
@@ -243,21 +226,17 @@ def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
                        title=title, x_title="probability of the true class p_t (unitless)",
                        y_titles=("loss (nats)", "ratio (unitless, log scale)"), log_y=[ratio])
     fig.update_yaxes(range=[-6, 0.3], row=1, col=2)
-    for col in (1, 2):
-        fig.add_vrect(x0=easy_from, x1=float(p_t.max()), fillcolor=color(2), opacity=0.12,
-                      line_width=0, row=1, col=col)
-        fig.add_vrect(x0=float(p_t.min()), x1=0.5, fillcolor=color(3), opacity=0.08,
-                      line_width=0, row=1, col=col)
-    fig.add_annotation(x=0.25, y=1.0, xref="x", yref="y domain", text="hard",
-                       showarrow=False, yanchor="top")
-    fig.add_annotation(x=(easy_from + float(p_t.max())) / 2, y=1.0, xref="x",
-                       yref="y domain", text="easy", showarrow=False, yanchor="top")
+    for x0, x1, k, opacity, text in ((0.6, float(p_t.max()), 2, 0.12, "easy"),
+                                     (float(p_t.min()), 0.5, 3, 0.08, "hard")):
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=color(k), opacity=opacity, line_width=0,
+                      row="all", col="all")
+        fig.add_annotation(x=(x0 + x1) / 2, y=1.0, xref="x", yref="y domain", text=text,
+                           showarrow=False, yanchor="top")
     return fig
 
 
 def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: float,
-                     x_titles: Sequence[str] | None = None,
-                     *, title: str | None, y_title: str = "loss (unitless)") -> go.Figure:
+                     x_titles: Sequence[str] | None = None, *, title: str | None) -> go.Figure:
     """One panel per curve with the chord between ``x = a`` and ``x = b``.
 
     The chord value at each ``x`` between ``a`` and ``b`` is compared with the
@@ -274,7 +253,7 @@ def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: floa
         Chord end points, ``min(x) <= a < b <= max(x)``.
     x_titles : sequence of str, optional
         Horizontal axis title per panel.
-    title, y_title : str
+    title : str
 
     Returns
     -------
@@ -312,10 +291,9 @@ def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: floa
                                  line=dict(color=color(2 if convex else 3), width=2),
                                  marker=dict(size=7)), row=1, col=j)
         note = "chord above: convex" if convex else "chord below: not convex"
-        fig.add_annotation(x=0.5, y=1.0, xref="x domain" if j == 1 else f"x{j} domain",
-                           yref="y domain" if j == 1 else f"y{j} domain", text=note,
-                           showarrow=False, yanchor="top",
+        fig.add_annotation(x=0.5, y=1.0, xref="x domain", yref="y domain", text=note,
+                           showarrow=False, yanchor="top", row=1, col=j,
                            font=dict(color=color(2 if convex else 3)))
         fig.update_xaxes(title_text=x_titles[j - 1], row=1, col=j)
-    fig.update_yaxes(title_text=y_title, row=1, col=1)
+    fig.update_yaxes(title_text="loss (unitless)", row=1, col=1)
     return header(fig, title, 450, extra=26)

@@ -28,7 +28,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_layer_sizes, check_scalar
-from nnlearn.viz.layout import header
+from nnlearn.viz.layout import as_labels, header
 from nnlearn.viz.theme import COLORWAY, DIVERGING, tint
 
 __all__ = ["NEGATIVE_COLOR", "NEUTRAL_COLOR", "POSITIVE_COLOR", "HIGHLIGHT_COLOR", "NetworkLayout",
@@ -178,15 +178,12 @@ def _check_matrices(values, layout: NetworkLayout, name: str, bias: bool) -> lis
     if len(values) != layout.depth:
         raise ValueError(f"{name} must hold {layout.depth} arrays (one per layer), "
                          f"got {len(values)}")
-    out = []
-    for layer, v in enumerate(values, start=1):
-        arr = as_float_array(v, f"{name}[{layer - 1}]")
-        n_out, n_in = layout.sizes[layer], layout.sizes[layer - 1]
-        expected = (n_out,) if bias else (n_out, n_in)
+    out = [as_float_array(v, f"{name}[{i}]") for i, v in enumerate(values)]
+    for i, arr in enumerate(out):
+        expected = (layout.sizes[i + 1],) if bias else (layout.sizes[i + 1], layout.sizes[i])
         if arr.shape != expected:
-            raise ValueError(f"{name}[{layer - 1}] must have shape {expected} for sizes "
+            raise ValueError(f"{name}[{i}] must have shape {expected} for sizes "
                              f"{list(layout.sizes)}, got {arr.shape}")
-        out.append(arr)
     return out
 
 
@@ -250,14 +247,6 @@ def _check_highlight(layout: NetworkLayout, highlight: int | None) -> int | None
     if not isinstance(layout, NetworkLayout):
         raise TypeError(f"layout must be a NetworkLayout, got {type(layout).__name__}")
     return None if highlight is None else layout._check_layer(highlight, "highlight")
-
-
-def _weight_name(layer: int, j: int, k: int) -> str:
-    return f"W<sup>({layer})</sup><sub>{j + 1}{k + 1}</sub>"
-
-
-def _bias_name(layer: int, j: int) -> str:
-    return f"b<sup>({layer})</sup><sub>{j + 1}</sub>"
 
 
 def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int | None = None,
@@ -326,8 +315,9 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
         pts = _arrow_points(*layout.edges(layer), gap, start_gap, aspect)
         bias_pts = _arrow_points(*layout.bias_edges(layer), gap, start_gap, aspect) \
             if has_bias else np.zeros((0, 3, 2))
-        w_names = [_weight_name(layer, j, k) for j in range(n_out) for k in range(n_in)]
-        b_names = [_bias_name(layer, j) for j in range(len(bias_pts))]
+        w_names = [f"W<sup>({layer})</sup><sub>{j + 1}{k + 1}</sub>" for j in range(n_out)
+                   for k in range(n_in)]
+        b_names = [f"b<sup>({layer})</sup><sub>{j + 1}</sub>" for j in range(len(bias_pts))]
         if Ws is None:                     # no values: one trace per layer (and its biases)
             color, width = (HIGHLIGHT_COLOR, 2.6) if highlight == layer else (NEUTRAL_COLOR, 1.2)
             opacity = 1.0 if highlight in (None, layer) else 0.35
@@ -408,11 +398,6 @@ def node_traces(layout: NetworkLayout, highlight: int | None = None,
     return traces
 
 
-def _layer_caption(layer: int, depth: int, n: int) -> str:
-    kind = "input" if layer == 0 else "output" if layer == depth else f"hidden {layer}"
-    return f"{kind}<br>n<sub>{layer}</sub> = {n}"
-
-
 def _legend_entries(weights_given: bool, highlight: int | None,
                     has_bias: bool) -> list[go.Scatter]:
     """Invisible traces that only make legend entries."""
@@ -489,9 +474,10 @@ def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = Tru
     traces += node_traces(layout, highlight, size=_UNIT_SIZE)
     traces += _legend_entries(weights is not None, highlight, layout.bias_nodes is not None)
     fig = go.Figure(traces)
-    for layer, n in enumerate(sizes):
-        fig.add_annotation(x=layout.nodes[layer][0, 0], y=y_low - 0.35, yanchor="top",
-                           text=_layer_caption(layer, layout.depth, n), showarrow=False)
+    for layer, n in enumerate(sizes):              # captions: kind of layer and width
+        kind = "input" if layer == 0 else "output" if layer == layout.depth else f"hidden {layer}"
+        fig.add_annotation(x=layer, y=y_low - 0.35, yanchor="top", showarrow=False,
+                           text=f"{kind}<br>n<sub>{layer}</sub> = {n}")
     fig.update_layout(
         xaxis=dict(visible=False, range=x_range, fixedrange=True, domain=list(x_domain)),
         yaxis=dict(visible=False, range=y_range, fixedrange=True),
@@ -543,11 +529,8 @@ def batch_3d_figure(activations, *, title: str | None, layer_names: Sequence[str
         if a.shape[0] != batch:
             raise ValueError(f"activations[{i}] must have {batch} rows like activations[0], "
                              f"got shape {a.shape}")
-    names = [f"A<sup>({k})</sup>" for k in range(len(acts))] if layer_names is None \
-        else list(layer_names)
-    if len(names) != len(acts):
-        raise ValueError(f"layer_names must have one name per layer ({len(acts)}), "
-                         f"got {len(names)}")
+    names = as_labels(layer_names, len(acts), "layer_names",
+                      [f"A<sup>({k})</sup>" for k in range(len(acts))])
     lay = network_layout([a.shape[1] for a in acts], bias=False)
     samples = np.arange(1.0, batch + 1)
     traces = []

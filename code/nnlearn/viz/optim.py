@@ -21,8 +21,7 @@ __all__ = ["lr_sweep"]
 
 
 def lr_sweep(lrs, final_losses: Mapping[str, np.ndarray], *, title: str | None,
-             y_title: str, cap: float, log_y: bool = True,
-             height: int = 440) -> go.Figure:
+             y_title: str, cap: float, log_y: bool = True) -> go.Figure:
     """Final loss against the learning rate, one line per optimizer.
 
     Runs whose loss is not finite or above ``cap`` (diverged, or no better
@@ -40,7 +39,6 @@ def lr_sweep(lrs, final_losses: Mapping[str, np.ndarray], *, title: str | None,
     cap : float
         Values above it (or not finite) are drawn at ``cap`` as crosses.
     log_y : bool, default True
-    height : int, default 440
 
     Returns
     -------
@@ -74,4 +72,4 @@ def lr_sweep(lrs, final_losses: Mapping[str, np.ndarray], *, title: str | None,
                              line=dict(color=color(7), dash="dot", width=1.5)))
     fig.update_xaxes(title_text="learning rate η (log scale)", **axis_format(lrs, True))
     fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
-    return header(fig, title, height)
+    return header(fig, title, 440)

@@ -20,26 +20,17 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from nnlearn._checks import as_float_array, check_scalar
+from nnlearn._checks import as_float_array
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import as_mapping, check_figure_size, header
+from nnlearn.viz.layout import as_mapping, as_range, check_figure_size, header
 from nnlearn.viz.lines import add_curves, curve_panels
 
 __all__ = ["activation_histograms", "layer_statistics_figure", "weight_histograms"]
 
 
-def _range(value_range, name: str = "value_range") -> tuple[float, float]:
-    low = check_scalar(value_range[0], f"{name}[0]")
-    high = check_scalar(value_range[1], f"{name}[1]")
-    if not low < high:
-        raise ValueError(f"{name} must satisfy low < high, got {value_range!r}")
-    return low, high
-
-
 def weight_histograms(weights: Mapping[str, object], *, title: str | None, bins: int = 61,
-                      value_range: tuple[float, float] | None = None, log_y: bool = False,
-                      x_title: str = "weight value (unitless)",
-                      height: int = 420) -> go.Figure:
+                      value_range: tuple[float, float] | None = None,
+                      log_y: bool = False) -> go.Figure:
     """Histograms (as step lines) of the weights of several models, on common bins.
 
     The counts are computed here with ``numpy.histogram``, so the figure
@@ -59,8 +50,6 @@ def weight_histograms(weights: Mapping[str, object], *, title: str | None, bins:
     log_y : bool, default False
         Logarithmic count axis; empty bins are then drawn below the visible
         range (at 0.01), so the outline drops out of the plot there.
-    x_title : str
-    height : int, default 420
 
     Returns
     -------
@@ -79,7 +68,7 @@ def weight_histograms(weights: Mapping[str, object], *, title: str | None, bins:
     if value_range is None:
         top = max(float(np.max(np.abs(v))) for v in pooled.values()) or 1.0
         value_range = (-top, top)
-    edges = np.linspace(*_range(value_range), bins + 1)
+    edges = np.linspace(*as_range(value_range, "value_range"), bins + 1)
     counts = {f"{name} ({v.size} weights)": np.histogram(v, bins=edges)[0]
               for name, v in pooled.items()}
     top = max(int(c.max()) for c in counts.values())
@@ -88,15 +77,15 @@ def weight_histograms(weights: Mapping[str, object], *, title: str | None, bins:
     fig = add_curves(go.Figure(), {k: np.where(c > 0, c, 0.01) if log_y else c
                                    for k, c in counts.items()},
                      0.5 * (edges[:-1] + edges[1:]), line_shape="hvh", max_points=None)
-    fig.update_layout(xaxis_title=x_title, yaxis_title="number of weights (count)")
+    fig.update_layout(xaxis_title="weight value (unitless)",
+                      yaxis_title="number of weights (count)")
     if log_y:
         fig.update_yaxes(type="log", range=[np.log10(0.7), np.log10(2.0 * top)])
-    return header(fig, title, height)
+    return header(fig, title, 420)
 
 
 def layer_statistics_figure(stats: Mapping[str, Mapping[str, np.ndarray]], *,
-                            title: str | None,
-                            height: int = 440) -> go.Figure:
+                            title: str | None) -> go.Figure:
     r"""Standard deviation of activations and of error signals per layer, one line per run.
 
     Left panel: :math:`\operatorname{std}(\mathbf{A}^{(l)})` of the hidden
@@ -112,7 +101,6 @@ def layer_statistics_figure(stats: Mapping[str, Mapping[str, np.ndarray]], *,
         ``name -> layer_statistics(...)`` (keys ``"layer"``,
         ``"activation_std"``, ``"delta_std"`` are used).
     title : str
-    height : int, default 440
 
     Returns
     -------
@@ -132,7 +120,7 @@ def layer_statistics_figure(stats: Mapping[str, Mapping[str, np.ndarray]], *,
               "backward: std of error signals δ⁽ˡ⁾": backward}
     return curve_panels(panels, title=title, x_title="layer l (1 = next to the input)",
                         y_titles=["standard deviation (unitless, log scale)", ""],
-                        log_y=list(panels), markers=True, height=height)
+                        log_y=list(panels), markers=True, height=440)
 
 
 def _fractions(a, edges: np.ndarray, name: str) -> np.ndarray:
@@ -146,9 +134,7 @@ def _fractions(a, edges: np.ndarray, name: str) -> np.ndarray:
 
 def activation_histograms(activations: Mapping[str, Sequence[np.ndarray]], *,
                           title: str | None, bins: int = 40,
-                          value_range: tuple[float, float] = (-1.0, 1.0),
-                          x_title: str = "activation value (unitless)",
-                          height: int = 520) -> go.Figure:
+                          value_range: tuple[float, float] = (-1.0, 1.0)) -> go.Figure:
     """Animated histograms of the activations, one frame per layer, one line per run.
 
     Every run is a network of the same depth; frame :math:`l` shows the
@@ -165,8 +151,6 @@ def activation_histograms(activations: Mapping[str, Sequence[np.ndarray]], *,
     bins : int, default 40
     value_range : (float, float), default (-1, 1)
         The range of tanh.
-    x_title : str
-    height : int, default 520
 
     Returns
     -------
@@ -176,7 +160,7 @@ def activation_histograms(activations: Mapping[str, Sequence[np.ndarray]], *,
     """
     activations = as_mapping(activations, "activations")
     bins = check_figure_size(bins, "bins", low=2, high=10_000)
-    edges = np.linspace(*_range(value_range), bins + 1)
+    edges = np.linspace(*as_range(value_range, "value_range"), bins + 1)
     depths = {name: len(layers) for name, layers in activations.items()}
     if len(set(depths.values())) != 1 or 0 in depths.values():
         raise ValueError(f"activations must hold the same number (>= 1) of layers for every "
@@ -187,10 +171,10 @@ def activation_histograms(activations: Mapping[str, Sequence[np.ndarray]], *,
     fig = add_curves(go.Figure(), {name: runs[0] for name, runs in table.items()},
                      0.5 * (edges[:-1] + edges[1:]), line_shape="hvh", max_points=None)
     top = max(float(np.max(f)) for runs in table.values() for f in runs)
-    fig.update_layout(xaxis_title=x_title, yaxis=dict(
+    fig.update_layout(xaxis_title="activation value (unitless)", yaxis=dict(
         title="fraction of entries per bin (unitless)", range=[0, 1.05 * top]))
     animate(fig, {str(layer + 1): [go.Scatter(y=runs[layer]) for runs in table.values()]
                   for layer in range(next(iter(depths.values())))},
             traces=range(len(table)), active=0, prefix="layer l = ", frame_ms=500, y=-0.25,
             bottom=150)
-    return header(fig, title, height, bottom=150)
+    return header(fig, title, 520, bottom=150)

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnlearn.surfaces import grid
-from nnlearn.viz.animation import play_controls
+from nnlearn.viz.animation import animate
 from nnlearn.viz.contour import (
     THETA_TITLES,
     as_paths,
@@ -43,10 +43,9 @@ def scene(fig: go.Figure, *, title: str | None, titles=THETA_TITLES, zrange=None
     return header(fig, title, height, bottom=bottom)
 
 
-def surface_3d(surface, paths=None, *, title: str | None, n: int = 41, bounds=None,
+def surface_3d(surface, paths=None, *, title: str | None, n: int = 41,
                show_critical: bool = True, max_points: int | None = 120, frames=None,
-               frame_ms: int = 150, eye=(1.1, -1.1, 1.6), x_title: str = THETA_TITLES[0],
-               y_title: str = THETA_TITLES[1], z_title: str = THETA_TITLES[2]) -> go.Figure:
+               eye=(1.1, -1.1, 1.6)) -> go.Figure:
     """A 3-D surface plot of ``surface`` with descent paths on it.
 
     Parameters
@@ -57,22 +56,18 @@ def surface_3d(surface, paths=None, *, title: str | None, n: int = 41, bounds=No
         Paths may have different lengths.
     title : str or None
     n : int, default 41
-        Grid points per axis (the page size grows with n²).
-    bounds : ((xmin, xmax), (ymin, ymax)), optional
-        Default ``surface.bounds``.
+        Grid points per axis (the page size grows with n²) over ``surface.bounds``.
     show_critical : bool, default True
         Mark the surface's known minima, saddles and maxima.
     max_points : int or None, default 120
         Longer paths are thinned, keeping the early steps.
     frames : int or sequence of int, optional
         Animate: paths grow step by step (this many frames, or these step
-        counts); the figure opens on the whole paths and play runs from step 0.
-    frame_ms : int, default 150
-        Milliseconds per frame.
+        counts), 150 ms each; the figure opens on the whole paths and play runs
+        from step 0.
     eye : (float, float, float)
         Camera position. Look from well above: from a low camera the near rim
         of a bowl hides the paths on its inner slope.
-    x_title, y_title, z_title : str
 
     Returns
     -------
@@ -82,7 +77,7 @@ def surface_3d(surface, paths=None, *, title: str | None, n: int = 41, bounds=No
     """
     if not callable(surface):
         raise TypeError(f"surface must be a Surface or a callable, got {type(surface).__name__}")
-    box = window(surface, bounds)
+    box = window(surface)
     named = as_paths(paths)
     X, Y, Z = grid(surface, check_figure_size(n, "n", low=2, high=400), bounds=box)
     lift = 0.015 * (float(np.ptp(Z)) or 1.0)
@@ -96,16 +91,10 @@ def surface_3d(surface, paths=None, *, title: str | None, n: int = 41, bounds=No
     if show_critical:
         fig.add_traces(critical_traces(surface, box, z_of=lambda p: values(surface, p),
                                        lift=lift))
-    height, bottom = 560, 0
-    if frames is not None and named:
-        labels = [str(t) for t in frame_steps(named, frames)]
-        ids = list(range(1, 1 + len(named)))
-        fig.frames = [go.Frame(name=lab, data=traces(int(lab) + 1, True), traces=ids)
-                      for lab in labels]
-        play_controls(fig, labels, active=len(labels) - 1, prefix="step t = ", redraw=True,
-                      frame_ms=check_figure_size(frame_ms, "frame_ms", high=10_000), y=0.0,
-                      bottom=110)
-        height, bottom = 640, 110
-    return scene(fig, title=title, titles=(x_title, y_title, z_title), eye=eye,
-                 zrange=(float(Z.min()), float(Z.max()) + 2 * lift), height=height,
-                 bottom=bottom)
+    animated = frames is not None and bool(named)
+    if animated:
+        animate(fig, {str(t): traces(t + 1, True) for t in frame_steps(named, frames)},
+                traces=range(1, 1 + len(named)), prefix="step t = ", redraw=True, frame_ms=150,
+                y=0.0, bottom=110)
+    return scene(fig, title=title, eye=eye, zrange=(float(Z.min()), float(Z.max()) + 2 * lift),
+                 height=640 if animated else 560, bottom=110 if animated else 0)

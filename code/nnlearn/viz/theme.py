@@ -18,29 +18,14 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
-#: Trace colours, in the order plotly uses them (light page).
-COLORWAY = [
-    "#3f64a3",  # blue
-    "#d6771a",  # orange
-    "#19a086",  # green
-    "#d33066",  # rose
-    "#895bf6",  # violet
-    "#936306",  # amber
-    "#0e9fb8",  # cyan
-    "#6b7785",  # slate
-]
+#: Trace colours, in the order plotly uses them (light page): blue, orange, green,
+#: rose, violet, amber, cyan, slate.
+COLORWAY = ["#3f64a3", "#d6771a", "#19a086", "#d33066", "#895bf6", "#936306", "#0e9fb8",
+            "#6b7785"]
 
 #: The same trace colours for the dark page, entry for entry.
-DARK_COLORWAY = [
-    "#809cec",  # blue
-    "#e18233",  # orange
-    "#13a081",  # green
-    "#e33e68",  # rose
-    "#8c5cfa",  # violet
-    "#f2be2a",  # amber
-    "#2bb8d0",  # cyan
-    "#9aa5b1",  # slate
-]
+DARK_COLORWAY = ["#809cec", "#e18233", "#13a081", "#e33e68", "#8c5cfa", "#f2be2a", "#2bb8d0",
+                 "#9aa5b1"]
 
 #: Colours of values flowing forward and of gradients flowing back in graph figures.
 VALUE_COLOR = COLORWAY[2]   # green

@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 
 from nnlearn.viz.animation import animate
 from nnlearn.viz.heatmap import heatmap
-from nnlearn.viz.layout import as_mapping, as_matrix, as_vector, header
+from nnlearn.viz.layout import as_labels, as_mapping, as_matrix, as_vector, header, padded_range
 from nnlearn.viz.lines import add_train_val, line_style
 from nnlearn.viz.theme import color
 
@@ -109,9 +109,7 @@ def confusion_heatmap(cm, *, title: str | None,
     cm = as_matrix(cm, "cm")
     if cm.shape[0] != cm.shape[1]:
         raise ValueError(f"cm must be square, got shape {cm.shape}")
-    names = [str(i) for i in range(len(cm))] if class_names is None else list(class_names)
-    if len(names) != len(cm):
-        raise ValueError(f"class_names must have {len(cm)} entries, got {len(names)}")
+    names = as_labels(class_names, len(cm), "class_names", map(str, range(len(cm))))
     fig = heatmap(np.log1p(cm), title=title, x_title="predicted class", y_title="true class",
                   x_labels=names, y_labels=names, text=cm.astype(np.int64),
                   colorbar_title="samples", square=True, height=540)
@@ -162,17 +160,15 @@ def fit_snapshots(x, y, x_grid, truth, predictions: Mapping[str, Sequence[float]
             "solid", "dot", "dashdot", "longdash")[i % 4], width=2.6)))
     fig.update_layout(xaxis_title=x_title, yaxis_title=y_title)
     if frames:
-        y_all = np.concatenate([y, truth, *preds.values()])
-        pad = 0.08 * (np.ptp(y_all) + 1e-12)
-        fig.update_yaxes(range=[y_all.min() - pad, y_all.max() + pad])
+        fig.update_yaxes(range=padded_range(np.concatenate([y, truth, *preds.values()])))
         animate(fig, {k: [go.Scatter(y=v)] for k, v in preds.items()}, traces=[2],
                 prefix=prefix, frame_ms=250)
     return header(fig, title, 560 if frames else 460, bottom=130 if frames else None)
 
 
 def grid_heatmap(values, x_values: Sequence, y_values: Sequence, *, title: str | None,
-                 x_title: str, y_title: str, colorbar_title: str = "validation accuracy",
-                 fmt: str = ".3f") -> go.Figure:
+                 x_title: str, y_title: str,
+                 colorbar_title: str = "validation accuracy") -> go.Figure:
     """One number per point of a hyperparameter grid, written in the cells; the best framed.
 
     Parameters
@@ -182,8 +178,6 @@ def grid_heatmap(values, x_values: Sequence, y_values: Sequence, *, title: str |
     x_values, y_values : sequence
         Grid coordinates, shown as categories (e.g. learning rates and widths).
     title, x_title, y_title, colorbar_title : str
-    fmt : str, default ".3f"
-        Format of the numbers in the cells.
 
     Returns
     -------
@@ -197,4 +191,4 @@ def grid_heatmap(values, x_values: Sequence, y_values: Sequence, *, title: str |
     best = np.unravel_index(np.nanargmax(values), values.shape)
     return heatmap(values, title=title, x_title=x_title, y_title=y_title,
                    x_labels=x_values, y_labels=y_values, colorbar_title=colorbar_title,
-                   text=fmt, outline=[best], outline_name="best", height=460)
+                   text=".3f", outline=[best], outline_name="best", height=460)
