@@ -63,7 +63,7 @@ def _in_original_units(line: tuple[float, float], x_unit: float,
 
 
 def _weighted_line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    r"""Minimize :math:`\sum_i w^{(i)} (a x^{(i)} + b - y^{(i)})^2` over ``a, b`` (``w > 0``)."""
+    """The line ``(a, b)`` that minimizes ``sum(w * (a * x + b - y) ** 2)``, for weights ``w > 0``."""
     w = w / w.sum()
     x_bar, y_bar = w @ x, w @ y
     dx = x - x_bar
