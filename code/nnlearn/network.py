@@ -383,13 +383,14 @@ class Dropout(Layer):
 class BatchNorm(Layer):
     r"""Batch normalization of each feature over the batch, like ``torch.nn.BatchNorm1d``.
 
-    In training mode each column :math:`j` of ``x`` ``(B, n)`` is normalised
+    In training mode each column :math:`j` of ``x`` ``(B, n)`` (row :math:`i` is
+    :math:`x^{(i)}`) is normalised
     with the mean and the *biased* variance of the batch, then scaled and
     shifted by learned :math:`\gamma_j, \beta_j`:
 
-    .. math:: \bar{x} = \frac1B\sum_i x_i, \quad s^2 = \frac1B\sum_i (x_i - \bar{x})^2, \quad
-              \hat x_i = \frac{x_i - \bar{x}}{\sqrt{s^2 + \epsilon}}, \quad
-              y_i = \gamma \odot \hat x_i + \beta.
+    .. math:: \bar{x} = \frac1B\sum_i x^{(i)}, \quad s^2 = \frac1B\sum_i (x^{(i)} - \bar{x})^2, \quad
+              \hat x^{(i)} = \frac{x^{(i)} - \bar{x}}{\sqrt{s^2 + \epsilon}}, \quad
+              y^{(i)} = \gamma \odot \hat x^{(i)} + \beta.
 
     The running statistics move towards the batch's, with the *unbiased*
     variance, with the averaging factor :math:`\rho = 1 - \text{momentum}`:
@@ -466,7 +467,7 @@ class BatchNorm(Layer):
         statistics depend on :math:`x`):
 
         .. math:: \frac{\partial L}{\partial x} = \frac{\gamma}{B\sqrt{s^2 + \epsilon}}
-                  \Bigl(B\,G - \sum_i G_i - \hat x \odot \sum_i G_i \odot \hat x_i\Bigr),
+                  \Bigl(B\,G - \sum_i G^{(i)} - \hat x \odot \sum_i G^{(i)} \odot \hat x^{(i)}\Bigr),
 
         in evaluation mode :math:`\partial L/\partial x = G \odot \gamma / \sqrt{s^2_{\text{run}} + \epsilon}`.
         """
