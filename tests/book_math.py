@@ -108,3 +108,20 @@ def page_symbols(path: Path) -> dict[str, list[int]]:
         for symbol in symbols_of(tex):
             where.setdefault(symbol, []).append(line)
     return where
+
+
+def printed_greek(text: str) -> dict[str, list[int]]:
+    """Greek letters typed as Unicode anywhere on a page (figure titles, labels,
+    printed output, prose), as TeX names: ``λ`` is ``\\lambda``."""
+    import unicodedata
+
+    where: dict[str, list[int]] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        for ch in line:
+            if 0x391 <= ord(ch) <= 0x3C9 and ch != "ς":
+                words = unicodedata.name(ch).split()   # GREEK SMALL LETTER LAMDA
+                name = words[-1].lower().replace("lamda", "lambda")
+                if words[1] == "CAPITAL":
+                    name = name.capitalize()
+                where.setdefault("\\" + name, []).append(n)
+    return where

@@ -5,7 +5,8 @@ hats, bars, tildes, subscripts and superscripts dropped, so that
 ``\\hat{\\mathbf{y}}^{(i)}`` counts as ``y`` (see ``book_math``). The test
 fails, naming the page and line, when a page uses a symbol that the notation
 page does not list: define it there (with its one meaning and where it is
-introduced) or write the text without it.
+introduced) or write the text without it. Greek letters typed as Unicode in
+figure titles, labels and printed output are checked the same way.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from book_math import math_spans, page_symbols, prose, symbols_of
+from book_math import math_spans, page_symbols, printed_greek, prose, symbols_of
 from book_pages import ROOT, source_of, toc_docs
 
 NOTATION = ROOT / "book" / "notation.md"
@@ -80,3 +81,17 @@ def test_the_notation_page_lists_only_symbols_the_book_uses():
         used |= set(page_symbols(source_of(doc)))
     extra = listed_symbols() - used
     assert not extra, f"the notation page lists symbols no page uses: {sorted(extra)}"
+
+
+@pytest.mark.parametrize("doc", PAGES)
+def test_greek_letters_in_labels_and_output_are_on_the_notation_page(doc):
+    """A figure title "λ = 0.1" for a weight decay would undo the renaming."""
+    listed = listed_symbols()
+    printed = printed_greek(source_of(doc).read_text())
+    missing = {s: lines[:5] for s, lines in printed.items() if s not in listed}
+    assert not missing, f"{doc} prints Greek letters the notation page does not list: {missing}"
+
+
+def test_printed_greek_names():
+    assert printed_greek("η = 0.1, λ_max, Δ\nκ") == {
+        "\\eta": [1], "\\lambda": [1], "\\Delta": [1], "\\kappa": [2]}
