@@ -4,7 +4,8 @@ Runs tools/build_pdf.py (single-page build from the jupyter cache, then
 Chromium prints) once per session into _build/pdf-test/, for the whole book
 and chapter 3, and checks the PDFs with pypdf: pages, outline, chapter
 titles, every figure (its number in the text, 3-D figures as pictures, 2-D
-figures as vector drawings), fonts embedded, no solutions left inline.
+figures as vector drawings), the contents' page numbers, fonts embedded, no
+solutions left inline, the chapter's own page numbers.
 """
 
 from __future__ import annotations
@@ -86,9 +87,43 @@ def _texts(reader) -> list[str]:
 
 
 def _chapter_figures() -> int:
-    """Figures on the numbered chapters' own HTML pages (the PDF numbers those)."""
-    return sum(p.read_text(encoding="utf8").count('class="nnlearn-figure-data"')
-               for p in (ROOT / "_build" / "html" / "book").glob("[0-9][0-9]-*.html"))
+    """Figures on the pages the PDF numbers: the chapters and "Mathematics you need"."""
+    pages = [*(ROOT / "_build" / "html" / "book").glob("[0-9][0-9]-*.html"),
+             ROOT / "_build" / "html" / "book" / "mathematics.html"]
+    return sum(p.read_text(encoding="utf8").count('class="nnlearn-figure-data"') for p in pages)
+
+
+def _lines(page) -> list[tuple[float, float, str]]:
+    """(y, x, text) of each piece of text on a PDF page, in page coordinates."""
+    pieces = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            pieces.append((y, x, unicodedata.normalize("NFKC", text).strip()))
+
+    page.extract_text(visitor_text=visit)
+    return pieces
+
+
+def _contents_pages(reader, title: str, before: int) -> list[int]:
+    """Page numbers printed on the contents line of ``title`` (pages < ``before``)."""
+    found = []
+    for page in reader.pages[:before - 1]:
+        rows: list[list] = []
+        for y, x, text in sorted(_lines(page), key=lambda p: (-p[0], p[1])):
+            if rows and abs(rows[-1][0] - y) < 3:
+                rows[-1][1].append((x, text))
+            else:
+                rows.append([y, [(x, text)]])
+        for _, pieces in rows:
+            words = [t for _, t in sorted(pieces)]
+            if len(words) > 1 and words[-1].isdigit():
+                line = re.sub(r"\s+", " ", " ".join(words[:-1])).strip()
+                if line == title or line.endswith(" " + title):
+                    found.append(int(words[-1]))
+    return found
 
 
 def test_book_pdf_is_a_book(printed):
@@ -112,13 +147,24 @@ def test_book_pdf_is_a_book(printed):
         assert title.split(". ", 1)[1] in head, title
         assert not texts[page - 2].rstrip().endswith(title), title
     assert sum(1 for d, _, _ in outline if d >= 2) > 50
-    # The contents list every chapter, with its page where the numbers settled
-    # (build_pdf leaves them out rather than print wrong ones, and logs it).
-    toc = " ".join(texts[1:6])
-    numbered = "contents without page numbers" not in printed["log"]
-    for title, page in chapters:
-        name = re.escape(title.split(". ", 1)[1])
-        assert re.search(name + (r"[\s.]*" + str(page) if numbered else ""), toc), title
+    # The contents give each chapter and part the page it starts on, on its own line.
+    first_part = next(p for _, t, p in outline if t == "About this book")
+    parts = [(t, p) for d, t, p in outline if d <= 1 and p >= first_part]
+    assert len(parts) >= len(chapters) + 6
+    for title, page in parts:
+        assert _contents_pages(reader, title, first_part) == [page], title
+    # The sections of chapter 3 too (titles that occur once and fit on a line).
+    start = next(i for i, (_, t, _) in enumerate(outline) if t.startswith("3. "))
+    depth = outline[start][0]
+    sections = []
+    for d, t, p in outline[start + 1:]:
+        if d <= depth:
+            break
+        if d == depth + 1 and len(t) < 45 and sum(o[1] == t for o in outline) == 1:
+            sections.append((t, p))
+    assert len(sections) >= 5
+    for title, page in sections:
+        assert _contents_pages(reader, title, first_part) == [page], title
     printed["texts"] = texts
 
 
@@ -126,16 +172,16 @@ def test_every_figure_is_printed(printed):
     texts = printed.get("texts") or _texts(printed["book"])
     figures, scenes = _html_figures()
     assert figures > 50
-    numbers = re.findall(r"Figure (\d+)\.(\d+)", " ".join(texts))
-    numbered = {(int(a), int(b)) for a, b in numbers}
-    # Every chapter's figures are numbered 1..n without a gap; only the one on
-    # the landing page (the preface) has no number.
+    numbers = re.findall(r"Figure (\d+|M)\.(\d+)", " ".join(texts))
+    numbered = {(a, int(b)) for a, b in numbers}
+    # Every chapter's figures are numbered 1..n without a gap ("Mathematics you
+    # need": M.1, M.2, ...); only the one on the landing page has no number.
+    assert any(a == "M" for a, _ in numbered)
     for ch in {a for a, _ in numbered}:
         ks = sorted(k for a, k in numbered if a == ch)
         assert ks == list(range(1, len(ks) + 1)), ch
     log = printed["log"]
     n_numbered = int(re.search(r"(\d+) numbered figures", log).group(1))
-    # The landing page and "Mathematics you need" are not numbered chapters.
     assert len(numbered) == n_numbered == _chapter_figures()
     assert f"{figures} figures drawn" in log
     assert f"{scenes} 3-D figures as pictures" in log
@@ -145,10 +191,10 @@ def test_every_figure_is_printed(printed):
     assert scenes > 0 and images >= scenes
     # 2-D figures stay vector drawings: a page with a figure number draws many paths.
     for page, text in zip(printed["book"].pages, texts, strict=True):
-        if re.search(r"Figure \d+\.\d+", text):
+        if re.search(r"Figure (\d+|M)\.\d+", text):
             ops = page.get_contents().get_data()
             vector_pages += len(re.findall(rb"\b(?:l|c|re)\n", ops)) > 100
-    assert vector_pages > 0.8 * len({t for t in texts if re.search(r"Figure \d+\.\d+", t)})
+    assert vector_pages > 0.8 * len({t for t in texts if re.search(r"Figure (\d+|M)\.\d+", t)})
 
 
 def test_fonts_are_embedded(printed):
@@ -175,9 +221,11 @@ def test_solutions_are_collected_not_inline(printed):
     appendix = next(p for _, t, p in outline if t == "Solutions to the exercises")
     before = " ".join(texts[:appendix - 1])
     after = " ".join(texts[appendix - 1:])
-    # Chapter solutions ("Solution to Exercise 3.1") wait for the appendix.
-    assert not re.search(r"Solution to\s*Exercise \d+\.\d+", before)
+    # Solutions ("Solution to Exercise 3.1", "... Exercise 1" of "Mathematics
+    # you need") wait for the appendix.
+    assert not re.search(r"Solution to\s*Exercise \d+", before)
     assert len(re.findall(r"Solution to\s*Exercise \d+\.\d+", after)) >= 8
+    assert re.search(r"Solution to\s*Exercise 1\b(?!\.)", after)
 
 
 def test_chapter_pdf(printed):
@@ -189,6 +237,15 @@ def test_chapter_pdf(printed):
     assert "Gradient descent" in text and "Solutions" in text
     assert "Solution to Exercise 3.1" in text
     assert "Chapter 3 of" in text
+    # The chapter numbers its own pages.
+    n = len(reader.pages)
+    for k in (1, n):
+        assert f"page {k} of {n}" in _texts(reader)[k - 1], k
+
+
+def test_book_pdf_size(printed):
+    # 3-D figures as JPEG, no shadows: the book stays small enough to download.
+    assert len(printed["book_bytes"]) < 30e6
 
 
 def test_build_time(printed):

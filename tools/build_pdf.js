@@ -7,7 +7,8 @@
  *   moved to an appendix (and copied to the end of their chapter for the
  *   chapter PDFs), links made internal to the page.
  * window.nnlearnBook.show(id) shows the whole book (id = null) or one part.
- * window.nnlearnBook.setPages(map) writes page numbers into the contents.
+ * window.nnlearnBook.tocIds() and tocStyles() tell tools/build_pdf.py where
+ *   the contents' page numbers go (it draws them into the printed PDF).
  */
 (function () {
   "use strict";
@@ -80,10 +81,25 @@
     return m ? m[1] : null;
   }
 
+  /* Figures are numbered "3.2" in chapter 3; in a page that is not a numbered
+   * chapter but has figures or exercises ("Mathematics you need") by the
+   * first letter of its title: "M.2". */
+  function figurePrefix(section) {
+    return chapterNumber(section) || headingText(section.querySelector("h2")).charAt(0).toUpperCase();
+  }
+
+  /* The parts that are printed like chapters: the numbered chapters and the
+   * other pages with figures or exercise solutions (not the landing page). */
+  function chapterLike(sections) {
+    return sections.filter(function (sec) {
+      return chapterNumber(sec) || sec.querySelector(".nnlearn-figure, .solution");
+    });
+  }
+
   function numberFigures(chapters) {
     var count = 0;
     chapters.forEach(function (sec) {
-      var n = chapterNumber(sec), k = 0;
+      var n = figurePrefix(sec), k = 0;
       sec.querySelectorAll(".nnlearn-figure").forEach(function (div) {
         k++; count++;
         var label = (n ? n + "." : "") + k;
@@ -110,7 +126,7 @@
       if (!sols.length) return;
       var title = headingText(sec.querySelector("h2"));
       var part = el("section", { id: "nnlearn-solutions-" + sec.id },
-                    [el("h3", { text: "Chapter " + title })]);
+                    [el("h3", { text: chapterNumber(sec) ? "Chapter " + title : title })]);
       var local = el("section", { "class": "nnlearn-chapter-only" },
                      [el("h3", { text: "Solutions" })]);
       sols.forEach(function (sol) {
@@ -175,11 +191,79 @@
       var subs = Array.prototype.slice.call(sec.children).filter(function (c) {
         return c.tagName === "SECTION" && c.id && c.querySelector(":scope > h3");
       });
-      var isChapter = !!chapterNumber(sec) || sec.id === "nnlearn-solutions";
+      var isChapter = chapterLike([sec]).length > 0 || sec.id === "nnlearn-solutions";
       ol.appendChild(tocEntry(sec, h, isChapter ? subs : []));
     });
     return el("nav", { "class": "nnlearn-toc nnlearn-book-only", id: "nnlearn-contents" },
               [el("h2", { text: "Contents" }), ol]);
+  }
+
+  /* The 3-D figures' pictures as JPEG on white: a rendered surface is a
+   * photograph-like image, where PNG (with its alpha mask) is four times as big.
+   * The resolution stays (about 290 dpi across the text width). */
+  function jpegStills(quality) {
+    var imgs = Array.prototype.slice.call(document.querySelectorAll("img.nnlearn-figure-still"));
+    return Promise.all(imgs.map(function (img) {
+      var done = img.decode ? img.decode() : Promise.resolve();
+      return done.then(function () {
+        var c = document.createElement("canvas");
+        c.width = img.naturalWidth; c.height = img.naturalHeight;
+        var ctx = c.getContext("2d");
+        ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, c.width, c.height);
+        ctx.drawImage(img, 0, 0);
+        img.src = c.toDataURL("image/jpeg", quality);
+        return img.decode ? img.decode() : null;
+      });
+    })).then(function () { return imgs.length; });
+  }
+
+  /* Hatched bars (plotly's marker.pattern, there for reading without colour)
+   * as vector hatching: Chromium prints every area filled with an SVG pattern
+   * as a full-resolution picture of its own, about 0.1 MB per bar. Each
+   * pattern tile is drawn in place, clipped to the bar. Patterns with a
+   * transform (legend swatches, small) are left as they are. */
+  var SVGNS = "http://www.w3.org/2000/svg";
+
+  function hatch(shape, pat, uid) {
+    var pw = parseFloat(pat.getAttribute("width")), ph = parseFloat(pat.getAttribute("height"));
+    var px = parseFloat(pat.getAttribute("x") || 0), py = parseFloat(pat.getAttribute("y") || 0);
+    var box = shape.getBBox();
+    if (!(pw > 0 && ph > 0) || !box.width || !box.height) return false;
+    var clip = document.createElementNS(SVGNS, "clipPath");
+    clip.id = "nnlearn-hatch-" + uid;
+    var outline = shape.cloneNode(false);
+    ["style", "class", "transform"].forEach(function (a) { outline.removeAttribute(a); });
+    clip.appendChild(outline);
+    var g = document.createElementNS(SVGNS, "g");
+    g.setAttribute("clip-path", "url(#" + clip.id + ")");
+    if (shape.getAttribute("transform")) g.setAttribute("transform", shape.getAttribute("transform"));
+    var cs = getComputedStyle(shape);
+    g.style.opacity = String((+cs.opacity || 1) * (+cs.fillOpacity || 1));
+    var x0 = px + Math.floor((box.x - px) / pw) * pw, y0 = py + Math.floor((box.y - py) / ph) * ph;
+    for (var x = x0; x < box.x + box.width; x += pw) {
+      for (var y = y0; y < box.y + box.height; y += ph) {
+        var tile = document.createElementNS(SVGNS, "g");
+        tile.setAttribute("transform", "translate(" + x + "," + y + ")");
+        Array.prototype.forEach.call(pat.children, function (c) { tile.appendChild(c.cloneNode(true)); });
+        g.appendChild(tile);
+      }
+    }
+    shape.parentNode.insertBefore(clip, shape);
+    shape.parentNode.insertBefore(g, shape);
+    shape.style.fill = "none";
+    return true;
+  }
+
+  function vectorPatterns() {
+    var n = 0;
+    document.querySelectorAll(".nnlearn-figure svg [style*='url(']").forEach(function (shape) {
+      var m = /url\(["']?[^#"')]*#([^"')]+)["']?\)/.exec(shape.style.fill || "");
+      var pat = m && document.getElementById(m[1]);
+      if (!pat || pat.tagName.toLowerCase() !== "pattern" || pat.getAttribute("patternTransform") ||
+          pat.getAttribute("viewBox") || pat.getAttribute("patternUnits") !== "userSpaceOnUse") return;
+      if (hatch(shape, pat, n + 1)) n++;
+    });
+    return n;
   }
 
   function prepare(meta) {
@@ -203,8 +287,9 @@
     var sections = Array.prototype.slice.call(article.querySelectorAll(".toctree-wrapper > section"));
     uniqueIds([landing].concat(sections));
     var chapters = sections.filter(chapterNumber);
-    var figures = numberFigures(chapters);
-    var sols = collectSolutions(chapters, meta);
+    var printedLikeChapters = chapterLike(sections);
+    var figures = numberFigures(printedLikeChapters);
+    var sols = collectSolutions(printedLikeChapters, meta);
     var top = [landing].concat(sections);
     var glossaryIndex = top.indexOf(document.getElementById("glossary"));
     top.splice(glossaryIndex < 0 ? top.length : glossaryIndex, 0, sols.appendix);
@@ -274,11 +359,18 @@
       .map(headingText);
   }
 
-  function setPages(pages) {
+  /* Where and in which font each contents entry's page number goes
+   * (tools/build_pdf.py draws the numbers into the printed contents). */
+  function tocStyles() {
+    var out = {};
     document.querySelectorAll(".nnlearn-toc .page").forEach(function (span) {
-      var p = pages[span.dataset.for];
-      span.textContent = p === undefined ? "" : String(p);
+      var cs = getComputedStyle(span), box = span.getBoundingClientRect();
+      var link = span.closest("a").getBoundingClientRect();
+      out[span.dataset.for] = { width: box.width, top: box.top - link.top, family: cs.fontFamily,
+                                size: cs.fontSize, weight: cs.fontWeight,
+                                lineHeight: cs.lineHeight, color: cs.color };
     });
+    return out;
   }
 
   function tocIds() {
@@ -287,6 +379,6 @@
     });
   }
 
-  window.nnlearnBook = { prepare: prepare, show: show, setPages: setPages, tocIds: tocIds,
-                        headings: headings };
+  window.nnlearnBook = { prepare: prepare, jpegStills: jpegStills, vectorPatterns: vectorPatterns, show: show, tocIds: tocIds,
+                        tocStyles: tocStyles, headings: headings };
 })();

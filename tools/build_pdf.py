@@ -13,9 +13,9 @@ drawn, shows animations at their last frame and swaps 3-D (WebGL) figures for
 PNG pictures; ``tools/build_pdf.js`` adds the title page, the contents, figure
 numbers and the solutions appendix. Chromium then prints: 2-D figures stay
 vector graphics (plotly's SVG), text and math stay text, fonts are embedded,
-and headings become the PDF outline. The contents get their page numbers in
-two passes: print once, read the page of every heading from the PDF, write
-the numbers in, print again.
+and headings become the PDF outline. The contents get their page numbers
+after printing: the page of every heading is read from the PDF and the
+numbers are drawn into its contents pages (``stamp_toc_pages``).
 
 Writes ``_build/pdf/how-neural-networks-learn.pdf`` and
 ``_build/pdf/<page>.pdf`` for each chapter (``03-gradient-descent.pdf``, ...).
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
 import io
 import logging
 import os
@@ -43,6 +44,7 @@ OUT = ROOT / "_build" / "pdf"
 BOOK_PDF = "how-neural-networks-learn.pdf"
 BOOK_JS = ROOT / "tools" / "build_pdf.js"
 PAGE = "book-print.html"
+JPEG_QUALITY = 0.9  # the 3-D figures' pictures (tools/build_pdf.js, jpegStills)
 
 # A4 with the margins below: the text block is 180 mm wide. The page is laid
 # out (and every figure drawn) at that width, so the figures print unscaled.
@@ -53,6 +55,11 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 TEXT_WIDTH_PX = round((210 - 30) * MM)
 FOOTER = ('<div style="width:100%;font:8pt sans-serif;color:#555;text-align:center">'
           '<span class="pageNumber"></span></div>')
+# A chapter PDF is a document of its own: it numbers its own pages, so "page 5"
+# is the page a PDF viewer shows as 5 (the book's page numbers would not be).
+CHAPTER_FOOTER = ('<div style="width:100%;font:8pt sans-serif;color:#555;text-align:center">'
+                  '{title} · page <span class="pageNumber"></span> of '
+                  '<span class="totalPages"></span></div>')
 
 
 def build_single_page() -> None:
@@ -87,10 +94,10 @@ def book_meta() -> dict:
     }
 
 
-def _pdf_options() -> dict:
+def _pdf_options(footer: str = FOOTER) -> dict:
     opts = dict(format="A4", margin=MARGIN, print_background=True, outline=True,
                 tagged=True, display_header_footer=True,
-                header_template="<span></span>", footer_template=FOOTER,
+                header_template="<span></span>", footer_template=footer,
                 prefer_css_page_size=False)
     return opts
 
@@ -127,17 +134,97 @@ def outline_pages(pdf: bytes) -> list[tuple[int, str, int]]:
     return rows
 
 
+class IncrementalUpdate:
+    """Changed and new objects appended to a PDF (PDF 1.7, 7.5.6).
+
+    Rewriting the whole book with pypdf takes minutes; appending the few
+    objects that change takes a moment and leaves the rest byte for byte.
+    """
+
+    def __init__(self, pdf: bytes, reader):
+        self.pdf, self.reader = pdf, reader
+        self.out = io.BytesIO()
+        self.out.write(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+        self.offsets: dict[int, tuple[int, int]] = {}
+        self.size = int(reader.trailer["/Size"])
+
+    def new_ref(self):
+        from pypdf.generic import IndirectObject
+
+        self.size += 1
+        return IndirectObject(self.size - 1, 0, None)
+
+    def write(self, num: int, gen: int, obj) -> None:
+        self.offsets[num] = (self.out.tell(), gen)
+        self.out.write(f"{num} {gen} obj\n".encode())
+        obj.write_to_stream(self.out)
+        self.out.write(b"\nendobj\n")
+
+    def add(self, obj):
+        ref = self.new_ref()
+        self.write(ref.idnum, 0, obj)
+        return ref
+
+    def copy(self, obj, memo: dict):
+        """Copy ``obj`` of another PDF, with every object it refers to."""
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            EncodedStreamObject,
+            IndirectObject,
+            NameObject,
+            StreamObject,
+        )
+
+        if isinstance(obj, IndirectObject):
+            if obj.idnum not in memo:
+                memo[obj.idnum] = ref = self.new_ref()
+                self.write(ref.idnum, 0, self.copy(obj.get_object(), memo))
+            return memo[obj.idnum]
+        if isinstance(obj, StreamObject):
+            new = EncodedStreamObject()
+            for k, v in obj.items():
+                if k != "/Length":
+                    new[NameObject(k)] = self.copy(v, memo)
+            new._data = obj._data
+            return new
+        if isinstance(obj, DictionaryObject):
+            return DictionaryObject({NameObject(k): self.copy(v, memo) for k, v in obj.items()})
+        if isinstance(obj, ArrayObject):
+            return ArrayObject(self.copy(v, memo) for v in obj)
+        return obj
+
+    def finish(self) -> bytes:
+        from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+        out, pdf, reader = self.out, self.pdf, self.reader
+        xref = out.tell()
+        out.write(b"xref\n")
+        for num in sorted(self.offsets):
+            offset, gen = self.offsets[num]
+            out.write(f"{num} 1\n{offset:010d} {gen:05d} n \n".encode())
+        trailer = DictionaryObject()
+        for key in ("/Root", "/Info", "/ID"):
+            if key in reader.trailer:
+                trailer[NameObject(key)] = reader.trailer.raw_get(key)
+        trailer[NameObject("/Size")] = NumberObject(self.size)
+        trailer[NameObject("/Prev")] = NumberObject(int(pdf[pdf.rindex(b"startxref") + 9:]
+                                                       .split()[0]))
+        out.write(b"trailer\n")
+        trailer.write_to_stream(out)
+        out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
+        return out.getvalue()
+
+
 def fix_outline(pdf: bytes, titles: list[str]) -> bytes:
     """Give the outline entries the headings' own text.
 
     Chromium writes some outline titles with each text piece twice
     ("ContentsContents"); ``titles`` are the printed headings in order, one per
-    outline entry. The changed entries are appended to ``pdf`` as an
-    incremental update (PDF 1.7, 7.5.6): rewriting the whole file with pypdf
-    takes minutes for the book.
+    outline entry.
     """
     from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject, NameObject, NumberObject, TextStringObject
+    from pypdf.generic import NameObject, TextStringObject
 
     reader = PdfReader(io.BytesIO(pdf))
     items = []
@@ -155,37 +242,133 @@ def fix_outline(pdf: bytes, titles: list[str]) -> bytes:
         walk(outlines.raw_get("/First"))
     if len(items) != len(titles):
         raise SystemExit(f"build_pdf: {len(items)} outline entries for {len(titles)} headings")
-    out = io.BytesIO()
-    out.write(pdf if pdf.endswith(b"\n") else pdf + b"\n")
-    offsets = {}
+    update = IncrementalUpdate(pdf, reader)
     for (num, gen, node), title in zip(items, titles, strict=True):
         node[NameObject("/Title")] = TextStringObject(title)
-        offsets[num] = (out.tell(), gen)
-        out.write(f"{num} {gen} obj\n".encode())
-        node.write_to_stream(out)
-        out.write(b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n")
-    for num in sorted(offsets):
-        offset, gen = offsets[num]
-        out.write(f"{num} 1\n{offset:010d} {gen:05d} n \n".encode())
-    trailer = DictionaryObject()
-    for key in ("/Root", "/Info", "/ID"):
-        if key in reader.trailer:
-            trailer[NameObject(key)] = reader.trailer.raw_get(key)
-    trailer[NameObject("/Size")] = NumberObject(reader.trailer["/Size"])
-    trailer[NameObject("/Prev")] = NumberObject(int(pdf[pdf.rindex(b"startxref") + 9:]
-                                                   .split()[0]))
-    out.write(b"trailer\n")
-    trailer.write_to_stream(out)
-    out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+        update.write(num, gen, node)
+    return update.finish()
 
 
-def _print(page, path: Path) -> bytes:
+def _link_target(annot) -> str | None:
+    """Name of the destination a link annotation jumps to."""
+    dest = annot.get("/Dest")
+    if dest is None and "/A" in annot:
+        dest = annot["/A"].get_object().get("/D")
+    if dest is None or isinstance(dest, list):
+        return None
+    return str(dest).removeprefix("/")
+
+
+def toc_slots(pdf: bytes, ids: list[str]) -> tuple[list, dict[str, int]]:
+    """Where the contents' page numbers go, and the page of every heading.
+
+    Each contents entry is a link to its heading: its rectangle on the page
+    is where the entry sits. Returns ([(page index, rect, id)], {id: page}).
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    named = heading_pages(pdf)
+    pages = {i: named[i] for i in ids if i in named}
+    if len(pages) < len(set(ids)):
+        raise SystemExit(f"build_pdf: no page for {sorted(set(ids) - set(pages))}")
+    # The contents come before the first part they list.
+    slots = []
+    for index in range(pages[ids[0]] - 1):
+        for annot in reader.pages[index].get("/Annots") or []:
+            annot = annot.get_object()
+            target = annot.get("/Subtype") == "/Link" and _link_target(annot)
+            if target in pages:
+                slots.append((index, [float(v) for v in annot["/Rect"]], target))
+    found = [t for _, _, t in slots]
+    if sorted(found) != sorted(ids):
+        raise SystemExit("build_pdf: the contents' links do not match its entries: "
+                         f"{sorted(set(ids) ^ set(found))}")
+    return slots, pages
+
+
+def stamp_toc_pages(pdf: bytes, browser, slots, pages: dict[str, int], styles: dict) -> bytes:
+    """Write the page numbers into the printed contents.
+
+    Chromium does not lay out the book the same way twice (a heading may move
+    by a page from one print to the next), so numbers read from one print and
+    written into the next can be wrong. Instead the numbers are drawn into
+    this very PDF: Chromium prints them alone, each at the place of its
+    contents entry in the font of the contents, and that page is added on top
+    of the contents page as a form XObject. The text stays text.
+    """
+    import zlib
+
+    from pypdf import PdfReader
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        EncodedStreamObject,
+        NameObject,
+        NumberObject,
+    )
+
+    reader = PdfReader(io.BytesIO(pdf))
+    px = 96 / 72
+    sheets: dict[int, list[str]] = {}
+    for index, (x1, y1, x2, y2), target in slots:
+        style = styles[target]
+        height = float(reader.pages[index].mediabox.height)
+        left = max(x1, x2) * px - style["width"]
+        top = (height - max(y1, y2)) * px + style["top"]
+        sheets.setdefault(index, []).append(
+            f'<div style="left:{left:.2f}px;top:{top:.2f}px;width:{style["width"]:.2f}px;'
+            f'font-family:{html.escape(style["family"])};font-size:{style["size"]};'
+            f'font-weight:{style["weight"]};line-height:{style["lineHeight"]};'
+            f'color:{style["color"]}">{pages[target]}</div>')
+    order = sorted(sheets)
+    doc = ("<!doctype html><meta charset=utf-8><style>@page{size:A4;margin:0}"
+           "body{margin:0}section{position:relative;width:210mm;height:297mm;"
+           "overflow:hidden;break-after:page}div{position:absolute;text-align:right;"
+           "white-space:nowrap;font-variant-numeric:tabular-nums}</style>"
+           + "".join("<section>" + "".join(sheets[i]) + "</section>" for i in order))
+    page = browser.new_page()
+    page.set_content(doc)
+    overlay = PdfReader(io.BytesIO(page.pdf(format="A4", margin={k: "0" for k in MARGIN},
+                                            print_background=False)))
+    page.close()
+    if len(overlay.pages) < len(order):
+        raise SystemExit("build_pdf: the contents' page numbers did not print")
+    update = IncrementalUpdate(pdf, reader)
+    memo: dict = {}
+    for index, sheet in zip(order, overlay.pages, strict=False):
+        form = EncodedStreamObject()
+        form[NameObject("/Type")] = NameObject("/XObject")
+        form[NameObject("/Subtype")] = NameObject("/Form")
+        form[NameObject("/BBox")] = ArrayObject(NumberObject(round(float(v)))
+                                                for v in sheet.mediabox)
+        form[NameObject("/Resources")] = update.copy(sheet.raw_get("/Resources"), memo)
+        form[NameObject("/Filter")] = NameObject("/FlateDecode")
+        form._data = zlib.compress(sheet.get_contents().get_data())
+        form_ref = update.add(form)
+        target = reader.pages[index]
+        resources = DictionaryObject(target["/Resources"])
+        xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()))
+        xobjects[NameObject("/NnlearnTocPages")] = form_ref
+        resources[NameObject("/XObject")] = xobjects
+        target[NameObject("/Resources")] = resources
+        contents = target.raw_get("/Contents")
+        contents = list(contents) if isinstance(contents, list) else [contents]
+        head, tail = DecodedStreamObject(), DecodedStreamObject()
+        head.set_data(b"q\n")
+        tail.set_data(b"\nQ q /NnlearnTocPages Do Q\n")
+        target[NameObject("/Contents")] = ArrayObject([update.add(head), *contents,
+                                                       update.add(tail)])
+        ref = target.indirect_reference
+        update.write(ref.idnum, ref.generation, target)
+    return update.finish()
+
+
+def _print(page, path: Path, footer: str = FOOTER) -> bytes:
     """Print the page as it shows now, with the outline titles fixed."""
     titles = page.evaluate("() => window.nnlearnBook.headings()")
-    pdf = fix_outline(page.pdf(**_pdf_options()), titles)
+    pdf = fix_outline(page.pdf(**_pdf_options(footer)), titles)
     path.write_bytes(pdf)
     return pdf
 
@@ -228,6 +411,8 @@ def _open_book(browser, base: str, log):
     log(f"  stills: {stills['animated']} animations at their last frame, "
         f"{stills['threeD']} 3-D figures as pictures")
     page.add_script_tag(path=str(BOOK_JS))
+    page.evaluate("q => window.nnlearnBook.jpegStills(q)", JPEG_QUALITY)
+    log(f"  {page.evaluate('() => window.nnlearnBook.vectorPatterns()')} hatched bars as vectors")
     info = page.evaluate("meta => window.nnlearnBook.prepare(meta)", book_meta())
     page.evaluate("() => MathJax.typesetPromise ? MathJax.typesetPromise().then(() => true) : true")
     page.wait_for_timeout(200)
@@ -236,42 +421,19 @@ def _open_book(browser, base: str, log):
     return page, info
 
 
-def print_book(page, target: Path, log) -> int:
-    """Print the book with the page of every part and section in its contents.
-
-    Print once with the numbers left blank (their room is kept), read the page
-    of each heading from that PDF, write the numbers in, print again; again
-    if anything moved (it should not).
-    """
+def print_book(page, browser, target: Path, log) -> int:
+    """Print the book, then write the page of every part and section into its contents."""
     from pypdf import PdfReader
 
     page.evaluate("() => window.nnlearnBook.show(null)")
     ids = page.evaluate("() => window.nnlearnBook.tocIds()")
-    # The first print lets the figures settle at the paper's width; print again.
-    page.pdf(**_pdf_options())
+    styles = page.evaluate("() => window.nnlearnBook.tocStyles()")
     pdf = page.pdf(**_pdf_options())
-    previous = None
-    for attempt in range(4):
-        named = heading_pages(pdf)
-        pages = {i: named[i] for i in ids if i in named}
-        if len(pages) < len(set(ids)):
-            raise SystemExit(f"build_pdf: no page for {sorted(set(ids) - set(pages))}")
-        if attempt and pages == previous:
-            break
-        log(f"  pass {attempt + 1}: {len(pdf) / 1e6:.1f} MB")
-        page.evaluate("p => window.nnlearnBook.setPages(p)", pages)
-        previous = pages
-        pdf = page.pdf(**_pdf_options())
-    else:
-        final = heading_pages(pdf)
-        moved = sorted(i for i in previous if final.get(i) != previous[i])
-        # Better no numbers than wrong ones: the contents stay clickable.
-        log(f"  WARNING: the page numbers of the contents did not settle: {moved};"
-            " printing the contents without page numbers")
-        page.evaluate("() => window.nnlearnBook.setPages({})")
-        pdf = page.pdf(**_pdf_options())
     titles = page.evaluate("() => window.nnlearnBook.headings()")
     pdf = fix_outline(pdf, titles)
+    slots, pages = toc_slots(pdf, ids)
+    pdf = stamp_toc_pages(pdf, browser, slots, pages, styles)
+    log(f"  contents: {len(slots)} entries numbered")
     target.write_bytes(pdf)
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
@@ -316,7 +478,7 @@ def main(argv: list[str]) -> int:
                 f"{info['solutions']} solutions")
             wanted = [c.removesuffix(".md") for c in args.chapter]
             if not args.no_book:
-                n = print_book(page, args.out / BOOK_PDF, log)
+                n = print_book(page, browser, args.out / BOOK_PDF, log)
                 log(f"{BOOK_PDF}: {n} pages, "
                     f"{(args.out / BOOK_PDF).stat().st_size / 1e6:.1f} MB")
             for chapter in info["chapters"]:
@@ -324,7 +486,8 @@ def main(argv: list[str]) -> int:
                     continue
                 name = Path(chapter["doc"]).name + ".pdf"
                 page.evaluate("id => window.nnlearnBook.show(id)", chapter["id"])
-                _print(page, args.out / name)
+                footer = CHAPTER_FOOTER.format(title=html.escape(chapter["title"]))
+                _print(page, args.out / name, footer)
                 log(f"{name}: {(args.out / name).stat().st_size / 1e6:.1f} MB")
             page.evaluate("() => window.nnlearnBook.show(null)")
             browser.close()
