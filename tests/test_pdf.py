@@ -121,7 +121,7 @@ def _contents_pages(reader, title: str, before: int) -> list[int]:
             words = [t for _, t in sorted(pieces)]
             if len(words) > 1 and words[-1].isdigit():
                 line = re.sub(r"\s+", " ", " ".join(words[:-1])).strip()
-                if line == title or line.endswith(" " + title):
+                if line == title:
                     found.append(int(words[-1]))
     return found
 
@@ -147,12 +147,13 @@ def test_book_pdf_is_a_book(printed):
         assert title.split(". ", 1)[1] in head, title
         assert not texts[page - 2].rstrip().endswith(title), title
     assert sum(1 for d, _, _ in outline if d >= 2) > 50
-    # The contents give each chapter and part the page it starts on, on its own line.
+    # The contents give each chapter and part the page it starts on, on its own
+    # line (the first such line: the solutions appendix lists some titles again).
     first_part = next(p for _, t, p in outline if t == "About this book")
     parts = [(t, p) for d, t, p in outline if d <= 1 and p >= first_part]
     assert len(parts) >= len(chapters) + 6
     for title, page in parts:
-        assert _contents_pages(reader, title, first_part) == [page], title
+        assert _contents_pages(reader, title, first_part)[:1] == [page], title
     # The sections of chapter 3 too (titles that occur once and fit on a line).
     start = next(i for i, (_, t, _) in enumerate(outline) if t.startswith("3. "))
     depth = outline[start][0]

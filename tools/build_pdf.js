@@ -169,12 +169,15 @@
     return el("section", { "class": "nnlearn-title-page nnlearn-book-only" }, parts);
   }
 
+  /* Contents entries point at the heading, not at its section: a heading
+   * kept with its text may print a page after its section starts. */
   function tocEntry(section, heading, sub) {
     var li = el("li");
-    var a = el("a", { href: "#" + section.id },
+    if (!heading.id) heading.id = "nnlearn-heading-" + section.id;
+    var a = el("a", { href: "#" + heading.id },
                [el("span", { "class": "title", text: headingText(heading) }),
                 el("span", { "class": "dots" }),
-                el("span", { "class": "page", "data-for": section.id })]);
+                el("span", { "class": "page", "data-for": heading.id })]);
     li.appendChild(a);
     if (sub && sub.length) {
       var ol = el("ol");
