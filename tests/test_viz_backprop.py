@@ -36,8 +36,9 @@ def test_circuit_figure_rejects_missing_entries():
     del values["q"]
     with pytest.raises(ValueError, match="values"):
         vb.circuit_figure(values, grads, edge_grads, title="t")
+    values["q"] = grads["q"]
     with pytest.raises(TypeError, match="grads"):
-        vb.circuit_figure({}, [], edge_grads, title="t")
+        vb.circuit_figure(values, [], edge_grads, title="t")
 
 
 def test_gradcheck_figure_marks_cells_above_threshold():

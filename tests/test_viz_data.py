@@ -68,7 +68,7 @@ def test_histograms_plain_and_grouped():
     assert [tr.showlegend for tr in fig.data] == [True, True, False, False]
     np.testing.assert_array_equal(fig.data[1].x, columns["raw"][25:])
     assert fig.layout.barmode == "group"
-    with pytest.raises(ValueError, match=r"x_titles must have one entry per panel \(2\)"):
+    with pytest.raises(ValueError, match=r"x_titles must have 2 entries"):
         vizdata.histograms(columns, title="t", x_titles=["a"])
     with pytest.raises(ValueError, match="groups must have 50 entries"):
         vizdata.histograms(columns, title="t", x_titles=["a", "b"], groups=[0, 1])

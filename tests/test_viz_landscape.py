@@ -122,7 +122,7 @@ def test_descent_1d_panels_and_window():
     assert iterates.line.dash != curve.line.dash
     with pytest.raises(TypeError, match="f must be callable"):
         landscape.descent_1d(None, paths, title="t")
-    with pytest.raises(TypeError, match="paths must be a non-empty dict"):
+    with pytest.raises(TypeError, match="paths must be a mapping"):
         landscape.descent_1d(parabola, [np.zeros(3)], title="t")
 
 

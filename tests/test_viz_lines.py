@@ -114,7 +114,7 @@ def test_curve_panels_keep_a_name_s_style_in_every_panel():
     log = curve_panels({"a": {"p": (r, r ** 2)}}, title="t", x_title="r", y_titles=["y"],
                        log_y=["a"])
     assert log.layout.yaxis.type == "log" and np.isnan(log.data[0].y[20])   # 0 on a log axis
-    with pytest.raises(ValueError, match="y_titles must have one entry per panel"):
+    with pytest.raises(ValueError, match="y_titles must have 1 entries, got 0"):
         curve_panels({"a": {"p": r}}, title="t", x_title="r", y_titles=[])
     with pytest.raises(ValueError, match="curve 'p'"):
         curve_panels({"a": {"p": r}, "b": {"p": r[:3]}}, r, title="t", x_title="r",

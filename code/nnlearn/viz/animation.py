@@ -89,6 +89,6 @@ def animate(fig: go.Figure, frames: Mapping[str, Sequence], *, traces: Sequence[
     labels = [str(k) for k in frames]
     fig.frames = [go.Frame(name=lab, data=list(data), traces=list(traces))
                   for lab, data in zip(labels, frames.values(), strict=True)]
-    active = len(labels) - 1 if active is None else active
-    return play_controls(fig, labels, active=active, prefix=prefix, redraw=redraw,
-                         frame_ms=frame_ms, transition_ms=transition_ms, y=y, bottom=bottom)
+    return play_controls(fig, labels, active=len(labels) - 1 if active is None else active,
+                         prefix=prefix, redraw=redraw, frame_ms=frame_ms,
+                         transition_ms=transition_ms, y=y, bottom=bottom)

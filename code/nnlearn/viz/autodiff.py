@@ -75,8 +75,7 @@ def _labels(nodes: list[Tensor], names: Mapping[str, Tensor]) -> list[str]:
 
 def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: int,
                  backward: bool = False) -> tuple[go.Figure, list[Tensor], dict]:
-    if not isinstance(names, Mapping):
-        raise TypeError(f"names must map names to Tensors, got {type(names).__name__}")
+    names = as_mapping(names, "names")
     nodes = graph_nodes(root)
     pos = _layout(nodes)
     edges = np.array([(pos[id(p)], pos[id(t)]) for t in nodes for p in t.parents])
@@ -134,12 +133,11 @@ def backward_animation(root: Tensor, names: Mapping[str, Tensor], *,
     by_id = dict(zip((id(t) for t in nodes), _labels(nodes, names), strict=True))
     labels = ["0 (forward)"] + [f"{k} ({by_id[i]})" for k, i in enumerate(visit, 1)]
     frames = {}
-    for k, label in enumerate(labels):
-        now = [k > 0 and id(t) == visit[k - 1] for t in nodes]
-        frames[label] = [go.Scatter(marker=dict(line=dict(
-            color=[GRAD_COLOR if n else VALUE_COLOR for n in now], width=[4 if n else 2
-                                                                           for n in now]))),
-            _grad_trace(nodes, pos, set(visit[:k]))]
+    for k, label in enumerate(labels):                # ring the node visited at step k
+        now = np.array([k > 0 and id(t) == visit[k - 1] for t in nodes])
+        frames[label] = [go.Scatter(marker_line=dict(color=np.where(now, GRAD_COLOR, VALUE_COLOR),
+                                                     width=np.where(now, 4, 2).tolist())),
+                         _grad_trace(nodes, pos, set(visit[:k]))]
     fig.add_trace(frames[labels[0]][1])
     return animate(fig, frames, traces=[1, 3], active=0, prefix="backward step ",
                    frame_ms=900)

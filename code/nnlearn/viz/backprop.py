@@ -19,16 +19,10 @@ import plotly.graph_objects as go
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.backprop import CIRCUIT_EDGES, CIRCUIT_OPS, WeightRecorder
 from nnlearn.gradcheck import RIGHT_BELOW
+from nnlearn.viz import network
 from nnlearn.viz.animation import play_controls
 from nnlearn.viz.heatmap import heatmap
-from nnlearn.viz.layout import header, padded_range
-from nnlearn.viz.network import (
-    arrow_trace,
-    edge_style,
-    n_edge_traces,
-    network_diagram,
-    network_layout,
-)
+from nnlearn.viz.layout import as_mapping, header, padded_range
 from nnlearn.viz.theme import COLORWAY, GRAD_COLOR, VALUE_COLOR, tint
 
 __all__ = ["CIRCUIT_POSITIONS", "circuit_figure", "gradcheck_figure", "training_animation"]
@@ -42,12 +36,6 @@ CIRCUIT_POSITIONS: dict[str, tuple[float, float]] = {
 """Positions of the nodes of :func:`nnlearn.backprop.neuron_circuit` in the figure."""
 
 _LEAF_LABELS = {"lam": "α"}
-
-
-def _check_dict(d, name: str) -> dict:
-    if not isinstance(d, dict):
-        raise TypeError(f"{name} must be a dict, got {type(d).__name__}")
-    return d
 
 
 def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
@@ -74,17 +62,14 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
     plotly.graph_objects.Figure
         Traces: the edges, then per label its texts and its legend entry, then the nodes.
     """
-    values, grads, edge_grads = (_check_dict(d, n) for d, n in
-                                 ((values, "values"), (grads, "grads"),
-                                  (edge_grads, "edge_grads")))
     names = sorted(CIRCUIT_POSITIONS)
     for d, label, keys in ((values, "values", names), (grads, "grads", names),
                            (edge_grads, "edge_grads", CIRCUIT_EDGES)):
-        missing = [k for k in keys if k not in d]
+        missing = sorted(set(keys) - set(as_mapping(d, label)))
         if missing:
             raise ValueError(f"{label} has no entry for {missing[0]!r}")
     start, end = (np.array([CIRCUIT_POSITIONS[e[i]] for e in CIRCUIT_EDGES]) for i in (0, 1))
-    fig = go.Figure(arrow_trace(start, end, COLORWAY[7], 1.6, gap=0.22, name="edges"))
+    fig = go.Figure(network.arrow_trace(start, end, COLORWAY[7], 1.6, gap=0.22, name="edges"))
     mid = (start + end) / 2
     for label, texts, shift, color in (
             ("forward value", [values[src] for src, _ in CIRCUIT_EDGES], 0.17, VALUE_COLOR),
@@ -101,19 +86,17 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
         if n in CIRCUIT_OPS:                       # inner node: its name above it
             fig.add_annotation(x=x, y=y, text=f"<i>{n}</i>", showarrow=False, yshift=25)
     fig.add_trace(go.Scatter(
-        x=xy[:, 0], y=xy[:, 1], mode="markers+text", hoverinfo="text",
+        x=xy[:, 0], y=xy[:, 1], mode="markers+text", hoverinfo="text", showlegend=False,
         text=[CIRCUIT_OPS.get(n, lab) for n, lab in zip(names, leaf, strict=True)],
         hovertext=[f"{lab} = {values[n]:.4g}<br>∂L/∂{lab} = {grads[n]:.4g}"
-                   for n, lab in zip(names, leaf, strict=True)],
-        textposition="middle center", showlegend=False,
+                   for n, lab in zip(names, leaf, strict=True)], textposition="middle center",
         marker=dict(size=34, color=tint(COLORWAY[0], 0.14),
                     line=dict(color=COLORWAY[0], width=1.5))))
-    fig.update_layout(
-        hovermode="closest", margin=dict(l=10, r=10),
-        xaxis=dict(visible=False, range=[xy[:, 0].min() - 0.4, xy[:, 0].max() + 0.4],
-                   fixedrange=True),
-        yaxis=dict(visible=False, range=[xy[:, 1].min() - 0.5, xy[:, 1].max() + 0.5],
-                   fixedrange=True))
+    fig.update_layout(hovermode="closest", margin=dict(l=10, r=10),
+                      xaxis=dict(visible=False, fixedrange=True,
+                                 range=[xy[:, 0].min() - 0.4, xy[:, 0].max() + 0.4]),
+                      yaxis=dict(visible=False, fixedrange=True,
+                                 range=[xy[:, 1].min() - 0.5, xy[:, 1].max() + 0.5]))
     return header(fig, title, 430, bottom=10)
 
 
@@ -139,9 +122,7 @@ def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = RI
     plotly.graph_objects.Figure
         A heat map and a legend entry; one rectangle shape per failing cell.
     """
-    _check_dict(results, "results")
-    if not results:
-        raise ValueError("results must hold at least one row")
+    results = as_mapping(results, "results")
     threshold = check_scalar(threshold, "threshold", low=0.0, low_inclusive=False)
     rows = list(results)
     cols = list(results[rows[0]])
@@ -180,7 +161,7 @@ def _frame_edges(names: Sequence[str], values: np.ndarray, weight_scale: float) 
     """
     out = []
     for name, value in zip(names, values, strict=True):
-        color, width = edge_style(float(value), weight_scale)
+        color, width = network.edge_style(float(value), weight_scale)
         dash = "dot" if name.startswith("b") else "solid" if value >= 0 else "dash"
         out.append({"line": {"color": color, "width": round(width, 2), "dash": dash},
                     "marker": {"color": color}, "text": f"{name} = {value:.3g}"})
@@ -220,9 +201,9 @@ def training_animation(recorder: WeightRecorder, sizes: Sequence[int],
         raise ValueError(f"recorder must hold at least 2 recorded epochs, got {len(recorder)}")
     scale = max(max(np.abs(v).max() for v in [*Ws, *bs])     # one edge width scale for all
                 for Ws, bs in zip(recorder.weights, recorder.biases, strict=True)) or 1e-12
-    fig = network_diagram(sizes, weights=recorder.weights[0], biases=recorder.biases[0],
-                          weight_scale=scale, title=title, x_domain=(0.0, 0.56))
-    n_edges = n_edge_traces(network_layout(sizes), per_edge=True)
+    fig = network.network_diagram(sizes, weights=recorder.weights[0], biases=recorder.biases[0],
+                                  weight_scale=scale, title=title, x_domain=(0.0, 0.56))
+    n_edges = network.n_edge_traces(network.network_layout(sizes), per_edge=True)
     epochs, losses = np.array(recorder.epochs), np.array(recorder.losses)
     curve_y = losses if loss_curve is None else as_float_array(loss_curve, "loss_curve", ndim=1)
     curve_x = epochs if loss_curve is None else np.arange(1, curve_y.size + 1)

@@ -59,8 +59,7 @@ def decision_grid(X, n: int = 80, pad: float = 0.1) -> tuple[np.ndarray, np.ndar
     low, high = X.min(axis=0), X.max(axis=0)
     span = np.where(high > low, high - low, 1.0)
     low, high = low - pad * span, high + pad * span
-    xs = np.linspace(low[0], high[0], n)
-    ys = np.linspace(low[1], high[1], n)
+    xs, ys = np.linspace(low[0], high[0], n), np.linspace(low[1], high[1], n)
     gx, gy = np.meshgrid(xs, ys)
     return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
 
@@ -284,10 +283,8 @@ def perceptron_animation(X, y, history, *, title: str | None) -> go.Figure:
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 columns to be drawn, got shape {X.shape}")
     history = list(history)
-    for h in history:
-        if not all(hasattr(h, a) for a in ("w", "b", "index", "step", "epoch")):
-            raise TypeError("history must hold PerceptronUpdate records "
-                            "(use Perceptron.history)")
+    if not all(hasattr(h, a) for h in history for a in ("w", "b", "index", "step", "epoch")):
+        raise TypeError("history must hold PerceptronUpdate records (use Perceptron.history)")
     xs, ys, _ = decision_grid(X, 2)
     box = (xs[0], xs[-1], ys[0], ys[-1])
     region, line, ring = _perceptron_frame(np.zeros(2), 0.0, box, None)
@@ -299,10 +296,9 @@ def perceptron_animation(X, y, history, *, title: str | None) -> go.Figure:
                 marker=dict(size=20, symbol="circle-open", color=color(3),
                             line=dict(width=3)))
     fig = go.Figure([region, line, ring] + sample_traces(X, y, ("y = −1", "y = +1")))
-    fig.update_layout(
-        xaxis=dict(title="x₁ (unitless)", range=[box[0], box[1]], constrain="domain"),
-        yaxis=dict(title="x₂ (unitless)", range=[box[2], box[3]], scaleanchor="x",
-                   constrain="domain"))
+    fig.update_layout(xaxis=dict(title="x₁ (unitless)", range=[box[0], box[1]], constrain="domain"),
+                      yaxis=dict(title="x₂ (unitless)", range=[box[2], box[3]], scaleanchor="x",
+                                 constrain="domain"))
     frames = {"0": _perceptron_frame(np.zeros(2), 0.0, box, None)}
     frames.update({str(h.step): _perceptron_frame(h.w, h.b, box, X[h.index]) for h in history})
     animate(fig, frames, traces=[0, 1, 2], active=0, prefix="updates made: ", y=-0.12,

@@ -22,7 +22,7 @@ from plotly.subplots import make_subplots
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.surfaces import grid
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import check_figure_size, header, subsample
+from nnlearn.viz.layout import as_mapping, check_figure_size, header, subsample
 from nnlearn.viz.theme import COLORWAY, SEQUENTIAL, color, symbol, tint
 
 THETA_TITLES = ("θ₁ (unitless)", "θ₂ (unitless)", "f(θ) (unitless)")
@@ -31,8 +31,10 @@ MARK_COLOR = COLORWAY[7]
 #: ones, so that the coloured paths stand out and the map reads in greyscale.
 LINE_SCALE = [[0.0, tint(MARK_COLOR, 0.95)], [1.0, tint(MARK_COLOR, 0.3)]]
 _SYMBOLS_3D = ("circle", "square", "diamond", "cross", "x", "circle-open")
-_CRITICAL = (("minima", "minimum", "star", 13), ("saddles", "saddle point", "x", 10),
-             ("maxima", "maximum", "triangle-up", 11))
+#: (attribute of the surface, legend name, marker symbol in 2-D and in 3-D, size in 2-D)
+_CRITICAL = (("minima", "minimum", "star", "diamond", 13),
+             ("saddles", "saddle point", "x", "x", 10),
+             ("maxima", "maximum", "triangle-up", "square", 11))
 
 
 @dataclass
@@ -67,11 +69,8 @@ def as_paths(paths, name: str = "paths") -> dict[str, np.ndarray]:
     """``paths`` as ``{name: float64 array of shape (steps, 2)}`` (one array: ``"path"``)."""
     if paths is None:
         return {}
-    if isinstance(paths, np.ndarray):
-        paths = {"path": paths}
-    if not isinstance(paths, Mapping):
-        raise TypeError(f"{name} must be a mapping {{name: path}}, got {type(paths).__name__}")
     out = {}
+    paths = as_mapping({"path": paths} if isinstance(paths, np.ndarray) else paths, name)
     for key, path in paths.items():
         arr = as_float_array(path, f"{name}[{key!r}]", ndim=2, allow_nonfinite=True)
         if arr.shape[1] != 2 or len(arr) == 0:
@@ -127,22 +126,21 @@ def critical_traces(surface, box, minima=None, z_of=None, lift: float = 0.0,
     """
     (x0, x1), (y0, y1) = box
     traces = []
-    for attr, label, sym, size in _CRITICAL:
+    for attr, label, sym, sym_3d, size in _CRITICAL:
         pts = minima if attr == "minima" and minima is not None else \
             getattr(surface, attr, np.zeros((0, 2)))
         pts = np.asarray(pts, dtype=np.float64).reshape(-1, 2)
         pts = pts[(pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)]
         if len(pts) == 0:
             continue
-        marker = dict(symbol=sym, size=size, color=COLORWAY[5], line=dict(width=1,
-                                                                         color=MARK_COLOR))
+        marker = dict(symbol=sym, size=size, color=COLORWAY[5],
+                      line=dict(width=1, color=MARK_COLOR))
         common = dict(mode="markers", name=label, legendgroup=label, showlegend=showlegend)
         if z_of is None:
             traces.append(go.Scatter(x=pts[:, 0], y=pts[:, 1], marker=marker, **common,
                                      hovertemplate=label + " (%{x:.3g}, %{y:.3g})<extra></extra>"))
         else:
-            marker.update(size=size / 2.5, symbol={"star": "diamond",
-                                                    "triangle-up": "square"}.get(sym, sym))
+            marker.update(size=size / 2.5, symbol=sym_3d)
             traces.append(go.Scatter3d(x=pts[:, 0], y=pts[:, 1], z=z_of(pts) + lift,
                                        marker=marker, **common))
     return traces
@@ -283,10 +281,9 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
         square = dict(constrain="domain") if equal_aspect else {}
         fig.update_xaxes(range=box[0], title_text=x_title, showgrid=False, row=row, col=col,
                          **square)
-        if equal_aspect:
-            square["scaleanchor"] = f"x{k + 1 if k else ''}"
         fig.update_yaxes(range=box[1], title_text=y_title if col == 1 else None, showgrid=False,
-                         row=row, col=col, **square)
+                         row=row, col=col, scaleanchor=f"x{k + 1 if k else ''}" if square
+                         else None, **square)
     if frames is not None:
         every = [(name, p) for ps in paths for name, p in ps.items()]
         animate(fig, {str(t): [path_trace(p[:t + 1], name, 0, max_points, frame=True)

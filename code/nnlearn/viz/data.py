@@ -26,14 +26,6 @@ __all__ = ["sampled_waveform", "strip_rows", "histograms", "distance_ratio_figur
            "explained_variance", "scatter_by_label"]
 
 
-def _held_steps(t_samples: np.ndarray, values) -> tuple[np.ndarray, np.ndarray]:
-    """Points of a step plot that holds each sample until the next one (and the
-    last one for one more sampling period, so every sample has a visible step)."""
-    period = float(np.diff(t_samples).mean()) if t_samples.size > 1 else 1.0
-    values = np.asarray(values, dtype=float)
-    return np.append(t_samples, t_samples[-1] + period), np.append(values, values[-1])
-
-
 def sampled_waveform(t, x, t_samples, quantized: Mapping[int, np.ndarray], *,
                      title: str | None, shown_bits: int | None = None) -> go.Figure:
     """A continuous waveform beside its samples, quantized to a few bits.
@@ -71,14 +63,15 @@ def sampled_waveform(t, x, t_samples, quantized: Mapping[int, np.ndarray], *,
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
                         subplot_titles=("continuous signal and sampling instants",
                                         "what is stored: samples, quantized"))
-    fig.add_trace(go.Scatter(x=t, y=x, name="continuous waveform", **line_style(0)),
-                  row=1, col=1)
+    fig.add_trace(go.Scatter(x=t, y=x, name="continuous waveform", **line_style(0)), row=1, col=1)
     fig.add_trace(go.Scatter(x=t_samples, y=np.interp(t_samples, t, x), mode="markers",
                              name="samples", marker=dict(color=color(1), size=8)), row=1, col=1)
 
-    def stored(b):
-        sx, sy = _held_steps(t_samples, quantized[b])
-        return go.Scatter(x=sx, y=sy, name=f"stored ({b} bits)")
+    period = float(np.diff(t_samples).mean()) if t_samples.size > 1 else 1.0
+
+    def stored(b):     # each sample held until the next, the last one for one more period
+        return go.Scatter(x=np.append(t_samples, t_samples[-1] + period),
+                          y=np.append(quantized[b], quantized[b][-1]), name=f"stored ({b} bits)")
 
     step = line_style(2, line_dash="solid", markers=True)
     fig.add_trace(stored(shown).update(line_shape="hv", **step), row=1, col=2)
@@ -119,11 +112,10 @@ def strip_rows(rows: Mapping[str, Mapping[str, np.ndarray]], *, title: str | Non
     for i, strips in enumerate(rows.values(), start=1):
         for j, (name, values) in enumerate(strips.items()):
             fig.add_trace(go.Box(x=as_vector(values, name), name=name, orientation="h",
-                                 boxpoints="all", jitter=0.5, pointpos=0,
-                                 marker=dict(color=color(j), size=5, opacity=0.7,
-                                             symbol=symbol(j)),
-                                 line=dict(color=color(j), width=1.5),
-                                 fillcolor="rgba(0,0,0,0)", showlegend=False), row=i, col=1)
+                                 boxpoints="all", jitter=0.5, pointpos=0, showlegend=False,
+                                 marker=dict(color=color(j), size=5, opacity=0.7, symbol=symbol(j)),
+                                 line=dict(color=color(j), width=1.5), fillcolor="rgba(0,0,0,0)"),
+                          row=i, col=1)
     fig.update_xaxes(title_text=x_title, row=len(rows), col=1)
     if x_range is not None:
         fig.update_xaxes(range=list(x_range))
@@ -195,9 +187,8 @@ def distance_ratio_figure(dims, ratios, *, title: str | None) -> go.Figure:
     if ratios.shape[0] != dims.shape[0]:
         raise ValueError(f"ratios must have one row per dimension ({dims.shape[0]}), "
                          f"got shape {ratios.shape}")
-    low, high = ratios.min(axis=1), ratios.max(axis=1)
-    fig = go.Figure(go.Scatter(x=np.concatenate([dims, dims[::-1]]),
-                               y=np.concatenate([high, low[::-1]]), fill="toself",
+    fig = go.Figure(go.Scatter(x=np.concatenate([dims, dims[::-1]]), fill="toself",
+                               y=np.concatenate([ratios.max(axis=1), ratios.min(axis=1)[::-1]]),
                                fillcolor=tint(color(0), 0.2), line=dict(width=0),
                                name="range over query points", hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=dims, y=np.median(ratios, axis=1), name="median",

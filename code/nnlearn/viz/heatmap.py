@@ -49,17 +49,15 @@ def heatmap(values, *, title: str | None, x_title: str, y_title: str, x_labels=N
     n_rows, n_cols = z.shape
     x = as_labels(x_labels, n_cols, "x_labels")
     y = as_labels(y_labels, n_rows, "y_labels")
+    cell = "%{text}" if text is not None and not isinstance(text, str) else "%{z:.4g}"
     trace = go.Heatmap(z=z, x=x, y=y, colorscale=colorscale, zmin=zmin, zmax=zmax,
                        colorbar=dict(title=dict(text=colorbar_title, side="right"),
-                                     thickness=14),
-                       textfont=dict(size=11), hovertemplate=f"{y_title} %{{y}}, {x_title} "
-                                                             "%{x}: %{z:.4g}<extra></extra>")
+                                     thickness=14), textfont=dict(size=11),
+                       hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: {cell}<extra></extra>")
     if isinstance(text, str):
         trace.update(texttemplate=f"%{{z:{text}}}")
     elif text is not None:
-        trace.update(text=np.asarray(text, dtype=str), texttemplate="%{text}",
-                     hovertemplate=f"{y_title} %{{y}}, {x_title} %{{x}}: %{{text}}"
-                                   "<extra></extra>")
+        trace.update(text=np.asarray(text, dtype=str), texttemplate="%{text}")
     fig = go.Figure(trace)
     for r, c in outline:
         fig.add_shape(type="rect", x0=c - 0.46, x1=c + 0.46, y0=r - 0.44, y1=r + 0.44,
@@ -107,13 +105,12 @@ def image_gallery(images, captions, *, title: str | None, n_cols: int = 8,
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=captions,
                         horizontal_spacing=0.03, vertical_spacing=0.25 / rows)
     for i, img in enumerate(images):
+        r, c = divmod(i, cols)
         fig.add_trace(go.Heatmap(z=img, coloraxis="coloraxis",
                                  hovertemplate="row %{y}, column %{x}: %{z}<extra></extra>"),
-                      row=i // cols + 1, col=i % cols + 1)
-        fig.update_yaxes(scaleanchor=f"x{i + 1 if i else ''}", row=i // cols + 1,
-                         col=i % cols + 1)          # square pixels
-    hidden = dict(showticklabels=False, showline=False, ticks="", showgrid=False,
-                  zeroline=False)
+                      row=r + 1, col=c + 1)
+        fig.update_yaxes(scaleanchor=f"x{i + 1 if i else ''}", row=r + 1, col=c + 1)  # square
+    hidden = dict(showticklabels=False, showline=False, ticks="", showgrid=False, zeroline=False)
     fig.update_xaxes(**hidden)
     fig.update_yaxes(autorange="reversed", **hidden)
     fig.update_annotations(font_size=12)

@@ -12,24 +12,7 @@ import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_choice, check_scalar
 from nnlearn.surfaces import grid
-from nnlearn.viz.contour import (
-    THETA_TITLES,
-    Panel,
-    contour_paths,
-    contour_trace,
-    critical_traces,
-    surface_grid,
-    values,
-    window,
-)
-from nnlearn.viz.layout import (
-    as_range,
-    check_figure_size,
-    header,
-    padded_range,
-    panel_grid,
-    subsample,
-)
+from nnlearn.viz import contour, layout
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.surface import scene, surface_trace
 from nnlearn.viz.theme import class_colorscale, color
@@ -84,19 +67,19 @@ def gradient_arrows_3d(surface, points, *, title: str | None, n: int = 41,
     plotly.graph_objects.Figure
         Traces: surface, marked points, drop lines, ``∇f`` arrows, ``−∇f`` arrows.
     """
-    box = window(surface, bounds)
+    box = contour.window(surface, bounds)
     pts = as_float_array(points, "points", ndim=2).astype(np.float64)
     if pts.shape[1] != 2 or not 1 <= len(pts) <= 1000:
         raise ValueError(f"points must have shape (k, 2) with 1 <= k <= 1000, got {pts.shape}")
     g = np.asarray(_grad(surface)(pts), dtype=np.float64)
-    X, Y, Z = grid(surface, check_figure_size(n, "n", low=2, high=400), bounds=box)
+    X, Y, Z = grid(surface, layout.check_figure_size(n, "n", low=2, high=400), bounds=box)
     span = float(np.ptp(Z)) or 1.0
     floor = float(Z.min()) - 0.2 * span
     if scale is None:
         scale = 0.3 * (box[0][1] - box[0][0]) / max(float(np.linalg.norm(g, axis=1).max()),
                                                      1e-300)
     scale = check_scalar(scale, "scale", low=0.0, low_inclusive=False)
-    z_pts = values(surface, pts)
+    z_pts = contour.values(surface, pts)
     fig = go.Figure(surface_trace(X, Y, Z, getattr(surface, "name", "surface"), opacity=0.55))
     fig.add_trace(go.Scatter3d(x=pts[:, 0], y=pts[:, 1], z=z_pts + 0.01 * span,
                                mode="markers", name="points on the surface",
@@ -145,8 +128,8 @@ def gradient_field(surface, *, title: str | None, n_arrows: int = 15, n: int = 8
     plotly.graph_objects.Figure
         Contour, critical points, then the arrows.
     """
-    (x0, x1), (y0, y1) = window(surface)
-    n_arrows = check_figure_size(n_arrows, "n_arrows", low=2, high=100)
+    (x0, x1), (y0, y1) = contour.window(surface)
+    n_arrows = layout.check_figure_size(n_arrows, "n_arrows", low=2, high=100)
     descent = check_choice(direction, "direction", {"descent", "ascent"}) == "descent"
     cell = np.array([x1 - x0, y1 - y0]) / n_arrows
     gx, gy = np.meshgrid(x0 + cell[0] * (np.arange(n_arrows) + 0.5),
@@ -154,17 +137,15 @@ def gradient_field(surface, *, title: str | None, n_arrows: int = 15, n: int = 8
     starts = np.column_stack([gx.ravel(), gy.ravel()])
     g = np.asarray(_grad(surface)(starts), dtype=np.float64) * (-1 if descent else 1)
     length = np.linalg.norm(g, axis=1, keepdims=True)
-    if normalize:
-        vec = np.divide(g, length, out=np.zeros_like(g), where=length > 0) * 0.75 * cell.min()
-    else:
-        vec = g / max(float(length.max()), 1e-300) * 0.9 * cell.min()
+    vec = cell.min() * (np.divide(g, length, out=np.zeros_like(g), where=length > 0) * 0.75
+                        if normalize else g / max(float(length.max()), 1e-300) * 0.9)
     ax, ay = _arrow_segments(starts - 0.5 * vec, vec, head=0.35)
-    fig = contour_paths(Panel(surface, log=log), title=title, n=n, filled=True,
-                        colorbar_title="f(θ)", equal_aspect=True, panel_height=440)
+    fig = contour.contour_paths(contour.Panel(surface, log=log), title=title, n=n, filled=True,
+                                colorbar_title="f(θ)", equal_aspect=True, panel_height=440)
     fig.add_trace(go.Scatter(x=ax, y=ay, mode="lines", hoverinfo="skip",
                              line=dict(color=color(1), width=1.6),
                              name="−∇f (downhill)" if descent else "∇f (uphill)"))
-    return header(fig, title, 590)
+    return layout.header(fig, title, 590)
 
 
 def descent_1d(f, paths, *, title: str | None, x_range=None) -> go.Figure:
@@ -188,35 +169,32 @@ def descent_1d(f, paths, *, title: str | None, x_range=None) -> go.Figure:
     """
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}")
-    if not isinstance(paths, dict) or not paths:
-        raise TypeError("paths must be a non-empty dict {panel title: path}")
     named = {str(k): as_float_array(p, f"paths[{k!r}]", allow_nonfinite=True).reshape(-1)
-             for k, p in paths.items()}
+             for k, p in layout.as_mapping(paths, "paths").items()}
     if x_range is None:
-        x_range = padded_range(np.concatenate(list(named.values())), 0.1)
-    lo, hi = as_range(x_range, "x_range")
+        x_range = layout.padded_range(np.concatenate(list(named.values())), 0.1)
+    lo, hi = layout.as_range(x_range, "x_range")
     xs = np.linspace(lo, hi, 201)
-    ys = values(f, xs[:, None])
-    fig, _ = panel_grid(named, "paths", spacing=0.04, shared_yaxes=True)
+    ys = contour.values(f, xs[:, None])
+    fig, _ = layout.panel_grid(named, "paths", spacing=0.04, shared_yaxes=True)
     for col, path in enumerate(named.values(), 1):
         fig.add_trace(go.Scatter(x=xs, y=ys, name="f(θ)", showlegend=col == 1,
                                  hoverinfo="skip", **line_style(0)), row=1, col=col)
-        keep = path[subsample(len(path), 100)]
+        keep = path[layout.subsample(len(path), 100)]
         keep = keep[(keep >= lo) & (keep <= hi)]
         style = line_style(1, markers=True, width=1.5)
         style["marker"]["size"] = np.where(np.arange(len(keep)) == 0, 11.0, 6.0)
-        fig.add_trace(go.Scatter(x=keep, y=values(f, keep[:, None]), name="iterates θₜ",
+        fig.add_trace(go.Scatter(x=keep, y=contour.values(f, keep[:, None]), name="iterates θₜ",
                                  showlegend=col == 1, **style,
                                  hovertemplate="θ = %{x:.3g}<br>f = %{y:.3g}<extra></extra>"),
                       row=1, col=col)
         fig.update_xaxes(range=[lo, hi], title_text="θ (unitless)", row=1, col=col)
-    fig.update_yaxes(range=padded_range(ys, 0.05))
+    fig.update_yaxes(range=layout.padded_range(ys, 0.05))
     fig.update_yaxes(title_text="f(θ) (unitless)", row=1, col=1)
-    return header(fig, title, 380, extra=26)
+    return layout.header(fig, title, 380, extra=26)
 
 
-def basin_map(X, Y, labels, names, *, title: str | None, surface=None,
-              x_title: str = THETA_TITLES[0], y_title: str = THETA_TITLES[1]) -> go.Figure:
+def basin_map(X, Y, labels, names, *, title: str | None, surface=None) -> go.Figure:
     """Colour every start point by the minimum that gradient descent from it reaches.
 
     Parameters
@@ -230,7 +208,6 @@ def basin_map(X, Y, labels, names, *, title: str | None, surface=None,
     title : str or None
     surface : Surface, optional
         If given, its level sets are drawn as lines and its critical points marked.
-    x_title, y_title : str
 
     Returns
     -------
@@ -246,7 +223,6 @@ def basin_map(X, Y, labels, names, *, title: str | None, surface=None,
                          f"{Y.shape} and {lab.shape}")
     if not np.issubdtype(lab.dtype, np.integer):
         raise TypeError(f"labels must be integers, got dtype {lab.dtype}")
-    names = [str(nm) for nm in names]
     k = len(names)
     if k == 0 or lab.min() < 0 or lab.max() >= k:
         raise ValueError(f"labels must lie in [0, {k - 1}] for {k} names, got values from "
@@ -256,15 +232,16 @@ def basin_map(X, Y, labels, names, *, title: str | None, surface=None,
                                hovertemplate="start (%{x:.2f}, %{y:.2f})<br>reaches minimum "
                                "%{z}<extra></extra>"))
     for i, name in enumerate(names):  # legend entries
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name,
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=str(name),
                                  marker=dict(symbol="square", size=12, color=color(i))))
     box = ((float(X.min()), float(X.max())), (float(Y.min()), float(Y.max())))
     if surface is not None:
-        x, y, z, _ = surface_grid(surface, X.shape[1], box)
-        fig.add_trace(contour_trace(x, y, z, filled=False).update(
+        x, y, z, _ = contour.surface_grid(surface, X.shape[1], box)
+        fig.add_trace(contour.contour_trace(x, y, z, filled=False).update(
             contours_coloring="none", line=dict(color=color(7), width=1)))
-        fig.add_traces(critical_traces(surface, box))
-    fig.update_xaxes(range=list(box[0]), title_text=x_title, showgrid=False, constrain="domain")
-    fig.update_yaxes(range=list(box[1]), title_text=y_title, showgrid=False,
+        fig.add_traces(contour.critical_traces(surface, box))
+    fig.update_xaxes(range=list(box[0]), title_text=contour.THETA_TITLES[0], showgrid=False,
+                     constrain="domain")
+    fig.update_yaxes(range=list(box[1]), title_text=contour.THETA_TITLES[1], showgrid=False,
                      scaleanchor="x", scaleratio=1, constrain="domain")
-    return header(fig, title, 560)
+    return layout.header(fig, title, 560)

@@ -86,10 +86,7 @@ def panel_grid(panels, name: str, titles=None, titles_name: str = "titles",
     """One row of subplots titled by the keys of the mapping ``panels``, and ``titles``
     (one entry per panel, e.g. axis titles) checked and as a list."""
     panels = as_mapping(panels, name)
-    titles = [None] * len(panels) if titles is None else list(titles)
-    if len(titles) != len(panels):
-        raise ValueError(f"{titles_name} must have one entry per panel ({len(panels)}), "
-                         f"got {len(titles)}")
+    titles = as_labels(titles, len(panels), titles_name, [None] * len(panels))
     return make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels),
                          horizontal_spacing=spacing, **kw), titles
 

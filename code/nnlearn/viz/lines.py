@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_choice
-from nnlearn.viz.layout import as_mapping, axis_format, check_figure_size, header, panel_grid, subsample
+from nnlearn.viz import layout
 from nnlearn.viz.theme import color, dash, symbol
 
 #: Line dash of training curves and of validation curves.
@@ -70,16 +70,15 @@ def add_curves(fig: go.Figure, ys: Mapping, x=None, *, row: int | None = None,
     unknown = set(line_dash) - set(ys)
     if unknown:
         raise ValueError(f"line_dash names curves that do not exist: {sorted(unknown)}")
-    for k, (name, value) in enumerate(as_mapping(ys, "ys").items()):
+    for k, (name, value) in enumerate(layout.as_mapping(ys, "ys").items()):
         cx, cy = _xy(value, x, str(name))
         bad = ~np.isfinite(cx) | ~np.isfinite(cy) | (log_x & (cx <= 0)) | (log_y & (cy <= 0))
         cy = np.where(bad, np.nan, cy)
-        idx = subsample(len(cx), max_points, log=log_x)
+        idx = layout.subsample(len(cx), max_points, log=log_x)
         fig.add_trace(go.Scatter(x=cx[idx], y=cy[idx], name=str(name), legendgroup=str(name),
                                  showlegend=showlegend, line_shape=line_shape,
                                  **line_style(first + k, line_dash=line_dash.get(name),
-                                              markers=markers)),
-                      row=row, col=col)
+                                              markers=markers)), row=row, col=col)
     return fig
 
 
@@ -117,12 +116,12 @@ def curves(ys: Mapping, x=None, *, title: str | None, x_title: str, y_title: str
     line_shape = check_choice(line_shape, "line_shape", ("linear", "hv"))
     fig = add_curves(go.Figure(), ys, x, log_x=log_x, log_y=log_y, line_dash=line_dash,
                      markers=markers, line_shape=line_shape, max_points=max_points)
-    fig.update_xaxes(title_text=x_title, **axis_format(
+    fig.update_xaxes(title_text=x_title, **layout.axis_format(
         np.concatenate([t.x for t in fig.data]), log_x))
-    fig.update_yaxes(title_text=y_title, **axis_format(
+    fig.update_yaxes(title_text=y_title, **layout.axis_format(
         np.concatenate([t.y for t in fig.data]), log_y))
     fig.update_layout(hovermode="x unified")
-    return header(fig, title, height)
+    return layout.header(fig, title, height)
 
 
 def add_train_val(fig: go.Figure, runs: Mapping, *, row: int | None = None,
@@ -135,7 +134,7 @@ def add_train_val(fig: go.Figure, runs: Mapping, *, row: int | None = None,
     is labelled just "training" / "validation". Returns the validation arrays.
     """
     vals = {}
-    for k, (name, pair) in enumerate(as_mapping(runs, "runs").items()):
+    for k, (name, pair) in enumerate(layout.as_mapping(runs, "runs").items()):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise ValueError(f"runs[{name!r}] must be a pair (training, validation)")
         for role, y in zip(ROLE_DASH, pair, strict=True):
@@ -177,7 +176,7 @@ def train_val_curves(runs: Mapping, *, title: str | None, y_title: str,
         if name not in vals:
             raise ValueError(f"best[{name!r}] needs a run {name!r} with a validation curve; "
                              f"runs with one: {sorted(vals)}")
-        epoch = check_figure_size(epoch, f"best[{name!r}]", high=len(vals[name]))
+        epoch = layout.check_figure_size(epoch, f"best[{name!r}]", high=len(vals[name]))
         i = list(runs).index(name)
         fig.add_trace(go.Scatter(x=[epoch], y=[vals[name][epoch - 1]], mode="markers",
                                  name=f"{name}: epoch {epoch}", legendgroup=name,
@@ -185,10 +184,10 @@ def train_val_curves(runs: Mapping, *, title: str | None, y_title: str,
                                              line=dict(color=color(i), width=3))))
     fig.update_xaxes(title_text="epoch (passes over the training data)",
                      range=[0, max(len(t.x) for t in fig.data) + 0.5])
-    fig.update_yaxes(title_text=y_title, **axis_format(
+    fig.update_yaxes(title_text=y_title, **layout.axis_format(
         np.concatenate([t.y for t in fig.data]), log_y))
     fig.update_layout(hovermode="x unified")
-    return header(fig, title, 440)
+    return layout.header(fig, title, 440)
 
 
 def curve_panels(panels: Mapping, x=None, *, title: str | None, x_title: str,
@@ -213,9 +212,9 @@ def curve_panels(panels: Mapping, x=None, *, title: str | None, x_title: str,
     plotly.graph_objects.Figure
         One trace per curve and panel, panel by panel.
     """
-    fig, y_titles = panel_grid(panels, "panels", y_titles, "y_titles", 0.12)
+    fig, y_titles = layout.panel_grid(panels, "panels", y_titles, "y_titles", 0.12)
     names = list(dict.fromkeys(n for curves in panels.values()
-                               for n in as_mapping(curves, "panel curves")))
+                               for n in layout.as_mapping(curves, "panel curves")))
     shown = set()
     for col, (panel, curves) in enumerate(panels.items(), 1):
         for name, value in curves.items():
@@ -224,7 +223,7 @@ def curve_panels(panels: Mapping, x=None, *, title: str | None, x_title: str,
                        markers=markers)
             shown.add(name)
         fig.update_yaxes(title_text=y_titles[col - 1], row=1, col=col,
-                         **axis_format(np.concatenate([t.y for t in fig.data if t.xaxis == (
+                         **layout.axis_format(np.concatenate([t.y for t in fig.data if t.xaxis == (
                              f"x{col}" if col > 1 else "x")]), panel in log_y))
     fig.update_xaxes(title_text=x_title)
-    return header(fig, title, height, extra=26)
+    return layout.header(fig, title, height, extra=26)

@@ -86,14 +86,12 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
                                  mode="markers", name=f"{name}: loss of each point (below)",
                                  marker=dict(color=color(i), size=8, symbol=symbol(i)),
                                  hovertemplate="x=%{x:.2f}<br>loss %{customdata:.3g}"
-                                               f"<extra>{name}</extra>"),
-                      row=2, col=1)
+                                               f"<extra>{name}</extra>"), row=2, col=1)
     if truth is not None:
         slope, intercept = (float(v) for v in truth)
         fig.add_trace(go.Scatter(x=ends, y=slope * ends + intercept, mode="lines",
                                  name=f"true line: {_equation('y', slope, intercept)}",
-                                 line=dict(color=color(7), width=1.5, dash="dot")),
-                      row=1, col=1)
+                                 line=dict(color=color(7), width=1.5, dash="dot")), row=1, col=1)
     fig.update_xaxes(title_text="x (unitless)", row=2, col=1)
     fig.update_yaxes(title_text="y (unitless)", row=1, col=1)
     fig.update_yaxes(title_text="loss of each point (log scale)", type="log", row=2, col=1,
@@ -131,18 +129,14 @@ def outlier_animation(x, y, offsets: Sequence[float],
         raise ValueError("offsets must hold at least one displacement")
     fitters = as_mapping(fitters, "fitters")
     last = int(np.argmax(x))
-    ends = np.array([x.min(), x.max()])
+    mask, ends = np.arange(x.size) != last, np.array([x.min(), x.max()])
 
-    def frame_traces(offset: float) -> list[go.Scatter]:
-        y_k = y.copy()
-        y_k[last] += offset
-        traces = [go.Scatter(x=[x[last]], y=[y_k[last]])]
-        for fit in fitters.values():
-            slope, intercept = fit(x, y_k)
-            traces.append(go.Scatter(x=ends, y=slope * ends + intercept))
-        return traces
+    def frame_traces(offset: float) -> list[go.Scatter]:   # the moving point, then the fits
+        y_k = np.where(mask, y, y + offset)
+        return [go.Scatter(x=[x[last]], y=[y_k[last]])] + [
+            go.Scatter(x=ends, y=slope * ends + intercept)
+            for slope, intercept in (fit(x, y_k) for fit in fitters.values())]
 
-    mask = np.arange(x.size) != last
     fig = go.Figure(go.Scatter(x=x[mask], y=y[mask], mode="markers", name="data",
                                marker=dict(color=color(7), size=8)))
     k0 = 0 if start is None else int(np.argmin(np.abs(offsets - start)))
@@ -283,10 +277,9 @@ def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: floa
                                  legendgroup="chord", showlegend=j == 1,
                                  line=dict(color=color(1), width=2.5, dash="dash"),
                                  marker=dict(size=9)), row=1, col=j)
-        xk = inside[k] if not convex else (a + b) / 2
-        yk = np.interp(xk, x, f)
-        ck = fa + (xk - a) / (b - a) * (fb - fa)
-        fig.add_trace(go.Scatter(x=[xk, xk], y=[yk, ck], mode="lines+markers",
+        k = 100 if convex else k       # the middle of the chord, or where it dips most
+        fig.add_trace(go.Scatter(x=[inside[k]] * 2, y=[chord[k] + gap[k], chord[k]],
+                                 mode="lines+markers",
                                  name="curve vs chord", legendgroup="gap", showlegend=j == 1,
                                  line=dict(color=color(2 if convex else 3), width=2),
                                  marker=dict(size=7)), row=1, col=j)

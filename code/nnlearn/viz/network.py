@@ -29,6 +29,7 @@ import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_layer_sizes, check_scalar
 from nnlearn.viz.layout import as_labels, header
+from nnlearn.viz.surface import scene
 from nnlearn.viz.theme import COLORWAY, DIVERGING, tint
 
 __all__ = ["NEGATIVE_COLOR", "NEUTRAL_COLOR", "POSITIVE_COLOR", "HIGHLIGHT_COLOR", "NetworkLayout",
@@ -165,9 +166,8 @@ def edge_style(value: float, weight_scale: float, min_width: float = 0.6,
     """
     value = check_scalar(value, "value")
     weight_scale = check_scalar(weight_scale, "weight_scale", low=0.0, low_inclusive=False)
-    frac = min(abs(value) / weight_scale, 1.0)
-    color = POSITIVE_COLOR if value >= 0 else NEGATIVE_COLOR
-    return color, min_width + (max_width - min_width) * frac
+    width = min_width + (max_width - min_width) * min(abs(value) / weight_scale, 1.0)
+    return POSITIVE_COLOR if value >= 0 else NEGATIVE_COLOR, width
 
 
 def _check_matrices(values, layout: NetworkLayout, name: str, bias: bool) -> list[np.ndarray]:
@@ -298,11 +298,8 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
     gap = check_scalar(gap, "gap", low=0.0)
     start_gap = check_scalar(start_gap, "start_gap", low=0.0)
     aspect = check_scalar(aspect, "aspect", low=0.0, low_inclusive=False)
-    if biases is not None and weights is None:
-        raise ValueError("biases needs weights: pass weights=[W1, W2, ...] too")
-    if biases is not None and not has_bias:
-        raise ValueError("biases given but the layout has no bias units "
-                         "(build it with bias=True)")
+    if biases is not None and (weights is None or not has_bias):
+        raise ValueError("biases need weights=[W1, W2, ...] too, and a layout with bias units")
     Ws = None if weights is None else _check_matrices(weights, layout, "weights", bias=False)
     bs = None if biases is None else _check_matrices(biases, layout, "biases", bias=True)
     if Ws is not None:
@@ -380,19 +377,16 @@ def node_traces(layout: NetworkLayout, highlight: int | None = None,
                          strict=True)
     on = np.array([layer == highlight for layer, _, _ in units])
     rims, rim_widths = np.where(on, HIGHLIGHT_COLOR, COLORWAY[0]), np.where(on, 3.5, 1.5)
-    traces = [go.Scatter(
-        x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=labels, hovertext=hovers,
-        hoverinfo="text", textposition="middle center", name="units", showlegend=False,
-        marker=dict(size=size, color=tint(COLORWAY[0], 0.16),
-                    line=dict(color=rims, width=rim_widths)))]
+    common = dict(mode="markers+text", hoverinfo="text", textposition="middle center",
+                  showlegend=False)
+    traces = [go.Scatter(x=xy[:, 0], y=xy[:, 1], text=labels, hovertext=hovers, name="units",
+                         marker=dict(size=size, color=tint(COLORWAY[0], 0.16),
+                                     line=dict(color=rims, width=rim_widths)), **common)]
     if layout.bias_nodes is not None:
-        bxy = layout.bias_nodes
-        hovers = [f"bias unit: outputs 1, its edges carry b<sup>({layer + 1})</sup>"
-                  for layer in range(depth)]
         traces.append(go.Scatter(
-            x=bxy[:, 0], y=bxy[:, 1], mode="markers+text", text=["1"] * depth,
-            hovertext=hovers, hoverinfo="text", textposition="middle center",
-            name="bias units", showlegend=False,
+            x=layout.bias_nodes[:, 0], y=layout.bias_nodes[:, 1], text=["1"] * depth,
+            hovertext=[f"bias unit: outputs 1, its edges carry b<sup>({layer + 1})</sup>"
+                       for layer in range(depth)], name="bias units", **common,
             marker=dict(symbol="square", size=size * 0.8, color=tint(NEUTRAL_COLOR, 0.16),
                         line=dict(color=NEUTRAL_COLOR, width=1.5))))
     return traces
@@ -452,17 +446,14 @@ def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = Tru
         Traces in order: the :func:`edge_traces`, the :func:`node_traces`,
         then legend entries. The axes are hidden (positions carry no unit).
     """
-    sizes = _check_sizes(sizes)
     layout = network_layout(sizes, bias=bias)
     if len(x_domain) != 2 or not 0.0 <= x_domain[0] < x_domain[1] <= 1.0:
         raise ValueError(f"x_domain must be (start, end) with 0 <= start < end <= 1, "
                          f"got {x_domain!r}")
-    all_xy = np.concatenate(list(layout.nodes)
-                            + ([layout.bias_nodes] if layout.bias_nodes is not None else []))
-    y_low, y_high = all_xy[:, 1].min(), all_xy[:, 1].max()
-    x_range = [all_xy[:, 0].min() - 0.45, all_xy[:, 0].max() + 0.45]
-    y_range = [y_low - 1.0, y_high + 0.4]
-    height = int(170 + 62 * (max(max(sizes), 2) + (1 if bias else 0)))
+    y_low = min(float(units[:, 1].min()) for units in layout.nodes)   # the bias units are on top
+    y_high = float(layout.bias_nodes[:, 1].max()) if bias else -y_low
+    x_range, y_range = [-0.45, layout.depth + 0.45], [y_low - 1.0, y_high + 0.4]
+    height = int(170 + 62 * (max(max(layout.sizes), 2) + (1 if bias else 0)))
     # Pixels per layout unit on a page of the usual width (the margins take 40 px
     # across and about 110 px down), to keep arrow tips just outside the unit
     # circles whatever the direction of the edge.
@@ -474,7 +465,7 @@ def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = Tru
     traces += node_traces(layout, highlight, size=_UNIT_SIZE)
     traces += _legend_entries(weights is not None, highlight, layout.bias_nodes is not None)
     fig = go.Figure(traces)
-    for layer, n in enumerate(sizes):              # captions: kind of layer and width
+    for layer, n in enumerate(layout.sizes):       # captions: kind of layer and width
         kind = "input" if layer == 0 else "output" if layer == layout.depth else f"hidden {layer}"
         fig.add_annotation(x=layer, y=y_low - 0.35, yanchor="top", showarrow=False,
                            text=f"{kind}<br>n<sub>{layer}</sub> = {n}")
@@ -553,15 +544,10 @@ def batch_3d_figure(activations, *, title: str | None, layer_names: Sequence[str
             marker=dict(size=7, color=a.ravel(), coloraxis="coloraxis",
                         line=dict(color=NEUTRAL_COLOR, width=1))))
     fig = go.Figure(traces)
-    fig.update_layout(
-        margin=dict(l=0, r=0),
-        coloraxis=dict(colorscale=DIVERGING, cmin=-vmax, cmax=vmax,
-                       colorbar=dict(title=dict(text="value<br>(unitless)"), len=0.6)),
-        scene=dict(
-            xaxis=dict(title=dict(text="layer"), tickvals=list(range(len(acts))), ticktext=names),
-            yaxis=dict(title=dict(text="sample i (row)"), tickvals=samples.tolist(),
-                       autorange="reversed"),
-            zaxis=dict(title=dict(text="unit j"), showticklabels=False),
-            aspectmode="manual", aspectratio=dict(x=1.0, y=1.8, z=1.0),
-            camera=dict(eye=dict(x=-2.0, y=1.35, z=1.0), center=dict(x=0, y=0, z=-0.1))))
-    return header(fig, title, 540, bottom=0)
+    fig.update_layout(coloraxis=dict(colorscale=DIVERGING, cmin=-vmax, cmax=vmax, colorbar=dict(
+        title=dict(text="value<br>(unitless)"), len=0.6)))
+    fig.update_scenes(xaxis=dict(tickvals=list(range(len(acts))), ticktext=names),
+                      yaxis=dict(tickvals=samples.tolist(), autorange="reversed"),
+                      zaxis_showticklabels=False, camera_center=dict(x=0, y=0, z=-0.1))
+    return scene(fig, title=title, titles=("layer", "sample i (row)", "unit j"), height=540,
+                 eye=(-2.0, 1.35, 1.0), aspect=(1.0, 1.8, 1.0))

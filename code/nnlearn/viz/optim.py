@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.viz.layout import as_mapping, axis_format, header
-from nnlearn.viz.lines import line_style
+from nnlearn.viz.lines import add_curves
 from nnlearn.viz.theme import color
 
 __all__ = ["lr_sweep"]
@@ -57,14 +57,11 @@ def lr_sweep(lrs, final_losses: Mapping[str, np.ndarray], *, title: str | None,
             raise ValueError(f"final_losses[{name!r}] must have the shape of lrs "
                              f"{lrs.shape}, got {loss.shape}")
         bad = ~np.isfinite(loss) | (loss > cap)
-        fig.add_trace(go.Scatter(x=lrs, y=np.where(bad, np.nan, loss), name=str(name),
-                                 legendgroup=str(name), **line_style(i, markers=True),
-                                 hovertemplate=f"{name}<br>lr %{{x:.3g}}<br>loss %{{y:.4g}}"
-                                               "<extra></extra>"))
+        add_curves(fig, {name: np.where(bad, np.nan, loss)}, lrs, first=i, log_x=True,
+                   markers=True, max_points=None)
         fig.add_trace(go.Scatter(x=lrs[bad], y=np.full(int(bad.sum()), cap), mode="markers",
-                                 name=f"{name}: failed", legendgroup=str(name),
-                                 showlegend=False, marker=dict(symbol="x", size=11,
-                                                               color=color(i)),
+                                 name=f"{name}: failed", legendgroup=str(name), showlegend=False,
+                                 marker=dict(symbol="x", size=11, color=color(i)),
                                  hovertemplate=f"{name}<br>lr %{{x:.3g}}<br>diverged or "
                                                "no progress<extra></extra>"))
     fig.add_trace(go.Scatter(x=[lrs.min(), lrs.max()], y=[cap, cap], mode="lines",

@@ -113,9 +113,9 @@ def layer_statistics_figure(stats: Mapping[str, Mapping[str, np.ndarray]], *,
         missing = {"layer", "activation_std", "delta_std"} - set(s_)
         if missing:
             raise ValueError(f"stats[{name!r}] is missing keys {sorted(missing)}")
-        layer = np.asarray(s_["layer"], dtype=np.float64)     # the output layer has no A
-        forward[name] = (layer[:-1], np.asarray(s_["activation_std"], dtype=np.float64)[:-1])
-        backward[name] = (layer, np.asarray(s_["delta_std"], dtype=np.float64))
+        layer = np.asarray(s_["layer"], dtype=np.float64)
+        forward[name] = (layer[:-1], np.asarray(s_["activation_std"])[:-1])  # the output: no A
+        backward[name] = (layer, s_["delta_std"])
     panels = {"forward: std of activations A⁽ˡ⁾": forward,
               "backward: std of error signals δ⁽ˡ⁾": backward}
     return curve_panels(panels, title=title, x_title="layer l (1 = next to the input)",

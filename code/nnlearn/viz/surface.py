@@ -11,16 +11,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnlearn.surfaces import grid
+from nnlearn.viz import contour
 from nnlearn.viz.animation import animate
-from nnlearn.viz.contour import (
-    THETA_TITLES,
-    as_paths,
-    critical_traces,
-    frame_steps,
-    path_trace,
-    values,
-    window,
-)
 from nnlearn.viz.layout import check_figure_size, header
 from nnlearn.viz.theme import SEQUENTIAL
 
@@ -33,13 +25,16 @@ def surface_trace(X, Y, Z, name: str = "surface", opacity: float = 0.85) -> go.S
                                            project=dict(z=True), width=1)))
 
 
-def scene(fig: go.Figure, *, title: str | None, titles=THETA_TITLES, zrange=None,
-          height: int = 560, bottom: int = 0, eye=(1.1, -1.1, 1.6)) -> go.Figure:
-    """Axis titles, camera and the :func:`~nnlearn.viz.layout.header` of a 3-D figure."""
+def scene(fig: go.Figure, *, title: str | None, titles=contour.THETA_TITLES, zrange=None,
+          height: int = 560, bottom: int = 0, eye=(1.1, -1.1, 1.6),
+          aspect=(1.0, 1.0, 0.6)) -> go.Figure:
+    """Axis titles, camera, box ``aspect`` (x, y, z) and the
+    :func:`~nnlearn.viz.layout.header` of a 3-D figure."""
     zaxis = dict(title=titles[2], nticks=6, range=None if zrange is None else list(zrange))
     fig.update_layout(margin=dict(l=0, r=0), scene=dict(
         xaxis_title=titles[0], yaxis_title=titles[1], zaxis=zaxis, aspectmode="manual",
-        aspectratio=dict(x=1, y=1, z=0.6), camera=dict(eye=dict(x=eye[0], y=eye[1], z=eye[2]))))
+        aspectratio=dict(x=aspect[0], y=aspect[1], z=aspect[2]),
+        camera_eye=dict(x=eye[0], y=eye[1], z=eye[2])))
     return header(fig, title, height, bottom=bottom)
 
 
@@ -77,23 +72,24 @@ def surface_3d(surface, paths=None, *, title: str | None, n: int = 41,
     """
     if not callable(surface):
         raise TypeError(f"surface must be a Surface or a callable, got {type(surface).__name__}")
-    box = window(surface)
-    named = as_paths(paths)
+    box = contour.window(surface)
+    named = contour.as_paths(paths)
     X, Y, Z = grid(surface, check_figure_size(n, "n", low=2, high=400), bounds=box)
     lift = 0.015 * (float(np.ptp(Z)) or 1.0)
     fig = go.Figure(surface_trace(X, Y, Z, getattr(surface, "name", "surface")))
 
     def traces(upto=None, frame=False):
-        return [path_trace(p[:upto], name, i, max_points, z=values(surface, p[:upto]) + lift,
-                           frame=frame) for i, (name, p) in enumerate(named.items())]
+        return [contour.path_trace(p[:upto], name, i, max_points, frame=frame,
+                                   z=contour.values(surface, p[:upto]) + lift)
+                for i, (name, p) in enumerate(named.items())]
 
     fig.add_traces(traces())
     if show_critical:
-        fig.add_traces(critical_traces(surface, box, z_of=lambda p: values(surface, p),
-                                       lift=lift))
+        fig.add_traces(contour.critical_traces(
+            surface, box, z_of=lambda p: contour.values(surface, p), lift=lift))
     animated = frames is not None and bool(named)
     if animated:
-        animate(fig, {str(t): traces(t + 1, True) for t in frame_steps(named, frames)},
+        animate(fig, {str(t): traces(t + 1, True) for t in contour.frame_steps(named, frames)},
                 traces=range(1, 1 + len(named)), prefix="step t = ", redraw=True, frame_ms=150,
                 y=0.0, bottom=110)
     return scene(fig, title=title, eye=eye, zrange=(float(Z.min()), float(Z.max()) + 2 * lift),

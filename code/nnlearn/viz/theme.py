@@ -83,38 +83,26 @@ FONT_FAMILY = ("-apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial,
                "sans-serif")
 
 
-def _axis(colors: dict) -> dict:
+def _axis(colors: dict, **kw) -> dict:
     return dict(gridcolor=colors["grid"], zerolinecolor=colors["zeroline"],
-                linecolor=colors["line"], showline=True, ticks="outside",
-                tickcolor=colors["line"], automargin=True, title=dict(standoff=8))
-
-
-def _scene_axis(colors: dict) -> dict:
-    return dict(gridcolor=colors["grid"], zerolinecolor=colors["zeroline"],
-                linecolor=colors["line"], backgroundcolor="rgba(0,0,0,0)",
-                showbackground=False, color=colors["font"])
+                linecolor=colors["line"], **kw)
 
 
 def make_template(colors: dict = LIGHT) -> go.layout.Template:
     """Build the plotly template of the book for one set of colours."""
-    return go.layout.Template(
-        layout=dict(
-            colorway=COLORWAY,
-            font=dict(family=FONT_FAMILY, size=14, color=colors["font"]),
-            title=dict(x=0.0, xanchor="left", font=dict(size=17)),
-            paper_bgcolor="rgba(0,0,0,0)",
-            plot_bgcolor="rgba(0,0,0,0)",
-            xaxis=_axis(colors),
-            yaxis=_axis(colors),
-            scene=dict(xaxis=_scene_axis(colors), yaxis=_scene_axis(colors),
-                       zaxis=_scene_axis(colors)),
-            legend=dict(bgcolor="rgba(0,0,0,0)"),
-            colorscale=dict(sequential=SEQUENTIAL, diverging=DIVERGING),
-            hoverlabel=dict(font=dict(family=FONT_FAMILY)),
-            margin=dict(l=60, r=20, t=60, b=55),
-            height=420,
-        ),
-    )
+    axis = _axis(colors, showline=True, ticks="outside", tickcolor=colors["line"],
+                 automargin=True, title=dict(standoff=8))
+    scene_axis = _axis(colors, backgroundcolor="rgba(0,0,0,0)", showbackground=False,
+                       color=colors["font"])
+    return go.layout.Template(layout=dict(
+        colorway=COLORWAY, font=dict(family=FONT_FAMILY, size=14, color=colors["font"]),
+        title=dict(x=0.0, xanchor="left", font=dict(size=17)),
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        xaxis=axis, yaxis=axis, scene=dict(xaxis=scene_axis, yaxis=scene_axis, zaxis=scene_axis),
+        legend=dict(bgcolor="rgba(0,0,0,0)"),
+        colorscale=dict(sequential=SEQUENTIAL, diverging=DIVERGING),
+        hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+        margin=dict(l=60, r=20, t=60, b=55), height=420))
 
 
 def register_template() -> None:
