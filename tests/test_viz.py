@@ -117,3 +117,16 @@ def test_absurd_sizes_are_refused_up_front():
     from nnlearn.viz.classify import decision_grid
     with pytest.raises(ValueError, match="n must be <= 2000"):
         decision_grid(np.zeros((3, 2)), n=10**30)
+
+
+def test_layout_ranges_and_labels():
+    from nnlearn.viz.layout import as_labels, as_range, padded_range
+    np.testing.assert_allclose(padded_range([1.0, np.nan, 3.0, np.inf], 0.1), [0.8, 3.2])
+    assert padded_range([2.0, 2.0], 0.5) == [1.5, 2.5]          # equal values: pad by frac
+    assert as_range((0, 1), "r") == (0.0, 1.0)
+    with pytest.raises(ValueError, match="r must satisfy low < high"):
+        as_range((1, 1), "r")
+    assert as_labels(None, 2, "l") == [0, 1] and as_labels(None, 1, "l", ["a"]) == ["a"]
+    assert as_labels([1, 2], 2, "l") == ["1", "2"]
+    with pytest.raises(ValueError, match="l must have 3 entries, got 2"):
+        as_labels([1, 2], 3, "l")
