@@ -107,6 +107,9 @@
         var cap = el("p", { "class": "nnlearn-figure-number" });
         cap.appendChild(el("b", { text: "Figure " + label }));
         if (title) cap.appendChild(document.createTextNode(" " + title));
+        if (div.dataset.printState) {
+          cap.appendChild(document.createTextNode(" (shown " + div.dataset.printState + ")"));
+        }
         var box = div.closest(".output") || div.parentNode;
         box.appendChild(cap);
         div.dataset.printNumber = label;
@@ -269,6 +272,26 @@
     return n;
   }
 
+  /* An animation prints at one frame: its slider goes, and the frame it shows
+   * ("after step 1550") goes into the figure's caption. */
+  function sliderCaptions() {
+    var chain = Promise.resolve(), n = 0;
+    document.querySelectorAll(".nnlearn-figure").forEach(function (div) {
+      var sliders = (div.layout && div.layout.sliders) || [];
+      if (!sliders.length || !sliders[0].steps || !sliders[0].steps.length) return;
+      var sl = sliders[0], steps = sl.steps;
+      var step = steps[Math.min(sl.active === undefined ? steps.length - 1 : sl.active, steps.length - 1)];
+      var label = step.label !== undefined ? step.label : (step.args && step.args[0] && step.args[0][0]);
+      var prefix = (sl.currentvalue && sl.currentvalue.visible !== false && sl.currentvalue.prefix) || "";
+      div.dataset.printState = (prefix + (label === undefined ? "" : label)).replace(/\s+/g, " ").trim();
+      n++;
+      if (!div.classList.contains("nnlearn-figure-replaced")) {
+        chain = chain.then(function () { return Plotly.relayout(div, { sliders: [] }); });
+      }
+    });
+    return chain.then(function () { return n; });
+  }
+
   function prepare(meta) {
     document.documentElement.classList.add("nnlearn-book");
     article = document.querySelector("article.bd-article");
@@ -382,6 +405,6 @@
     });
   }
 
-  window.nnlearnBook = { prepare: prepare, jpegStills: jpegStills, vectorPatterns: vectorPatterns, show: show, tocIds: tocIds,
+  window.nnlearnBook = { prepare: prepare, jpegStills: jpegStills, sliderCaptions: sliderCaptions, vectorPatterns: vectorPatterns, show: show, tocIds: tocIds,
                         tocStyles: tocStyles, headings: headings };
 })();

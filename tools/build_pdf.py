@@ -412,6 +412,8 @@ def _open_book(browser, base: str, log):
         f"{stills['threeD']} 3-D figures as pictures")
     page.add_script_tag(path=str(BOOK_JS))
     page.evaluate("q => window.nnlearnBook.jpegStills(q)", JPEG_QUALITY)
+    log(f"  {page.evaluate('() => window.nnlearnBook.sliderCaptions()')} sliders"
+        " replaced by their frame in the caption")
     log(f"  {page.evaluate('() => window.nnlearnBook.vectorPatterns()')} hatched bars as vectors")
     info = page.evaluate("meta => window.nnlearnBook.prepare(meta)", book_meta())
     page.evaluate("() => MathJax.typesetPromise ? MathJax.typesetPromise().then(() => true) : true")
