@@ -18,6 +18,10 @@ visits of
   sends text (HTML, CSS, JS, JSON, SVG); fonts and images as they are;
 * **plotly**: whether the page loaded plotly.js at all.
 
+A page that redirects (``index.html`` refreshes to ``book/index.html``) is
+measured where the reader ends up ("index.html -> book/index.html"): times
+count from the last navigation, bytes include the redirecting page.
+
 It prints a table, the worst values, the size of the whole site, and exits 1
 if a target is missed (see ``TARGETS``). The machine's load average is printed
 too: on a busy machine every time is longer.
@@ -113,6 +117,38 @@ def _file_of(url: str, directory: Path) -> Path | None:
     return target if target.is_file() else None
 
 
+_REFRESH = """() => {
+  const meta = document.querySelector('meta[http-equiv="refresh" i]');
+  return meta ? meta.getAttribute('content') : null;
+}"""
+
+
+def _evaluate(page, script: str, tries: int = 5):
+    """``page.evaluate``, again in the new document if the page navigated meanwhile."""
+    for attempt in range(tries):
+        try:
+            return page.evaluate(script)
+        except Exception as error:  # noqa: BLE001 - playwright's Error, re-raised below
+            if "context was destroyed" not in str(error) or attempt == tries - 1:
+                raise
+            page.wait_for_load_state("load", timeout=120_000)
+    return None
+
+
+def _settle(page, max_redirects: int = 5) -> None:
+    """Follow ``<meta http-equiv="refresh">`` redirects (``index.html`` is one) to the
+    page a reader ends on, then wait until that page has loaded."""
+    for _ in range(max_redirects):
+        page.wait_for_load_state("load", timeout=120_000)
+        if _evaluate(page, _REFRESH) is None:
+            return
+        url = page.url
+        try:
+            page.wait_for_url(lambda u, url=url: u != url, timeout=30_000)
+        except Exception:  # noqa: BLE001 - a refresh to the same page: stay
+            return
+
+
 def _visit(browser, base: str, rel: str, directory: Path, timeout_ms: int) -> dict:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -123,7 +159,8 @@ def _visit(browser, base: str, rel: str, directory: Path, timeout_ms: int) -> di
     page.on("requestfinished", lambda r: urls.append(r.url))
     page.add_init_script(_INIT)
     page.goto(f"{base}/{rel}", wait_until="load", timeout=120_000)
-    if page.evaluate("() => document.querySelector('.nnlearn-figure') !== null"):
+    _settle(page)
+    if _evaluate(page, "() => document.querySelector('.nnlearn-figure') !== null"):
         try:
             page.wait_for_function("() => window.__pagespeed.firstFigure > 0",
                                    timeout=timeout_ms)
@@ -133,7 +170,8 @@ def _visit(browser, base: str, rel: str, directory: Path, timeout_ms: int) -> di
         page.wait_for_load_state("networkidle", timeout=60_000)
     except Exception:  # noqa: BLE001 - measure what arrived
         pass
-    metrics = page.evaluate(_METRICS)
+    metrics = _evaluate(page, _METRICS)
+    final = urlparse(page.url).path.lstrip("/")
     context.close()
     files = [f for f in (_file_of(u, directory) for u in urls
                          if urlparse(u).netloc == local) if f is not None]
@@ -142,12 +180,13 @@ def _visit(browser, base: str, rel: str, directory: Path, timeout_ms: int) -> di
             else None,
             "bytes": sum(transfer_size(f) for f in files),
             "plotly": any("plotly" in Path(urlparse(u).path).name for u in urls),
-            "requests": len(urls)}
+            "requests": len(urls),
+            "page": rel if final == rel else f"{rel} -> {final}"}
 
 
 def _median_speed(rel: str, runs: list[dict]) -> Speed:
     firsts = [r["first_figure"] for r in runs if r["first_figure"] is not None]
-    return Speed(page=rel, figures=runs[0]["figures"],
+    return Speed(page=runs[0]["page"], figures=runs[0]["figures"],
                  fcp_ms=round(statistics.median(r["fcp"] or 0 for r in runs)),
                  first_figure_ms=round(statistics.median(firsts)) if firsts else None,
                  transferred_bytes=max(r["bytes"] for r in runs),
@@ -174,7 +213,8 @@ def measure(pages: list[str], directories: list[Path], repeat: int = 3,
             for rel in pages:
                 runs: list[list[dict]] = [[] for _ in directories]
                 for _ in range(repeat):
-                    for k, (directory, (_, base)) in enumerate(zip(directories, servers, strict=True)):
+                    pairs = zip(directories, servers, strict=True)
+                    for k, (directory, (_, base)) in enumerate(pairs):
                         if (directory / rel).is_file():
                             runs[k].append(_visit(browser, base, rel, directory, timeout_ms))
                 for k in range(len(directories)):
