@@ -213,6 +213,21 @@ def test_outputs_are_kept_and_the_notebook_is_plain_and_valid():
     assert plain.cells[1].metadata["tags"] == [pn.INSTALL_TAG]
 
 
+def test_figures_keep_the_plotly_mimetype_and_are_written_on_one_line():
+    figure = {"data": [{"type": "scatter", "y": [1.5, 2.5]}], "layout": {"title": {"text": "t"}}}
+    nb = _notebook(("md", "# Title"), ("code", "fig"))
+    nb.cells[1].outputs = [nbformat.v4.new_output("display_data", data={
+        pn.PLOTLY_MIME: figure, "text/html": '<div class="nnlearn-figure"></div>'})]
+    plain = pn.convert(nb, _context())
+    # Jupyter draws the mimetype; the book's <div> needs the site's script.
+    assert plain.cells[2].outputs[0]["data"] == {pn.PLOTLY_MIME: figure}
+    assert "text/html" in nb.cells[1].outputs[0]["data"]  # the input is left alone
+    text = pn.dumps(plain)
+    assert '{"data":[{"type":"scatter","y":[1.5,2.5]}],"layout":{"title":{"text":"t"}}}' in text
+    assert "\n   \"cell_type\"" in text  # the rest stays indented
+    assert nbformat.reads(text, as_version=4) == plain
+
+
 @pytest.mark.parametrize("leftover", [
     "see {ref}`x`", "```{note}\nx\n```", ":::{dropdown} a\nb\n:::", "(lab)=\n# T",
     "v{{ version }}",
