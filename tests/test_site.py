@@ -63,6 +63,9 @@ def test_page_has_no_wcag_violation_in_light_or_dark_mode(reports, doc):
 @pytest.mark.parametrize("doc", toc_docs())
 def test_figures_are_drawn_on_demand(reports, doc):
     r = reports[f"{doc}.html"]
+    # Each figure names the smallest plotly.js bundle that draws it; the page
+    # loads exactly those (the full plotly.min.js only if a figure needs it).
+    assert r.plotly_bundles == r.plotly_bundles_wanted
     if r.figures == 0:
         assert not r.plotly_loaded, "a page without figures loaded plotly.js"
     elif r.figures >= 4:
@@ -124,6 +127,26 @@ def test_404_page_and_favicon(book_build):
     assert "Page not found" in html and 'lang="en"' in html
     page = (book_build.html / "book" / "index.html").read_text()
     assert 'rel="icon"' in page and "favicon.svg" in page
+
+
+def test_404_page_links_below_the_base_url_when_deployed():
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+    import offline_assets
+
+    deployed = offline_assets.not_found_page(SimpleNamespace(
+        html_title="T", project="T", html_baseurl="https://someone.github.io/book/"))
+    assert 'href="/book/book/index.html"' in deployed and "<script>" not in deployed
+    local = offline_assets.not_found_page(SimpleNamespace(
+        html_title="T", project="T", html_baseurl=""))
+    assert 'href="/book/index.html"' in local and "<script>" in local  # guesses the folder
+
+
+def test_execution_table_says_succeeded_in_words(book_build):
+    html = (book_build.html / "book" / "execution-status.html").read_text()
+    assert "\u2705" not in html and "\u274c" not in html  # no emoji font needed
+    assert "<td><p>succeeded</p></td>" in html
 
 
 def test_landing_page_has_figure_and_math(reports):

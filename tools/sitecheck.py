@@ -55,6 +55,9 @@ class PageReport:
     figures_labelled: int = 0
     last_figure_drawn_on_scroll: bool = True
     plotly_loaded: bool = False
+    #: plotly.js files the page loaded, and those its figures ask for (data-plotly).
+    plotly_bundles: list[str] = field(default_factory=list)
+    plotly_bundles_wanted: list[str] = field(default_factory=list)
     math: int = 0
     math_rendered: int = 0
     screenshots: list[str] = field(default_factory=list)
@@ -93,11 +96,16 @@ _PROBE = """() => {
   const labelled = figs.filter(d => d.getAttribute('role') === 'img'
     && (d.getAttribute('aria-label') || '').length > 10 && d.tabIndex === 0).length;
   const math = Array.from(document.querySelectorAll('.math'));
-  const rendered = math.filter(m => m.querySelector('mjx-container')).length;
-  const plotly = performance.getEntriesByType('resource')
-    .some(e => /plotly[^/]*\\.js/.test(e.name));
+  // A formula that lazy typesetting has not reached is an <mjx-lazy> placeholder.
+  const rendered = math.filter(m => m.querySelector('mjx-container')
+    && !m.querySelector('mjx-lazy')).length;
+  const bundles = performance.getEntriesByType('resource')
+    .map(e => e.name.split('?')[0].split('/').pop()).filter(n => /^plotly[^/]*\\.js$/.test(n));
+  const wanted = Array.from(document.querySelectorAll('script.nnlearn-figure-data'))
+    .map(s => s.dataset.plotly);
   return {figures: figs.length, drawn: drawn, labelled: labelled, math: math.length,
-          rendered: rendered, plotly: plotly};
+          rendered: rendered, plotly: bundles.length > 0,
+          bundles: [...new Set(bundles)].sort(), wanted: [...new Set(wanted)].sort()};
 }"""
 
 #: axe-core rules of these tags are run; any violation fails the browser test.
@@ -146,9 +154,26 @@ def _wait_until_rendered(page, timeout: int = 120_000) -> None:
                                    " && MathJax.startup.promise", timeout=timeout)
             # evaluate() awaits the promise: resolved once the page is typeset.
             page.evaluate("() => MathJax.startup.promise.then(() => true)")
+            _typeset_lazy_math(page, timeout)
     except PlaywrightTimeout:
         pass
     page.wait_for_timeout(300)
+
+
+def _typeset_lazy_math(page, timeout: int) -> None:
+    """The site typesets formulas as they come into view (MathJax's ui/lazy): scroll
+    to the last formula, wait until it is typeset, then typeset the rest."""
+    last = ("() => { const m = document.querySelectorAll('.math');"
+            " return m.length ? m[m.length - 1] : null; }")
+    if not page.evaluate("() => !!(MathJax.startup.document || {}).lazyTypesetAll"):
+        return
+    if page.evaluate(f"() => !!({last})()"):
+        page.evaluate(f"() => ({last})().scrollIntoView()")
+        page.wait_for_function(f"() => {{ const m = ({last})(); return !!m.querySelector("
+                               "'mjx-container') && !m.querySelector('mjx-lazy'); }",
+                               timeout=timeout)
+    page.evaluate("() => MathJax.startup.document.lazyTypesetAll().then(() => true)")
+    page.evaluate("() => window.scrollTo(0, 0)")
 
 
 def _draw_figures(page, report: PageReport, timeout: int = 120_000) -> None:
@@ -221,11 +246,15 @@ def _visit(context, base, rel, report, scheme, screenshots, shot_dir, axe=True):
         report.figures_drawn_at_load = at_load["drawn"]
         report.figures_labelled = probe["labelled"]
         report.plotly_loaded = probe["plotly"]
+        report.plotly_bundles, report.plotly_bundles_wanted = probe["bundles"], probe["wanted"]
         report.math, report.math_rendered = probe["math"], probe["rendered"]
     else:
         report.figures_drawn = min(report.figures_drawn, probe["drawn"])
         report.math_rendered = min(report.math_rendered, probe["rendered"])
     if axe:
+        # Open the figures' text descriptions, so that axe checks their text too.
+        page.evaluate("() => document.querySelectorAll('details.nnlearn-figure-text')"
+                      ".forEach(d => { d.open = true; })")
         report.axe_violations += [f"[{scheme}] {v}" for v in axe_violations(page)]
     if screenshots:
         name = rel.replace("/", "__").removesuffix(".html") + f"-{scheme}.png"

@@ -1,20 +1,43 @@
 """Serve every script the book needs from the site itself.
 
 * plotly.js is copied from the installed ``plotly`` package into ``_static``
-  (it is never committed). No page loads it in its ``<head>``:
-  ``nnlearn-figures.js`` (in ``book/_static``, added with ``defer`` only to
-  pages that hold a figure) loads it once a figure comes near the viewport, or
-  when the page is idle, and draws the figures that :mod:`nnlearn.viz` wrote
-  into the page, keeping them legible in the light and the dark theme;
+  (it is never committed). A figure is drawn with one of plotly.js's partial
+  bundles when its traces allow, each about a third of the size (the time a
+  browser needs to run the bundle before the first figure shrinks alike):
+  ``plotly-cartesian.min.js`` for 2-D traces (:data:`CARTESIAN_TRACES`) and
+  ``plotly-gl3d.min.js`` for 3-D ones (:data:`GL3D_TRACES`); the full
+  ``plotly.min.js`` only draws a figure that needs both or other traces. The
+  two are committed in ``book/_static``, unchanged from the npm packages
+  ``plotly.js-cartesian-dist-min`` and ``plotly.js-gl3d-dist-min`` (MIT
+  licence) of exactly the version the ``plotly`` package ships: the build
+  checks that; after upgrading plotly, replace them with the files of
+  ``npm pack plotly.js-cartesian-dist-min@<version>`` and
+  ``npm pack plotly.js-gl3d-dist-min@<version>``.
+  Each figure's data says which bundle draws it (``data-plotly``), so a
+  chapter with one 3-D figure draws its 2-D ones with the small bundle. No
+  page loads plotly.js in its ``<head>``: the page preloads the bundle of its
+  first figure at low priority, and ``nnlearn-figures.js`` (in
+  ``book/_static``, added with ``defer`` only to pages that hold a figure)
+  runs it once the page has painted, then draws each figure that
+  :mod:`nnlearn.viz` wrote into the page when it comes near the viewport,
+  keeping it legible in the light and the dark theme;
 * MathJax 3 is copied from the installed ``sphinx-mathjax-offline`` package,
   so formulas render with no network; only what the pages use is copied
-  (``tex-chtml.js``, the TeX extensions it may autoload and the CHTML fonts,
-  about 2 MB instead of the 24 MB distribution);
+  (``tex-chtml.js``, the TeX extensions it may autoload, the CHTML fonts and
+  ``ui/lazy.js``, about 2 MB instead of the 24 MB distribution). The site's
+  pages typeset lazily (``ui/lazy``): a formula is typeset when it comes near
+  the viewport (and all of them before printing), so a long chapter does not
+  hold up its first figure for a second while every formula is typeset; the
+  single-page build that ``make pdf`` prints typesets everything at once;
 * files no browser asks for are removed from ``_static`` (source maps, the
   theme's message catalogues, TrueType copies of the woff2 icon font), and
   the theme's 1.5 MB ``fontawesome.js`` (it turns ``<i class="fa-...">`` into
   SVG) is replaced by a stub: the theme's CSS draws the same icons with the
   woff2 icon font;
+* pydata-sphinx-theme loads the search index (``searchindex.js``, 200 kB)
+  and Sphinx's search script in the ``<head>`` of every page, for its
+  search-as-you-type, which the book leaves off (the search box opens
+  ``search.html``, which loads them itself): every other page drops them;
 * the site gets a ``404.html``, and ``favicon.svg`` comes from ``book/_static``.
 
 It also makes every chapter downloadable as an executed ``.ipynb``: it writes
@@ -30,9 +53,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlparse
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
@@ -55,6 +81,73 @@ def plotly_js() -> Path:
     return path
 
 
+#: The trace types of plotly.js's cartesian bundle (plotly.js-cartesian-dist-min).
+CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d",
+                              "histogram2dcontour", "image", "pie", "scatter", "scatterternary",
+                              "violin"})
+CARTESIAN_JS = "plotly-cartesian.min.js"
+#: The trace types of plotly.js's 3-D bundle (plotly.js-gl3d-dist-min).
+GL3D_TRACES = frozenset({"cone", "isosurface", "mesh3d", "scatter", "scatter3d", "streamtube",
+                         "surface", "volume"})
+GL3D_JS = "plotly-gl3d.min.js"
+#: Committed partial bundle -> its npm package.
+VENDORED = {CARTESIAN_JS: "plotly.js-cartesian-dist-min", GL3D_JS: "plotly.js-gl3d-dist-min"}
+
+
+def _plotly_version(path: Path) -> str:
+    head = path.read_bytes()[:300].decode("utf8", "replace")
+    match = re.search(r"plotly\.js (?:\([a-z0-9 -]+\) )?v(\d+\.\d+\.\d+)", head)
+    return match.group(1) if match else "unknown"
+
+
+def check_vendored_bundles(static_dir: Path) -> None:
+    """Check that the committed partial bundles are the plotly package's plotly.js version."""
+    want = _plotly_version(plotly_js())
+    for name, package in VENDORED.items():
+        path = static_dir / name
+        have = _plotly_version(path) if path.is_file() else "missing"
+        if have != want:
+            raise ExtensionError(
+                f"offline_assets: {path} is plotly.js {have}, the plotly package ships {want}: "
+                f"replace it with {name} from `npm pack {package}@{want}`")
+
+
+_FIGURE_DATA = re.compile(r'<script type="application/json" class="nnlearn-figure-data"'
+                          r'[^>]*>(.*?)</script>', re.DOTALL)
+
+
+def trace_types(figure_json: str) -> set[str]:
+    """The plotly trace types of a figure (frames included)."""
+    fig = json.loads(figure_json)
+    traces = list(fig.get("data") or [])
+    for frame in fig.get("frames") or []:
+        traces += frame.get("data") or []
+    return {t.get("type", "scatter") for t in traces if isinstance(t, dict)}
+
+
+def plotly_bundle(figure_json: str) -> str:
+    """The smallest plotly.js bundle that can draw this figure."""
+    types = trace_types(figure_json)
+    for name, traces in ((CARTESIAN_JS, CARTESIAN_TRACES), (GL3D_JS, GL3D_TRACES)):
+        if types <= traces:
+            return name
+    return "plotly.min.js"
+
+
+def with_bundles(body: str) -> tuple[str, list[str]]:
+    """``body`` with a ``data-plotly`` attribute on each figure's data, and the bundles
+    in the order of the figures."""
+    bundles: list[str] = []
+
+    def mark(match: re.Match) -> str:
+        bundles.append(plotly_bundle(match.group(1)))
+        tag = match.group(0)
+        return tag.replace(' class="nnlearn-figure-data"',
+                           f' class="nnlearn-figure-data" data-plotly="{bundles[-1]}"', 1)
+
+    return _FIGURE_DATA.sub(mark, body), bundles
+
+
 def mathjax_dir() -> Path:
     """Folder of the MathJax 3 distribution shipped by sphinx-mathjax-offline."""
     path = _package_dir("sphinx-mathjax-offline") / "static" / "mathjax"
@@ -64,7 +157,8 @@ def mathjax_dir() -> Path:
 
 
 #: The parts of the MathJax distribution the book uses (relative to it).
-MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2")
+MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
+                 "ui/lazy.js")
 #: Files in those parts that nothing loads: every TeX extension bundled in one
 #: (215 kB), used only when a configuration asks for it by name.
 MATHJAX_UNUSED = ("input/tex/extensions/all-packages.js",)
@@ -97,23 +191,27 @@ _NOT_FOUND = """<!DOCTYPE html>
 <h1>Page not found</h1>
 <p>There is no page at this address in <em>{title}</em>. It may have moved when
 the chapters were renumbered.</p>
-<p><a id="home" href="/book/index.html">Go to the start of the book</a>, or use its
+<p><a id="home" href="{home}">Go to the start of the book</a>, or use its
 search.</p>
 </main>
-<script>
+{script}
+</body>
+</html>
+"""
+
+#: Without a known base URL (a local build), the 404 page guesses the site's folder.
+_NOT_FOUND_GUESS = """<script>
   // The site may live below a folder (https://user.github.io/repo/): find the
   // start page there, on this host only.
-  (function () {{
+  (function () {
     var first = location.pathname.split("/")[1];
     if (!first || first === "book") return;
     var url = "/" + first + "/book/index.html";
-    fetch(url, {{ method: "HEAD" }}).then(function (r) {{
+    fetch(url, { method: "HEAD" }).then(function (r) {
       if (r.ok) document.getElementById("home").href = url;
-    }}).catch(function () {{}});
-  }})();
+    }).catch(function () {});
+  })();
 </script>
-</body>
-</html>
 """
 
 
@@ -133,9 +231,38 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
     for unused in MATHJAX_UNUSED:
         (static / "mathjax" / unused).unlink(missing_ok=True)
     _drop_unused_theme_files(static)
-    title = app.config.html_title or app.config.project
-    (Path(app.outdir) / "404.html").write_text(_NOT_FOUND.format(title=title),
-                                               encoding="utf8")
+    if app.builder.name == "html":
+        _drop_search_scripts(Path(app.outdir))
+    (Path(app.outdir) / "404.html").write_text(not_found_page(app.config), encoding="utf8")
+
+
+def not_found_page(config) -> str:
+    """The 404 page. Its link to the start page is absolute on the host, below the
+    site's folder when ``html_baseurl`` says where the site lives (project_info sets
+    it for a deployed site); otherwise a script guesses the folder."""
+    title = config.html_title or config.project
+    base = urlparse(config.html_baseurl or "").path
+    if base:
+        return _NOT_FOUND.format(title=title, home=base.rstrip("/") + "/book/index.html",
+                                 script="")
+    return _NOT_FOUND.format(title=title, home="/book/index.html",
+                             script=_NOT_FOUND_GUESS.strip())
+
+
+_SEARCH_SCRIPTS = re.compile(
+    r'\n\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js'
+    r'|searchindex\.js)"></script>')
+
+
+def _drop_search_scripts(outdir: Path) -> None:
+    """Remove the search index and search scripts from every page but the search page."""
+    for path in outdir.rglob("*.html"):
+        if path.name == "search.html":
+            continue
+        text = path.read_text(encoding="utf8")
+        lean = _SEARCH_SCRIPTS.sub("", text)
+        if lean != text:
+            path.write_text(lean, encoding="utf8")
 
 
 def _drop_unused_theme_files(static: Path) -> None:
@@ -150,9 +277,30 @@ def _drop_unused_theme_files(static: Path) -> None:
 
 def _figure_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Add the figure script (deferred: it never blocks the first paint) to pages
-    that hold a figure; other pages load neither it nor plotly.js."""
-    if 'class="nnlearn-figure"' in context.get("body", ""):
-        app.add_js_file("nnlearn-figures.js", priority=410, loading_method="defer")
+    that hold a figure, with the plotly.js bundle their traces need, preloaded at
+    low priority; other pages load neither."""
+    body = context.get("body", "")
+    if 'class="nnlearn-figure"' not in body:
+        return
+    context["body"], bundles = with_bundles(body)
+    app.add_js_file("nnlearn-figures.js", priority=410, loading_method="defer")
+    if not bundles:
+        return
+    href = context["pathto"](f"_static/{bundles[0]}", 1)
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="preload" as="script" href="{href}" fetchpriority="low">')
+
+
+#: Runs after Sphinx's ``window.MathJax = {...}`` and before the deferred tex-chtml.js.
+_LAZY_MATH = ("window.MathJax = window.MathJax || {};"
+              " MathJax.loader = MathJax.loader || {};"
+              " MathJax.loader.load = (MathJax.loader.load || []).concat(['ui/lazy']);")
+
+
+def _lazy_math(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Typeset a page's formulas as they come into view (the site only, not the PDF's page)."""
+    if app.builder.name == "html" and app.env.get_domain("math").has_equations(pagename):
+        app.add_js_file(None, body=_LAZY_MATH, priority=501)
 
 
 def _write_executed_notebooks(app: Sphinx, env) -> None:
@@ -226,8 +374,10 @@ def setup(app: Sphinx) -> dict:
         os.environ.setdefault(var, "1")
     # Fail early (at setup, not after a long build) if an asset is missing.
     plotly_js()
+    check_vendored_bundles(Path(__file__).resolve().parents[1] / "_static")
     mathjax_dir()
     app.connect("html-page-context", _figure_script)
+    app.connect("html-page-context", _lazy_math)
     app.connect("build-finished", _copy_assets)
     app.connect("env-get-outdated", _rerun_notebooks_when_library_changes)
     app.connect("env-updated", _write_executed_notebooks)

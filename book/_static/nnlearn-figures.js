@@ -3,15 +3,22 @@
  *
  * Each figure is <div class="nnlearn-figure" id=... role="img" tabindex="0">
  * followed by <script type="application/json" class="nnlearn-figure-data"
- * data-target=id> holding its JSON (see nnlearn/viz/render.py).
+ * data-target=id data-plotly=file> holding its JSON (see
+ * nnlearn/viz/render.py); data-plotly names the plotly.js bundle that can draw
+ * it (book/_ext/offline_assets.py): plotly-cartesian.min.js (1.5 MB) for 2-D
+ * traces, plotly-gl3d.min.js (1.8 MB) for 3-D ones, plotly.min.js (4.8 MB)
+ * for anything else. Each bundle is a separate Plotly;
+ * `window.nnlearnFigures.plotlyOf(div)` is the one that drew a figure.
  *
  * This script is loaded with `defer`, only on pages that hold a figure, so
- * text and math paint first. It loads plotly.js (4.8 MB) when the first
- * figure comes near the viewport, or once the page is idle, and draws each
- * figure when it comes near the viewport. It draws all of them before
- * printing and when the reader jumps to an anchor (so the page does not move
- * under the target). `window.nnlearnFigures.drawAll()` returns a Promise
- * resolved once every figure of the page is drawn (the PDF export calls it).
+ * text and math paint first. Once the page has painted it draws the figures
+ * near the viewport, those on the screen first, loading the bundle a figure
+ * needs when it needs it (the page preloads the first figure's bundle); once
+ * the page is idle it loads every bundle the page needs, so that scrolling
+ * and printing find them ready. It draws all figures before printing and when
+ * the reader jumps to an anchor (so the page does not move under the target).
+ * `window.nnlearnFigures.drawAll()` returns a Promise resolved once every
+ * figure of the page is drawn (the PDF export calls it).
  *
  * Keyboard: a figure takes the focus (Tab); Space or Enter plays and pauses
  * an animated figure, the left and right arrows step through its frames. */
@@ -38,33 +45,53 @@
   var NEAR = "800px 0px";
 
   var here = document.currentScript && document.currentScript.src;
-  var PLOTLY_URL = here ? here.replace(/nnlearn-figures\.js(\?.*)?$/, "plotly.min.js")
-                        : "_static/plotly.min.js";
-  var TO_DARK = {};
-  COLORWAY.forEach(function (c, i) { TO_DARK[c.toLowerCase()] = DARK_COLORWAY[i]; });
+  var STATIC = here ? here.replace(/nnlearn-figures\.js(\?.*)?$/, "") : "_static/";
+  var FULL = "plotly.min.js";
+  /* Light trace colour -> dark twin, by "#rrggbb" and by "r,g,b" (for rgba()). */
+  var TO_DARK = {}, RGB_TO_DARK = {};
+  function rgb(hex) {
+    return [1, 3, 5].map(function (i) { return parseInt(hex.substr(i, 2), 16); }).join(",");
+  }
+  COLORWAY.forEach(function (c, i) {
+    TO_DARK[c.toLowerCase()] = DARK_COLORWAY[i];
+    RGB_TO_DARK[rgb(c)] = rgb(DARK_COLORWAY[i]);
+  });
+  var RGBA = /^rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(,\s*[\d.]+\s*)?\)$/i;
 
   var figures = [];
-  var plotlyPromise = null;
+  var bundles = {};  /* file -> Promise of the Plotly it defines */
 
   function mode() {
     return document.documentElement.dataset.theme === "dark" ? "dark" : "light";
   }
 
-  function loadPlotly() {
-    if (!plotlyPromise) {
-      plotlyPromise = new Promise(function (resolve, reject) {
-        if (window.Plotly) { resolve(window.Plotly); return; }
+  /* Load one plotly.js bundle; resolves to its Plotly. A bundle sets
+   * window.Plotly when it runs, and its load event fires right after that, before
+   * any other script runs: that Plotly is the bundle's. */
+  function loadBundle(file) {
+    if (!bundles[file]) {
+      bundles[file] = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
-        script.src = PLOTLY_URL;
+        script.src = STATIC + file;
         script.async = true;
         script.onload = function () { resolve(window.Plotly); };
         script.onerror = function () {
-          reject(new Error("nnlearn-figures: cannot load " + PLOTLY_URL));
+          reject(new Error("nnlearn-figures: cannot load " + STATIC + file));
         };
         document.head.appendChild(script);
       });
     }
-    return plotlyPromise;
+    return bundles[file];
+  }
+
+  /* Every bundle the page's figures need; resolves to the Plotly loaded last. */
+  function loadPlotly() {
+    var files = figures.map(function (s) { return s.bundle; })
+      .filter(function (f, i, all) { return all.indexOf(f) === i; });
+    if (!files.length) files = [FULL];
+    return files.reduce(function (chain, file) {
+      return chain.then(function () { return loadBundle(file); });
+    }, Promise.resolve());
   }
 
   /* Layout changes that recolour text, grids and axis lines of every subplot. */
@@ -101,21 +128,23 @@
     });
   }
 
+  /* The dark twin of a light trace colour ("#rrggbb", rgb() or rgba()), else c. */
+  function darkColour(c) {
+    var dark = TO_DARK[c.toLowerCase()];
+    if (dark) return dark;
+    var m = RGBA.exec(c), twin = m && RGB_TO_DARK[m[1] + "," + m[2] + "," + m[3]];
+    if (!twin) return c;
+    return m[4] ? "rgba(" + twin + m[4].replace(/\s/g, "") + ")" : "rgb(" + twin + ")";
+  }
+
   /* Replace every light trace colour by its dark twin, everywhere in obj. */
   function darken(obj) {
-    if (Array.isArray(obj)) {
-      for (var i = 0; i < obj.length; i++) {
-        var v = obj[i];
-        if (typeof v === "string") { if (TO_DARK[v.toLowerCase()]) obj[i] = TO_DARK[v.toLowerCase()]; }
-        else if (v && typeof v === "object") darken(v);
-      }
-    } else if (obj && typeof obj === "object") {
-      Object.keys(obj).forEach(function (k) {
-        var v = obj[k];
-        if (typeof v === "string") { if (TO_DARK[v.toLowerCase()]) obj[k] = TO_DARK[v.toLowerCase()]; }
-        else if (v && typeof v === "object") darken(v);
-      });
-    }
+    if (!obj || typeof obj !== "object") return;
+    Object.keys(obj).forEach(function (k) {
+      var v = obj[k];
+      if (typeof v === "string") obj[k] = darkColour(v);
+      else if (v && typeof v === "object") darken(v);
+    });
   }
 
   /* The figure of `state`, coloured for the current page mode. */
@@ -132,11 +161,12 @@
 
   function draw(state) {
     if (!state.drawing) {
-      state.drawing = loadPlotly().then(function (Plotly) {
+      state.drawing = loadBundle(state.bundle).then(function (Plotly) {
+        state.plotly = state.div.nnlearnPlotly = Plotly;
         return Plotly.newPlot(state.div, build(state));
       }).then(function () {
         state.div.dataset.drawn = "1";
-        if (state.mode !== mode()) window.Plotly.react(state.div, build(state));
+        if (state.mode !== mode()) state.plotly.react(state.div, build(state));
         watchAnimation(state);
         if (state.observer) state.observer.unobserve(state.div);
         state.done();
@@ -146,8 +176,19 @@
   }
 
   /* Figures waiting to be drawn: one at a time, with a frame painted between
-   * two, so that the figure in view appears before its neighbours are drawn. */
-  var queue = [], pumping = false;
+   * two, so that the figure in view appears before its neighbours are drawn;
+   * the first once the page has painted its text. */
+  var queue = [], pumping = false, painted = null;
+
+  function afterPaint() {
+    if (!painted) {
+      painted = new Promise(function (resolve) {
+        requestAnimationFrame(function () { setTimeout(resolve, 0); });
+        setTimeout(resolve, 500);  /* no frames in a hidden tab */
+      });
+    }
+    return painted;
+  }
 
   function request(state, first) {
     if (state.drawing || state.queued) return;
@@ -155,7 +196,7 @@
     if (first) queue.unshift(state); else queue.push(state);
     if (!pumping) {
       pumping = true;
-      loadPlotly().then(next, function (e) { pumping = false; console.error(e); });
+      afterPaint().then(next);
     }
   }
 
@@ -175,7 +216,7 @@
 
   function recolour() {
     figures.forEach(function (state) {
-      if (state.div.dataset.drawn) window.Plotly.react(state.div, build(state));
+      if (state.div.dataset.drawn) state.plotly.react(state.div, build(state));
     });
   }
 
@@ -205,7 +246,7 @@
   }
 
   function onKey(state, event) {
-    var gd = state.div, Plotly = window.Plotly;
+    var gd = state.div, Plotly = state.plotly;
     if (event.target !== gd || !state.div.dataset.drawn) return;
     var names = frameNames(gd);
     if (!names.length) return;
@@ -261,7 +302,8 @@
       var div = document.getElementById(script.dataset.target);
       if (!div) return;
       var state = { div: div, script: script, drawing: null, queued: false,
-                    observer: observer, playing: false };
+                    observer: observer, playing: false, plotly: null,
+                    bundle: script.dataset.plotly || FULL };
       state.promise = new Promise(function (resolve) { state.done = resolve; });
       div.nnlearnFigure = state;
       div.addEventListener("keydown", function (e) { onKey(state, e); });
@@ -271,20 +313,27 @@
     if (!figures.length) return;
     new MutationObserver(recolour).observe(document.documentElement,
       { attributes: true, attributeFilter: ["data-theme"] });
-    // Have plotly.js ready before the reader scrolls or prints.
+    // Start on the first figure's bundle (preloaded by the page) as soon as the
+    // text is painted; have every bundle ready before the reader scrolls or prints.
+    afterPaint().then(function () { loadBundle(figures[0].bundle); });
     var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
     var preload = function () { idle(function () { loadPlotly(); }, { timeout: 3000 }); };
     if (document.readyState === "complete") preload();
     else window.addEventListener("load", preload);
     window.addEventListener("beforeprint", function () {
-      // beforeprint cannot wait for the queue: draw every figure now.
-      if (window.Plotly) figures.forEach(draw);
+      // beforeprint cannot wait for the queue: draw every figure whose bundle is here.
+      figures.forEach(function (state) { if (bundles[state.bundle]) draw(state); });
     });
     window.addEventListener("hashchange", jumpedToAnchor);
     if (location.hash) jumpedToAnchor();
   }
 
-  window.nnlearnFigures = { drawAll: drawAll, loadPlotly: loadPlotly };
+  window.nnlearnFigures = {
+    drawAll: drawAll,
+    loadPlotly: loadPlotly,
+    /* The Plotly that drew `div` (each plotly.js bundle defines its own). */
+    plotlyOf: function (div) { return div.nnlearnPlotly || window.Plotly; }
+  };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);

@@ -6,9 +6,12 @@
  *
  * window.nnlearnPrint is also used by tools/build_pdf.py, which prints the
  * whole book with Playwright and can wait for promises:
- *   ready()   resolves once every figure is drawn;
+ *   ready()   resolves once every figure is drawn and every formula typeset
+ *             (the site typesets formulas lazily, as they come into view);
  *   stills()  shows each animation at its last frame (play buttons removed)
  *             and swaps each 3-D figure for a PNG of it, titles included.
+ * A figure is driven by the Plotly that drew it (nnlearnFigures.plotlyOf):
+ * a page may hold two plotly.js bundles.
  */
 (function () {
   "use strict";
@@ -22,15 +25,27 @@
     return !!(div._fullLayout && div.querySelector(".main-svg"));
   }
 
+  function plotly(div) {
+    var api = window.nnlearnFigures;
+    return api && api.plotlyOf ? api.plotlyOf(div) : window.Plotly;
+  }
+
   function drawAll() {
     var api = window.nnlearnFigures;
     return api && typeof api.drawAll === "function" ? api.drawAll() : undefined;
   }
 
+  /* Typeset the formulas that MathJax's lazy typesetting has not reached yet. */
+  function typesetAll() {
+    var mj = window.MathJax, doc = mj && mj.startup && mj.startup.document;
+    if (!doc || typeof doc.lazyTypesetAll !== "function") return Promise.resolve();
+    return mj.startup.promise.then(function () { return doc.lazyTypesetAll(); });
+  }
+
   /* Resolve when every figure is drawn (or reject after timeoutMs). */
   function ready(timeoutMs) {
     var limit = Date.now() + (timeoutMs || 120000);
-    return Promise.resolve(drawAll()).then(function () {
+    return Promise.all([drawAll(), typesetAll()]).then(function () {
       return new Promise(function (resolve, reject) {
         (function poll() {
           var left = figures().filter(function (d) { return !drawn(d); });
@@ -73,18 +88,18 @@
     if (steps.length && steps[steps.length - 1].args) name = steps[steps.length - 1].args[0][0];
     var opts = { frame: { duration: 0, redraw: true }, transition: { duration: 0 },
                  mode: "immediate" };
-    return Plotly.animate(div, [name], opts).then(function () {
+    return plotly(div).animate(div, [name], opts).then(function () {
       var update = { updatemenus: [] };
       if (steps.length) update["sliders[0].active"] = steps.length - 1;
       div.dataset.printFrame = name;
-      return Plotly.relayout(div, update);
+      return plotly(div).relayout(div, update);
     });
   }
 
   /* Replace a 3-D figure by a PNG of the whole figure (scale x resolution). */
   function toStill(div, scale) {
     var fl = div._fullLayout;
-    return Plotly.toImage(div, { format: "png", scale: scale || 3,
+    return plotly(div).toImage(div, { format: "png", scale: scale || 3,
                                  width: fl.width, height: fl.height }).then(function (url) {
       var img = document.createElement("img");
       img.src = url;
@@ -162,5 +177,6 @@
 
   window.addEventListener("beforeprint", beforePrint);
   window.addEventListener("afterprint", afterPrint);
-  window.nnlearnPrint = { ready: ready, stills: stills, figureTitle: figureTitle };
+  window.nnlearnPrint = { ready: ready, stills: stills, figureTitle: figureTitle,
+                          typesetAll: typesetAll };
 })();
