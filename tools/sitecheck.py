@@ -96,9 +96,7 @@ _PROBE = """() => {
   const labelled = figs.filter(d => d.getAttribute('role') === 'img'
     && (d.getAttribute('aria-label') || '').length > 10 && d.tabIndex === 0).length;
   const math = Array.from(document.querySelectorAll('.math'));
-  // A formula that lazy typesetting has not reached is an <mjx-lazy> placeholder.
-  const rendered = math.filter(m => m.querySelector('mjx-container')
-    && !m.querySelector('mjx-lazy')).length;
+  const rendered = math.filter(m => m.querySelector('mjx-container')).length;
   const bundles = performance.getEntriesByType('resource')
     .map(e => e.name.split('?')[0].split('/').pop()).filter(n => /^plotly[^/]*\\.js$/.test(n));
   const wanted = Array.from(document.querySelectorAll('script.nnlearn-figure-data'))
@@ -154,26 +152,9 @@ def _wait_until_rendered(page, timeout: int = 120_000) -> None:
                                    " && MathJax.startup.promise", timeout=timeout)
             # evaluate() awaits the promise: resolved once the page is typeset.
             page.evaluate("() => MathJax.startup.promise.then(() => true)")
-            _typeset_lazy_math(page, timeout)
     except PlaywrightTimeout:
         pass
     page.wait_for_timeout(300)
-
-
-def _typeset_lazy_math(page, timeout: int) -> None:
-    """The site typesets formulas as they come into view (MathJax's ui/lazy): scroll
-    to the last formula, wait until it is typeset, then typeset the rest."""
-    last = ("() => { const m = document.querySelectorAll('.math');"
-            " return m.length ? m[m.length - 1] : null; }")
-    if not page.evaluate("() => !!(MathJax.startup.document || {}).lazyTypesetAll"):
-        return
-    if page.evaluate(f"() => !!({last})()"):
-        page.evaluate(f"() => ({last})().scrollIntoView()")
-        page.wait_for_function(f"() => {{ const m = ({last})(); return !!m.querySelector("
-                               "'mjx-container') && !m.querySelector('mjx-lazy'); }",
-                               timeout=timeout)
-    page.evaluate("() => MathJax.startup.document.lazyTypesetAll().then(() => true)")
-    page.evaluate("() => window.scrollTo(0, 0)")
 
 
 def _draw_figures(page, report: PageReport, timeout: int = 120_000) -> None:

@@ -23,12 +23,10 @@
   keeping it legible in the light and the dark theme;
 * MathJax 3 is copied from the installed ``sphinx-mathjax-offline`` package,
   so formulas render with no network; only what the pages use is copied
-  (``tex-chtml.js``, the TeX extensions it may autoload, the CHTML fonts and
-  ``ui/lazy.js``, about 2 MB instead of the 24 MB distribution). The site's
-  pages typeset lazily (``ui/lazy``): a formula is typeset when it comes near
-  the viewport (and all of them before printing), so a long chapter does not
-  hold up its first figure for a second while every formula is typeset; the
-  single-page build that ``make pdf`` prints typesets everything at once;
+  (``tex-chtml.js``, the TeX extensions it may autoload and the CHTML fonts,
+  about 2 MB instead of the 24 MB distribution). (MathJax's lazy typesetting,
+  ``ui/lazy``, was tried: in Chromium it stopped typesetting after a few
+  screens of scrolling, so every formula is typeset at load);
 * files no browser asks for are removed from ``_static`` (source maps, the
   theme's message catalogues, TrueType copies of the woff2 icon font), and
   the theme's 1.5 MB ``fontawesome.js`` (it turns ``<i class="fa-...">`` into
@@ -157,8 +155,7 @@ def mathjax_dir() -> Path:
 
 
 #: The parts of the MathJax distribution the book uses (relative to it).
-MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
-                 "ui/lazy.js")
+MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2")
 #: Files in those parts that nothing loads: every TeX extension bundled in one
 #: (215 kB), used only when a configuration asks for it by name.
 MATHJAX_UNUSED = ("input/tex/extensions/all-packages.js",)
@@ -291,18 +288,6 @@ def _figure_script(app: Sphinx, pagename, templatename, context, doctree) -> Non
         f'\n<link rel="preload" as="script" href="{href}" fetchpriority="low">')
 
 
-#: Runs after Sphinx's ``window.MathJax = {...}`` and before the deferred tex-chtml.js.
-_LAZY_MATH = ("window.MathJax = window.MathJax || {};"
-              " MathJax.loader = MathJax.loader || {};"
-              " MathJax.loader.load = (MathJax.loader.load || []).concat(['ui/lazy']);")
-
-
-def _lazy_math(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Typeset a page's formulas as they come into view (the site only, not the PDF's page)."""
-    if app.builder.name == "html" and app.env.get_domain("math").has_equations(pagename):
-        app.add_js_file(None, body=_LAZY_MATH, priority=501)
-
-
 def _write_executed_notebooks(app: Sphinx, env) -> None:
     if app.builder.format != "html":
         return
@@ -377,7 +362,6 @@ def setup(app: Sphinx) -> dict:
     check_vendored_bundles(Path(__file__).resolve().parents[1] / "_static")
     mathjax_dir()
     app.connect("html-page-context", _figure_script)
-    app.connect("html-page-context", _lazy_math)
     app.connect("build-finished", _copy_assets)
     app.connect("env-get-outdated", _rerun_notebooks_when_library_changes)
     app.connect("env-updated", _write_executed_notebooks)

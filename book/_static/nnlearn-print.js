@@ -6,8 +6,7 @@
  *
  * window.nnlearnPrint is also used by tools/build_pdf.py, which prints the
  * whole book with Playwright and can wait for promises:
- *   ready()   resolves once every figure is drawn and every formula typeset
- *             (the site typesets formulas lazily, as they come into view);
+ *   ready()   resolves once every figure is drawn;
  *   stills()  shows each animation at its last frame (play buttons removed)
  *             and swaps each 3-D figure for a PNG of it, titles included.
  * A figure is driven by the Plotly that drew it (nnlearnFigures.plotlyOf):
@@ -35,17 +34,10 @@
     return api && typeof api.drawAll === "function" ? api.drawAll() : undefined;
   }
 
-  /* Typeset the formulas that MathJax's lazy typesetting has not reached yet. */
-  function typesetAll() {
-    var mj = window.MathJax, doc = mj && mj.startup && mj.startup.document;
-    if (!doc || typeof doc.lazyTypesetAll !== "function") return Promise.resolve();
-    return mj.startup.promise.then(function () { return doc.lazyTypesetAll(); });
-  }
-
   /* Resolve when every figure is drawn (or reject after timeoutMs). */
   function ready(timeoutMs) {
     var limit = Date.now() + (timeoutMs || 120000);
-    return Promise.all([drawAll(), typesetAll()]).then(function () {
+    return Promise.resolve(drawAll()).then(function () {
       return new Promise(function (resolve, reject) {
         (function poll() {
           var left = figures().filter(function (d) { return !drawn(d); });
@@ -177,6 +169,5 @@
 
   window.addEventListener("beforeprint", beforePrint);
   window.addEventListener("afterprint", afterPrint);
-  window.nnlearnPrint = { ready: ready, stills: stills, figureTitle: figureTitle,
-                          typesetAll: typesetAll };
+  window.nnlearnPrint = { ready: ready, stills: stills, figureTitle: figureTitle };
 })();
