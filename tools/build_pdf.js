@@ -272,6 +272,12 @@
     return n;
   }
 
+  /* The Plotly that drew a figure (each plotly.js bundle is a Plotly of its own). */
+  function plotlyOf(div) {
+    var api = window.nnlearnFigures;
+    return (api && api.plotlyOf && api.plotlyOf(div)) || div.nnlearnPlotly || window.Plotly;
+  }
+
   /* An animation prints at one frame: its slider goes, and the frame it shows
    * ("after step 1550") goes into the figure's caption. */
   function sliderCaptions() {
@@ -286,7 +292,7 @@
       div.dataset.printState = (prefix + (label === undefined ? "" : label)).replace(/\s+/g, " ").trim();
       n++;
       if (!div.classList.contains("nnlearn-figure-replaced")) {
-        chain = chain.then(function () { return Plotly.relayout(div, { sliders: [] }); });
+        chain = chain.then(function () { return plotlyOf(div).relayout(div, { sliders: [] }); });
       }
     });
     return chain.then(function () { return n; });
