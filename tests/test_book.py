@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+
 from book_pages import ROOT, is_notebook, source_of, toc_docs
 
 pytestmark = pytest.mark.book

@@ -11,6 +11,7 @@ import ast
 import re
 
 import pytest
+
 from book_pages import ROOT, code_cells, is_notebook, source_of, toc_docs
 
 ALLOWED_TAGS = {"exercise", "solution"}

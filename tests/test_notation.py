@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from book_math import math_spans, page_symbols, printed_greek, prose, symbols_of
 from book_pages import ROOT, source_of, toc_docs
 

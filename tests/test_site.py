@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from book_pages import toc_docs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))

@@ -1,4 +1,4 @@
-"""Gradient clipping in fit, ReduceLROnPlateau in fit, the LR range test, GradientStats, dead ReLUs."""
+"""Gradient clipping and ReduceLROnPlateau in fit, the LR range test, GradientStats, dead ReLUs."""
 
 import math
 

@@ -1,7 +1,7 @@
 """Count executable lines of ``code/nnlearn/viz``: docstrings, comments and blank lines excluded.
 
-A line counts when it holds at least one token that is not a comment, a newline or indentation, and is
-not part of a docstring (the first string statement of a module, class or function).
+A line counts when it holds at least one token that is not a comment, a newline or indentation,
+and is not part of a docstring (the first string statement of a module, class or function).
 
 Usage: ``python tools/count_viz_lines.py`` prints one line per module and the total.
 """

@@ -486,10 +486,9 @@ class Converter:
             w.block(title + self._sub(d.body, depth) + "\n")
 
     def _literalinclude(self, d: _Directive) -> str:
-        from sphinx.directives.code import LiteralIncludeReader
-
         from folded_source import FoldedLiteralInclude as LiteralInclude
         from folded_source import docstring_mode, fold_docstrings
+        from sphinx.directives.code import LiteralIncludeReader
 
         path = (self.ctx.source_dir / d.argument).resolve()
         options = {}

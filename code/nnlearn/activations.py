@@ -275,7 +275,8 @@ def _check_axis(z: np.ndarray, axis) -> int:
 
 
 def _shift_by_max(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""``(m, d, l)`` with ``m`` :math:`= z_{\max} = \max_j z_j`, ``d`` :math:`= z - z_{\max} \le 0` and
+    r"""``(m, d, l)`` with ``m`` :math:`= z_{\max} = \max_j z_j`,
+    ``d`` :math:`= z - z_{\max} \le 0` and
     ``l`` :math:`= \ln \sum_j e^{z_j - z_{\max}} = \ln(1 + S)`, all along ``axis`` (kept).
 
     :math:`S` sums :math:`e^{z_j - z_{\max}}` over every entry except one maximum, whose

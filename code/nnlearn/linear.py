@@ -63,7 +63,7 @@ def _in_original_units(line: tuple[float, float], x_unit: float,
 
 
 def _weighted_line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    """The line ``(a, b)`` that minimizes ``sum(w * (a * x + b - y) ** 2)``, for weights ``w > 0``."""
+    """The line ``(a, b)`` minimizing ``sum(w * (a * x + b - y) ** 2)``, for weights ``w > 0``."""
     w = w / w.sum()
     x_bar, y_bar = w @ x, w @ y
     dx = x - x_bar
@@ -202,8 +202,9 @@ def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
     .. math:: \sum_i h_\tau'(r^{(i)}) \begin{pmatrix} x^{(i)} \\ 1 \end{pmatrix} = \mathbf 0,
               \qquad h_\tau'(r) = \operatorname{clip}(r, -\tau, \tau)
 
-    Writing :math:`h_\tau'(r^{(i)}) = w^{(i)} r^{(i)}` with :math:`w^{(i)} = \min(1, \tau / |r^{(i)}|)`
-    turns this into the normal equations of a weighted least-squares fit.
+    Writing :math:`h_\tau'(r^{(i)}) = w^{(i)} r^{(i)}`
+    with :math:`w^{(i)} = \min(1, \tau / |r^{(i)}|)` turns this into the normal
+    equations of a weighted least-squares fit.
     IRLS alternates "compute weights from the current residuals" and "solve
     the weighted least-squares problem". Points with :math:`|r^{(i)}| \le \tau`
     keep weight 1 (they count as in MSE); far points get weight

@@ -136,7 +136,8 @@ def mse(input, target, *, reduction: str = "mean"):
 def mse_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`mse` with respect to ``input``.
 
-    .. math:: \frac{\partial L_{\text{mean}}}{\partial \hat y^{(i)}} = \frac{2 (\hat y^{(i)} - y^{(i)})}{n}
+    .. math:: \frac{\partial L_{\text{mean}}}{\partial \hat y^{(i)}}
+              = \frac{2 (\hat y^{(i)} - y^{(i)})}{n}
 
     With ``reduction="sum"`` or ``"none"`` it is :math:`2(\hat y^{(i)} - y^{(i)})`. (The
     textbook :math:`\hat y - y` belongs to :math:`\tfrac12 (\hat y - y)^2` on one sample.)
@@ -154,7 +155,8 @@ def mse_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
 def mae(input, target, *, reduction: str = "mean"):
     r"""Mean absolute error, like ``torch.nn.functional.l1_loss``.
 
-    .. math:: \ell^{(i)} = |\hat y^{(i)} - y^{(i)}|, \qquad L_{\text{mean}} = \frac1n \sum_i |\hat y^{(i)} - y^{(i)}|
+    .. math:: \ell^{(i)} = |\hat y^{(i)} - y^{(i)}|, \qquad
+              L_{\text{mean}} = \frac1n \sum_i |\hat y^{(i)} - y^{(i)}|
 
     Parameters
     ----------
@@ -236,7 +238,8 @@ def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
 def huber_grad(input, target, *, delta: float = 1.0, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`huber` with respect to ``input``.
 
-    .. math:: \frac{\partial \ell^{(i)}}{\partial \hat y^{(i)}} = \operatorname{clip}(r^{(i)}, -\tau, \tau)
+    .. math:: \frac{\partial \ell^{(i)}}{\partial \hat y^{(i)}}
+              = \operatorname{clip}(r^{(i)}, -\tau, \tau)
               = \begin{cases} r^{(i)} & |r^{(i)}| \le \tau \\
                 \tau \operatorname{sign}(r^{(i)}) & |r^{(i)}| > \tau \end{cases}
 
@@ -296,7 +299,7 @@ def log_cosh(input, target, *, reduction: str = "mean"):
 
 
 def log_cosh_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of :func:`log_cosh`: :math:`\partial \ell^{(i)} / \partial \hat y^{(i)} = \tanh(\hat y^{(i)} - y^{(i)})`.
+    r"""Gradient of :func:`log_cosh`: :math:`\tanh(\hat y^{(i)} - y^{(i)})` for each sample.
 
     Divided by ``input.size`` for ``reduction="mean"``.
 
@@ -356,7 +359,8 @@ def binary_cross_entropy(input, target, *, reduction: str = "mean"):
 def binary_cross_entropy_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`binary_cross_entropy` with respect to the probabilities.
 
-    .. math:: \frac{\partial \ell^{(i)}}{\partial p^{(i)}} = \frac{p^{(i)} - y^{(i)}}{p^{(i)} (1 - p^{(i)})}
+    .. math:: \frac{\partial \ell^{(i)}}{\partial p^{(i)}}
+              = \frac{p^{(i)} - y^{(i)}}{p^{(i)} (1 - p^{(i)})}
 
     As in PyTorch's backward pass the denominator is clamped below at
     :math:`10^{-12}`, so the gradient stays finite at :math:`p \in \{0, 1\}`.
@@ -660,8 +664,9 @@ def cross_entropy_grad(input, target, *, label_smoothing: float = 0.0,
               = p^{(i)}_c \sum_{j} y^{(i)}_j - y^{(i)}_c = p^{(i)}_c - y^{(i)}_c
               \quad\text{when the target row sums to 1,}
 
-    with :math:`\mathbf{p}^{(i)} = \operatorname{softmax}(\mathbf{z}^{(i)})` and :math:`\mathbf{y}^{(i)}` the (smoothed)
-    target. This :math:`\mathbf{p} - \mathbf{y}` is the derivative of the *composition*
+    with :math:`\mathbf{p}^{(i)} = \operatorname{softmax}(\mathbf{z}^{(i)})` and
+    :math:`\mathbf{y}^{(i)}` the (smoothed) target.
+    This :math:`\mathbf{p} - \mathbf{y}` is the derivative of the *composition*
     cross-entropy after softmax; the derivative of softmax alone is the Jacobian
     in :func:`nnlearn.activations.softmax_jacobian`. Divided by ``B`` for
     ``reduction="mean"``; for ``"none"`` row ``i`` is the gradient of

@@ -388,7 +388,8 @@ class BatchNorm(Layer):
     with the mean and the *biased* variance of the batch, then scaled and
     shifted by learned :math:`\gamma_j, \beta_j`:
 
-    .. math:: \bar{x} = \frac1B\sum_i x^{(i)}, \quad s^2 = \frac1B\sum_i (x^{(i)} - \bar{x})^2, \quad
+    .. math:: \bar{x} = \frac1B\sum_i x^{(i)}, \quad
+              s^2 = \frac1B\sum_i (x^{(i)} - \bar{x})^2, \quad
               \hat x^{(i)} = \frac{x^{(i)} - \bar{x}}{\sqrt{s^2 + \epsilon}}, \quad
               y^{(i)} = \gamma \odot \hat x^{(i)} + \beta.
 
@@ -466,10 +467,13 @@ class BatchNorm(Layer):
         With :math:`G = \partial L/\partial y`, in training mode (the batch
         statistics depend on :math:`x`):
 
-        .. math:: \frac{\partial L}{\partial x} = \frac{\gamma}{B\sqrt{s^2 + \epsilon}}
-                  \Bigl(B\,G - \sum_i G^{(i)} - \hat x \odot \sum_i G^{(i)} \odot \hat x^{(i)}\Bigr),
+        .. math:: \frac{\partial L}{\partial x}
+                  = \frac{\gamma}{B\sqrt{s^2 + \epsilon}}
+                  \Bigl(B\,G - \sum_i G^{(i)}
+                  - \hat x \odot \sum_i G^{(i)} \odot \hat x^{(i)}\Bigr),
 
-        in evaluation mode :math:`\partial L/\partial x = G \odot \gamma / \sqrt{s^2_{\text{run}} + \epsilon}`.
+        in evaluation mode
+        :math:`\partial L/\partial x = G \odot \gamma / \sqrt{s^2_{\text{run}} + \epsilon}`.
         """
         grad = check_grad_out(grad_out, self.x_hat, self.dtype)
         self.dbeta = grad.sum(axis=0)                         # sum_i G_i

@@ -248,10 +248,10 @@ class Quadratic(Surface):
                          minimizer=(0.0, 0.0), **kwargs) -> Quadratic:
         r"""A 2-D bowl with eigenvalues ``L >= mu > 0`` whose axes are rotated by ``angle``.
 
-        :math:`A = R \,\mathrm{diag}(\lambda_{\max}, \lambda_{\min})\, R^\top` (``L``, ``mu``) with :math:`R` the
-        rotation by ``angle`` radians, and :math:`b = A x^*` so the minimizer is
-        ``minimizer``. Handy for showing how the condition number :math:`\kappa = \lambda_{\max}/\lambda_{\min}`
-        shapes the path of gradient descent.
+        :math:`A = R \,\mathrm{diag}(\lambda_{\max}, \lambda_{\min})\, R^\top` (``L``, ``mu``)
+        with :math:`R` the rotation by ``angle`` radians, and :math:`b = A x^*` so the
+        minimizer is ``minimizer``. Handy for showing how the condition number
+        :math:`\kappa = \lambda_{\max}/\lambda_{\min}` shapes the path of gradient descent.
         """
         L = check_scalar(L, "L", low=0.0, low_inclusive=False)
         mu = check_scalar(mu, "mu", low=0.0, low_inclusive=False)
