@@ -8,7 +8,8 @@
  * whole book with Playwright and can wait for promises:
  *   ready()   resolves once every figure is drawn;
  *   stills()  shows each animation at its last frame (play buttons removed)
- *             and swaps each 3-D figure for a PNG of it, titles included.
+ *             and swaps each 3-D figure for a PNG of it, titles included
+ *             and slider left out.
  * A figure is driven by the Plotly that drew it (nnlearnFigures.plotlyOf):
  * a page may hold two plotly.js bundles.
  */
@@ -107,6 +108,19 @@
     });
   }
 
+  /* Run take(div, scale) with an animation's slider hidden (a picture of a
+   * 3-D figure must not show a control); the slider comes back afterwards, so
+   * the PDF export can still read the frame it shows. */
+  function sliderHidden(div, take, scale) {
+    var sliders = (div.layout && div.layout.sliders) || [];
+    if (!sliders.length) return take(div, scale);
+    return plotly(div).relayout(div, { "sliders[0].visible": false }).then(function () {
+      return take(div, scale);
+    }).then(function () {
+      return plotly(div).relayout(div, { "sliders[0].visible": true });
+    });
+  }
+
   function stills(scale) {
     var chain = Promise.resolve(), n = { animated: 0, threeD: 0 };
     figures().forEach(function (div) {
@@ -117,7 +131,7 @@
       chain = chain.then(function () {
         if (frameNames(div).length) { n.animated++; return lastFrame(div); }
       }).then(function () {
-        if (scenes(div).length) { n.threeD++; return toStill(div, scale); }
+        if (scenes(div).length) { n.threeD++; return sliderHidden(div, toStill, scale); }
       });
     });
     return chain.then(function () { return n; });
