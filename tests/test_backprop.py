@@ -49,8 +49,10 @@ def test_neuron_circuit_values_and_gradients(point):
     z = values["z"]
     dz = _central_diff(lambda v: (math.tanh(v[0]) - y) ** 2 + lam * w ** 2, [z])[0]
     assert grads["z"] == pytest.approx(dz, rel=1e-7, abs=1e-9)
-    assert edge_grads[("w", "u")] + edge_grads[("w", "q")] == pytest.approx(grads["w"])
-    assert edge_grads[("w", "q")] == pytest.approx(2 * lam * w)
+    assert edge_grads[("w", "wx")] + edge_grads[("w", "w2")] == pytest.approx(grads["w"])
+    assert edge_grads[("w", "w2")] == pytest.approx(2 * lam * w)
+    assert values["r"] == pytest.approx(math.tanh(w * x + b) - y)      # the residual
+    assert values["ell"] + values["R"] == values["L"]
     assert set(edge_grads) == set(backprop.CIRCUIT_EDGES)
     assert set(values) == set(grads) == {n for e in backprop.CIRCUIT_EDGES for n in e}
 

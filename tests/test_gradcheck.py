@@ -46,7 +46,7 @@ def test_one_set_of_thresholds_in_code_figure_and_chapter():
 
     assert 0 < gradcheck.RIGHT_BELOW < gradcheck.BUG_ABOVE < 1
     default = inspect.signature(vb.gradcheck_figure).parameters["threshold"].default
-    assert default == gradcheck.RIGHT_BELOW
+    assert default == gradcheck.BUG_ABOVE
     text = (Path(__file__).resolve().parents[1] / "book" / "05-backpropagation.md").read_text()
     right = f"10^{{{round(np.log10(gradcheck.RIGHT_BELOW))}}}"
     bug = f"10^{{{round(np.log10(gradcheck.BUG_ABOVE))}}}"

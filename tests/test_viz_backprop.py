@@ -20,23 +20,26 @@ def test_circuit_figure_draws_every_edge_with_value_and_gradient():
     assert len(edges.x) == 4 * n_edges - 1                 # tail, middle, tip, gap per edge
     assert [t.name for t in fig.data if t.showlegend is not False] == [
         "forward value", "gradient ∂L/∂(edge input)"]
-    i = list(backprop.CIRCUIT_EDGES).index(("w", "q"))
-    assert backward.text[i] == f"{edge_grads[('w', 'q')]:.3g}"
+    i = list(backprop.CIRCUIT_EDGES).index(("w", "w2"))
+    assert backward.text[i] == f"{edge_grads[('w', 'w2')]:.3g}"
     assert forward.text[i] == f"{values['w']:.3g}"
-    midpoint = np.add(vb.CIRCUIT_POSITIONS["w"], vb.CIRCUIT_POSITIONS["q"]) / 2
+    midpoint = np.add(vb.CIRCUIT_POSITIONS["w"], vb.CIRCUIT_POSITIONS["w2"]) / 2
     np.testing.assert_allclose([forward.x[i], forward.y[i] - 0.17], midpoint)
     assert backward.y[i] < midpoint[1] < forward.y[i]      # value above, gradient below
-    assert [a.text for a in fig.layout.annotations].count("<i>u</i>") == 1  # inner node names
+    names = [a.text for a in fig.layout.annotations]               # inner node names
+    inner = ("wx", "z", "a", "r", "ℓ", "w²", "R", "L")
+    assert sorted(names) == sorted(f"<i>{n}</i>" for n in inner)
+    assert "α" in nodes.text and any("∂L/∂w² = " in h for h in nodes.hovertext)
     assert len(nodes.x) == len(vb.CIRCUIT_POSITIONS) == 13
     assert fig.layout.title.text
 
 
 def test_circuit_figure_rejects_missing_entries():
     values, grads, edge_grads = backprop.neuron_circuit(0.8, 1.5, -0.3, 0.5, 0.1)
-    del values["q"]
+    del values["w2"]
     with pytest.raises(ValueError, match="values"):
         vb.circuit_figure(values, grads, edge_grads, title="t")
-    values["q"] = grads["q"]
+    values["w2"] = grads["w2"]
     with pytest.raises(TypeError, match="grads"):
         vb.circuit_figure(values, [], edge_grads, title="t")
 
@@ -51,7 +54,10 @@ def test_gradcheck_figure_marks_cells_above_threshold():
     frames = fig.layout.shapes
     assert len(frames) == 1                                  # only (broken, W1) is framed
     assert (frames[0].x0 + frames[0].x1) / 2 == 0 and (frames[0].y0 + frames[0].y1) / 2 == 1
-    assert "caught" in legend.name
+    assert legend.name == "relative error > 1e-6: not clearly right"
+    default = vb.gradcheck_figure(results, title="t")       # chapter 5's bug threshold
+    assert default.data[1].name == "relative error > 1e-4: a bug"
+    assert len(default.layout.shapes) == 1
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
     with pytest.raises(ValueError, match="results"):
         vb.gradcheck_figure({"a": {"W1": 1.0}, "b": {"b1": 1.0}}, title="t")

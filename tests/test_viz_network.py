@@ -126,6 +126,9 @@ def test_diagram_has_edges_first_then_units_then_bias_units():
     units, bias_units = fig.data[n_edges], fig.data[n_edges + 1]
     assert len(units.x) == 8 and list(units.text[:2]) == ["x<sub>1</sub>", "x<sub>2</sub>"]
     assert list(bias_units.text) == ["1", "1"]
+    assert [h.split(":")[0] for h in units.hovertext[-2:]] == [   # each output unit by name
+        "output unit 1 of layer 2", "output unit 2 of layer 2"]
+    assert "z<sup>(2)</sup><sub>2</sub>" in units.hovertext[-1]
     rims = list(units.marker.line.width)
     assert rims[2:6] == [3.5] * 4 and rims[0] == 1.5      # layer 1 highlighted
     captions = [a.text for a in fig.layout.annotations]

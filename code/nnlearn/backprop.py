@@ -35,6 +35,7 @@ from nnlearn.training import get_loss
 
 __all__ = [
     "CIRCUIT_EDGES",
+    "CIRCUIT_LABELS",
     "CIRCUIT_OPS",
     "BackpropTrace",
     "WeightRecorder",
@@ -52,15 +53,18 @@ __all__ = [
 # ----------------------------------------------------------------------------
 
 CIRCUIT_OPS: dict[str, str] = {
-    "u": "×", "z": "+", "a": "tanh", "r": "−", "s": "²", "q": "²", "p": "×", "L": "+",
+    "wx": "×", "z": "+", "a": "tanh", "r": "−", "ell": "²", "w2": "²", "R": "×", "L": "+",
 }
 """Operation of every inner node of :func:`neuron_circuit`'s graph."""
 
 CIRCUIT_EDGES: list[tuple[str, str]] = [
-    ("w", "u"), ("x", "u"), ("u", "z"), ("b", "z"), ("z", "a"), ("a", "r"), ("y", "r"),
-    ("r", "s"), ("w", "q"), ("q", "p"), ("lam", "p"), ("s", "L"), ("p", "L"),
+    ("w", "wx"), ("x", "wx"), ("wx", "z"), ("b", "z"), ("z", "a"), ("a", "r"), ("y", "r"),
+    ("r", "ell"), ("w", "w2"), ("w2", "R"), ("lam", "R"), ("ell", "L"), ("R", "L"),
 ]
 """Edges ``(input, output)`` of :func:`neuron_circuit`'s graph; ``w`` feeds two nodes."""
+
+CIRCUIT_LABELS: dict[str, str] = {"lam": "α", "ell": "ℓ", "w2": "w²"}
+"""How a node whose key is not its symbol is written: ``"ell"`` is :math:`\\ell`."""
 
 
 def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
@@ -69,10 +73,12 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
 
     .. math:: L = \bigl(\tanh(w x + b) - y\bigr)^2 + \alpha w^2
 
-    split into elementary nodes :math:`u = wx`, :math:`z = u + b`,
-    :math:`a = \tanh z`, :math:`r = a - y`, :math:`s = r^2`, :math:`q = w^2`,
-    :math:`p = \alpha q`, :math:`L = s + p`. The backward pass visits the
-    nodes in reverse and multiplies the *upstream* gradient
+    split into elementary nodes, each named by what it is: the product
+    :math:`wx`, the pre-activation :math:`z = wx + b`, the activation
+    :math:`a = \tanh z`, the residual :math:`r = a - y`, the sample's loss
+    :math:`\ell = r^2`, the square :math:`w^2`, the penalty
+    :math:`R = \alpha w^2` and :math:`L = \ell + R`. The backward pass visits
+    the nodes in reverse and multiplies the *upstream* gradient
     :math:`\partial L/\partial(\text{output})` by the node's *local*
     derivative. The weight :math:`w` feeds two nodes, so its gradient is the
     **sum** of the two paths.
@@ -87,10 +93,11 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
     Returns
     -------
     values : dict
-        Node name -> forward value, for every node of :data:`CIRCUIT_EDGES`
-        (leaves ``w, x, b, y, lam`` included).
+        Node key -> forward value, for every node of :data:`CIRCUIT_EDGES`
+        (leaves ``w, x, b, y, lam`` included; ``"wx"``, ``"w2"``, ``"ell"``
+        are :math:`wx`, :math:`w^2`, :math:`\ell`).
     grads : dict
-        Node name -> :math:`\partial L/\partial(\text{node})`.
+        Node key -> :math:`\partial L/\partial(\text{node})`.
     edge_grads : dict
         ``(input, output)`` -> the gradient sent back along that edge,
         upstream gradient times local derivative. For a node with one
@@ -100,35 +107,35 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
     w, x, b, y, lam = (check_scalar(v, n, low=-1e100, high=1e100) for v, n in
                        ((w, "w"), (x, "x"), (b, "b"), (y, "y"), (lam, "lam")))
     # forward: one elementary operation per line
-    u = w * x
-    z = u + b
+    wx = w * x
+    z = wx + b
     a = math.tanh(z)
     r = a - y
-    s = r ** 2
-    q = w ** 2
-    p = lam * q
-    L = s + p
+    ell = r ** 2
+    w2 = w ** 2
+    R = lam * w2
+    L = ell + R
     # backward: upstream gradient times local derivative, last node first
     dL = 1.0
-    ds = dL * 1.0                  # L = s + p: a sum passes the gradient on unchanged
-    dp = dL * 1.0
-    dq = dp * lam                  # p = lam * q: each factor gets the other one
-    dlam = dp * q
-    dr = ds * 2 * r                # s = r^2
+    dell = dL * 1.0                # L = ell + R: a sum passes the gradient on unchanged
+    dR = dL * 1.0
+    dw2 = dR * lam                 # R = lam * w2: each factor gets the other one
+    dlam = dR * w2
+    dr = dell * 2 * r              # ell = r^2
     da = dr * 1.0                  # r = a - y
     dy = dr * -1.0
     dz = da * (1 - a ** 2)         # a = tanh(z), tanh' = 1 - tanh^2
-    du = dz * 1.0                  # z = u + b
+    dwx = dz * 1.0                 # z = wx + b
     db = dz * 1.0
-    dx = du * w                    # u = w * x
-    dw_via_u = du * x
-    dw_via_q = dq * 2 * w          # q = w^2
-    dw = dw_via_u + dw_via_q       # w feeds u AND q: the two contributions add
-    values = dict(w=w, x=x, b=b, y=y, lam=lam, u=u, z=z, a=a, r=r, s=s, q=q, p=p, L=L)
-    grads = dict(w=dw, x=dx, b=db, y=dy, lam=dlam, u=du, z=dz, a=da, r=dr, s=ds, q=dq,
-                 p=dp, L=dL)
+    dx = dwx * w                   # wx = w * x
+    dw_via_wx = dwx * x
+    dw_via_w2 = dw2 * 2 * w        # w2 = w^2
+    dw = dw_via_wx + dw_via_w2     # w feeds wx AND w2: the two contributions add
+    values = dict(w=w, x=x, b=b, y=y, lam=lam, wx=wx, z=z, a=a, r=r, ell=ell, w2=w2, R=R, L=L)
+    grads = dict(w=dw, x=dx, b=db, y=dy, lam=dlam, wx=dwx, z=dz, a=da, r=dr, ell=dell,
+                 w2=dw2, R=dR, L=dL)
     edge_grads = {(src, dst): grads[src] for src, dst in CIRCUIT_EDGES}
-    edge_grads[("w", "u")], edge_grads[("w", "q")] = dw_via_u, dw_via_q
+    edge_grads[("w", "wx")], edge_grads[("w", "w2")] = dw_via_wx, dw_via_w2
     return values, grads, edge_grads
 
 
@@ -140,8 +147,8 @@ def example_network() -> tuple[MLP, np.ndarray, np.ndarray]:
     r"""The 2-2-4-3 ReLU network of the worked example, with fixed weights.
 
     Widths :math:`n_0, \dots, n_3 = 2, 2, 4, 3`; hidden layers use ReLU, the
-    three outputs are logits turned into probabilities by the softmax (the
-    notes draw those probabilities as a fifth column, hence "2-2-4-3-3").
+    three outputs are logits turned into probabilities by the softmax (drawn
+    with the probabilities as a fifth column, it looks like 2-2-4-3-3).
     One sample :math:`\mathbf{x} = (0.5, -1)` of class 2 (index 1 in code).
     The weights are chosen so that unit 4 of layer 2 is switched off
     (:math:`z^{(2)}_4 < 0`) and no pre-activation sits at the ReLU kink.
@@ -305,7 +312,7 @@ def gradient_timings(widths: Sequence[int], *, n_in: int = 2, n_out: int = 3,
                      rng=None) -> dict[str, np.ndarray]:
     r"""Time backpropagation and central differences on networks of growing width.
 
-    For each width :math:`w` a tanh network ``[n_in, w, w, n_out]`` with
+    For each width :math:`n` a tanh network ``[n_in, n, n, n_out]`` with
     :math:`P` parameters gets a random batch and random class labels, and the
     full gradient :math:`\nabla_{\boldsymbol\theta} L` of the cross-entropy is
     computed twice: by one forward and one backward pass, and by

@@ -17,8 +17,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_scalar
-from nnlearn.backprop import CIRCUIT_EDGES, CIRCUIT_OPS, WeightRecorder
-from nnlearn.gradcheck import RIGHT_BELOW
+from nnlearn.backprop import CIRCUIT_EDGES, CIRCUIT_LABELS, CIRCUIT_OPS, WeightRecorder
+from nnlearn.gradcheck import BUG_ABOVE, RIGHT_BELOW
 from nnlearn.viz import network
 from nnlearn.viz.animation import play_controls
 from nnlearn.viz.heatmap import heatmap
@@ -30,13 +30,10 @@ __all__ = ["CIRCUIT_POSITIONS", "circuit_figure", "gradcheck_figure", "training_
 
 CIRCUIT_POSITIONS: dict[str, tuple[float, float]] = {
     "x": (0.0, 3.0), "w": (0.0, 1.5), "b": (1.0, 3.9), "lam": (1.0, -0.5),
-    "u": (1.0, 2.4), "q": (1.0, 0.7), "z": (2.0, 3.0), "p": (2.0, 0.1),
-    "a": (3.0, 3.0), "y": (3.0, 1.6), "r": (4.0, 2.5), "s": (5.0, 2.5), "L": (6.0, 1.3),
+    "wx": (1.0, 2.4), "w2": (1.0, 0.7), "z": (2.0, 3.0), "R": (2.0, 0.1),
+    "a": (3.0, 3.0), "y": (3.0, 1.6), "r": (4.0, 2.5), "ell": (5.0, 2.5), "L": (6.0, 1.3),
 }
 """Positions of the nodes of :func:`nnlearn.backprop.neuron_circuit` in the figure."""
-
-_LEAF_LABELS = {"lam": "α"}
-
 
 def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
                    title: str | None) -> go.Figure:
@@ -45,8 +42,10 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
     Each edge ``(src, dst)`` of :data:`nnlearn.backprop.CIRCUIT_EDGES` is an
     arrow from ``src`` to ``dst`` labelled with ``values[src]`` (green, above)
     and ``edge_grads[(src, dst)]``, the gradient flowing back along it (rose,
-    below). Inner nodes show their operation, leaves their name; hovering a
-    node shows its value and its gradient. Nodes sit at :data:`CIRCUIT_POSITIONS`.
+    below). Inner nodes show their operation with their name above it
+    (:data:`nnlearn.backprop.CIRCUIT_LABELS`: ``"ell"`` is drawn ℓ), leaves
+    their name; hovering a node shows its value and its gradient. Nodes sit
+    at :data:`CIRCUIT_POSITIONS`.
 
     Parameters
     ----------
@@ -80,16 +79,16 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
                                  showlegend=False, textfont=dict(color=color, size=13)))
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label,  # legend entry
                                  line=dict(color=color, width=3)))
-    leaf = [_LEAF_LABELS.get(n, n) for n in names]
+    label = [CIRCUIT_LABELS.get(n, n) for n in names]
     xy = np.array([CIRCUIT_POSITIONS[n] for n in names])
-    for n, (x, y) in zip(names, xy, strict=True):
+    for n, lab, (x, y) in zip(names, label, xy, strict=True):
         if n in CIRCUIT_OPS:                       # inner node: its name above it
-            fig.add_annotation(x=x, y=y, text=f"<i>{n}</i>", showarrow=False, yshift=25)
+            fig.add_annotation(x=x, y=y, text=f"<i>{lab}</i>", showarrow=False, yshift=25)
     fig.add_trace(go.Scatter(
         x=xy[:, 0], y=xy[:, 1], mode="markers+text", hoverinfo="text", showlegend=False,
-        text=[CIRCUIT_OPS.get(n, lab) for n, lab in zip(names, leaf, strict=True)],
+        text=[CIRCUIT_OPS.get(n, lab) for n, lab in zip(names, label, strict=True)],
         hovertext=[f"{lab} = {values[n]:.4g}<br>∂L/∂{lab} = {grads[n]:.4g}"
-                   for n, lab in zip(names, leaf, strict=True)], textposition="middle center",
+                   for n, lab in zip(names, label, strict=True)], textposition="middle center",
         marker=dict(size=34, color=tint(COLORWAY[0], 0.14),
                     line=dict(color=COLORWAY[0], width=1.5))))
     fig.update_layout(hovermode="closest", margin=dict(l=10, r=10),
@@ -100,21 +99,23 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
     return header(fig, title, 430, bottom=10)
 
 
-def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = RIGHT_BELOW, *,
+def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = BUG_ABOVE, *,
                      title: str | None) -> go.Figure:
     r"""Heat map of gradient-check errors: one row per backward pass, one column per parameter.
 
     Colour is :math:`\log_{10}` of the relative error (Viridis), the number
-    is written in each cell, and a cell above ``threshold`` gets a frame
-    (by default :data:`nnlearn.gradcheck.RIGHT_BELOW`: every error that is not
-    clearly right).
+    is written in each cell, and a cell above ``threshold`` gets a frame. By
+    default that is :data:`nnlearn.gradcheck.BUG_ABOVE`, the error above which
+    chapter 5 calls a gradient a bug, and the legend says "a bug"; with
+    ``threshold=RIGHT_BELOW`` every error that is not clearly right is framed
+    and the legend says "not clearly right".
 
     Parameters
     ----------
     results : dict
         Row label -> the dict returned by :func:`nnlearn.gradcheck.check_gradients`;
         all rows must have the same parameter names.
-    threshold : float, default :data:`nnlearn.gradcheck.RIGHT_BELOW`
+    threshold : float, default :data:`nnlearn.gradcheck.BUG_ABOVE`
     title : str
 
     Returns
@@ -131,7 +132,9 @@ def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = RI
             raise ValueError(f"results[{r!r}] has parameters {list(results[r])}, "
                              f"expected {cols}")
     err = np.array([[results[r][c] for c in cols] for r in rows], dtype=np.float64)
-    name = f"relative error > {threshold:.0e}: caught".replace("e-0", "e-")
+    verdict = ("a bug" if threshold >= BUG_ABOVE else
+               "not clearly right" if threshold >= RIGHT_BELOW else "flagged")
+    name = f"relative error > {threshold:.0e}: {verdict}".replace("e-0", "e-")
     return heatmap(np.log10(np.maximum(err, 1e-16)), title=title, x_title="parameter array",
                    y_title="backward pass", x_labels=cols, y_labels=rows, zmin=-16, zmax=0,
                    text=[[_error_text(e) for e in row] for row in err],
