@@ -4,13 +4,24 @@ The comparison with torch.optim lives in test_optimizers_torch.py.
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlearn.optimizers import SGD, AdaGrad, Adam, AdamW, Optimizer, RMSProp
+from nnlearn.optimizers import (
+    SGD,
+    AdaGrad,
+    Adam,
+    AdamW,
+    Optimizer,
+    RMSProp,
+    adam_step,
+    nesterov_step,
+)
+from nnlearn.surfaces import Quadratic, Rosenbrock
 
 # ---------------------------------------------------------------------------
 # helpers
@@ -222,6 +233,90 @@ def test_adamw_and_adam_l2_differ():
     run(AdamW([p1], lr=0.1, weight_decay=0.1), [[[1.0]]] * 3)
     run(Adam([p2], lr=0.1, weight_decay=0.1), [[[1.0]]] * 3)
     assert abs(p1[0] - p2[0]) > 1e-3
+
+
+# ---------------------------------------------------------------------------
+# the plain reference versions the chapter shows, next to the classes
+
+
+@pytest.mark.parametrize("betas, lr", [((0.9, 0.999), 0.01), ((0.5, 0.8), 0.3)])
+def test_adam_step_equals_adam_step_by_step(betas, lr):
+    rng = np.random.default_rng(3)
+    theta = rng.normal(size=(3, 2))
+    p = theta.copy()
+    opt = Adam([p], lr=lr, betas=betas)
+    m, v = np.zeros_like(theta), np.zeros_like(theta)
+    for t in range(1, 101):
+        g = rng.normal(size=theta.shape) * 10.0 ** rng.integers(-3, 3)
+        theta, m, v = adam_step(theta, g, m, v, t, lr, *betas)
+        opt.step([g])
+        np.testing.assert_allclose(theta, p, rtol=1e-14, atol=1e-15)
+        np.testing.assert_allclose(m, opt.state[0]["exp_avg"], rtol=1e-14, atol=1e-300)
+        np.testing.assert_allclose(v, opt.state[0]["exp_avg_sq"], rtol=1e-14, atol=1e-300)
+
+
+def test_adam_step_by_hand_and_leaves_its_inputs_alone():
+    theta, g, m, v = np.array([0.5]), np.array([2.0]), np.zeros(1), np.zeros(1)
+    new_theta, new_m, new_v = adam_step(theta, g, m, v, 1, lr=0.1)
+    # t = 1: m = 0.2, v = 0.004, m_hat = 2, v_hat = 4 (the first Adam test above)
+    np.testing.assert_allclose(new_theta, [0.5 - 0.1 * 2.0 / (2.0 + 1e-8)], rtol=1e-15)
+    np.testing.assert_allclose([new_m[0], new_v[0]], [0.2, 0.004], rtol=1e-14)
+    assert theta[0] == 0.5 and m[0] == 0.0 and v[0] == 0.0
+    # the correction uses t: the same buffers at t = 2 give a different, shorter step
+    later, _, _ = adam_step(theta, g, m, v, 2, lr=0.1)
+    assert abs(later[0] - 0.5) < abs(new_theta[0] - 0.5) - 0.01
+
+
+def test_adam_step_keeps_float32():
+    x = np.ones(3, dtype=np.float32)
+    out = adam_step(x, x, np.zeros_like(x), np.zeros_like(x), 1)
+    assert [a.dtype for a in out] == [np.float32] * 3
+
+
+@pytest.mark.parametrize("surface", [Quadratic.from_eigenvalues(5.0, 0.2, angle=np.pi / 6),
+                                     Rosenbrock()], ids=["ravine", "rosenbrock"])
+def test_nesterov_step_visits_the_points_sgd_nesterov_stores(surface):
+    lr, mu = (0.05, 0.9) if isinstance(surface, Quadratic) else (5e-4, 0.9)
+    theta, m = surface.start.copy(), np.zeros(2)
+    p = surface.start.copy()
+    opt = SGD([p], lr=lr, momentum=mu, nesterov=True)
+    for _ in range(40):
+        opt.step([surface.grad(p)])
+        theta, m = nesterov_step(surface.grad, theta, m, lr, mu)
+        np.testing.assert_allclose(theta - lr * mu * m, p, rtol=1e-13, atol=1e-14)
+        np.testing.assert_allclose(m, opt.state[0]["momentum_buffer"], rtol=1e-12,
+                                   atol=1e-13)
+    # the stored look-ahead point is not the two-arrow iterate itself
+    assert np.abs(theta - p).max() > 1e-3
+
+
+def test_nesterov_step_by_hand():
+    # f = theta^2 / 2 in each coordinate: the gradient is the point itself
+    theta, m = np.array([1.0, -2.0]), np.array([0.5, 0.0])
+    new_theta, new_m = nesterov_step(lambda x: x, theta, m, lr=0.1, momentum=0.5)
+    # look-ahead = theta - 0.1 * 0.5 * m = [0.975, -2]; m = 0.5 m + look-ahead
+    np.testing.assert_allclose(new_m, [1.225, -2.0], rtol=1e-15)
+    np.testing.assert_allclose(new_theta, [1.0 - 0.1225, -1.8], rtol=1e-15)
+    assert m[0] == 0.5 and theta[0] == 1.0
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: adam_step(np.zeros(2), np.zeros(3), np.zeros(2), np.zeros(2), 1),
+     ValueError, "g and theta must have the same shape"),
+    (lambda: adam_step(np.zeros(2), np.zeros(2), np.zeros(2), np.zeros(2), 0),
+     ValueError, "t must be >= 1"),
+    (lambda: adam_step(np.zeros(2), np.zeros(2), np.zeros(2), np.zeros(2), 1, beta2=1.0),
+     ValueError, "betas[1]"),
+    (lambda: nesterov_step("grad", np.zeros(2), np.zeros(2), 0.1, 0.9),
+     TypeError, "grad must be callable"),
+    (lambda: nesterov_step(np.negative, np.zeros(2), np.zeros(1), 0.1, 0.9),
+     ValueError, "m and theta must have the same shape"),
+    (lambda: nesterov_step(np.negative, np.zeros(2), np.zeros(2), 0.1, 1.0),
+     ValueError, "momentum must be < 1"),
+])
+def test_reference_steps_reject_bad_input(call, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        call()
 
 
 # ---------------------------------------------------------------------------

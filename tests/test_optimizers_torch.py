@@ -128,6 +128,37 @@ def test_defaults_match_torch(name, torch_name, names):
         assert getattr(mine, key) == theirs.defaults[key], key
 
 
+def test_plain_adam_step_matches_torch_adam_step_by_step():
+    rng = np.random.default_rng(5)
+    theta = rng.normal(size=6)
+    m, v = np.zeros(6), np.zeros(6)
+    tensor = torch.tensor(theta.copy(), requires_grad=True)
+    theirs = torch_opt("Adam", [tensor], 0.01, {})
+    for t in range(1, 201):
+        g = rng.normal(size=6)
+        theta, m, v = ours.adam_step(theta, g, m, v, t, lr=0.01)
+        tensor.grad = torch.from_numpy(g)
+        theirs.step()
+        np.testing.assert_allclose(theta, tensor.detach().numpy(), rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(v, theirs.state[tensor]["exp_avg_sq"].numpy(), rtol=1e-13)
+
+
+def test_two_arrow_nesterov_visits_the_points_torch_stores():
+    # torch's SGD(nesterov=True) stores the look-ahead point and takes the gradient there
+    lr, mu = 0.05, 0.9
+    A = np.array([[4.0, 1.5], [1.5, 1.0]])
+    theta, m = np.array([-2.5, 2.0]), np.zeros(2)
+    tensor = torch.tensor(theta.copy(), requires_grad=True)
+    theirs = torch_opt("SGD", [tensor], lr, {"momentum": mu, "nesterov": True})
+    for _ in range(50):
+        theta, m = ours.nesterov_step(lambda x: A @ x, theta, m, lr, mu)
+        tensor.grad = torch.from_numpy(A @ tensor.detach().numpy())
+        theirs.step()
+        np.testing.assert_allclose(theta - lr * mu * m, tensor.detach().numpy(),
+                                   rtol=1e-13, atol=1e-14)
+    assert np.abs(theta - tensor.detach().numpy()).max() > 1e-4
+
+
 # ---------------------------------------------------------------------------
 # schedules
 

@@ -63,8 +63,8 @@ from nnlearn._checks import (
     check_scalar,
 )
 
-__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "AdamW", "clip_grad_norm",
-           "optimize_path"]
+__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "AdamW", "adam_step",
+           "nesterov_step", "clip_grad_norm", "optimize_path"]
 
 
 def _scalar_entry(state_dict, key: str):
@@ -243,12 +243,11 @@ class SGD(Optimizer):
     .. math::
 
         g_t &\leftarrow g_t + \alpha\,\theta_{t-1} \\
-        b_t &= \begin{cases} g_t & t = 1 \\
-                 \mu\, b_{t-1} + (1-\text{dampening})\, g_t & t > 1 \end{cases} \\
-        d_t &= \begin{cases} g_t + \mu\, b_t & \text{Nesterov} \\
-                 b_t & \text{otherwise} \end{cases}
-               \quad (d_t = g_t \text{ if } \mu = 0) \\
-        \theta_t &= \theta_{t-1} - \eta\, d_t
+        m_t &= \begin{cases} g_t & t = 1 \\
+                 \mu\, m_{t-1} + (1-\text{dampening})\, g_t & t > 1 \end{cases} \\
+        \theta_t &= \begin{cases} \theta_{t-1} - \eta\, (g_t + \mu\, m_t) & \text{Nesterov} \\
+                 \theta_{t-1} - \eta\, m_t & \text{otherwise} \end{cases}
+               \quad (\theta_{t-1} - \eta\, g_t \text{ if } \mu = 0)
 
     Parameters
     ----------
@@ -267,7 +266,7 @@ class SGD(Optimizer):
 
     Notes
     -----
-    Buffer: ``momentum_buffer`` (only if ``momentum > 0``).
+    Buffer: ``momentum_buffer`` (:math:`m_t`, only if ``momentum > 0``).
     """
 
     def __init__(self, params: list[np.ndarray], lr: float, momentum: float = 0.0,
@@ -290,27 +289,27 @@ class SGD(Optimizer):
                 "nesterov": self.nesterov, "weight_decay": self.weight_decay}
 
     def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        g = self._l2_grad(i, p, g, self.weight_decay)  # g + lambda theta
+        g = self._l2_grad(i, p, g, self.weight_decay)  # g + alpha theta
         tmp = self._scratch(i, "tmp")
         if self.momentum > 0.0:
-            buf = self.state[i]["momentum_buffer"]
+            m = self.state[i]["momentum_buffer"]
             if self.t == 1:
-                np.copyto(buf, g, casting="same_kind")  # b_1 = g_1
+                np.copyto(m, g, casting="same_kind")    # m_1 = g_1
             else:
-                buf *= self.momentum                    # b_t = mu b_{t-1}
+                m *= self.momentum                      # m_t = mu m_{t-1}
                 if self.dampening == 0.0:
-                    buf += g                            #   + g_t
+                    m += g                              #   + g_t
                 else:
                     np.multiply(g, 1.0 - self.dampening, out=tmp)
-                    buf += tmp                          #   + (1-tau) g_t
+                    m += tmp                            #   + (1-dampening) g_t
             if self.nesterov:
-                np.multiply(buf, self.momentum, out=tmp)
+                np.multiply(m, self.momentum, out=tmp)
                 tmp += g
-                g = tmp                                 # d_t = g_t + mu b_t
+                g = tmp                                 # step along g_t + mu m_t
             else:
-                g = buf                                 # d_t = b_t
+                g = m                                   # step along m_t
         np.multiply(g, self.lr, out=tmp)
-        p -= tmp                                        # theta -= eta d_t
+        p -= tmp                                        # theta -= eta (step)
 
 
 class AdaGrad(Optimizer):
@@ -339,11 +338,11 @@ class AdaGrad(Optimizer):
     initial_accumulator_value : float, default 0
         :math:`v_{\text{init}} \ge 0`, the starting value of every sum.
     eps : float, default 1e-10
-        :math:`\epsilon > 0`, added to :math:`\sqrt{G_t}`.
+        :math:`\epsilon > 0`, added to :math:`\sqrt{v_t}`.
 
     Notes
     -----
-    Buffer: ``sum`` (:math:`G_t`).
+    Buffer: ``sum`` (:math:`v_t`).
     """
 
     def __init__(self, params: list[np.ndarray], lr: float = 1e-2, lr_decay: float = 0.0,
@@ -387,8 +386,8 @@ class RMSProp(Optimizer):
                     \quad \text{(centered only)} \\
         \tilde g_t &= \begin{cases} g_t / (\sqrt{v_t - \bar g_t^2} + \epsilon) & \text{centered} \\
                  g_t / (\sqrt{v_t} + \epsilon) & \text{otherwise} \end{cases} \\
-        b_t &= \mu\, b_{t-1} + \tilde g_t, \qquad b_0 = 0 \\
-        \theta_t &= \theta_{t-1} - \eta\, b_t
+        m_t &= \mu\, m_{t-1} + \tilde g_t, \qquad m_0 = 0 \\
+        \theta_t &= \theta_{t-1} - \eta\, m_t
             \quad (\text{or } \theta_{t-1} - \eta\, \tilde g_t \text{ if } \mu = 0)
 
     Parameters
@@ -411,7 +410,7 @@ class RMSProp(Optimizer):
 
     Notes
     -----
-    Buffers: ``square_avg`` (:math:`v_t`), ``momentum_buffer`` (if
+    Buffers: ``square_avg`` (:math:`v_t`), ``momentum_buffer`` (:math:`m_t`, if
     ``momentum > 0``), ``grad_avg`` (if ``centered``). In the centered form
     :math:`v_t - \bar g_t^2 \ge 0` holds exactly, but rounding can push it a
     hair below zero after many identical gradients; it is clipped at 0 before
@@ -439,35 +438,35 @@ class RMSProp(Optimizer):
                 "momentum": self.momentum, "centered": self.centered}
 
     def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
-        g = self._l2_grad(i, p, g, self.weight_decay)  # g + lambda theta
+        g = self._l2_grad(i, p, g, self.weight_decay)  # g + alpha theta
         st = self.state[i]
         tmp = self._scratch(i, "tmp")
         square_avg = st["square_avg"]
-        square_avg *= self.alpha                        # v_t = alpha v_{t-1}
+        square_avg *= self.alpha                        # v_t = rho v_{t-1}
         np.multiply(g, g, out=tmp)
         tmp *= 1.0 - self.alpha
-        square_avg += tmp                               #   + (1-alpha) g_t^2
+        square_avg += tmp                               #   + (1-rho) g_t^2
         if self.centered:
             grad_avg = st["grad_avg"]
-            grad_avg *= self.alpha                      # gbar = alpha gbar
+            grad_avg *= self.alpha                      # gbar = rho gbar
             np.multiply(g, 1.0 - self.alpha, out=tmp)
-            grad_avg += tmp                             #   + (1-alpha) g_t
+            grad_avg += tmp                             #   + (1-rho) g_t
             np.multiply(grad_avg, grad_avg, out=tmp)
             np.subtract(square_avg, tmp, out=tmp)
             np.maximum(tmp, 0.0, out=tmp)               # rounding: not < 0
-            np.sqrt(tmp, out=tmp)                       # s = sqrt(v - gbar^2)
+            np.sqrt(tmp, out=tmp)                       # den = sqrt(v - gbar^2)
         else:
-            np.sqrt(square_avg, out=tmp)                # s = sqrt(v)
+            np.sqrt(square_avg, out=tmp)                # den = sqrt(v)
         tmp += self.eps                                 #   + eps
-        np.divide(g, tmp, out=tmp)                      # g_t / s
+        np.divide(g, tmp, out=tmp)                      # g_t / den
         if self.momentum > 0.0:
-            buf = st["momentum_buffer"]
-            buf *= self.momentum
-            buf += tmp                                  # b = mu b + g_t / s
-            np.multiply(buf, self.lr, out=tmp)
+            m = st["momentum_buffer"]
+            m *= self.momentum
+            m += tmp                                    # m = mu m + g_t / den
+            np.multiply(m, self.lr, out=tmp)
         else:
             tmp *= self.lr
-        p -= tmp                                        # theta -= eta b
+        p -= tmp                                        # theta -= eta m
 
 
 class Adam(Optimizer):
@@ -480,7 +479,7 @@ class Adam(Optimizer):
         v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2, \qquad v_0 = 0 \\
         \hat m_t &= \frac{m_t}{1-\beta_1^t}, \qquad
         \hat v_t = \frac{v_t}{1-\beta_2^t}
-            \quad (\text{AMSGrad: } \hat v_t = \frac{\max_{k\le t} v_k}{1-\beta_2^t}) \\
+            \quad (\text{AMSGrad: } \hat v_t = \frac{\max_{t'\le t} v_{t'}}{1-\beta_2^t}) \\
         \theta_t &= \theta_{t-1} - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
     The step is :math:`\hat m_t / (\sqrt{\hat v_t}+\epsilon)` and nothing else:
@@ -533,9 +532,9 @@ class Adam(Optimizer):
         beta1, beta2 = self.betas
         if self._decoupled_weight_decay:
             if self.weight_decay != 0.0:
-                p *= 1.0 - self.lr * self.weight_decay  # theta *= 1 - eta lambda
+                p *= 1.0 - self.lr * self.weight_decay  # theta *= 1 - eta alpha
         else:
-            g = self._l2_grad(i, p, g, self.weight_decay)  # g + lambda theta
+            g = self._l2_grad(i, p, g, self.weight_decay)  # g + alpha theta
         st = self.state[i]
         tmp = self._scratch(i, "tmp")
         exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
@@ -589,6 +588,112 @@ class AdamW(Adam):
                  weight_decay: float = 1e-2, amsgrad: bool = False) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                          amsgrad=amsgrad)
+
+
+def adam_step(theta, g, m, v, t: int, lr: float = 1e-3, beta1: float = 0.9,
+              beta2: float = 0.999, eps: float = 1e-8):
+    r"""One Adam step, written like its formula, on plain arrays.
+
+    .. math::
+
+        m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad
+        v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
+        \hat m_t &= \frac{m_t}{1-\beta_1^t}, \qquad
+        \hat v_t = \frac{v_t}{1-\beta_2^t}, \qquad
+        \theta_t = \theta_{t-1} - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+
+    The reference version of :class:`Adam` without weight decay or AMSGrad:
+    the class computes the same numbers in place, with the two corrections
+    folded into scalars (a test runs both side by side, and against
+    ``torch.optim.Adam``).
+
+    Parameters
+    ----------
+    theta, g, m, v : ndarray
+        :math:`\theta_{t-1}`, the gradient :math:`g_t` and the buffers
+        :math:`m_{t-1}`, :math:`v_{t-1}` (zeros before the first step), all of
+        one shape.
+    t : int
+        The step counter, :math:`t \ge 1` (1 on the first step).
+    lr, beta1, beta2, eps : float
+        :math:`\eta > 0`, :math:`\beta_1, \beta_2 \in [0, 1)`,
+        :math:`\epsilon > 0`, with the defaults of :class:`Adam`.
+
+    Returns
+    -------
+    theta, m, v : ndarray
+        :math:`\theta_t`, :math:`m_t` and :math:`v_t`; the inputs are not changed.
+    """
+    theta, g, m, v = _check_adam_step(theta, g, m, v, t, lr, beta1, beta2, eps)
+    m = beta1 * m + (1 - beta1) * g                      # m_t
+    v = beta2 * v + (1 - beta2) * g ** 2                 # v_t
+    m_hat = m / (1 - beta1 ** t)                         # bias corrections
+    v_hat = v / (1 - beta2 ** t)
+    theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)  # the step
+    return theta, m, v
+
+
+def _check_adam_step(theta, g, m, v, t, lr, beta1, beta2, eps) -> list[np.ndarray]:
+    """Check the arguments of :func:`adam_step`; return the four arrays."""
+    check_scalar(t, "t", low=1, integer=True)
+    check_scalar(lr, "lr", low=0.0, low_inclusive=False)
+    _check_betas((beta1, beta2))
+    check_scalar(eps, "eps", low=0.0, low_inclusive=False)
+    return _same_shape_arrays(theta=theta, g=g, m=m, v=v)
+
+
+def nesterov_step(grad: Callable[[np.ndarray], np.ndarray], theta, m, lr: float,
+                  momentum: float):
+    r"""One Nesterov step, two arrows: the momentum first, then the gradient there.
+
+    .. math::
+
+        m_t = \mu\, m_{t-1} + \nabla L(\theta_{t-1} - \eta\mu\, m_{t-1}), \qquad
+        \theta_t = \theta_{t-1} - \eta\, m_t, \qquad m_0 = 0
+
+    :class:`SGD` with ``nesterov=True`` stores the look-ahead point
+    :math:`\theta_t - \eta\mu\, m_t` instead of :math:`\theta_t` and takes
+    the gradient at what it stores; both visit the same points (a test runs
+    them side by side, and against ``torch.optim.SGD``).
+
+    Parameters
+    ----------
+    grad : callable
+        Maps a point of the shape of ``theta`` to the gradient there.
+    theta, m : ndarray
+        :math:`\theta_{t-1}` and the momentum buffer :math:`m_{t-1}` (zeros
+        before the first step), of one shape.
+    lr, momentum : float
+        :math:`\eta > 0` and :math:`\mu \in [0, 1)`.
+
+    Returns
+    -------
+    theta, m : ndarray
+        :math:`\theta_t` and :math:`m_t`; the inputs are not changed.
+    """
+    theta, m = _check_nesterov_step(grad, theta, m, lr, momentum)
+    mu = momentum
+    ahead = theta - lr * mu * m        # arrow 1: the momentum's own step
+    m = mu * m + grad(ahead)           # m_t, with the gradient there
+    theta = theta - lr * m             # arrow 2: ahead - lr * grad(ahead)
+    return theta, m
+
+
+def _check_nesterov_step(grad, theta, m, lr, momentum) -> list[np.ndarray]:
+    """Check the arguments of :func:`nesterov_step`; return ``theta`` and ``m`` as arrays."""
+    if not callable(grad):
+        raise TypeError(f"grad must be callable, got {type(grad).__name__}")
+    check_scalar(lr, "lr", low=0.0, low_inclusive=False)
+    check_scalar(momentum, "momentum", low=0.0, high=1.0, high_inclusive=False)
+    return _same_shape_arrays(theta=theta, m=m)
+
+
+def _same_shape_arrays(**arrays) -> list[np.ndarray]:
+    """The arrays as floating arrays, checked to be finite and of the first one's shape."""
+    out = [as_float_array(a, name) for name, a in arrays.items()]
+    for name, arr in zip(list(arrays)[1:], out[1:], strict=True):
+        check_same_shape(arr, out[0], name, next(iter(arrays)))
+    return out
 
 
 def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0,
@@ -676,7 +781,7 @@ def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarra
                   **hyperparameters) -> np.ndarray:
     r"""Run an optimizer on a function's gradient and return every iterate.
 
-    A copy :math:`x` of ``x0`` is the one parameter array of
+    A copy ``x`` of ``x0`` is the one parameter array of
     ``optimizer([x], **hyperparameters)``; each step calls ``grad(x)``, adds
     Gaussian noise of standard deviation :math:`s` if asked (a stand-in for the error of a
     mini-batch gradient) and passes the result to ``opt.step``. With

@@ -149,7 +149,8 @@ def linear_warmup_lr(base_lr: float, t, warmup_steps: int,
     r"""Linear warm-up from ``start_factor * base_lr`` to ``base_lr``, then constant.
 
     .. math::
-        \eta_t = \eta_0 \left(f_0 + (1 - f_0)\,\frac{\min(t, T)}{T}\right)
+        \eta_t = \eta_{\text{start}} + (\eta_0 - \eta_{\text{start}})\,\frac{\min(t, T)}{T},
+        \qquad \eta_{\text{start}} = \text{start\_factor} \cdot \eta_0
 
     Parameters
     ----------
@@ -160,7 +161,8 @@ def linear_warmup_lr(base_lr: float, t, warmup_steps: int,
     warmup_steps : int
         :math:`T \ge 1`; the full rate is reached at :math:`t = T`.
     start_factor : float, default 0.1
-        :math:`f_0 \in [0, 1]`, the fraction of ``base_lr`` used at :math:`t = 0`.
+        In [0, 1]: the rate at :math:`t = 0` is :math:`\eta_{\text{start}}`, this
+        fraction of ``base_lr``.
 
     Returns
     -------
