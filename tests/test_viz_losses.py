@@ -85,14 +85,14 @@ def test_focal_curves_shade_easy_and_hard():
 def test_convexity_chords_detects_chord_below():
     w = np.linspace(-2, 2, 81)
     fig = vl.convexity_chords(w, {"convex": (w - 1) ** 2, "double well": (w**2 - 1) ** 2},
-                              a=-1.0, b=1.0, x_titles=["ŷ", "w"], title="t")
+                              left=-1.0, right=1.0, x_titles=["ŷ", "w"], title="t")
     assert len(fig.data) == 6
     notes = [a.text for a in fig.layout.annotations if "chord" in a.text]
     assert notes == ["chord above: convex", "chord below: not convex"]
     gap = fig.data[5]                                               # curve 1 vs chord 0 at w=0
     assert gap.x[0] == pytest.approx(0.0, abs=1e-9)
     np.testing.assert_allclose(gap.y, [1.0, 0.0], atol=1e-9)
-    with pytest.raises(ValueError, match="a and b"):
-        vl.convexity_chords(w, {"c": w**2}, a=1.0, b=-1.0, title="t")
+    with pytest.raises(ValueError, match="left and right"):
+        vl.convexity_chords(w, {"c": w**2}, left=1.0, right=-1.0, title="t")
     with pytest.raises(ValueError, match="x_titles"):
-        vl.convexity_chords(w, {"c": w**2}, a=-1.0, b=1.0, x_titles=["a", "b"], title="t")
+        vl.convexity_chords(w, {"c": w**2}, left=-1.0, right=1.0, x_titles=["a", "b"], title="t")

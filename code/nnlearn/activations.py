@@ -50,10 +50,10 @@ __all__ = [
 # ----------------------------------------------------------------------------
 
 def sigmoid(z) -> np.ndarray:
-    r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`.
+    r"""Logistic sigmoid, 1 / (1 + exp(-z)), computed without overflow.
 
-    Computed with :math:`e^{-|z|}`, which never overflows:
-    :math:`\sigma(z) = 1/(1 + e^{-|z|})` for :math:`z \ge 0` and
+    :math:`\sigma(z) = 1 / (1 + e^{-z})`, computed with :math:`e^{-|z|}`, which
+    never overflows: :math:`\sigma(z) = 1/(1 + e^{-|z|})` for :math:`z \ge 0` and
     :math:`e^{-|z|}/(1 + e^{-|z|})` for :math:`z < 0`. So ``sigmoid(-1000)``
     is ``0.0`` and ``sigmoid(1000)`` is ``1.0`` without warnings.
 
@@ -277,12 +277,12 @@ def _check_axis(z: np.ndarray, axis) -> int:
 def _shift_by_max(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""``(m, d, l)`` with ``m`` :math:`= z_{\max} = \max_j z_j`,
     ``d`` :math:`= z - z_{\max} \le 0` and
-    ``l`` :math:`= \ln \sum_j e^{z_j - z_{\max}} = \ln(1 + S)`, all along ``axis`` (kept).
+    ``l`` :math:`= \ln \sum_j e^{z_j - z_{\max}}`, all along ``axis`` (kept).
 
-    :math:`S` sums :math:`e^{z_j - z_{\max}}` over every entry except one maximum, whose
-    term is exactly 1, and ``l`` is ``log1p(S)``: so a tiny :math:`S` (one
-    logit far above the others) keeps all its digits instead of vanishing in
-    :math:`1 + S`. A difference :math:`z_j - z_{\max}` beyond the float range is
+    The term of one maximum is exactly 1; the others sum to ``rest``, and
+    ``l`` is ``log1p(rest)``: so a tiny ``rest`` (one logit far above the
+    others) keeps all its digits instead of vanishing in ``1 + rest``. A
+    difference :math:`z_j - z_{\max}` beyond the float range is
     :math:`-\infty` (its exponential is 0), without a warning.
     """
     m = np.max(z, axis=axis, keepdims=True)
@@ -294,7 +294,7 @@ def _shift_by_max(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.
 
 
 def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
-    r"""Stable :math:`\ln \sum_j e^{z_j}` along ``axis``.
+    r"""Log of the sum of exponentials along ``axis``, computed without overflow.
 
     Uses the shift by the maximum :math:`z_{\max} = \max_j z_j`:
 
@@ -360,9 +360,10 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
 
 
 def softmax(z, axis: int = -1) -> np.ndarray:
-    r"""Softmax along ``axis``: :math:`p_k = e^{z_k} / \sum_j e^{z_j}`.
+    r"""Softmax along ``axis``: exponentials of the logits divided by their sum.
 
-    Softmax is unchanged when the same constant is added to every logit, so
+    :math:`p_k = e^{z_k} / \sum_j e^{z_j}`. Softmax is unchanged when the same
+    constant is added to every logit, so
     the maximum is subtracted first (:math:`p_k = e^{z_k - z_{\max}} / \sum_j e^{z_j - z_{\max}}`):
     no exponent is positive, nothing overflows, and the denominator is at
     least 1.

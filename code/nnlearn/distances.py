@@ -74,8 +74,8 @@ def farthest_nearest_ratio(points, queries) -> np.ndarray:
 
     .. math::
 
-        r(\mathbf q) = \frac{\max_i \lVert \mathbf x_i - \mathbf q \rVert}
-                            {\min_i \lVert \mathbf x_i - \mathbf q \rVert} \;\ge 1.
+        \frac{\max_i \lVert \mathbf x^{(i)} - \mathbf x_{\text{query}} \rVert}
+             {\min_i \lVert \mathbf x^{(i)} - \mathbf x_{\text{query}} \rVert} \;\ge 1
 
     A large ratio means "near" and "far" are very different, so a nearest
     neighbour is meaningful; a ratio close to 1 means every point is about
@@ -83,9 +83,9 @@ def farthest_nearest_ratio(points, queries) -> np.ndarray:
 
     Parameters
     ----------
-    points : array_like, shape (n_points, d)
+    points : array_like, shape (n_points, n_features)
         At least two points.
-    queries : array_like, shape (n_queries, d)
+    queries : array_like, shape (n_queries, n_features)
         None of them may coincide with a point (the ratio would be infinite).
 
     Returns
@@ -112,12 +112,12 @@ def distance_ratios(dims, n_points: int = 1000, n_queries: int = 20,
                     rng=None) -> np.ndarray:
     r"""Farthest-to-nearest distance ratios of random points, for several dimensions.
 
-    For each dimension :math:`d` in ``dims``, draws ``n_points`` points and
-    ``n_queries`` query points uniformly from the unit cube :math:`[0, 1]^d`
-    and returns :func:`farthest_nearest_ratio` of every query. As :math:`d`
+    For each dimension :math:`n_0` in ``dims``, draws ``n_points`` points and
+    ``n_queries`` query points uniformly from the unit cube :math:`[0, 1]^{n_0}`
+    and returns :func:`farthest_nearest_ratio` of every query. As :math:`n_0`
     grows the ratios fall towards 1: the squared distance is a sum of
-    :math:`d` independent terms, so its mean grows like :math:`d` while its
-    spread grows only like :math:`\sqrt d`, and all distances crowd around
+    :math:`n_0` independent terms, so its mean grows like :math:`n_0` while its
+    spread grows only like :math:`\sqrt{n_0}`, and all distances crowd around
     the same value.
 
     Parameters

@@ -1,4 +1,4 @@
-r"""Fit a straight line :math:`\hat y = a x + b` by minimizing a chosen loss.
+r"""Fit a straight line :math:`\hat y = w x + b` by minimizing a chosen loss.
 
 Three fits for the outlier experiment of chapter 2, each a real minimizer of
 its own loss over the data (nothing here looks at the "true" line):
@@ -11,11 +11,11 @@ its own loss over the data (nothing here looks at the "true" line):
 All take ``x`` of shape ``(n,)`` or ``(n, 1)`` (the ``X`` of
 :func:`nnlearn.datasets.noisy_line` works) and ``y`` of shape ``(n,)``, and
 return ``(slope, intercept)`` as Python floats. Residuals are
-:math:`r^{(i)} = \hat y^{(i)} - y^{(i)} = a x^{(i)} + b - y^{(i)}`, as in :mod:`nnlearn.losses`.
+:math:`r^{(i)} = \hat y^{(i)} - y^{(i)} = w x^{(i)} + b - y^{(i)}`, as in :mod:`nnlearn.losses`.
 
 Each fit works on ``x / u_x`` and ``y / u_y``, with :math:`u_x, u_y` powers of
 two near the largest :math:`|x^{(i)}|` and :math:`|y^{(i)}|` (exact divisions), and
-converts the line back: slope :math:`a' u_y / u_x`, intercept :math:`b' u_y`.
+converts the line back: slope :math:`w' u_y / u_x`, intercept :math:`b' u_y`.
 So data of size :math:`10^{200}` or spacing :math:`10^{-170}` give the same
 line as data of size 1 (squares of the raw numbers would overflow or
 underflow).
@@ -62,12 +62,16 @@ def _in_original_units(line: tuple[float, float], x_unit: float,
     return slope * (y_unit / x_unit), intercept * y_unit   # Python floats: inf, no warning
 
 
-def _weighted_line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    """The line ``(a, b)`` minimizing ``sum(w * (a * x + b - y) ** 2)``, for weights ``w > 0``."""
-    w = w / w.sum()
-    x_bar, y_bar = w @ x, w @ y
+def _weighted_line(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """The line (slope, intercept) with the smallest weighted sum of squared residuals.
+
+    It minimizes ``sum(weights * (slope * x + intercept - y) ** 2)`` for
+    ``weights > 0``.
+    """
+    weights = weights / weights.sum()
+    x_bar, y_bar = weights @ x, weights @ y
     dx = x - x_bar
-    slope = (w * dx) @ (y - y_bar) / ((w * dx) @ dx)
+    slope = (weights * dx) @ (y - y_bar) / ((weights * dx) @ dx)
     return float(slope), float(y_bar - slope * x_bar)
 
 
@@ -75,10 +79,10 @@ def fit_line_mse(x, y) -> tuple[float, float]:
     r"""The line that minimizes the mean squared error, in closed form.
 
     Setting both partial derivatives of
-    :math:`L(a, b) = \frac1n \sum_i (a x^{(i)} + b - y^{(i)})^2` to zero gives
+    :math:`L(w, b) = \frac1N \sum_i (w x^{(i)} + b - y^{(i)})^2` to zero gives
 
-    .. math:: a = \frac{\sum_i (x^{(i)} - \bar x)(y^{(i)} - \bar y)}{\sum_i (x^{(i)} - \bar x)^2},
-              \qquad b = \bar y - a \bar x
+    .. math:: w = \frac{\sum_i (x^{(i)} - \bar x)(y^{(i)} - \bar y)}{\sum_i (x^{(i)} - \bar x)^2},
+              \qquad b = \bar y - w \bar x
 
     with :math:`\bar x, \bar y` the means. (This is ordinary least squares, the
     same line as ``numpy.polyfit(x, y, 1)``.)
@@ -102,17 +106,18 @@ def fit_line_mse(x, y) -> tuple[float, float]:
 
 def _irls(x: np.ndarray, y: np.ndarray, floor: float, max_iter: int,
           tol: float) -> tuple[float, float]:
-    r"""Iterate :math:`w^{(i)} = 1 / \max(|r^{(i)}|, \text{floor})` weighted least-squares fits.
+    r"""Weighted least-squares fits, repeated with weights 1 / max(|residual|, floor).
 
-    The weights are used times ``floor`` (in ``(0, 1]``, the same fit): a tiny
-    floor cannot overflow ``1 / floor``.
+    The residuals are those of the previous line. The weights are used times
+    ``floor`` (in ``(0, 1]``, the same fit): a tiny floor cannot overflow
+    ``1 / floor``.
     """
     floor = max(floor, _SMALLEST_NORMAL)
     slope, intercept = _weighted_line(x, y, np.ones_like(x))
     for _ in range(max_iter):
         r = slope * x + intercept - y
-        w = floor / np.maximum(np.abs(r), floor)
-        new_slope, new_intercept = _weighted_line(x, y, w)
+        weights = floor / np.maximum(np.abs(r), floor)
+        new_slope, new_intercept = _weighted_line(x, y, weights)
         step = abs(new_slope - slope) * np.ptp(x) + abs(new_intercept - intercept)
         slope, intercept = new_slope, new_intercept
         if step <= tol * (1.0 + np.abs(y).max()):
@@ -139,24 +144,24 @@ def _best_line_through_pairs(x: np.ndarray, y: np.ndarray, slope: float, interce
 def fit_line_mae(x, y, *, max_iter: int = 500, tol: float = 1e-12) -> tuple[float, float]:
     r"""The line that minimizes the mean absolute error (least absolute deviations).
 
-    :math:`L(a, b) = \frac1n \sum_i |r^{(i)}|` with :math:`r^{(i)} = a x^{(i)} + b - y^{(i)}`
+    :math:`L(w, b) = \frac1N \sum_i |r^{(i)}|` with :math:`r^{(i)} = w x^{(i)} + b - y^{(i)}`
     has no closed-form minimizer. Iteratively reweighted least squares (IRLS)
-    finds it: for any :math:`c \ne 0`,
+    finds it: for any :math:`\tilde r \ne 0`,
 
-    .. math:: |r| \le \frac{r^2}{2|c|} + \frac{|c|}{2}
-              \quad\text{with equality at } r = c
+    .. math:: |r| \le \frac{r^2}{2|\tilde r|} + \frac{|\tilde r|}{2}
+              \quad\text{with equality at } r = \tilde r
 
-    (this is :math:`(|r| - |c|)^2 \ge 0`). So with the residuals
-    :math:`c^{(i)}` of the current line, the weighted least-squares problem
-    :math:`\min_{a,b} \sum_i (r^{(i)})^2 / |c^{(i)}|` minimizes an upper bound of
+    (this is :math:`(|r| - |\tilde r|)^2 \ge 0`). So with the residuals
+    :math:`\tilde r^{(i)}` of the current line, the weighted least-squares problem
+    :math:`\min_{w,b} \sum_i (r^{(i)})^2 / |\tilde r^{(i)}|` minimizes an upper bound of
     :math:`\sum_i |r^{(i)}|` that touches it at the current line: each new line has
     a sum of absolute residuals no larger than the last. Starting from the
     least-squares line, repeat until the line stops moving.
 
     A residual that reaches 0 would get an infinite weight; weights are capped
-    at :math:`1/\epsilon` with :math:`\epsilon = 10^{-9}\,(1 + \max_i |y^{(i)}| / u_y)\,u_y`
+    at 1 / ``floor`` with ``floor`` :math:`= 10^{-9}\,(1 + \max_i |y^{(i)}| / u_y)\,u_y`
     (:math:`u_y` the unit of ``y``, see the module), which changes the
-    minimized loss by at most :math:`\epsilon / 2` per point.
+    minimized loss by at most ``floor / 2`` per point.
 
     IRLS gets close fast but its last digits come slowly. Some minimizer of
     the MAE passes exactly through two data points (a vertex of the equivalent
@@ -196,14 +201,15 @@ def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
                    tol: float = 1e-12) -> tuple[float, float]:
     r"""The line that minimizes the mean Huber loss with threshold ``delta``.
 
-    :math:`L(a, b) = \frac1n \sum_i h_\tau(r^{(i)})` with :math:`h_\tau` the
-    Huber loss (:func:`nnlearn.losses.huber`). At the minimum the gradient is 0:
+    :math:`L(w, b) = \frac1N \sum_i \operatorname{huber}_\tau(r^{(i)})` with
+    :math:`\operatorname{huber}_\tau` the Huber loss (:func:`nnlearn.losses.huber`).
+    At the minimum the gradient is 0:
 
-    .. math:: \sum_i h_\tau'(r^{(i)}) \begin{pmatrix} x^{(i)} \\ 1 \end{pmatrix} = \mathbf 0,
-              \qquad h_\tau'(r) = \operatorname{clip}(r, -\tau, \tau)
+    .. math:: \sum_i \operatorname{clip}(r^{(i)}, -\tau, \tau)
+              \begin{pmatrix} x^{(i)} \\ 1 \end{pmatrix} = \mathbf 0 .
 
-    Writing :math:`h_\tau'(r^{(i)}) = w^{(i)} r^{(i)}`
-    with :math:`w^{(i)} = \min(1, \tau / |r^{(i)}|)` turns this into the normal
+    Writing :math:`\operatorname{clip}(r^{(i)}, -\tau, \tau)` as :math:`r^{(i)}`
+    times the weight :math:`\min(1, \tau / |r^{(i)}|)` turns this into the normal
     equations of a weighted least-squares fit.
     IRLS alternates "compute weights from the current residuals" and "solve
     the weighted least-squares problem". Points with :math:`|r^{(i)}| \le \tau`
@@ -237,5 +243,5 @@ def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
     max_iter = check_scalar(max_iter, "max_iter", low=1, integer=True)
     tol = check_scalar(tol, "tol", low=0.0)
     xu, yu = _units(x, y)
-    # w = 1 / max(|r|, delta) is min(1, delta / |r|) divided by delta (delta in y's unit)
+    # weight 1 / max(|r|, delta) is min(1, delta / |r|) divided by delta (delta in y's unit)
     return _in_original_units(_irls(x / xu, y / yu, delta / yu, max_iter, tol), xu, yu)

@@ -9,11 +9,11 @@ Reductions (as in PyTorch):
 
 * ``"mean"`` (default): the average of the per-element losses. For the
   elementwise losses (everything except :func:`cross_entropy`) that divides by
-  the number of elements ``input.size`` -- for ``input`` of shape ``(B, k)``
-  that is :math:`Bk`, so ``mse_grad`` is :math:`2(\hat y - y)/(Bk)`, not
+  the number of elements ``input.size`` -- for ``input`` of shape ``(B, n)``
+  that is :math:`Bn`, so ``mse_grad`` is :math:`2(\hat y - y)/(Bn)`, not
   :math:`\hat y - y`. For :func:`cross_entropy` the mean is over the batch
   ``B`` (one loss per sample).
-* ``"sum"``: the sum of the per-element losses; the gradient has no :math:`1/n`.
+* ``"sum"``: the sum of the per-element losses; the gradient has no :math:`1/(Bn)`.
 * ``"none"``: the per-element losses themselves (shape of ``input``, or ``(B,)``
   for cross-entropy). The ``_grad`` function then returns, in each position, the
   derivative of *that* element's loss with respect to its own input (for
@@ -134,7 +134,7 @@ def mse(input, target, *, reduction: str = "mean"):
 
 
 def mse_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of :func:`mse` with respect to ``input``.
+    r"""Gradient of ``mse`` with respect to ``input``.
 
     .. math:: \frac{\partial L_{\text{mean}}}{\partial \hat y^{(i)}}
               = \frac{2 (\hat y^{(i)} - y^{(i)})}{n}
@@ -658,7 +658,7 @@ def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str
 
 def cross_entropy_grad(input, target, *, label_smoothing: float = 0.0,
                        reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of :func:`cross_entropy` with respect to the logits.
+    r"""Gradient of ``cross_entropy`` with respect to the logits.
 
     .. math:: \frac{\partial \ell^{(i)}}{\partial z^{(i)}_c}
               = p^{(i)}_c \sum_{j} y^{(i)}_j - y^{(i)}_c = p^{(i)}_c - y^{(i)}_c

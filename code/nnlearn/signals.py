@@ -5,8 +5,8 @@ time. A computer keeps only
 
 * its values at equally spaced instants, the **samples** (:func:`sample_times`),
   and
-* each value rounded to one of :math:`2^b` levels, stored as a :math:`b`-bit
-  integer, the **quantization** (:func:`quantize`).
+* each value rounded to one of :math:`2^{n_{\text{bits}}}` levels, stored as
+  an integer of :math:`n_{\text{bits}}` bits, the **quantization** (:func:`quantize`).
 
 :func:`sine_mixture` makes a test signal to try both on.
 """
@@ -110,19 +110,19 @@ def sample_times(duration: float, sample_rate: float) -> np.ndarray:
 
 def quantize(x, n_bits: int, low: float = -1.0, high: float = 1.0
              ) -> tuple[np.ndarray, np.ndarray]:
-    r"""Round values to the nearest of :math:`2^b` equally spaced levels.
+    r"""Round values to the nearest of 2 ** n_bits equally spaced levels.
 
-    The levels are :math:`\text{low} + k\Delta` for
-    :math:`k = 0, \dots, 2^b - 1`, with step
-    :math:`\Delta = (\text{high} - \text{low}) / (2^b - 1)`, so both ends of
-    the range are levels. Each value is clipped to ``[low, high]`` and gets
-    the integer code
+    The levels are :math:`\text{low} + x'\Delta` for
+    :math:`x' = 0, \dots, 2^{n_{\text{bits}}} - 1`, with step
+    :math:`\Delta = (\text{high} - \text{low}) / (2^{n_{\text{bits}}} - 1)`, so
+    both ends of the range are levels. Each value :math:`x` is clipped to
+    ``[low, high]`` and gets the integer code
 
     .. math::
 
-        k = \operatorname{round}\!\left(\frac{\operatorname{clip}(x) - \text{low}}{\Delta}\right),
+        x' = \operatorname{round}\!\left(\frac{\operatorname{clip}(x) - \text{low}}{\Delta}\right),
 
-    which fits in ``n_bits`` bits; its quantized value is :math:`\text{low} + k\Delta`.
+    which fits in ``n_bits`` bits; its quantized value is :math:`\text{low} + x'\Delta`.
     For :math:`x` inside the range the error is at most :math:`\Delta/2`.
     (Real audio formats use the same idea with slightly different level
     placement, e.g. 16-bit PCM stores integers from :math:`-2^{15}` to
@@ -138,16 +138,16 @@ def quantize(x, n_bits: int, low: float = -1.0, high: float = 1.0
     x : array_like, any shape
         The values (e.g. samples of a waveform).
     n_bits : int
-        Bits per value :math:`b`, 1 to 24.
+        Bits per value :math:`n_{\text{bits}}`, 1 to 24.
     low, high : float, default -1.0 and 1.0
         The range covered by the levels, ``low < high``.
 
     Returns
     -------
     codes : ndarray of int64, shape of ``x``
-        The level index :math:`k` of each value, in ``[0, 2**n_bits)``.
+        The level index :math:`x'` of each value, in ``[0, 2**n_bits)``.
     values : ndarray, shape of ``x``, dtype of ``x``
-        The quantized values :math:`\text{low} + k\Delta`.
+        The quantized values :math:`\text{low} + x'\Delta`.
 
     Examples
     --------

@@ -35,18 +35,21 @@ class PCAResult(NamedTuple):
 def pca(X, n_components: int) -> PCAResult:
     r"""Principal component analysis by singular value decomposition.
 
-    The data are centred, :math:`X_c = X - \bar x`, and decomposed as
-    :math:`X_c = U D V^\top` (singular values
-    :math:`d_1 \ge d_2 \ge \dots`). The first ``n_components`` rows
-    of :math:`V^\top` are the principal directions, the projected data are
-    :math:`X_c V_k = U_k D_k`, and the explained variance ratio of
-    component :math:`j` is :math:`d_j^2 / \sum_i d_i^2`. Keeping
-    :math:`k` components, :math:`X_c V_k V_k^\top` is the best rank-:math:`k`
-    approximation of the centred data :math:`X_c`. Equivalently,
-    :math:`\bar x + X_c V_k V_k^\top` is the best approximation of :math:`X`
-    by points of a :math:`k`-dimensional affine subspace (it has rank up to
-    :math:`k + 1`, not :math:`k`). Both have squared error
-    :math:`\sum_{j > k} d_j^2`.
+    The data are centred, :math:`X_{\text{c}} = X - \bar x`, and decomposed as
+    :math:`X_{\text{c}} = U S V^\top` (singular values
+    :math:`S_1 \ge S_2 \ge \dots`). Keeping :math:`n_{\text{pc}}` =
+    ``n_components`` components, the first :math:`n_{\text{pc}}` rows of
+    :math:`V^\top` (:math:`\tilde V^\top`) are the principal directions, the
+    projected data are :math:`X_{\text{c}} \tilde V = \tilde U \tilde S`, and
+    the explained variance ratio of component :math:`j` is
+    :math:`S_j^2 / \sum_k S_k^2`. :math:`X_{\text{c}} \tilde V \tilde V^\top`
+    is the best approximation of rank :math:`n_{\text{pc}}` of the centred
+    data :math:`X_{\text{c}}`. Equivalently,
+    :math:`\bar x + X_{\text{c}} \tilde V \tilde V^\top` is the best
+    approximation of :math:`X` by points of an :math:`n_{\text{pc}}`-dimensional
+    affine subspace (it has rank up to :math:`n_{\text{pc}} + 1`, not
+    :math:`n_{\text{pc}}`). Both have squared error
+    :math:`\sum_{j > n_{\text{pc}}} S_j^2`.
 
     Signs of singular vectors are arbitrary; like scikit-learn, each
     component is flipped so that its entry of largest magnitude is positive.

@@ -22,17 +22,17 @@ __all__ = [
 def one_hot(labels, num_classes: int | None = None) -> np.ndarray:
     r"""One-hot encode integer class labels.
 
-    Row ``i`` of the result is the unit vector :math:`e_{y_i}`: all zeros
-    except a 1 in column ``labels[i]``. Like ``torch.nn.functional.one_hot``
-    this takes class *indices* ``0 .. num_classes-1``; turn names such as
-    ``"red"`` into indices first with :class:`OrdinalEncoder`.
+    Row ``i`` of the result is all zeros except a 1 in column ``labels[i]``.
+    Like ``torch.nn.functional.one_hot`` this takes class *indices*
+    ``0 .. num_classes-1``; turn names such as ``"red"`` into indices first
+    with :class:`OrdinalEncoder`.
 
     Parameters
     ----------
     labels : array_like of int, shape (n_samples,)
         Class indices, each in ``[0, num_classes)``.
     num_classes : int, optional
-        Number of columns ``K``. Default ``labels.max() + 1``.
+        Number of columns :math:`C`. Default ``labels.max() + 1``.
 
     Returns
     -------
@@ -231,9 +231,9 @@ class OrdinalEncoder:
 
 def _smoothed_means(codes: np.ndarray, y: np.ndarray, n_categories: int,
                     smoothing: float, prior: float) -> np.ndarray:
-    r"""Per-category smoothed target mean :math:`(\sum y + m\,\bar y)/(n_c + m)`.
+    r"""Per-category smoothed target mean, (sum + smoothing * prior) / (count + smoothing).
 
-    A category with no rows (and ``m = 0``) gets the ``prior``.
+    A category with no rows (and ``smoothing = 0``) gets the ``prior``.
     """
     sums = np.bincount(codes, weights=y, minlength=n_categories)
     counts = np.bincount(codes, minlength=n_categories)
@@ -263,19 +263,20 @@ def _fold_ids(n_samples: int, n_splits: int, shuffle: bool,
 class TargetEncoder:
     r"""Replace each category by a smoothed mean of the target over that category.
 
-    For a category :math:`c` seen :math:`n_c` times with targets summing to
-    :math:`S_c`, and overall target mean :math:`\bar y`,
+    For category :math:`k` seen :math:`n_k` times with mean target
+    :math:`\bar y_k`, and overall target mean :math:`\bar y`,
 
     .. math::
 
-        \operatorname{enc}(c) = \frac{S_c + m\,\bar y}{n_c + m},
+        \operatorname{enc}(k)
+        = \frac{n_k\,\bar y_k + n_{\text{smooth}}\,\bar y}{n_k + n_{\text{smooth}}},
 
-    the category mean shrunk towards :math:`\bar y` as if :math:`m`
+    the category mean shrunk towards :math:`\bar y` as if :math:`n_{\text{smooth}}`
     (``smoothing``) extra rows with target :math:`\bar y` had been seen. Rare
     categories stay close to :math:`\bar y`; frequent ones get their own mean.
-    This is scikit-learn's ``TargetEncoder(smooth=m)`` for a continuous (or
-    0/1) target; scikit-learn's default ``smooth="auto"`` (an empirical-Bayes
-    choice of :math:`m` per category) is not offered, and the folds here are
+    This is scikit-learn's ``TargetEncoder(smooth=smoothing)`` for a continuous
+    (or 0/1) target; scikit-learn's default ``smooth="auto"`` (an empirical-Bayes
+    choice of the smoothing per category) is not offered, and the folds here are
     never stratified.
 
     Encoding the *training* rows with means that include their own target
@@ -291,7 +292,7 @@ class TargetEncoder:
     n_splits : int, default 5
         Number of folds for :meth:`fit_transform`, at least 2.
     smoothing : float, default 1.0
-        The prior weight :math:`m \ge 0`; 0 gives plain category means.
+        The prior weight :math:`n_{\text{smooth}} \ge 0`; 0 gives plain category means.
     shuffle : bool, default True
         Shuffle rows before cutting them into folds (otherwise folds are
         consecutive blocks, as ``KFold(shuffle=False)``).
@@ -300,7 +301,7 @@ class TargetEncoder:
     handle_unknown : {"error", "prior"}, default "error"
         What :meth:`transform` does with a category not seen in ``fit``:
         raise ``ValueError``, or use the prior :math:`\bar y` (the limit
-        :math:`n_c = 0` of the formula, as scikit-learn does).
+        :math:`n_k = 0` of the formula, as scikit-learn does).
 
     Attributes
     ----------

@@ -78,8 +78,8 @@ def polynomial_features(X, degree: int = 2, interaction_only: bool = False,
     :func:`polynomial_feature_names` gives the column names. With
     ``interaction_only`` only products of distinct features are kept
     (:math:`x_1x_2` but not :math:`x_1^2`). There are
-    :math:`\binom{p + d}{d}` columns (with bias), which grows like
-    :math:`p^d`.
+    ``comb(n_features + degree, degree)`` columns (with bias), which grows
+    like ``n_features ** degree``.
 
     Parameters
     ----------
@@ -186,7 +186,7 @@ def _maximize_lambda(log_likelihood: Callable[[float], float]) -> float:
 
 
 def _gaussian_profile_log_likelihood(y: np.ndarray, log_jacobian: float) -> float:
-    r""":math:`-\frac n2 \ln s^2(y) + \ln|J|`; ``-inf`` if it cannot be computed."""
+    r"""Log-likelihood ``-N/2 ln var(y) + log_jacobian``; ``-inf`` if it cannot be computed."""
     if not np.all(np.isfinite(y)):
         return -np.inf
     size = float(np.max(np.abs(y)))     # var(y) = size^2 var(y / size): no overflow

@@ -51,11 +51,13 @@ def entropy(x) -> float:
 
     .. math::
 
-        H(X) = -\sum_{v} p(v) \ln p(v), \qquad p(v) = \frac{\#\{i : x_i = v\}}{n}.
+        \operatorname{H}(y) = -\sum_{y} p(y) \ln p(y),
 
-    The logarithm is natural, so the unit is the *nat*; divide by
-    :math:`\ln 2` for bits. :math:`H = 0` when all labels are equal and
-    :math:`H = \ln K` when :math:`K` labels are equally frequent.
+    with :math:`p(y)` the share of the :math:`N` samples that have the value
+    :math:`y`. The logarithm is natural, so the unit is the *nat*; divide by
+    :math:`\ln 2` for bits. :math:`\operatorname{H} = 0` when all labels are
+    equal and :math:`\operatorname{H} = \ln C` when :math:`C` labels are
+    equally frequent.
 
     Parameters
     ----------
@@ -72,12 +74,12 @@ def mutual_information(x, y) -> float:
 
     .. math::
 
-        I(X;Y) = \sum_{u,v} p(u,v) \ln\frac{p(u,v)}{p(u)\,p(v)},
+        \operatorname{I}(x; y) = \sum_{x, y} p(x, y) \ln\frac{p(x, y)}{p(x)\,p(y)},
 
     with :math:`p` the empirical (joint and marginal) frequencies; only
-    pairs :math:`(u, v)` that occur contribute. :math:`I = 0` exactly when
-    the empirical joint distribution factorizes, and
-    :math:`I(X;X) = H(X)`. Natural logarithm, as
+    pairs of values that occur contribute. :math:`\operatorname{I} = 0` exactly
+    when the empirical joint distribution factorizes, and
+    :math:`\operatorname{I}(x; x) = \operatorname{H}(x)`. Natural logarithm, as
     ``sklearn.metrics.mutual_info_score``, which this equals (a tiny negative
     rounding error is clipped to 0, as there).
 
@@ -90,7 +92,7 @@ def mutual_information(x, y) -> float:
     y_codes, n_y = _label_codes(y, "y")
     check_same_shape(x_codes, y_codes, "x", "y")
     n = x_codes.shape[0]
-    # one integer per pair (u, v): u * n_y + v; "// n_y" and "% n_y" give u and v back
+    # one integer per pair of codes: x * n_y + y; "// n_y" and "% n_y" give them back
     pairs, joint = np.unique(x_codes * n_y + y_codes, return_counts=True)
     x_counts = np.bincount(x_codes)[pairs // n_y]
     y_counts = np.bincount(y_codes)[pairs % n_y]

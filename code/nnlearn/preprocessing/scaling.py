@@ -43,18 +43,19 @@ def _check_pair(pair, name: str, low: float | None = None,
 class _Scaler:
     r"""The plumbing shared by the three scalers, which are all affine maps.
 
-    Each scaler's ``fit`` computes per-feature statistics and sets an offset
-    :math:`o`, a divisor :math:`d > 0` and a target start :math:`a`; then
+    Each scaler's ``fit`` computes per-feature statistics and sets an offset,
+    a divisor > 0 and a target start; then
 
     .. math::
 
-        x' = a + \frac{x - o}{d}, \qquad x = o + d\,(x' - a).
+        x' = \text{start} + \frac{x - \text{offset}}{\text{divisor}}, \qquad
+        x = \text{offset} + \text{divisor}\,(x' - \text{start}).
 
     Statistics are computed and stored in float64; ``transform`` and
     ``inverse_transform`` return the dtype of their input (float32 stays
     float32; integers become float64). ``fit`` works on each feature in units
-    of a power of two :math:`u` near its largest absolute value (an exact
-    division), and :math:`o` and :math:`d` are kept in those units, so data
+    of a power of two near its largest absolute value (an exact
+    division), and the offset and the divisor are kept in those units, so data
     of size :math:`10^{300}` or :math:`10^{-300}` are scaled like data of size
     1: no square, difference or range overflows.
     """
@@ -96,29 +97,29 @@ class _Scaler:
 
 
 class MinMaxScaler(_Scaler):
-    r"""Map each feature linearly onto ``feature_range = (a, b)``.
+    r"""Map each feature linearly onto ``feature_range = (low, high)``.
 
     .. math::
 
-        x' = a + (x - x_{\min}) \, \frac{b - a}{x_{\max} - x_{\min}}
+        x' = \text{low} + (x - x_{\min}) \, \frac{\text{high} - \text{low}}{x_{\max} - x_{\min}}
 
     with :math:`x_{\min}, x_{\max}` the smallest and largest value of the
     feature in the data given to :meth:`fit`. After ``fit(X)``, ``transform(X)``
-    lies in ``[a, b]``; new data outside the training range lands outside
-    ``[a, b]`` (it is not clipped). A constant feature (``x_max == x_min``) has
-    its range replaced by 1, as in scikit-learn, so it maps to ``a``.
+    lies in ``[low, high]``; new data outside the training range lands outside
+    ``[low, high]`` (it is not clipped). A constant feature (``x_max == x_min``)
+    has its range replaced by 1, as in scikit-learn, so it maps to ``low``.
 
     Parameters
     ----------
-    feature_range : tuple (a, b), default (0, 1)
-        Target range, ``a < b``.
+    feature_range : tuple (low, high), default (0, 1)
+        Target range, ``low < high``.
 
     Attributes
     ----------
     data_min_, data_max_, data_range_ : ndarray of shape (n_features,)
         Per-feature minimum, maximum and ``max - min`` seen in ``fit``.
     scale_ : ndarray of shape (n_features,)
-        ``(b - a) / data_range_`` (with a zero range replaced by 1).
+        ``(high - low) / data_range_`` (with a zero range replaced by 1).
     n_features_in_ : int
         Number of features seen in ``fit``.
 
@@ -160,7 +161,8 @@ class StandardScaler(_Scaler):
     and standard deviation 1. A constant feature gets :math:`s = 1` so
     nothing is divided by zero (it only gets centred). "Constant" uses
     scikit-learn's test: the computed variance is no larger than the rounding
-    error of computing it, :math:`s^2 \le n\epsilon s^2 + (n\bar{x}\epsilon)^2`.
+    error of computing it,
+    :math:`s^2 \le N\epsilon_{\text{mach}} s^2 + (N\bar{x}\epsilon_{\text{mach}})^2`.
 
     Attributes
     ----------

@@ -121,10 +121,11 @@ def _row_items(row, index: int) -> list[tuple[str, float]]:
 def hash_features(rows, n_features: int, signed: bool = True) -> np.ndarray:
     r"""Vectorize dict or string features with the hashing trick.
 
-    Each feature name goes to column :math:`|h| \bmod m` where
-    :math:`h` = :func:`murmurhash3_32` of the name (UTF-8, seed 0) and
-    :math:`m` = ``n_features``; its value is added there, times
-    :math:`\operatorname{sign}(h)` (+1 for :math:`h \ge 0`) when ``signed``.
+    Each feature name goes to column
+    :math:`|\operatorname{hash}(\text{name})| \bmod n_{\text{cols}}`, where
+    :math:`\operatorname{hash}` is :func:`murmurhash3_32` (UTF-8, seed 0) and
+    :math:`n_{\text{cols}}` = ``n_features``; its value is added there, times
+    the sign of the hash (+1 for a hash :math:`\ge 0`) when ``signed``.
     No vocabulary is stored, so unseen names need no special care, but
     different names can land in the same column (a *collision*); the random
     signs make colliding values cancel on average instead of piling up.
@@ -145,7 +146,7 @@ def hash_features(rows, n_features: int, signed: bool = True) -> np.ndarray:
     rows : sequence of dict or of list of str
         One entry per sample.
     n_features : int
-        Number of columns :math:`m \ge 1`.
+        Number of columns :math:`n_{\text{cols}} \ge 1`.
     signed : bool, default True
         Multiply values by the sign of the hash.
 
@@ -285,17 +286,17 @@ def bag_of_words(docs: Sequence[str],
 def inverse_document_frequency(counts, smooth_idf: bool = True) -> np.ndarray:
     r"""Inverse document frequency of each column of a count matrix.
 
-    With :math:`n` documents and :math:`\mathrm{df}(t)` the number of
-    documents that contain term :math:`t`,
+    With :math:`N` documents (rows) and :math:`\mathrm{df}(j)` the number of
+    documents that contain term :math:`j` (column :math:`j`),
 
     .. math::
 
-        \mathrm{idf}(t) = \ln\frac{1 + n}{1 + \mathrm{df}(t)} + 1
+        \mathrm{idf}(j) = \ln\frac{1 + N}{1 + \mathrm{df}(j)} + 1
         \quad(\texttt{smooth\_idf=True}), \qquad
-        \mathrm{idf}(t) = \ln\frac{n}{\mathrm{df}(t)} + 1 \quad(\text{otherwise}).
+        \mathrm{idf}(j) = \ln\frac{N}{\mathrm{df}(j)} + 1 \quad(\text{otherwise}).
 
     These are scikit-learn's ``TfidfTransformer`` formulas. The textbook idf
-    is :math:`\ln(n/\mathrm{df})`; the ``+ 1`` keeps a term that is in every
+    is :math:`\ln(N/\mathrm{df})`; the ``+ 1`` keeps a term that is in every
     document from getting weight 0, and smoothing acts as if one extra
     document contained every term once (so df is never 0).
 
@@ -327,12 +328,14 @@ def tf_idf(docs: Sequence[str], smooth_idf: bool = True, sublinear_tf: bool = Fa
            norm: str | None = "l2") -> tuple[np.ndarray, list[str]]:
     r"""TF-IDF matrix of a list of documents.
 
+    Entry :math:`(i, j)`, for document :math:`i` and term :math:`j`, is
+
     .. math::
 
-        w_{d,t} = \mathrm{tf}(t, d)\;\mathrm{idf}(t),
+        \mathrm{tf}(i, j)\;\mathrm{idf}(j),
 
-    where :math:`\mathrm{tf}(t, d)` is the raw count of term :math:`t` in
-    document :math:`d` (from :func:`bag_of_words`), or :math:`1 + \ln
+    where :math:`\mathrm{tf}(i, j)` is the raw count of term :math:`j` in
+    document :math:`i` (from :func:`bag_of_words`), or :math:`1 + \ln
     \mathrm{tf}` for nonzero counts if ``sublinear_tf``, and idf is
     :func:`inverse_document_frequency`. Each row is then divided by its
     Euclidean (``"l2"``) or absolute-sum (``"l1"``) norm, or left as is

@@ -193,7 +193,7 @@ def distance_ratio_figure(dims, ratios, *, title: str | None) -> go.Figure:
                                name="range over query points", hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=dims, y=np.median(ratios, axis=1), name="median",
                              **line_style(0, markers=True)))
-    fig.update_xaxes(type="log", title_text="dimension d (number of features)")
+    fig.update_xaxes(type="log", title_text="dimension n₀ (number of features)")
     fig.update_yaxes(type="log", title_text="farthest / nearest distance (unitless)")
     return header(fig, title, 420)
 

@@ -155,13 +155,13 @@ def outlier_animation(x, y, offsets: Sequence[float],
 
 def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str], *,
                      title: str | None) -> go.Figure:
-    """Animated bar chart of ``softmax(z / T)``, with a slider over the temperature.
+    """Animated bar chart of ``softmax(z / temperature)``, with a slider over the temperature.
 
     Parameters
     ----------
-    probs : array_like, shape (n_T, C)
+    probs : array_like, shape (n_temperatures, C)
         Row ``k`` is the softmax at temperature ``temperatures[k]``.
-    temperatures : sequence of float, length n_T
+    temperatures : sequence of float, length n_temperatures
     labels : sequence of str, length C
         Class names for the horizontal axis.
     title : str
@@ -177,7 +177,7 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
         raise ValueError(f"probs must have shape (len(temperatures), C) = ({temps.size}, C), "
                          f"got {probs.shape}")
     labels = as_labels(labels, probs.shape[1], "labels")
-    k0 = int(np.argmin(np.abs(temps - 1.0)))           # shown first: the nearest to T = 1
+    k0 = int(np.argmin(np.abs(temps - 1.0)))           # shown first: the nearest to temperature 1
 
     def bars(row: np.ndarray) -> go.Bar:
         return go.Bar(x=labels, y=row, text=[f"{v:.2f}" for v in row], textposition="outside",
@@ -188,7 +188,7 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
     fig.update_layout(xaxis_title="class (and its logit z)", showlegend=False,
                       yaxis=dict(title="probability p (unitless)", range=[0, 1.12]))
     animate(fig, {f"{t:g}": [bars(row)] for t, row in zip(temps, probs, strict=True)},
-            traces=[0], active=k0, prefix="temperature T = ", redraw=True)
+            traces=[0], active=k0, prefix="temperature = ", redraw=True)
     return header(fig, title, 500, bottom=130)
 
 
@@ -229,11 +229,11 @@ def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
     return fig
 
 
-def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: float,
+def convexity_chords(x, curves: Mapping[str, Sequence[float]], left: float, right: float,
                      x_titles: Sequence[str] | None = None, *, title: str | None) -> go.Figure:
-    """One panel per curve with the chord between ``x = a`` and ``x = b``.
+    """One panel per curve with the chord between ``x = left`` and ``x = right``.
 
-    The chord value at each ``x`` between ``a`` and ``b`` is compared with the
+    The chord value at each ``x`` between ``left`` and ``right`` is compared with the
     curve (linear interpolation of the given samples); the panel's note says
     whether the chord stays on or above the curve, and where it dips below most
     a vertical segment marks the gap.
@@ -241,10 +241,10 @@ def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: floa
     Parameters
     ----------
     x : array_like, shape (m,), increasing
-        Horizontal grid shared by all panels; must contain ``a`` and ``b`` in range.
+        Horizontal grid shared by all panels; must contain ``left`` and ``right`` in range.
     curves : mapping panel title -> array_like of shape (m,)
-    a, b : float
-        Chord end points, ``min(x) <= a < b <= max(x)``.
+    left, right : float
+        Chord end points, ``min(x) <= left < right <= max(x)``.
     x_titles : sequence of str, optional
         Horizontal axis title per panel.
     title : str
@@ -258,23 +258,23 @@ def convexity_chords(x, curves: Mapping[str, Sequence[float]], a: float, b: floa
     if x.size < 2 or np.any(np.diff(x) <= 0):
         raise ValueError("x must be increasing with at least 2 entries")
     curves = _check_curves(curves, "curves", x.size)
-    if not x[0] <= a < b <= x[-1]:
-        raise ValueError(f"a and b must satisfy {x[0]:g} <= a < b <= {x[-1]:g}, "
-                         f"got a={a!r}, b={b!r}")
+    if not x[0] <= left < right <= x[-1]:
+        raise ValueError(f"left and right must satisfy {x[0]:g} <= left < right <= {x[-1]:g}, "
+                         f"got left={left!r}, right={right!r}")
     fig, x_titles = panel_grid(curves, "curves", x_titles, "x_titles", 0.08)
     fig.update_annotations(font_size=13)           # the subplot titles
-    inside = np.linspace(a, b, 201)
+    inside = np.linspace(left, right, 201)
     for j, f in enumerate(curves.values(), start=1):
-        fa, fb = np.interp([a, b], x, f)
-        chord = fa + (inside - a) / (b - a) * (fb - fa)
+        f_left, f_right = np.interp([left, right], x, f)
+        chord = f_left + (inside - left) / (right - left) * (f_right - f_left)
         gap = np.interp(inside, x, f) - chord          # > 0 where the chord is below
         k = int(np.argmax(gap))
         convex = gap[k] <= 1e-9 * (1 + np.abs(f).max())
         fig.add_trace(go.Scatter(x=x, y=f, mode="lines", name="curve", legendgroup="curve",
                                  showlegend=j == 1, line=dict(color=color(0), width=3)),
                       row=1, col=j)
-        fig.add_trace(go.Scatter(x=[a, b], y=[fa, fb], mode="lines+markers", name="chord",
-                                 legendgroup="chord", showlegend=j == 1,
+        fig.add_trace(go.Scatter(x=[left, right], y=[f_left, f_right], mode="lines+markers",
+                                 name="chord", legendgroup="chord", showlegend=j == 1,
                                  line=dict(color=color(1), width=2.5, dash="dash"),
                                  marker=dict(size=9)), row=1, col=j)
         k = 100 if convex else k       # the middle of the chord, or where it dips most
