@@ -60,7 +60,7 @@ def decay_groups(model, weight_decay: float) -> list[dict]:
 
 def torch_loop(model, loader, X_val, y_val, *, epochs: int, lr: float,
                weight_decay: float = 0.0) -> list[float]:
-    """The same training in PyTorch; ``loader`` is a ``DataLoader`` of (x, y) batches."""
+    """The same training in PyTorch; loader is a DataLoader of (x, y) batches."""
     import torch
     from torch import nn
 
@@ -81,7 +81,7 @@ def torch_loop(model, loader, X_val, y_val, *, epochs: int, lr: float,
 
 
 def save_torch_checkpoint(path, model, optimizer, epoch: int, generator) -> None:
-    """Everything a resumed run needs, like ``nnlearn.checkpoints.save_checkpoint``."""
+    """Everything a resumed run needs, like nnlearn.checkpoints.save_checkpoint."""
     import torch
 
     torch.save({"model": model.state_dict(),             # parameters and buffers

@@ -121,15 +121,15 @@ class GradientStats(OptimizerWrapper):
 
     Use it in place of the optimizer (``fit(model, loss, GradientStats(opt),
     ...)``); it passes every call on. For every step :math:`t` and every
-    parameter array :math:`\theta_k` it records
+    parameter array :math:`\mathbf{W}` with gradient :math:`\mathbf{g}` it
+    records the gradient norm and the update/weight ratio
 
     .. math::
 
-        g_{t,k} = \lVert \nabla_{\theta_k} L \rVert_2, \qquad
-        r_{t,k} = \frac{\lVert \theta_k^{\text{after}} - \theta_k^{\text{before}}\rVert_2}
-                       {\lVert \theta_k^{\text{before}} \rVert_2}
+        \lVert \mathbf{g} \rVert, \qquad
+        \frac{\lVert \mathbf{W}_{t+1} - \mathbf{W}_t \rVert}{\lVert \mathbf{W}_t \rVert}
 
-    (Frobenius norms; :math:`r` is NaN for an array that is all zeros before
+    (Frobenius norms; the ratio is NaN for an array that is all zeros before
     the step, as biases start). The ratio says how large a step is compared
     with the weights it changes: around :math:`10^{-3}` per step is the
     usual healthy size; :math:`10^{-1}` means the weights are rewritten every
@@ -203,7 +203,7 @@ def dead_relu_fraction(model, X) -> np.ndarray:
     r"""Fraction of each hidden ReLU layer's units that output 0 for every row of ``X``.
 
     Unit :math:`j` of hidden layer :math:`l` is *dead* on the batch when
-    :math:`z^{(l)}_{ij} \le 0` for all rows :math:`i`: its output is 0 and its
+    :math:`Z^{(l)}_{ij} \le 0` for all rows :math:`i`: its output is 0 and its
     gradient ReLU'(z) is 0 for every sample, so none of its incoming weights
     changes any more, and it stays dead. Measured in evaluation mode.
 

@@ -19,9 +19,10 @@ differ only in the variance they give each weight:
 
 Note the difference between LeCun (:math:`1/\mathrm{fan\_in}`) and Glorot
 (:math:`2/(\mathrm{fan\_in} + \mathrm{fan\_out})`): the two are often mixed up.
-A uniform distribution :math:`U(-c, c)` has variance :math:`c^2/3`, so each
-``*_uniform`` scheme uses the bound :math:`c = \sqrt{3}\,s` of the matching
-``*_normal`` scheme's standard deviation :math:`s`.
+A uniform distribution on :math:`[-\mathrm{bound}, \mathrm{bound}]` has variance
+:math:`\mathrm{bound}^2/3`, so each ``*_uniform`` scheme draws with
+:math:`\mathrm{bound} = \sqrt{3}\,s`, where :math:`s` is the standard deviation of
+the matching ``*_normal`` scheme.
 
 Every initializer has the signature ``f(shape, rng, ..., dtype=np.float64)``
 and draws from the ``numpy.random.Generator`` it is given (an int seed is
@@ -77,14 +78,15 @@ def _check_shape(shape, min_ndim: int = 1) -> tuple[int, ...]:
 
 
 def fans(shape: Sequence[int]) -> tuple[int, int]:
-    r"""Fan-in and fan-out of a weight of shape ``(n_out, n_in, *receptive)``.
+    r"""Fan-in and fan-out of a weight whose shape starts with (n_out, n_in).
 
-    .. math:: \mathrm{fan\_in} = n_\mathrm{in} \cdot r, \qquad
-              \mathrm{fan\_out} = n_\mathrm{out} \cdot r, \qquad
-              r = \prod \mathrm{receptive}
+    For a shape ``(n_out, n_in, *receptive)``,
+
+    .. math:: \mathrm{fan\_in} = n_\mathrm{in} \cdot \prod \mathrm{receptive}, \qquad
+              \mathrm{fan\_out} = n_\mathrm{out} \cdot \prod \mathrm{receptive},
 
     the same rule as ``torch.nn.init._calculate_fan_in_and_fan_out``. For a
-    dense layer (two axes) :math:`r = 1`.
+    dense layer (two axes) the product is 1.
 
     Parameters
     ----------
@@ -147,7 +149,7 @@ def _normal(shape, rng, std: float, dtype) -> np.ndarray:
 
 
 def _uniform(shape, rng, bound: float, dtype) -> np.ndarray:
-    """Draw ``U(-bound, bound)`` in float64 and cast to ``dtype``."""
+    """Draw uniformly from ``[-bound, bound]`` in float64 and cast to ``dtype``."""
     dims = _check_shape(shape)
     dt = check_dtype(dtype)
     return check_rng(rng).uniform(-bound, bound, size=dims).astype(dt)
@@ -187,7 +189,7 @@ def constant(shape, rng=None, value: float = 0.0, *, dtype=np.float64) -> np.nda
     rng : ignored
         Accepted so that the signature matches the other initializers.
     value : float, default 0.0
-        The constant :math:`c`.
+        The value of every entry.
     dtype : floating dtype, default float64
     """
     value = check_scalar(value, "value")
@@ -237,9 +239,9 @@ def lecun_normal(shape, rng, *, dtype=np.float64) -> np.ndarray:
 
 
 def lecun_uniform(shape, rng, *, dtype=np.float64) -> np.ndarray:
-    r"""LeCun uniform: :math:`W_{jk} \sim U(-c, c)`, :math:`c = \sqrt{3/\mathrm{fan\_in}}`.
+    r"""LeCun uniform: W_jk uniform on [-bound, bound], bound = sqrt(3 / fan_in).
 
-    Variance :math:`c^2/3 = 1/\mathrm{fan\_in}`, as :func:`lecun_normal`.
+    Variance :math:`\mathrm{bound}^2/3 = 1/\mathrm{fan\_in}`, as :func:`lecun_normal`.
 
     Parameters
     ----------
@@ -252,7 +254,9 @@ def lecun_uniform(shape, rng, *, dtype=np.float64) -> np.ndarray:
 
 
 def xavier_normal(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.ndarray:
-    r"""Xavier/Glorot normal: :math:`W_{jk} \sim \mathcal{N}(0, s^2)`.
+    r"""Xavier/Glorot normal: standard deviation gain * sqrt(2 / (fan_in + fan_out)).
+
+    :math:`W_{jk} \sim \mathcal{N}(0, s^2)` with
 
     .. math:: s = \mathrm{gain} \cdot \sqrt{\frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}}
 
@@ -272,9 +276,10 @@ def xavier_normal(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.ndar
 
 
 def xavier_uniform(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.ndarray:
-    r"""Xavier/Glorot uniform: :math:`W_{jk} \sim U(-c, c)`.
+    r"""Xavier/Glorot uniform: W_jk uniform on [-bound, bound].
 
-    .. math:: c = \mathrm{gain} \cdot \sqrt{\frac{6}{\mathrm{fan\_in} + \mathrm{fan\_out}}}
+    .. math:: \mathrm{bound} = \mathrm{gain} \cdot
+              \sqrt{\frac{6}{\mathrm{fan\_in} + \mathrm{fan\_out}}}
 
     (variance :math:`\mathrm{gain}^2 \cdot 2/(\mathrm{fan\_in} + \mathrm{fan\_out})`),
     as ``torch.nn.init.xavier_uniform_``.
@@ -294,7 +299,9 @@ def xavier_uniform(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.nda
 
 def he_normal(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in", *,
               dtype=np.float64) -> np.ndarray:
-    r"""He/Kaiming normal: :math:`W_{jk} \sim \mathcal{N}(0, s^2)`.
+    r"""He/Kaiming normal: standard deviation gain / sqrt(fan), sqrt(2 / fan_in) for ReLU.
+
+    :math:`W_{jk} \sim \mathcal{N}(0, s^2)` with
 
     .. math:: s = \frac{\mathrm{gain}}{\sqrt{\mathrm{fan}}}, \qquad
               \mathrm{gain} = \sqrt{\frac{2}{1 + \nu^2}}
@@ -320,9 +327,9 @@ def he_normal(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in", *,
 
 def he_uniform(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in", *,
                dtype=np.float64) -> np.ndarray:
-    r"""He/Kaiming uniform: :math:`W_{jk} \sim U(-c, c)`.
+    r"""He/Kaiming uniform: W_jk uniform on [-bound, bound].
 
-    .. math:: c = \mathrm{gain} \cdot \sqrt{\frac{3}{\mathrm{fan}}}, \qquad
+    .. math:: \mathrm{bound} = \mathrm{gain} \cdot \sqrt{\frac{3}{\mathrm{fan}}}, \qquad
               \mathrm{gain} = \sqrt{\frac{2}{1 + \nu^2}}
 
     (variance :math:`2 / ((1 + \nu^2)\,\mathrm{fan})`), as

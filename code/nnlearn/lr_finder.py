@@ -22,19 +22,19 @@ def lr_range_test(model, loss, optimizer, X, y, *, min_lr: float = 1e-6,
                   smooth: float = 0.05, diverge: float = 5.0, rng=None) -> dict[str, np.ndarray]:
     r"""One short run with an exponentially growing learning rate; the model is put back after.
 
-    Step :math:`i = 0, \dots, T-1` (:math:`T` = ``num_iter``) sets the rate to
+    Step :math:`t = 1, \dots, T` (:math:`T` = ``num_iter``) sets the rate to
 
     .. math::
 
-        \eta_i = \eta_{\min} \left(\eta_{\max}/\eta_{\min}\right)^{i/(T-1)}
+        \eta_t = \eta_{\min} \left(\eta_{\max}/\eta_{\min}\right)^{(t-1)/(T-1)}
 
     and takes one :func:`~nnlearn.training.train_step` on the next
     mini-batch (shuffled epochs are drawn as needed). The recorded loss is
-    the batch loss before the step, smoothed exponentially: with :math:`L_i`
-    the batch loss of step :math:`i`,
-    :math:`\bar L_i = \text{smooth}\cdot L_i + (1-\text{smooth})\, \bar L_{i-1}`
-    with :math:`\bar L_0 = L_0` (``smooth=1`` turns smoothing off).
-    The run stops early when :math:`\bar L_i` exceeds ``diverge`` times the
+    the batch loss before the step, smoothed exponentially: with :math:`L_t`
+    the batch loss of step :math:`t`,
+    :math:`\bar L_t = \text{smooth}\cdot L_t + (1-\text{smooth})\, \bar L_{t-1}`
+    with :math:`\bar L_1 = L_1` (``smooth=1`` turns smoothing off).
+    The run stops early when :math:`\bar L_t` exceeds ``diverge`` times the
     best :math:`\bar L` so far, or a loss is not finite.
     Afterwards the parameters, buffers, the model's random generator and the
     optimizer's state (including its learning rate) are restored, so the
@@ -65,9 +65,9 @@ def lr_range_test(model, loss, optimizer, X, y, *, min_lr: float = 1e-6,
     Returns
     -------
     dict
-        ``"lr"``: the rates used, shape (k,) with :math:`k \le T`;
-        ``"loss"``: the smoothed losses :math:`\bar L_i`; ``"raw_loss"``: the batch
-        losses :math:`L_i` (the last may be NaN or infinite if the run
+        ``"lr"``: the rates used, one per step taken, at most :math:`T`;
+        ``"loss"``: the smoothed losses :math:`\bar L_t`; ``"raw_loss"``: the batch
+        losses :math:`L_t` (the last may be NaN or infinite if the run
         diverged).
     """
     # imported here because nnlearn.training imports this module (to re-export lr_range_test)

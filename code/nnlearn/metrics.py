@@ -64,11 +64,12 @@ def accuracy(y_true, y_pred) -> float:
 
 
 def confusion_matrix(y_true, y_pred, n_classes: int | None = None) -> np.ndarray:
-    r"""Counts :math:`M_{jk}` of samples with true class :math:`j` predicted as :math:`k`.
+    r"""Confusion matrix: entry j, k counts the samples of true class j predicted as k.
 
-    Rows are true classes and columns predicted ones, as in
-    ``sklearn.metrics.confusion_matrix``; the diagonal holds the correct
-    predictions and :math:`\sum_{jk} M_{jk} = N`.
+    Entry :math:`N_{jk}` is the number of samples with true class :math:`j`
+    and predicted class :math:`k`. Rows are true classes and columns predicted
+    ones, as in ``sklearn.metrics.confusion_matrix``; the diagonal holds the
+    correct predictions and :math:`\sum_{j,k} N_{jk} = N`, the number of samples.
 
     Parameters
     ----------

@@ -328,17 +328,20 @@ class Identity(Activation):
 class Dropout(Layer):
     r"""Inverted dropout on activations.
 
-    In training mode each entry of ``x`` is kept with probability
-    :math:`1 - p` and scaled by :math:`1/(1-p)`:
+    In training mode each entry :math:`a` of ``x`` is, independently of the
+    others, set to 0 with probability :math:`p` and divided by :math:`1 - p`
+    otherwise:
 
-    .. math:: Y = X \odot M, \qquad
-              M_{ij} = \frac{\mathbb{1}[U_{ij} \ge p]}{1 - p},\ U_{ij} \sim U(0, 1)
+    .. math:: \tilde a = \begin{cases} 0 & \text{with probability } p,\\
+              a / (1 - p) & \text{with probability } 1 - p, \end{cases}
 
-    so :math:`\mathbb{E}[Y] = X` and nothing needs rescaling at evaluation,
-    where the layer is the identity. A fresh mask is drawn at every training
+    so :math:`\mathbb{E}[\tilde a] = a` and nothing needs rescaling at
+    evaluation, where the layer is the identity. The factors, 0 or
+    :math:`1/(1-p)`, form the (scaled) ``mask``, drawn afresh at every training
     forward; ``backward`` multiplies by the same mask
-    (:math:`\partial L/\partial X = \partial L/\partial Y \odot M`). Units are
-    masked, not weights, and no unit is ever forced back on.
+    (:math:`\partial L/\partial a = \partial L/\partial \tilde a` times the
+    factor of that entry). Units are masked, not weights, and no unit is ever
+    forced back on.
 
     Parameters
     ----------
@@ -350,7 +353,8 @@ class Dropout(Layer):
     Attributes
     ----------
     mask : ndarray or None
-        The scaled mask :math:`M` of the last forward (None in evaluation mode).
+        The factors of the last forward, 0 for a dropped entry and
+        :math:`1/(1-p)` for a kept one (None in evaluation mode).
     """
 
     def __init__(self, p: float, rng=None) -> None:
@@ -360,7 +364,7 @@ class Dropout(Layer):
         self._out_shape: tuple[int, ...] | None = None
 
     def forward(self, x, training: bool = False) -> np.ndarray:
-        """Return ``x * mask`` in training mode, ``x`` unchanged otherwise."""
+        """Return x * mask in training mode, x unchanged otherwise."""
         training = check_bool(training, "training")
         x = as_float_array(x, "x")
         self._out_shape = x.shape
@@ -372,7 +376,7 @@ class Dropout(Layer):
         return x * self.mask
 
     def backward(self, grad_out) -> np.ndarray:
-        """Return ``grad_out * mask`` (the same mask as the forward pass)."""
+        """Return grad_out * mask, with the same mask as the forward pass."""
         grad = check_grad_out(grad_out, self._out_shape, None)
         return grad if self.mask is None else grad * self.mask
 

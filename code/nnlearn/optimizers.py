@@ -700,15 +700,16 @@ def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0,
                    error_if_nonfinite: bool = False) -> float:
     r"""Scale the gradients in place so that their total norm is at most ``max_norm``.
 
-    The total norm treats all arrays as one long vector :math:`g`:
+    The total norm treats all arrays as one long vector :math:`\mathbf{g}` with
+    entries :math:`g_j`; with :math:`\text{ord}` = ``norm_type``,
 
     .. math::
 
-        \lVert g\rVert_p = \Big(\sum_k \sum_i |g_{k,i}|^p\Big)^{1/p},
-        \qquad \lVert g\rVert_\infty = \max_{k,i} |g_{k,i}|,
+        \lVert \mathbf{g} \rVert = \Big(\sum_j |g_j|^{\text{ord}}\Big)^{1/\text{ord}},
+        \qquad \text{or } \max_j |g_j| \text{ for } \text{ord} = \infty,
 
-    and every array is multiplied by
-    :math:`c = \min\big(1, \text{max\_norm} / (\lVert g\rVert_p + 10^{-6})\big)`,
+    and every array is multiplied by the same factor
+    :math:`\min\big(1, \mathrm{max\_norm} / (\lVert \mathbf{g} \rVert + 10^{-6})\big)`,
     so the direction of the step is kept and only its length is capped. These
     are the semantics of ``torch.nn.utils.clip_grad_norm_``. Call it between
     the backward pass and ``optimizer.step(grads)``.
@@ -724,7 +725,8 @@ def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0,
     max_norm : float
         Largest allowed total norm, :math:`> 0`.
     norm_type : float, default 2.0
-        :math:`p > 0`, or ``math.inf`` for the largest absolute entry.
+        The order of the norm, :math:`> 0`, or ``math.inf`` for the largest
+        absolute entry.
     error_if_nonfinite : bool, default False
         Raise ``FloatingPointError`` if the total norm is NaN or infinite
         (the gradients are then left unchanged). Otherwise they are scaled

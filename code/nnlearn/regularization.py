@@ -50,17 +50,23 @@ MONITORS = {"loss": "min", "val_loss": "min", "accuracy": "max", "val_accuracy":
 
 
 def _total(params: list[np.ndarray], entry) -> np.floating:
-    """``sum_k sum(entry(W_k))`` in the common dtype of ``params`` (float64 if empty)."""
+    """The sum of ``entry`` over every entry of every array, in their common dtype.
+
+    float64 for an empty list.
+    """
     dtype = np.result_type(*params) if params else np.dtype(np.float64)
     return dtype.type(sum((np.sum(entry(p)) for p in params), dtype.type(0)))
 
 
 def l2_penalty(params, lam: float) -> np.floating:
-    r"""L2 penalty :math:`\frac{\alpha}{2}\sum_k \lVert W_k\rVert_F^2`.
+    r"""L2 penalty: lam / 2 times the sum of the squares of all entries of all arrays.
 
-    The factor 1/2 is a convention that makes the gradient exactly
-    :math:`\alpha W` (no factor 2). Some libraries leave it out; then their
-    :math:`\alpha` equals twice ours.
+    .. math:: \frac{\alpha}{2} \sum_{\mathbf{W}} \lVert \mathbf{W} \rVert_F^2,
+
+    the sum running over the arrays :math:`\mathbf{W}` in ``params``. The factor
+    1/2 is a convention that makes the gradient exactly :math:`\alpha \mathbf{W}`
+    (no factor 2). Some libraries leave it out; then their :math:`\alpha` equals
+    twice ours.
 
     Parameters
     ----------
@@ -81,7 +87,10 @@ def l2_penalty(params, lam: float) -> np.floating:
 
 
 def l2_penalty_grad(params, lam: float) -> list[np.ndarray]:
-    r"""Gradient of :func:`l2_penalty`: :math:`\alpha W_k` for each array.
+    r"""Gradient of the L2 penalty: lam * W for each array W.
+
+    That is :math:`\alpha \mathbf{W}`, without a factor 2 because
+    :func:`l2_penalty` has the factor 1/2.
 
     Returns
     -------
@@ -94,7 +103,11 @@ def l2_penalty_grad(params, lam: float) -> list[np.ndarray]:
 
 
 def l1_penalty(params, lam: float) -> np.floating:
-    r"""L1 penalty :math:`\alpha \sum_k \sum_{ij} |(W_k)_{ij}|` (no factor 1/2).
+    r"""L1 penalty: lam times the sum of the absolute values of all entries of all arrays.
+
+    .. math:: \alpha \sum_{\mathbf{W}} \sum_{j,k} |W_{jk}|
+
+    over the arrays :math:`\mathbf{W}` in ``params`` (no factor 1/2).
 
     Parameters
     ----------
@@ -115,8 +128,9 @@ def l1_penalty(params, lam: float) -> np.floating:
 
 
 def l1_penalty_grad(params, lam: float) -> list[np.ndarray]:
-    r"""Subgradient of :func:`l1_penalty`: :math:`\alpha\,\operatorname{sign}(W_k)`.
+    r"""Subgradient of the L1 penalty: lam * sign(W) for each array W.
 
+    That is :math:`\alpha\,\operatorname{sign}(\mathbf{W})` for :func:`l1_penalty`.
     :math:`|w|` has no derivative at :math:`w = 0`; every value in
     :math:`[-\alpha, \alpha]` is a subgradient there. We return 0 (the
     convention of ``np.sign`` and of PyTorch's ``abs`` backward), so an entry
@@ -138,16 +152,18 @@ _PENALTY_GRADS = {"l1": l1_penalty_grad, "l2": l2_penalty_grad}
 class Penalized(OptimizerWrapper):
     r"""An optimizer whose every step also follows the gradient of an L1 or L2 penalty.
 
-    Training with a penalty means minimizing :math:`L(\boldsymbol\theta) +
-    R(\boldsymbol\theta)` instead of :math:`L`, so the gradient that reaches
-    the optimizer must be :math:`\nabla L + \nabla R`. This wrapper adds
-    :math:`\nabla R` (:func:`l1_penalty_grad` or :func:`l2_penalty_grad`) to
-    the gradients of the arrays in ``penalize`` (usually the weight matrices,
-    not the biases) and passes the sum to the wrapped optimizer:
+    Training with a penalty means minimizing the penalized loss
+    :math:`\tilde L = L + \text{penalty}` instead of :math:`L`, so the gradient
+    that reaches the optimizer must be that of :math:`\tilde L`. This wrapper
+    adds the penalty's gradient (:func:`l1_penalty_grad` or
+    :func:`l2_penalty_grad`) to the gradients of the arrays in ``penalize``
+    (usually the weight matrices, not the biases) and passes the sum to the
+    wrapped optimizer: for each penalized array :math:`\mathbf{W}` with
+    gradient :math:`\mathbf{g}`,
 
-    .. math:: \mathbf{g}_k \leftarrow \mathbf{g}_k + \alpha \operatorname{sign}(\mathbf{W}_k)
+    .. math:: \mathbf{g} \leftarrow \mathbf{g} + \alpha \operatorname{sign}(\mathbf{W})
               \ \text{(L1)}, \qquad
-              \mathbf{g}_k \leftarrow \mathbf{g}_k + \alpha \mathbf{W}_k \ \text{(L2)}.
+              \mathbf{g} \leftarrow \mathbf{g} + \alpha \mathbf{W} \ \text{(L2)}.
 
     It has the whole optimizer interface (:class:`nnlearn.protocols.OptimizerLike`:
     ``step(grads)``, ``params``, ``lr``, ``state_dict``, ``load_state_dict``),
@@ -196,13 +212,13 @@ class Penalized(OptimizerWrapper):
             self.indices.append(matches[0])
 
     def penalty_value(self) -> np.floating:
-        r""":math:`R(\boldsymbol\theta)` for the current parameters (to add to the loss)."""
+        """The penalty at the current parameters: add it to the loss to get the penalized loss."""
         chosen = [self.params[i] for i in self.indices]
         value = l1_penalty if self.penalty == "l1" else l2_penalty
         return value(chosen, self.lam)
 
     def step(self, grads) -> None:
-        """Add the penalty's gradient to ``grads`` (a new list) and step the optimizer."""
+        """Add the penalty's gradient to grads (in a new list) and step the optimizer."""
         grads = check_grads(grads, self.params)   # a new list, one array per parameter
         chosen = [self.params[i] for i in self.indices]
         for i, extra in zip(self.indices, _PENALTY_GRADS[self.penalty](chosen, self.lam),
@@ -252,9 +268,9 @@ class EarlyStopping:
     Call :meth:`update` once per epoch. With ``mode="min"`` a value counts as
     an improvement when
 
-    .. math:: v < v_{\text{best}} - \Delta_{\min}
+    .. math:: \text{value} < \text{best} - \Delta_{\min}
 
-    (``mode="max"``: :math:`v > v_{\text{best}} + \Delta_{\min}`), where
+    (``mode="max"``: :math:`\text{value} > \text{best} + \Delta_{\min}`), where
     :math:`\Delta_{\min}` is ``min_delta``. This is the rule of Keras' and PyTorch
     Lightning's ``EarlyStopping``; the first value is always an improvement.
     After ``patience`` consecutive updates without improvement, :meth:`update`
@@ -345,7 +361,7 @@ class EarlyStopping:
         return value > self.best + self.min_delta
 
     def update(self, value: float, params=None) -> bool:
-        """Record this epoch's ``value``; return True when training should stop.
+        """Record this epoch's value; return True when training should stop.
 
         Parameters
         ----------

@@ -380,7 +380,7 @@ def evaluate(model, loss, X, y, metrics=("accuracy",), *,
     -------
     dict
         ``{"loss": ..., "accuracy": ...}``: the loss is
-        :math:`\frac1n\sum_i \ell_i`, the accuracy the fraction of rows
+        :math:`\frac1n\sum_i \ell^{(i)}`, the accuracy the fraction of rows
         whose predicted label equals the true one.
     """
     loss_pair = get_loss(loss)
@@ -521,10 +521,10 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
               max_grad_norm: float | None = None) -> tuple[float, float | None]:
     r"""One pass over the data: one :func:`train_step` per batch, in the order ``order``.
 
-    Batch :math:`b` holds the rows ``order[b*B:(b+1)*B]``; the last batch may
-    be smaller. The arguments are checked as in :func:`fit`, which calls this
-    once per epoch inside ``np.errstate`` (the finiteness checks here replace
-    the warnings).
+    The batches are the rows ``order[0:B]``, ``order[B:2B]``, ... with
+    :math:`B` = ``batch_size``; the last batch may be smaller. The arguments
+    are checked as in :func:`fit`, which calls this once per epoch inside
+    ``np.errstate`` (the finiteness checks here replace the warnings).
 
     Parameters
     ----------
@@ -549,8 +549,10 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
     Returns
     -------
     loss_value : float
-        :math:`\frac1N \sum_b B_b L_b`: the batch losses :math:`L_b`, each
-        taken before its step, weighted by the batch sizes :math:`B_b`.
+        :math:`\frac1N \sum_{\mathcal{B}} |\mathcal{B}|\, L_{\mathcal{B}}`: the
+        mean loss :math:`L_{\mathcal{B}}` of each batch (:math:`\mathcal{B}` its
+        set of rows), taken before its step, weighted by its number of rows
+        :math:`|\mathcal{B}|`.
     accuracy : float or None
         Fraction of correct predictions on the training batches.
 
@@ -574,10 +576,10 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
     n_batches = math.ceil(n / batch_size)
     total, correct = 0.0, 0.0
     with _keep_finite_state(model, optimizer, epoch):     # if it diverges
-        for b in range(n_batches):
-            idx = order[b * batch_size:(b + 1) * batch_size]
+        for start in range(0, n, batch_size):
+            idx = order[start:start + batch_size]      # the rows of this batch
             xb, yb = X[idx], y[idx]
-            where = f"epoch {epoch}, batch {b + 1} of {n_batches}"
+            where = f"epoch {epoch}, batch {start // batch_size + 1} of {n_batches}"
             value, out = _checked_step(model, loss, optimizer, xb, yb, where, max_grad_norm)
             total += len(idx) * value   # weighted: the last batch may be short
             if rule is not None:
@@ -664,9 +666,10 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         Evaluated after every epoch in evaluation mode.
     schedule : nnlearn.schedules.LRScheduler or ReduceLROnPlateau, optional
         Built on ``optimizer``; its ``step()`` is called once at the end of
-        every epoch, so epoch :math:`k` (from 0) uses the schedule's rate at
-        step :math:`k`. A :class:`~nnlearn.schedules.ReduceLROnPlateau` is
-        stepped with the epoch's validation loss instead, as
+        every epoch, so the epoch numbered ``epoch`` (from 1) uses the
+        schedule's rate after ``epoch - 1`` steps. A
+        :class:`~nnlearn.schedules.ReduceLROnPlateau` is stepped with the
+        epoch's validation loss instead, as
         ``scheduler.step(val_loss)`` in a PyTorch loop (it needs
         ``validation``).
     early_stopping : nnlearn.regularization.EarlyStopping, optional
