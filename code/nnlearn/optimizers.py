@@ -791,8 +791,8 @@ def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarra
     :func:`nnlearn.descent.gradient_descent`.
 
     Every optimizer here acts coordinate by coordinate, so ``x0`` of shape
-    ``(k, 2)`` with a vectorized ``grad`` (any surface from
-    :mod:`nnlearn.surfaces`) runs ``k`` independent runs at once.
+    ``(n_runs, 2)`` with a vectorized ``grad`` (any surface from
+    :mod:`nnlearn.surfaces`) makes ``n_runs`` independent runs at once.
 
     A diverging run is returned, not raised: the run stops after the first
     iterate with ``max(abs(x)) > max_norm`` (kept as the last row), or before

@@ -346,15 +346,14 @@ class ReduceLROnPlateau:
     passed as ``schedule=`` (like ``scheduler.step(val_loss)`` in a PyTorch
     loop). To watch another value, step it from a ``fit`` callback, e.g.
     ``callback=lambda e, m, h: plateau.step(h.val_accuracy[-1])`` with
-    ``mode="max"``. A value is an improvement on the best
-    so far, :math:`b`, when (threshold :math:`\tau`)
+    ``mode="max"``. A ``value`` is an improvement on the ``best`` so far when
 
-    =========  ==============================  ==============================
-    mode       ``threshold_mode="rel"``         ``threshold_mode="abs"``
-    =========  ==============================  ==============================
-    ``"min"``  :math:`v < b\,(1 - \tau)`       :math:`v < b - \tau`
-    ``"max"``  :math:`v > b\,(1 + \tau)`       :math:`v > b + \tau`
-    =========  ==============================  ==============================
+    =========  ==================================  ==============================
+    mode       ``threshold_mode="rel"``             ``threshold_mode="abs"``
+    =========  ==================================  ==============================
+    ``"min"``  ``value < best * (1 - threshold)``  ``value < best - threshold``
+    ``"max"``  ``value > best * (1 + threshold)``  ``value > best + threshold``
+    =========  ==================================  ==============================
 
     After more than ``patience`` epochs in a row without improvement, the
     rate becomes :math:`\max(\eta\,\text{factor}, \eta_{\min})` (unchanged
@@ -376,9 +375,9 @@ class ReduceLROnPlateau:
     patience : int, default 10
         Bad epochs tolerated before lowering, ``>= 0``.
     threshold : float, default 1e-4
-        :math:`\tau \ge 0`, the least change that counts as an improvement.
+        The least change that counts as an improvement, ``>= 0``.
     threshold_mode : {"rel", "abs"}, default "rel"
-        Whether :math:`\tau` is relative to the best value or absolute.
+        Whether ``threshold`` is relative to the best value or absolute.
     cooldown : int, default 0
         Epochs after a reduction during which bad epochs are not counted.
     min_lr : float, default 0
