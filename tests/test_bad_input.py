@@ -259,10 +259,11 @@ def test_labels_that_cannot_be_sorted_or_are_ragged_are_named():
         losses.cross_entropy(np.zeros((2, 2)), [[1.0, 0.0], [1.0]])
 
 
-def test_a_bowl_too_ill_conditioned_for_float64_names_l_and_mu():
-    with pytest.raises(ValueError, match="L / mu must be at most 1e12"):
-        Quadratic.from_eigenvalues(L=1e300, mu=1e-300)
-    assert Quadratic.from_eigenvalues(L=1e6, mu=1e-6).L == pytest.approx(1e6)
+def test_a_bowl_too_ill_conditioned_for_float64_names_both_curvatures():
+    with pytest.raises(ValueError, match="lambda_max / lambda_min must be at most 1e12"):
+        Quadratic.from_eigenvalues(lambda_max=1e300, lambda_min=1e-300)
+    bowl = Quadratic.from_eigenvalues(lambda_max=1e6, lambda_min=1e-6)
+    assert bowl.lambda_max == pytest.approx(1e6)
 
 
 def test_perceptron_names_complex_labels():

@@ -35,8 +35,8 @@ def random_quadratics(n=8, seed=0, low=0.1, high=10.0):
     out = []
     for k in range(n):
         d = 2 + k % 4
-        A = random_pd(rng, d, low, high)
-        out.append((Quadratic(A, b=rng.normal(size=d), c=rng.normal()),
+        H = random_pd(rng, d, low, high)
+        out.append((Quadratic(H, b=rng.normal(size=d), c=rng.normal()),
                     rng.normal(scale=3.0, size=d)))
     return out
 
@@ -95,9 +95,9 @@ def test_numerical_gradient_keeps_float32():
 
 def test_numerical_hessian_closed_forms():
     rng = np.random.default_rng(2)
-    A = random_pd(rng, 3)
-    q = Quadratic(A, b=rng.normal(size=3))
-    np.testing.assert_allclose(numerical_hessian(q, rng.normal(size=3)), A, atol=1e-6)
+    H_exact = random_pd(rng, 3)
+    q = Quadratic(H_exact, b=rng.normal(size=3))
+    np.testing.assert_allclose(numerical_hessian(q, rng.normal(size=3)), H_exact, atol=1e-6)
     x = rng.normal(size=(2, 3))
     H = numerical_hessian(lambda v: np.sum(np.sin(v)), x)
     assert H.shape == (2, 3, 2, 3)
@@ -126,10 +126,10 @@ def test_numerical_gradient_bad_input():
 def test_gradient_steps_is_the_update_rule():
     # theta_t - theta* = (I - eta A)^t (theta_0 - theta*) on a quadratic, computed here
     for q, x0 in random_quadratics(seed=11):
-        eta = 0.7 / q.L
+        eta = 0.7 / q.lambda_max
         steps = gradient_steps(q.grad, x0.copy(), lr=eta)
-        M = np.eye(q.dim) - eta * q.A
-        x_star = np.linalg.solve(q.A, q.b)
+        M = np.eye(q.dim) - eta * q.H
+        x_star = np.linalg.solve(q.H, q.b)
         for t in range(1, 6):
             np.testing.assert_allclose(
                 next(steps), x_star + np.linalg.matrix_power(M, t) @ (x0 - x_star),
@@ -139,7 +139,7 @@ def test_gradient_steps_is_the_update_rule():
 def test_gradient_steps_leaves_the_start_alone_and_keeps_float32():
     q = Quadratic(np.diag([2.0, 4.0]))
     x0 = np.array([1.0, 1.0], dtype=np.float32)
-    steps = gradient_steps(lambda x: (q.A @ x).astype(x.dtype), x0, lr=0.1)
+    steps = gradient_steps(lambda x: (q.H @ x).astype(x.dtype), x0, lr=0.1)
     first, second = next(steps), next(steps)
     np.testing.assert_array_equal(x0, [1.0, 1.0])
     assert first.dtype == second.dtype == np.float32
@@ -157,10 +157,10 @@ def test_gradient_descent_takes_the_steps_of_gradient_steps():
 
 def test_gd_reaches_the_closed_form_minimizer():
     for q, x0 in random_quadratics(low=0.5, high=5.0):      # condition number <= 10
-        path = gradient_descent(q.grad, x0, lr=1.0 / q.L, steps=400)
+        path = gradient_descent(q.grad, x0, lr=1.0 / q.lambda_max, steps=400)
         assert path.shape == (401, q.dim)
         np.testing.assert_array_equal(path[0], x0)
-        x_star = np.linalg.solve(q.A, q.b)                 # closed form, computed here
+        x_star = np.linalg.solve(q.H, q.b)                 # closed form, computed here
         np.testing.assert_allclose(path[-1], x_star, atol=1e-8)
 
 
@@ -168,7 +168,7 @@ def test_gd_reaches_the_closed_form_minimizer():
 def test_sublinear_bound_holds_at_every_step_for_lr_at_most_one_over_L(fraction):
     # f(x_t) - f* <= ||x0 - x*||^2 / (2 eta t), valid for eta <= 1/L (errata 14)
     for q, x0 in random_quadratics(seed=3):
-        eta = fraction / q.L
+        eta = fraction / q.lambda_max
         path = gradient_descent(q.grad, x0, lr=eta, steps=200)
         t = np.arange(1, 201)
         gap = q(path[1:]) - q.min_value
@@ -179,10 +179,10 @@ def test_sublinear_bound_holds_at_every_step_for_lr_at_most_one_over_L(fraction)
 def test_linear_rate_for_strongly_convex_quadratic():
     # ||x_t - x*|| <= (1 - eta mu)^t ||x0 - x*|| for eta <= 1/L
     for q, x0 in random_quadratics(seed=4):
-        for eta in (1.0 / q.L, 0.3 / q.L):
+        for eta in (1.0 / q.lambda_max, 0.3 / q.lambda_max):
             path = gradient_descent(q.grad, x0, lr=eta, steps=100)
             err = np.linalg.norm(path - q.minimizer, axis=1)
-            bound = (1 - eta * q.mu) ** np.arange(101) * err[0]
+            bound = (1 - eta * q.lambda_min) ** np.arange(101) * err[0]
             assert np.all(err <= bound * (1 + 1e-9) + 1e-13)
 
 
@@ -197,9 +197,9 @@ def test_rate_is_tight_along_the_flattest_direction():
 
 def test_lr_between_one_and_two_over_L_still_converges_and_above_two_diverges():
     for q, x0 in random_quadratics(seed=5, low=1.0, high=5.0):
-        conv = gradient_descent(q.grad, x0, lr=1.9 / q.L, steps=600)
+        conv = gradient_descent(q.grad, x0, lr=1.9 / q.lambda_max, steps=600)
         np.testing.assert_allclose(conv[-1], q.minimizer, atol=1e-6)
-        div = gradient_descent(q.grad, x0, lr=2.2 / q.L, steps=200)
+        div = gradient_descent(q.grad, x0, lr=2.2 / q.lambda_max, steps=200)
         err = np.linalg.norm(div - q.minimizer, axis=1)
         assert err[-1] > 1e6 * err[0]
         # asymptotically the error grows by |1 - eta L| = 1.2 per step
@@ -209,14 +209,14 @@ def test_lr_between_one_and_two_over_L_still_converges_and_above_two_diverges():
 def test_divergence_is_truncated_without_warnings():
     q = Quadratic.from_eigenvalues(2.0, 1.0)
     with no_warnings():
-        path = gradient_descent(q.grad, [1.0, 1.0], lr=3.0 / q.L, steps=100_000)
+        path = gradient_descent(q.grad, [1.0, 1.0], lr=3.0 / q.lambda_max, steps=100_000)
     assert len(path) < 100
     assert np.all(np.isfinite(path))
     assert np.abs(path[-1]).max() > 1e12 >= np.abs(path[-2]).max()
     # the first rows are the ordinary iterates: x_{t+1} = (I - eta A) x_t
-    M = np.eye(2) - 1.5 * q.A
+    M = np.eye(2) - 1.5 * q.H
     np.testing.assert_allclose(path[3], np.linalg.matrix_power(M, 3) @ [1.0, 1.0])
-    short = gradient_descent(q.grad, [1.0, 1.0], lr=3.0 / q.L, steps=1000, max_norm=100.0)
+    short = gradient_descent(q.grad, [1.0, 1.0], lr=3.0 / q.lambda_max, steps=1000, max_norm=100.0)
     assert np.abs(short[-1]).max() > 100.0 >= np.abs(short[-2]).max()
 
 
@@ -255,6 +255,22 @@ def test_float32_path_and_by_hand_steps():
     assert path.dtype == np.float32
     # x1 = (1 - 0.2, 1 - 0.4), x2 = (0.8 * 0.8, 0.6 * 0.6)
     np.testing.assert_allclose(path, [[1.0, 1.0], [0.8, 0.6], [0.64, 0.36]], rtol=1e-6)
+
+
+def test_a_float64_gradient_or_noise_does_not_promote_a_float32_path():
+    # _checked_gradient casts each gradient to x0's dtype (chapter 3 says so), so the
+    # steps are taken in float32 arithmetic, not in float64 and rounded when stored.
+    float64_grad = lambda x: np.asarray(x, dtype=np.float64) / 3.0  # noqa: E731
+    start = np.array([1.0, -1.0, 0.3, 7.1], dtype=np.float32)
+    path = gradient_descent(float64_grad, start, lr=0.01, steps=50)
+    by_hand = [start]
+    for _ in range(50):
+        x = by_hand[-1]
+        by_hand.append(x - 0.01 * float64_grad(x).astype(np.float32))
+    assert path.dtype == np.float32 and by_hand[-1].dtype == np.float32
+    np.testing.assert_array_equal(path, np.array(by_hand))
+    noisy = gradient_descent(float64_grad, start, lr=0.1, steps=3, noise=0.1, rng=0)
+    assert noisy.dtype == np.float32
 
 
 def test_noise_is_gaussian_with_the_given_std():

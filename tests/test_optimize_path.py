@@ -30,7 +30,7 @@ def test_heavy_ball_against_the_recursion_written_out():
     path = optimize_path(SGD, f.grad, f.start, 40, lr=lr, momentum=mu)
     x, v = f.start.copy(), np.zeros(2)
     for t in range(40):
-        g = f.A @ x - f.b
+        g = f.H @ x - f.b
         v = g if t == 0 else mu * v + g
         x = x - lr * v
         np.testing.assert_allclose(path[t + 1], x, rtol=1e-12, atol=1e-14)
@@ -137,7 +137,7 @@ def test_momentum_velocity_form_gives_the_same_iterates():
     path = optimize_path(SGD, f.grad, f.start, 50, lr=lr, momentum=mu)
     x, u = f.start.copy(), np.zeros(2)
     for t in range(50):
-        u = mu * u + lr * (f.A @ x - f.b)
+        u = mu * u + lr * (f.H @ x - f.b)
         x = x - u
         np.testing.assert_allclose(path[t + 1], x, rtol=1e-12, atol=1e-13)
 

@@ -67,15 +67,15 @@ def test_converges_on_separable_data_within_novikoff_bound(seed):
     # Novikoff on augmented points (x, 1): unit separator (u, c)/||(u, c)||.
     X_aug = np.hstack([X, np.ones((len(X), 1))])
     v = np.append(u, c) / np.linalg.norm(np.append(u, c))
-    gamma = np.min(y * (X_aug @ v))
-    R = np.max(np.linalg.norm(X_aug, axis=1))
-    assert gamma > 0
-    assert 1 <= p.n_updates <= (R / gamma) ** 2
+    margin = np.min(y * (X_aug @ v))
+    longest = np.max(np.linalg.norm(X_aug, axis=1))      # the longest input (x, 1)
+    assert margin > 0
+    assert 1 <= p.n_updates <= (longest / margin) ** 2
 
 
 def test_bound_on_a_tight_case():
-    # Two points at distance 1 from the line x1 = 0, R = sqrt(2) with the bias coordinate:
-    # the bound (R/gamma)^2 = 2 allows at most two updates.
+    # Two points at distance 1 from the line x1 = 0, each of length sqrt(2) with the bias
+    # coordinate: the bound (longest / margin)^2 = 2 allows at most two updates.
     X = np.array([[1.0, 0.0], [-1.0, 0.0]])
     y = np.array([1, -1])
     p = Perceptron().fit(X, y)

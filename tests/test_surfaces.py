@@ -149,16 +149,17 @@ def test_start_and_bounds(surface):
 def test_quadratic_value_matches_hand_formula_and_properties():
     rng = np.random.default_rng(5)
     for d in (1, 2, 4):
-        A = random_pd(rng, d)
+        H = random_pd(rng, d)
         b = rng.normal(size=d)
-        q = Quadratic(A, b, c=-1.5)
+        q = Quadratic(H, b, c=-1.5)
         for x in rng.normal(size=(3, d)):
-            assert q(x) == pytest.approx(0.5 * x @ A @ x - b @ x - 1.5, rel=1e-12)
-            np.testing.assert_allclose(q.grad(x), A @ x - b, rtol=1e-12, atol=1e-12)
-        eig = np.linalg.eigvals(A).real
-        assert q.L == pytest.approx(eig.max()) and q.mu == pytest.approx(eig.min())
+            assert q(x) == pytest.approx(0.5 * x @ H @ x - b @ x - 1.5, rel=1e-12)
+            np.testing.assert_allclose(q.grad(x), H @ x - b, rtol=1e-12, atol=1e-12)
+        eig = np.linalg.eigvals(H).real
+        assert q.lambda_max == pytest.approx(eig.max())
+        assert q.lambda_min == pytest.approx(eig.min())
         assert q.condition_number == pytest.approx(eig.max() / eig.min())
-        np.testing.assert_allclose(A @ q.minimizer, b, atol=1e-10)
+        np.testing.assert_allclose(H @ q.minimizer, b, atol=1e-10)
         assert q.min_value == pytest.approx(q(q.minimizer), rel=1e-12, abs=1e-12)
         # the minimizer beats nearby points
         assert np.all(q(q.minimizer + 1e-3 * rng.normal(size=(20, d))) > q.min_value)
@@ -167,10 +168,10 @@ def test_quadratic_value_matches_hand_formula_and_properties():
 
 def test_quadratic_from_eigenvalues():
     q = Quadratic.from_eigenvalues(8.0, 2.0, angle=np.pi / 6, minimizer=(1.0, 2.0))
-    assert (q.L, q.mu) == pytest.approx((8.0, 2.0))
+    assert (q.lambda_max, q.lambda_min) == pytest.approx((8.0, 2.0))
     np.testing.assert_allclose(q.minimizer, [1.0, 2.0], atol=1e-12)
     top = np.array([np.cos(np.pi / 6), np.sin(np.pi / 6)])
-    np.testing.assert_allclose(q.A @ top, 8.0 * top, atol=1e-12)
+    np.testing.assert_allclose(q.H @ top, 8.0 * top, atol=1e-12)
     np.testing.assert_allclose(q.bounds, ((-2.0, 4.0), (-1.0, 5.0)))
 
 
@@ -296,21 +297,21 @@ def test_wrong_point_shape_names_x(surface):
 
 
 def test_quadratic_bad_input():
-    with pytest.raises(ValueError, match="A must be positive definite"):
+    with pytest.raises(ValueError, match="H must be positive definite"):
         Quadratic([[1.0, 0.0], [0.0, -1.0]])
-    with pytest.raises(ValueError, match="A must be symmetric"):
+    with pytest.raises(ValueError, match="H must be symmetric"):
         Quadratic([[1.0, 0.5], [0.0, 1.0]])
-    with pytest.raises(ValueError, match="A must be a square"):
+    with pytest.raises(ValueError, match="H must be a square"):
         Quadratic(np.eye(2, 3))
-    with pytest.raises(ValueError, match="A must be 2-dimensional"):
+    with pytest.raises(ValueError, match="H must be 2-dimensional"):
         Quadratic([1.0, 2.0])
     with pytest.raises(ValueError, match=r"b must have shape \(2,\)"):
         Quadratic(np.eye(2), b=[1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match=r"x must have shape \(3,\)"):
         Quadratic(np.eye(3)).grad([1.0, 2.0])
-    with pytest.raises(ValueError, match="mu must be <= L"):
+    with pytest.raises(ValueError, match="lambda_min must be <= lambda_max"):
         Quadratic.from_eigenvalues(1.0, 2.0)
-    with pytest.raises(ValueError, match="L must be >"):
+    with pytest.raises(ValueError, match="lambda_max must be >"):
         Quadratic.from_eigenvalues(0.0, 0.0)
     with pytest.raises(ValueError, match=r"start must have shape \(2,\)"):
         Quadratic(np.eye(2), start=[0.0, 0.0, 0.0])
@@ -382,7 +383,7 @@ def test_quadratic_from_linear_regression_is_the_mse_bowl():
     np.testing.assert_allclose(q.minimizer, np.r_[ref.intercept_, ref.coef_], atol=1e-8)
     design = np.c_[np.ones(40), X]
     eig = np.linalg.eigvalsh(2.0 / 40 * design.T @ design)
-    assert q.L == pytest.approx(eig[-1]) and q.mu == pytest.approx(eig[0])
+    assert q.lambda_max == pytest.approx(eig[-1]) and q.lambda_min == pytest.approx(eig[0])
     assert q.min_value == pytest.approx(np.mean((ref.predict(X) - y) ** 2), rel=1e-8)
 
 
@@ -393,7 +394,7 @@ def test_standardizing_a_feature_makes_the_bowl_round():
     std = Quadratic.from_linear_regression((x - x.mean()) / x.std(), y)
     assert raw.condition_number > 100
     assert std.condition_number == pytest.approx(1.0)
-    np.testing.assert_allclose(std.A, 2.0 * np.eye(2), atol=1e-12)
+    np.testing.assert_allclose(std.H, 2.0 * np.eye(2), atol=1e-12)
 
 
 def test_quadratic_from_linear_regression_bad_input():

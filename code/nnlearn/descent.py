@@ -4,7 +4,7 @@ The update rule of gradient descent with learning rate :math:`\eta` is
 
 .. math::
 
-    \theta_{t+1} = \theta_t - \eta \, \nabla f(\theta_t).
+    \theta_t = \theta_{t-1} - \eta \, \nabla f(\theta_{t-1}), \qquad t = 1, 2, \dots
 
 :func:`gradient_steps` is that rule alone; :func:`gradient_descent` runs it,
 with checks, for a fixed number of steps and returns the whole path, ready to
@@ -63,11 +63,12 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, h: float = 1e-5) -> 
 
     .. math::
 
-        \frac{\partial f}{\partial x_i} \approx
-        \frac{f(x + h e_i) - f(x - h e_i)}{2h}
+        \frac{\partial f}{\partial x_j} \approx
+        \frac{f(x + h e_j) - f(x - h e_j)}{2h}
 
-    The error is :math:`O(h^2)` from truncation plus about
-    :math:`\epsilon |f| / h` from rounding, so with float64 and the default
+    with :math:`e_j` the :math:`j`-th unit vector. The error is :math:`O(h^2)`
+    from truncation plus about :math:`\epsilon_{\text{mach}} |f| / h` from
+    rounding (:math:`\epsilon_{\text{mach}}` the machine precision), so with float64 and the default
     ``h`` expect 8 to 10 correct digits. In float32 the rounding term
     dominates: check gradients in float64.
 
@@ -106,9 +107,9 @@ def numerical_hessian(f: Callable[[np.ndarray], float], x, h: float = 1e-4) -> n
 
     .. math::
 
-        \frac{\partial^2 f}{\partial x_i \partial x_j} \approx
-        \frac{f(x + h e_i + h e_j) - f(x + h e_i - h e_j)
-               - f(x - h e_i + h e_j) + f(x - h e_i - h e_j)}{4h^2}
+        \frac{\partial^2 f}{\partial x_j \partial x_k} \approx
+        \frac{f(x + h e_j + h e_k) - f(x + h e_j - h e_k)
+               - f(x - h e_j + h e_k) + f(x - h e_j - h e_k)}{4h^2}
 
     Parameters
     ----------
@@ -116,7 +117,7 @@ def numerical_hessian(f: Callable[[np.ndarray], float], x, h: float = 1e-4) -> n
         Takes an array of the shape of ``x`` and returns a scalar.
     x : array_like of any shape
     h : float, default 1e-4
-        Step size, > 0. Rounding error grows like :math:`\epsilon |f| / h^2`,
+        Step size, > 0. Rounding error grows like :math:`\epsilon_{\text{mach}} |f| / h^2`,
         hence the larger default than :func:`numerical_gradient`.
 
     Returns
@@ -167,13 +168,15 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
 
     .. math::
 
-        \theta_{t+1} = \theta_t - \eta\,\big(\nabla f(\theta_t) + s\,\xi_t\big),
-        \qquad \xi_t \sim \mathcal{N}(0, I),
+        \theta_t = \theta_{t-1} - \eta\,\big(\nabla f(\theta_{t-1})
+                   + \text{noise}_t\big), \qquad t = 1, 2, \dots,
 
-    where :math:`s` = ``noise``. The noise term imitates the error of a
-    gradient estimated from a mini-batch instead of the whole data set. The
-    steps themselves are those of :func:`gradient_steps`; this function adds
-    the checks, the noise and the record of the path.
+    where every coordinate of :math:`\text{noise}_t` is drawn from
+    :math:`\mathcal{N}(0, s^2)`, with :math:`s` = ``noise`` (0 by default).
+    The noise term imitates the error of a gradient estimated from a
+    mini-batch instead of the whole data set. The steps themselves are those
+    of :func:`gradient_steps`; this function adds the checks, the noise and
+    the record of the path.
 
     On a quadratic with largest Hessian eigenvalue :math:`\lambda_{\max}` the
     iterates converge for :math:`\eta < 2/\lambda_{\max}` and diverge for
@@ -433,7 +436,7 @@ def linear_regression_grad(theta, X, y, rows=None) -> np.ndarray:
 
 
 def _grad(theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Over the B rows given: ``(2/B) sum r_i`` for the intercept, ``(2/B) sum r_i x_i`` for w."""
+    """Over the B rows: ``(2/B) sum r(i)`` for the intercept, ``(2/B) sum r(i) x(i)`` for w."""
     r = _residual(theta, X, y)
     scale = 2.0 / X.shape[0]                      # 2 / B
     grad_b = scale * np.sum(r, axis=-1, keepdims=True)

@@ -13,9 +13,10 @@ it moves the boundary towards it:
 
 Correctly classified samples change nothing. Starting from :math:`w = 0,
 b = 0`, if the data are linearly separable with margin :math:`\chi` (some
-unit vector :math:`u` in the space of :math:`(x, 1)` has
-:math:`y\,u \cdot (x, 1) \ge \chi` for every sample) and
-:math:`\|(x, 1)\| \le R`, the rule makes at most :math:`(R/\chi)^2` updates
+unit vector :math:`u` in the space of :math:`\tilde x = (x, 1)` has
+:math:`y\,u \cdot \tilde x \ge \chi` for every sample) and
+:math:`\|\tilde x\|_{\max}` is the length of the longest :math:`\tilde x`,
+the rule makes at most :math:`(\|\tilde x\|_{\max}/\chi)^2` updates
 (Novikoff, 1962), whatever :math:`\eta > 0`. On data that are not separable,
 such as XOR, it never stops making mistakes.
 

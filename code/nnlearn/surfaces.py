@@ -177,20 +177,24 @@ def _stack_hessian(hxx, hxy, hyy) -> np.ndarray:
 
 
 class Quadratic(Surface):
-    r"""The quadratic bowl :math:`f(x) = \tfrac12 x^\top A x - b^\top x + c`.
+    r"""The quadratic bowl :math:`f(x) = \tfrac12 x^\top \mathbf H x - b^\top x + c`.
 
-    With :math:`A` symmetric positive definite the bowl has a single minimizer
-    :math:`x^* = A^{-1} b` with value :math:`f^* = c - \tfrac12 b^\top x^*`;
-    :math:`\nabla f(x) = A x - b` and :math:`\nabla^2 f = A`. Its largest and
-    smallest curvatures are the eigenvalues :math:`\lambda_{\max}` and
-    :math:`\lambda_{\min}` of :math:`A` (attributes ``L`` and ``mu``). Gradient
-    descent converges for :math:`0 < \eta < 2/\lambda_{\max}` and diverges for
+    ``H`` is the bowl's Hessian :math:`\mathbf H`, ``b`` its linear term and
+    ``c`` its constant term. With :math:`\mathbf H` symmetric positive definite
+    the bowl has a single minimizer :math:`x^* = \mathbf H^{-1} b` with value
+    :math:`f^* = c - \tfrac12 b^\top x^*`, so that
+    :math:`f(x) = \tfrac12 (x - x^*)^\top \mathbf H (x - x^*) + f^*`, the form
+    the book writes; :math:`\nabla f(x) = \mathbf H x - b = \mathbf H (x - x^*)`.
+    Its largest and smallest curvatures are the eigenvalues
+    :math:`\lambda_{\max}` and :math:`\lambda_{\min}` of :math:`\mathbf H`
+    (attributes ``lambda_max`` and ``lambda_min``). Gradient descent converges
+    for :math:`0 < \eta < 2/\lambda_{\max}` and diverges for
     :math:`\eta > 2/\lambda_{\max}`.
 
     Parameters
     ----------
-    A : array_like of shape (d, d)
-        Symmetric positive-definite matrix (``d >= 1``).
+    H : array_like of shape (d, d)
+        Symmetric positive-definite matrix, the Hessian (``d >= 1``).
     b : array_like of shape (d,), optional
         Linear term; default zeros (minimizer at the origin).
     c : float, default 0.0
@@ -202,38 +206,43 @@ class Quadratic(Surface):
 
     Attributes
     ----------
+    H : ndarray of shape (d, d)
+        The Hessian :math:`\mathbf H` (symmetrized).
     minimizer : ndarray of shape (d,)
+        :math:`x^*`.
     min_value : float
-    L, mu : float
-        Largest and smallest eigenvalue of ``A``, :math:`\lambda_{\max}` and
-        :math:`\lambda_{\min}` in the book.
+        :math:`f^*`.
+    lambda_max : float
+        Largest eigenvalue of ``H``, :math:`\lambda_{\max}` in the book.
+    lambda_min : float
+        Smallest eigenvalue of ``H``, :math:`\lambda_{\min}` in the book.
     condition_number : float
-        :math:`\kappa = \lambda_{\max} / \lambda_{\min}` (``L / mu``).
+        :math:`\kappa = \lambda_{\max} / \lambda_{\min}` (``lambda_max / lambda_min``).
     """
 
     name = "quadratic"
 
-    def __init__(self, A, b=None, c: float = 0.0, bounds=None, start=None) -> None:
-        A = as_float_array(A, "A", ndim=2).astype(np.float64)
-        if A.shape[0] != A.shape[1] or A.shape[0] < 1:
-            raise ValueError(f"A must be a square matrix, got shape {A.shape}")
-        if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12):
-            raise ValueError("A must be symmetric")
-        d = A.shape[0]
-        eig = np.linalg.eigvalsh(A)
+    def __init__(self, H, b=None, c: float = 0.0, bounds=None, start=None) -> None:
+        H = as_float_array(H, "H", ndim=2).astype(np.float64)
+        if H.shape[0] != H.shape[1] or H.shape[0] < 1:
+            raise ValueError(f"H must be a square matrix, got shape {H.shape}")
+        if not np.allclose(H, H.T, rtol=1e-10, atol=1e-12):
+            raise ValueError("H must be symmetric")
+        d = H.shape[0]
+        eig = np.linalg.eigvalsh(H)
         if eig[0] <= 0:
-            raise ValueError(f"A must be positive definite, got smallest eigenvalue {eig[0]:.3g}")
+            raise ValueError(f"H must be positive definite, got smallest eigenvalue {eig[0]:.3g}")
         b = np.zeros(d) if b is None else as_float_array(b, "b").astype(np.float64)
         if b.shape != (d,):
-            raise ValueError(f"b must have shape ({d},) to match A {A.shape}, got {b.shape}")
+            raise ValueError(f"b must have shape ({d},) to match H {H.shape}, got {b.shape}")
         self.dim = d
-        self.A = 0.5 * (A + A.T)
+        self.H = 0.5 * (H + H.T)
         self.b = b
         self.c = check_scalar(c, "c")
-        self.L = float(eig[-1])
-        self.mu = float(eig[0])
-        self.condition_number = self.L / self.mu
-        self.minimizer = np.linalg.solve(self.A, self.b)
+        self.lambda_max = float(eig[-1])
+        self.lambda_min = float(eig[0])
+        self.condition_number = self.lambda_max / self.lambda_min
+        self.minimizer = np.linalg.solve(self.H, self.b)
         self.min_value = float(self.c - 0.5 * self.b @ self.minimizer)
         if bounds is None:
             m = np.resize(self.minimizer, 2)
@@ -244,54 +253,61 @@ class Quadratic(Surface):
         self.minima = self.minimizer[None, :].copy()
 
     @classmethod
-    def from_eigenvalues(cls, L: float, mu: float, angle: float = 0.0,
+    def from_eigenvalues(cls, lambda_max: float, lambda_min: float, angle: float = 0.0,
                          minimizer=(0.0, 0.0), **kwargs) -> Quadratic:
-        r"""A 2-D bowl with eigenvalues ``L >= mu > 0`` whose axes are rotated by ``angle``.
+        r"""A 2-D bowl with curvatures ``lambda_max >= lambda_min > 0``, axes turned by ``angle``.
 
-        :math:`A = R \,\mathrm{diag}(\lambda_{\max}, \lambda_{\min})\, R^\top` (``L``, ``mu``)
-        with :math:`R` the rotation by ``angle`` radians, and :math:`b = A x^*` so the
+        The Hessian :math:`\mathbf H` has the eigenvalue :math:`\lambda_{\max}`
+        along :math:`(\cos\,\text{angle}, \sin\,\text{angle})` and :math:`\lambda_{\min}`
+        along the perpendicular direction, and :math:`b = \mathbf H x^*` so the
         minimizer is ``minimizer``. Handy for showing how the condition number
-        :math:`\kappa = \lambda_{\max}/\lambda_{\min}` shapes the path of gradient descent.
+        :math:`\kappa = \lambda_{\max}/\lambda_{\min}` shapes the path of gradient
+        descent.
         """
-        L = check_scalar(L, "L", low=0.0, low_inclusive=False)
-        mu = check_scalar(mu, "mu", low=0.0, low_inclusive=False)
-        if mu > L:
-            raise ValueError(f"mu must be <= L, got mu={mu!r} and L={L!r}")
-        if L / mu > 1e12:        # beyond, rounding makes A's smaller eigenvalue 0 or negative
-            raise ValueError(f"L / mu must be at most 1e12 for A to be positive definite in "
-                             f"float64, got L={L!r} and mu={mu!r}")
+        lambda_max = check_scalar(lambda_max, "lambda_max", low=0.0, low_inclusive=False)
+        lambda_min = check_scalar(lambda_min, "lambda_min", low=0.0, low_inclusive=False)
+        if lambda_min > lambda_max:
+            raise ValueError(f"lambda_min must be <= lambda_max, got lambda_min={lambda_min!r} "
+                             f"and lambda_max={lambda_max!r}")
+        if lambda_max / lambda_min > 1e12:  # beyond, rounding makes H's smaller eigenvalue <= 0
+            raise ValueError(f"lambda_max / lambda_min must be at most 1e12 for H to be positive "
+                             f"definite in float64, got lambda_max={lambda_max!r} and "
+                             f"lambda_min={lambda_min!r}")
         angle = check_scalar(angle, "angle")
         xstar = as_float_array(minimizer, "minimizer", ndim=1)
         if xstar.shape != (2,):
             raise ValueError(f"minimizer must have shape (2,), got {xstar.shape}")
         cos, sin = np.cos(angle), np.sin(angle)
-        R = np.array([[cos, -sin], [sin, cos]])
-        A = R @ np.diag([L, mu]) @ R.T
-        return cls(A, b=A @ xstar, **kwargs)
+        rotation = np.array([[cos, -sin], [sin, cos]])
+        H = rotation @ np.diag([lambda_max, lambda_min]) @ rotation.T
+        return cls(H, b=H @ xstar, **kwargs)
 
     @classmethod
     def from_linear_regression(cls, X, y, **kwargs) -> Quadratic:
-        r"""The mean squared error of a linear model, as a quadratic bowl in ``theta = (b, w)``.
+        r"""The mean squared error of a linear model, as a quadratic bowl in its parameters.
 
-        With the design matrix :math:`D = [\mathbf 1, X]` (shape ``(N, d+1)``),
+        The parameters are ``theta = (intercept, weights)``. With
+        :math:`\tilde X = [\mathbf 1, X]`, the inputs with a column of ones in
+        front (shape ``(N, d+1)``),
 
         .. math::
 
-            \frac1N \lVert D\theta - y\rVert^2
-            = \tfrac12 \theta^\top A \theta - \mathbf b^\top \theta + c,
-            \qquad A = \tfrac2N D^\top D,\quad
-            \mathbf b = \tfrac2N D^\top y,\quad c = \tfrac1N y^\top y,
+            \frac1N \lVert \tilde X\theta - y\rVert^2
+            = \tfrac12 \theta^\top \mathbf H \theta - b^\top \theta + c,
+            \qquad \mathbf H = \tfrac2N \tilde X^\top \tilde X,\quad
+            b = \tfrac2N \tilde X^\top y,\quad c = \tfrac1N y^\top y,
 
         the loss of :func:`nnlearn.descent.linear_regression_loss`. So the
-        curvatures :math:`\lambda_{\max}` and :math:`\lambda_{\min}` (and the condition number) of a
-        regression problem can be read off its data, and the bowl can be drawn
-        with the contour figures of :mod:`nnlearn.viz.landscape`.
+        curvatures :math:`\lambda_{\max}` and :math:`\lambda_{\min}` (and the
+        condition number) of a regression problem can be read off its data, and
+        the bowl can be drawn with the contour figures of
+        :mod:`nnlearn.viz.landscape`.
 
         Parameters
         ----------
         X : array_like of shape (N, d)
-            Rows are samples; ``D`` must have full column rank (else ``A`` is
-            only semi-definite and ``ValueError`` is raised).
+            Rows are samples; :math:`\tilde X` must have full column rank (else
+            ``H`` is only semi-definite and ``ValueError`` is raised).
         y : array_like of shape (N,)
         **kwargs
             ``bounds`` and ``start``, as for :class:`Quadratic`.
@@ -302,31 +318,32 @@ class Quadratic(Surface):
             raise ValueError(f"X and y must have the same number of rows, "
                              f"got X {X.shape} and y {y.shape}")
         n = X.shape[0]
-        design = np.concatenate([np.ones((n, 1)), X], axis=1)
+        ones_x = np.concatenate([np.ones((n, 1)), X], axis=1)
         with np.errstate(over="ignore", invalid="ignore"):
-            A = (2.0 / n) * design.T @ design
-            b, c = (2.0 / n) * design.T @ y, float(y @ y) / n
-        if not (np.isfinite(A).all() and np.isfinite(b).all() and np.isfinite(c)):
+            H = (2.0 / n) * ones_x.T @ ones_x
+            b, c = (2.0 / n) * ones_x.T @ y, float(y @ y) / n
+        if not (np.isfinite(H).all() and np.isfinite(b).all() and np.isfinite(c)):
             raise ValueError("X and y are too large for the loss's coefficients: "
                              "2/N X^T X, 2/N X^T y or y^T y / N overflow float64; rescale X and y")
-        if np.linalg.eigvalsh(A)[0] <= 1e-12 * np.abs(A).max():
+        if np.linalg.eigvalsh(H)[0] <= 1e-12 * np.abs(H).max():
             raise ValueError("X must have linearly independent columns that are not constant "
                              "(the loss has no unique minimizer)")
-        return cls(A, b=b, c=c, **kwargs)
+        return cls(H, b=b, c=c, **kwargs)
 
     def __repr__(self) -> str:
-        return f"Quadratic(d={self.dim}, L={self.L:.4g}, mu={self.mu:.4g})"
+        return (f"Quadratic(d={self.dim}, lambda_max={self.lambda_max:.4g}, "
+                f"lambda_min={self.lambda_min:.4g})")
 
     def _value(self, x):
-        A = self.A.astype(x.dtype, copy=False)
+        H = self.H.astype(x.dtype, copy=False)
         b = self.b.astype(x.dtype, copy=False)
-        return 0.5 * np.sum((x @ A) * x, axis=-1) - x @ b + x.dtype.type(self.c)
+        return 0.5 * np.sum((x @ H) * x, axis=-1) - x @ b + x.dtype.type(self.c)
 
     def _grad(self, x):
-        return x @ self.A.astype(x.dtype, copy=False) - self.b.astype(x.dtype, copy=False)
+        return x @ self.H.astype(x.dtype, copy=False) - self.b.astype(x.dtype, copy=False)
 
     def _hessian(self, x):
-        return np.broadcast_to(self.A.astype(x.dtype, copy=False), x.shape + (self.dim,)).copy()
+        return np.broadcast_to(self.H.astype(x.dtype, copy=False), x.shape + (self.dim,)).copy()
 
 
 class Rosenbrock(Surface):
@@ -604,7 +621,7 @@ def classify_critical_point(hessian, tol: float = 1e-8) -> str:
     * some positive and some negative: ``"saddle"``;
     * otherwise (an eigenvalue within ``tol`` of zero and no sign change):
       ``"degenerate"``: the second derivatives cannot decide, as for
-      :math:`f(x) = x^4` or :math:`f(x) = x^3` at 0.
+      :math:`f(\theta) = \theta^4` or :math:`f(\theta) = \theta^3` at 0.
 
     Eigenvalues with :math:`|\lambda| \le` ``tol`` :math:`\cdot \max(1, \max_i |\lambda_i|)`
     count as zero.
