@@ -215,6 +215,13 @@ def sgd():
     (lambda: LinearWarmup(sgd(), warmup_steps=0), "warmup_steps"),
     (lambda: LinearWarmup(sgd(), warmup_steps=3, start_factor=1.5), "start_factor"),
     (lambda: StepLR("not an optimizer", step_size=2), "optimizer"),
+    (lambda: ExponentialLR(sgd(), gamma=1e300), "gamma must be <= 1"),
+    (lambda: ExponentialLR(sgd(), gamma=1.5), "gamma must be <= 1"),
+    (lambda: StepLR(sgd(), step_size=2, gamma=1e300), "gamma must be <= 1"),
+    (lambda: StepLR(sgd(), step_size=10**30), "step_size must be <= 9223372036854775807"),
+    (lambda: StepLR(sgd(), step_size=1e30), "step_size must be an integer"),
+    (lambda: LinearWarmup(sgd(), warmup_steps=10**30), "warmup_steps must be <="),
+    (lambda: CosineAnnealingLR(sgd(), T_max=10**30), "T_max must be <="),
 ])
 def test_schedulers_reject_bad_arguments(make, name):
     with pytest.raises((ValueError, TypeError), match=name):
@@ -228,10 +235,24 @@ def test_schedulers_reject_bad_arguments(make, name):
     (lambda: cosine_annealing_lr(0.1, np.arange(3), T_max=-2), ValueError, "T_max"),
     (lambda: linear_warmup_lr(0.1, [0, 1], warmup_steps=2, start_factor=-0.1),
      ValueError, "start_factor"),
+    (lambda: step_lr(0.1, 3, 10**30), ValueError, "step_size must be <="),
+    (lambda: step_lr(0.1, 3, 2, gamma=2.0), ValueError, "gamma must be <= 1"),
+    (lambda: exponential_lr(0.1, 3, 1e300), ValueError, "gamma must be <= 1"),
+    (lambda: linear_warmup_lr(0.1, 3, 10**30), ValueError, "warmup_steps must be <="),
 ])
 def test_pure_functions_reject_bad_arguments(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+def test_gamma_one_and_the_largest_step_size_are_accepted():
+    # the edges of the valid ranges: a constant rate, a decay that never comes
+    opt = SGD([np.zeros(1)], lr=0.1)
+    assert exponential_lr(0.1, np.arange(4), 1.0).tolist() == [0.1] * 4
+    assert step_lr(0.1, np.array([0, 2**62]), 2**63 - 1).tolist() == [0.1, 0.1]
+    sched = StepLR(opt, step_size=2**63 - 1, gamma=1.0)
+    sched.step()
+    assert opt.lr == 0.1
 
 
 def test_base_class_has_no_formula():

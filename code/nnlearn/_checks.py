@@ -59,12 +59,17 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> 
                          f"got {np.shape(a)} and {np.shape(b)}")
 
 
+INT64_MIN, INT64_MAX = int(np.iinfo(np.int64).min), int(np.iinfo(np.int64).max)
+
+
 def check_scalar(value, name: str, *, low: float | None = None, high: float | None = None,
                  low_inclusive: bool = True, high_inclusive: bool = True,
                  integer: bool = False) -> float | int:
     """Check that ``value`` is a real number (or integer) inside a range.
 
-    Returns the value as ``float`` (or ``int`` if ``integer=True``).
+    Returns the value as ``float`` (or ``int`` if ``integer=True``). An
+    integer must also fit NumPy's int64 (:math:`-2^{63} \\le v < 2^{63}`), which every
+    count, size and step number is computed in.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         kind = "an integer" if integer else "a real number"
@@ -83,6 +88,9 @@ def check_scalar(value, name: str, *, low: float | None = None, high: float | No
     if high is not None and (value > high or (value == high and not high_inclusive)):
         op = "<=" if high_inclusive else "<"
         raise ValueError(f"{name} must be {op} {high}, got {value!r}")
+    if integer and not INT64_MIN <= value <= INT64_MAX:
+        bound = f"<= {INT64_MAX}" if value > 0 else f">= {INT64_MIN}"
+        raise ValueError(f"{name} must be {bound} (a 64-bit integer), got {value!r}")
     return value
 
 

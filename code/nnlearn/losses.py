@@ -568,6 +568,24 @@ def focal_loss_grad(input, target, *, alpha: float | None = 0.25, gamma: float =
 # Multi-class classification
 # ----------------------------------------------------------------------------
 
+def _check_distributions(t: np.ndarray) -> None:
+    """Raise ``ValueError`` naming ``target`` unless every row is a probability distribution.
+
+    Entries in [0, 1], each row summing to 1 up to the square root of the
+    dtype's machine epsilon (1.5e-8 in float64, 3.5e-4 in float32).
+    """
+    if np.any(t < 0):
+        raise ValueError(f"target probabilities must be >= 0, got minimum {t.min()}")
+    if np.any(t > 1):
+        raise ValueError(f"target probabilities must be <= 1, got maximum {t.max()}")
+    sums = t.sum(axis=1, dtype=np.float64)
+    worst = int(np.argmax(np.abs(sums - 1.0)))
+    if abs(sums[worst] - 1.0) > np.sqrt(np.finfo(t.dtype).eps):
+        raise ValueError(f"target probabilities must sum to 1 in every row (class "
+                         f"probabilities, as torch.nn.functional.cross_entropy expects), "
+                         f"got a sum of {sums[worst]:.10g} in row {worst}")
+
+
 def _class_targets(logits, target, label_smoothing) -> tuple[np.ndarray, np.ndarray]:
     """Validate cross-entropy arguments; return logits and smoothed target distributions.
 
@@ -601,8 +619,7 @@ def _class_targets(logits, target, label_smoothing) -> tuple[np.ndarray, np.ndar
     elif t_raw.ndim == 2:
         t = as_float_array(t_raw, "target")
         check_same_shape(x, t, "input", "target")
-        if np.any(t < 0):
-            raise ValueError(f"target probabilities must be >= 0, got minimum {t.min()}")
+        _check_distributions(t)
         t = t.astype(x.dtype, copy=False)
     else:
         raise ValueError(f"target must have shape ({batch},) (class indices) or {x.shape} "
@@ -625,8 +642,9 @@ def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str
 
     * integer class indices of shape ``(B,)``; then :math:`\mathbf{y}^{(i)}` is one-hot and
       :math:`\ell^{(i)} = -\ln \operatorname{softmax}(\mathbf{z}^{(i)})_{y^{(i)}}`, or
-    * class probabilities of shape ``(B, C)`` (one-hot or soft labels), used as
-      given (rows are expected to sum to 1, which is not checked, as in PyTorch).
+    * class probabilities of shape ``(B, C)`` (one-hot or soft labels): every
+      entry in :math:`[0, 1]` and every row summing to 1, as PyTorch documents
+      them (PyTorch does not check this; here a violation is a ``ValueError``).
 
     Label smoothing :math:`\xi` replaces the target, in both cases, by
     :math:`(1 - \xi)\,\mathbf{y}^{(i)} + \xi / C`, exactly as PyTorch does.

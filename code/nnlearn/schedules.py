@@ -17,6 +17,13 @@ PyTorch's step-by-step recursions, so they agree up to rounding. Call
 ``scheduler.step()`` after ``optimizer.step(grads)``, once per batch or once
 per epoch, whichever ``t`` should count.
 
+The decay factor ``gamma`` of :class:`StepLR` and :class:`ExponentialLR`
+must lie in :math:`(0, 1]`. PyTorch checks nothing there (any float is
+accepted, a negative one flips the sign of the rate), but a factor above 1
+makes the rate grow geometrically until it overflows (``gamma=1e300``
+overflows at the second step), which is not a decay; a growing rate for
+a learning-rate range test is :func:`nnlearn.lr_finder.lr_range_test`.
+
 ``state_dict()`` returns ``{"scheduler": class name, "last_step": int,
 "base_lr": float}`` plus the hyperparameters by name (e.g. ``"gamma"``);
 ``load_state_dict`` restores ``last_step`` and ``base_lr`` and checks the
@@ -51,6 +58,11 @@ def _check_t(t) -> np.ndarray:
     return arr
 
 
+def _check_gamma(gamma) -> float:
+    """The decay factor as a float in (0, 1] (see the module docstring)."""
+    return check_scalar(gamma, "gamma", low=0.0, high=1.0, low_inclusive=False)
+
+
 def _result(values: np.ndarray, t: np.ndarray) -> float | np.ndarray:
     """Python float for a scalar ``t``, float64 array otherwise."""
     return float(values) if t.ndim == 0 else np.asarray(values, dtype=np.float64)
@@ -70,7 +82,7 @@ def step_lr(base_lr: float, t, step_size: int, gamma: float = 0.1) -> float | np
     step_size : int
         :math:`T \ge 1`.
     gamma : float, default 0.1
-        Factor :math:`q > 0`.
+        Factor :math:`q \in (0, 1]`.
 
     Returns
     -------
@@ -80,7 +92,7 @@ def step_lr(base_lr: float, t, step_size: int, gamma: float = 0.1) -> float | np
     base_lr = check_scalar(base_lr, "base_lr", low=0.0, low_inclusive=False)
     steps = _check_t(t)
     step_size = check_scalar(step_size, "step_size", low=1, integer=True)
-    gamma = check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
+    gamma = _check_gamma(gamma)
     return _result(base_lr * gamma ** (steps // step_size), steps)
 
 
@@ -96,7 +108,7 @@ def exponential_lr(base_lr: float, t, gamma: float) -> float | np.ndarray:
     t : int or array of int
         Step numbers, :math:`t \ge 0`, any shape.
     gamma : float
-        Factor :math:`q > 0`.
+        Factor :math:`q \in (0, 1]`.
 
     Returns
     -------
@@ -105,7 +117,7 @@ def exponential_lr(base_lr: float, t, gamma: float) -> float | np.ndarray:
     """
     base_lr = check_scalar(base_lr, "base_lr", low=0.0, low_inclusive=False)
     steps = _check_t(t)
-    gamma = check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
+    gamma = _check_gamma(gamma)
     return _result(base_lr * gamma ** steps.astype(np.float64), steps)
 
 
@@ -248,12 +260,12 @@ class StepLR(LRScheduler):
     step_size : int
         Steps between decays, :math:`\ge 1`.
     gamma : float, default 0.1
-        Decay factor, :math:`> 0`.
+        Decay factor in :math:`(0, 1]`.
     """
 
     def __init__(self, optimizer: OptimizerLike, step_size: int, gamma: float = 0.1) -> None:
         self.step_size = check_scalar(step_size, "step_size", low=1, integer=True)
-        self.gamma = check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
+        self.gamma = _check_gamma(gamma)
         super().__init__(optimizer)
 
     def lr_at(self, t) -> float | np.ndarray:
@@ -270,11 +282,11 @@ class ExponentialLR(LRScheduler):
     ----------
     optimizer : nnlearn.protocols.OptimizerLike
     gamma : float
-        Decay factor, :math:`> 0`.
+        Decay factor in :math:`(0, 1]`.
     """
 
     def __init__(self, optimizer: OptimizerLike, gamma: float) -> None:
-        self.gamma = check_scalar(gamma, "gamma", low=0.0, low_inclusive=False)
+        self.gamma = _check_gamma(gamma)
         super().__init__(optimizer)
 
     def lr_at(self, t) -> float | np.ndarray:
