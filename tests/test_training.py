@@ -107,6 +107,62 @@ def test_epoch_loss_and_accuracy_are_weighted_by_batch_size():
     np.testing.assert_allclose(h.accuracy, full_acc, rtol=1e-12)
 
 
+@pytest.mark.parametrize("n, batch_size", [(10, 3), (9, 3), (10, 10), (10, 4)])
+def test_drop_last_takes_the_batches_a_torch_dataloader_yields(n, batch_size):
+    # the reference is the batch sizes torch.utils.data.DataLoader yields
+    torch = pytest.importorskip("torch")
+    for drop_last in (False, True):
+        loader = torch.utils.data.DataLoader(range(n), batch_size=batch_size,
+                                             drop_last=drop_last)
+        want = [len(b) for b in loader]
+        sizes = []
+
+        def recording_mse(out, y, sizes=sizes):
+            sizes.append(len(out))
+            return mse(out, y)
+
+        X = np.linspace(-1, 1, n)[:, None]
+        net = MLP([1, 3, 1], rng=0)
+        fit(net, (recording_mse, mse_grad), SGD(net.params, lr=0.1), X, X, epochs=2,
+            batch_size=batch_size, drop_last=drop_last, rng=0, verbose=False)
+        assert sizes == want * 2
+
+
+def test_drop_last_trains_and_records_on_the_full_batches_only():
+    X, y = blobs(11, seed=2)
+    net = MLP([2, 4, 3], output="softmax", rng=1)
+    twin = MLP([2, 4, 3], output="softmax", rng=1)
+    h = fit(net, "cross_entropy", SGD(net.params, lr=0.5), X, y, epochs=1, batch_size=4,
+            shuffle=False, drop_last=True, verbose=False)
+    opt = SGD(twin.params, lr=0.5)
+    values = [train_step(twin, "cross_entropy", opt, X[s:s + 4], y[s:s + 4])[0]
+              for s in (0, 4)]                   # rows 8, 9, 10 are left out
+    for p, q in zip(net.params, twin.params, strict=True):
+        np.testing.assert_array_equal(p, q)
+    assert h.loss[0] == pytest.approx(np.mean(values), rel=1e-15)
+
+
+def test_drop_last_lets_a_batchnorm_network_train_when_one_row_is_left():
+    X, y = blobs(9, seed=3)                      # 9 = 2 * 4 + 1: a last batch of one row
+    net = MLP([2, 4, 3], output="softmax", batch_norm=True, rng=0)
+    with pytest.raises(ValueError, match="drop_last=True"):
+        fit(net, "cross_entropy", SGD(net.params, lr=0.1), X, y, batch_size=4,
+            verbose=False)
+    h = fit(net, "cross_entropy", SGD(net.params, lr=0.1), X, y, epochs=3, batch_size=4,
+            drop_last=True, rng=0, verbose=False)
+    assert len(h.loss) == 3 and np.isfinite(h.loss).all()
+
+
+def test_run_epoch_drop_last():
+    X, y = blobs(7, seed=0)
+    net = MLP([2, 3, 3], output="softmax", rng=0)
+    opt = SGD(net.params, lr=0.1)
+    run_epoch(net, "cross_entropy", opt, X, y, 3, np.arange(7), drop_last=True)
+    assert opt.t == 2
+    with pytest.raises(TypeError, match="drop_last"):
+        run_epoch(net, "cross_entropy", opt, X, y, 3, np.arange(7), drop_last=1)
+
+
 def test_train_step_returns_the_batch_loss_and_output():
     rng = np.random.default_rng(5)
     X, y = rng.normal(size=(4, 2)), rng.normal(size=(4, 1))
@@ -473,6 +529,8 @@ def test_get_loss():
     ({"callback": 3}, TypeError, "callback"),
     ({"shuffle": "yes"}, TypeError, "shuffle"),
     ({"loss": "nope"}, ValueError, "loss"),
+    ({"drop_last": "yes"}, TypeError, "drop_last"),
+    ({"drop_last": True, "batch_size": 7}, ValueError, "batch_size must be <= the 6 rows"),
 ])
 def test_bad_input(kwargs, exc, match):
     net = MLP([2, 3], output="softmax", rng=0)

@@ -214,6 +214,53 @@ def test_a_step_that_overflows_is_rolled_back_to_the_start_of_its_epoch():
     assert opt.t == 0
 
 
+def rng_state(model):
+    return model.rng.bit_generator.state
+
+
+def test_a_rollback_to_the_start_of_the_epoch_rolls_the_dropout_generator_back_too():
+    # Dropout draws its masks from model.rng; the masks of the rolled-back
+    # epoch used to stay drawn, so a rerun from the restored state differed
+    # from a run of a fresh copy of that state.
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(30, 3))
+    y = X @ np.array([[1.0], [-2.0], [0.5]]) * 100
+    net = MLP([3, 8, 1], dropout=0.3, rng=0)
+    twin = MLP([3, 8, 1], dropout=0.3, rng=0)
+    start = rng_state(net)
+    with pytest.raises(TrainingDiverged, match="start of epoch 1"):
+        fit(net, "mse", SGD(net.params, lr=1e308), X, y, epochs=3, batch_size=10,
+            rng=0, verbose=False)
+    assert rng_state(net) == start
+    runs = [fit(m, "mse", SGD(m.params, lr=1e-3), X, y, epochs=3, batch_size=10, rng=0,
+                verbose=False).loss for m in (net, twin)]
+    assert runs[0] == runs[1]
+    assert_all_equal(net.params, twin.params)
+
+
+def test_a_failing_batch_leaves_the_dropout_generator_as_before_it():
+    calls = []
+
+    def loss_fn(out, y):            # NaN on the third batch
+        calls.append(1)
+        return np.nan if len(calls) == 3 else float(np.mean((out - y) ** 2))
+
+    def grad_fn(out, y):
+        return 2 * (out - y) / out.size
+
+    X = np.linspace(-1, 1, 40)[:, None]
+    net = MLP([1, 6, 1], dropout=0.5, rng=0)
+    twin = MLP([1, 6, 1], dropout=0.5, rng=0)
+    with pytest.raises(TrainingDiverged, match="(?s)batch 3 of 4.*before that batch"):
+        fit(net, (loss_fn, grad_fn), SGD(net.params, lr=0.1), X, X, batch_size=10,
+            shuffle=False, verbose=False)
+    opt = SGD(twin.params, lr=0.1)
+    for b in range(2):              # the two batches that were taken
+        train_step(twin, (loss_fn, grad_fn), opt, X[10 * b:10 * b + 10], X[10 * b:10 * b + 10])
+    assert rng_state(net) == rng_state(twin)
+    assert_all_equal(net.params, twin.params)
+
+
 def test_divergence_on_the_validation_data_says_the_state_is_kept():
     def loss_fn(out, y):            # infinite on the 7 validation rows only
         return np.inf if len(out) == 7 else float(np.mean((out - y) ** 2))

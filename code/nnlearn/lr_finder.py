@@ -71,7 +71,14 @@ def lr_range_test(model, loss, optimizer, X, y, *, min_lr: float = 1e-6,
         diverged).
     """
     # imported here because nnlearn.training imports this module (to re-export lr_range_test)
-    from nnlearn.training import IGNORE_FP, check_data, model_buffers, train_step
+    from nnlearn.training import (
+        IGNORE_FP,
+        check_data,
+        generator_states,
+        model_buffers,
+        restore_generators,
+        train_step,
+    )
 
     loss_pair, X, y = check_data(model, loss, optimizer, X, y, "X", "y")
     min_lr = check_scalar(min_lr, "min_lr", low=0.0, low_inclusive=False)
@@ -88,9 +95,7 @@ def lr_range_test(model, loss, optimizer, X, y, *, min_lr: float = 1e-6,
     arrays = list(model.params) + model_buffers(model)
     saved = [a.copy() for a in arrays]
     saved_opt = optimizer.state_dict()
-    model_rng = getattr(model, "rng", None)
-    saved_rng = model_rng.bit_generator.state if isinstance(model_rng,
-                                                            np.random.Generator) else None
+    saved_rngs = generator_states(model)                 # dropout masks
     used, raw, smoothed = [], [], []
     n, order, pos = X.shape[0], np.empty(0, dtype=np.int64), 0
     try:
@@ -115,6 +120,5 @@ def lr_range_test(model, loss, optimizer, X, y, *, min_lr: float = 1e-6,
         for a, copy in zip(arrays, saved, strict=True):
             np.copyto(a, copy)
         optimizer.load_state_dict(saved_opt)
-        if saved_rng is not None:
-            model_rng.bit_generator.state = saved_rng
+        restore_generators(saved_rngs)
     return {"lr": np.array(used), "loss": np.array(smoothed), "raw_loss": np.array(raw)}

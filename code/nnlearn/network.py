@@ -452,9 +452,10 @@ class BatchNorm(Layer):
             if batch < 2:
                 raise ValueError("BatchNorm needs a batch of at least 2 rows in training mode "
                                  f"(the variance of one row is 0), got shape {x.shape}. "
-                                 "When training, choose a batch size that leaves no last "
-                                 "batch of one row (n_samples % batch_size == 1); to "
-                                 "predict, use training=False (the running statistics)")
+                                 "When training, pass drop_last=True to fit or choose a "
+                                 "batch size that leaves no last batch of one row "
+                                 "(n_samples % batch_size == 1); to predict, use "
+                                 "training=False (the running statistics)")
             mean, var = x.mean(axis=0), x.var(axis=0)          # biased variance
             m = self.momentum
             self.running_mean[...] = (1 - m) * self.running_mean + m * mean

@@ -10,10 +10,11 @@ One **training step** on a batch :math:`(X_B, Y_B)` of :math:`B` rows is
    and nothing else.
 
 One **epoch** shuffles the training rows, cuts them into batches of
-``batch_size`` rows (the last one may be smaller) and takes one step per
-batch. :func:`fit` repeats epochs, evaluates on validation data after each,
-steps a learning-rate schedule, asks an early-stopping rule whether to go on,
-and records everything in a :class:`History`.
+``batch_size`` rows (the last one may be smaller, or left out with
+``drop_last=True``) and takes one step per batch. :func:`fit` repeats
+epochs, evaluates on validation data after each, steps a learning-rate
+schedule, asks an early-stopping rule whether to go on, and records
+everything in a :class:`History`.
 
 The model can be anything with ``forward(x, training)``,
 ``backward(grad_out, input_grad)`` and parallel ``params``/``grads`` lists
@@ -442,12 +443,14 @@ def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
 
     No step is taken on a batch whose loss is not finite, so the state before
     the failing batch is usually still finite and is kept. If a step itself
-    overflowed, the parameters and the optimizer state are put back to their
-    copies from the start of the epoch.
+    overflowed, the parameters, the buffers, the optimizer state and the
+    model's random generators (dropout masks) are put back to their state at
+    the start of the epoch, so a rerun from there draws the same masks.
     """
     arrays = list(model.params) + model_buffers(model)
     copies = [a.copy() for a in arrays]
     state = optimizer.state_dict()
+    generators = generator_states(model)
     try:
         yield
     except TrainingDiverged as err:
@@ -459,6 +462,7 @@ def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
             for a, saved in zip(arrays, copies, strict=True):
                 np.copyto(a, saved)
             optimizer.load_state_dict(state)
+            restore_generators(generators)
             kept = (f"A step made the parameters or the optimizer's state non-finite, so "
                     f"both were put back to their state at the start of epoch {epoch}.")
         raise TrainingDiverged(f"{err}\n{kept}") from err.__cause__
@@ -476,27 +480,55 @@ def model_buffers(model) -> list[np.ndarray]:
     return list(getattr(model, "buffers", []))
 
 
+def model_generators(model) -> list[np.random.Generator]:
+    """The generators the model draws from (``model.rng``, its layers' ``rng``), once each."""
+    found = [getattr(model, "rng", None)]
+    found += [getattr(layer, "rng", None) for layer in getattr(model, "layers", [])]
+    unique: dict[int, np.random.Generator] = {}
+    for gen in found:
+        if isinstance(gen, np.random.Generator):
+            unique.setdefault(id(gen), gen)
+    return list(unique.values())
+
+
+def generator_states(model) -> list[tuple[np.random.Generator, dict]]:
+    """Each of :func:`model_generators` with its current state, for :func:`restore_generators`."""
+    return [(gen, gen.bit_generator.state) for gen in model_generators(model)]
+
+
+def restore_generators(saved: list[tuple[np.random.Generator, dict]]) -> None:
+    """Put the generators back into the states :func:`generator_states` recorded."""
+    for gen, state in saved:
+        gen.bit_generator.state = state
+
+
 def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb, where: str,
                   max_grad_norm: float | None = None) -> tuple[float, np.ndarray]:
     """:func:`train_step`, raising :class:`TrainingDiverged` on NaN or inf.
 
-    A failing batch leaves no trace: no step is taken, and buffers the
-    forward pass updated (running statistics) are put back.
+    A failing batch leaves no trace: no step is taken, and what its forward
+    pass changed (batch-norm running statistics, the state of the generators
+    that drew the dropout masks) is put back.
     """
     buffers = model_buffers(model)
     before = [b.copy() for b in buffers]
+    generators = generator_states(model)
+
+    def undo_forward() -> None:
+        for b, saved in zip(buffers, before, strict=True):
+            np.copyto(b, saved)
+        restore_generators(generators)
+
     try:
         value, out = _train_step(model, loss_pair, optimizer, xb, yb, max_grad_norm)
     except ValueError as err:             # a check inside the model met NaN or inf
-        for b, saved in zip(buffers, before, strict=True):
-            np.copyto(b, saved)
+        undo_forward()
         if _state_finite(model):
             raise
         raise _diverged(where, "the network produced NaN or infinity",
                         optimizer.lr) from err
     if not math.isfinite(value):
-        for b, saved in zip(buffers, before, strict=True):
-            np.copyto(b, saved)
+        undo_forward()
         raise _diverged(where, f"the loss is {value}", optimizer.lr)
     return value, out
 
@@ -518,13 +550,15 @@ def _validate(model, loss_pair: LossPair, validation, rule: str | None, epoch: i
 
 def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: int,
               order: np.ndarray, *, epoch: int = 1, rule: str | None = None,
-              max_grad_norm: float | None = None) -> tuple[float, float | None]:
+              max_grad_norm: float | None = None,
+              drop_last: bool = False) -> tuple[float, float | None]:
     r"""One pass over the data: one :func:`train_step` per batch, in the order ``order``.
 
     The batches are the rows ``order[0:B]``, ``order[B:2B]``, ... with
-    :math:`B` = ``batch_size``; the last batch may be smaller. The arguments
-    are checked as in :func:`fit`, which calls this once per epoch inside
-    ``np.errstate`` (the finiteness checks here replace the warnings).
+    :math:`B` = ``batch_size``; the last batch may be smaller, unless
+    ``drop_last`` leaves it out. The arguments are checked as in :func:`fit`,
+    which calls this once per epoch inside ``np.errstate`` (the finiteness
+    checks here replace the warnings).
 
     Parameters
     ----------
@@ -545,6 +579,8 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
         How outputs become labels for the accuracy; None skips it.
     max_grad_norm : float, optional
         Clip the gradients of every step to this total 2-norm, as in :func:`fit`.
+    drop_last : bool, default False
+        Leave out the last batch if it has fewer than ``batch_size`` rows, as in :func:`fit`.
 
     Returns
     -------
@@ -552,7 +588,8 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
         :math:`\frac1N \sum_{\mathcal{B}} |\mathcal{B}|\, L_{\mathcal{B}}`: the
         mean loss :math:`L_{\mathcal{B}}` of each batch (:math:`\mathcal{B}` its
         set of rows), taken before its step, weighted by its number of rows
-        :math:`|\mathcal{B}|`.
+        :math:`|\mathcal{B}|`; :math:`N = \sum_{\mathcal{B}} |\mathcal{B}|`
+        counts the rows of the batches taken.
     accuracy : float or None
         Fraction of correct predictions on the training batches.
 
@@ -572,8 +609,10 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
     if max_grad_norm is not None:
         max_grad_norm = check_scalar(max_grad_norm, "max_grad_norm", low=0.0,
                                      low_inclusive=False)
-    n = X.shape[0]
-    n_batches = math.ceil(n / batch_size)
+    drop_last = check_bool(drop_last, "drop_last")
+    _check_batches(X.shape[0], batch_size, drop_last)
+    n_batches = X.shape[0] // batch_size if drop_last else math.ceil(X.shape[0] / batch_size)
+    n = min(X.shape[0], n_batches * batch_size)           # rows in the batches taken
     total, correct = 0.0, 0.0
     with _keep_finite_state(model, optimizer, epoch):     # if it diverges
         for start in range(0, n, batch_size):
@@ -588,6 +627,13 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
             raise _diverged(f"epoch {epoch}, after its last batch",
                             "a parameter is not finite", optimizer.lr)
     return total / n, (None if rule is None else correct / n)
+
+
+def _check_batches(n: int, batch_size: int, drop_last: bool) -> None:
+    """With ``drop_last``, refuse a ``batch_size`` that leaves no batch at all."""
+    if drop_last and batch_size > n:
+        raise ValueError(f"batch_size must be <= the {n} rows of X with drop_last=True "
+                         f"(else every batch is short and dropped), got {batch_size}")
 
 
 def _number(v: float) -> str:
@@ -633,7 +679,8 @@ def _finish(history: History, model, early_stopping, stop_offset: int | None,
 def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         validation=None, schedule=None, early_stopping=None, metrics=("accuracy",),
         rng=None, shuffle: bool = True, verbose: bool = True, callback=None,
-        initial_epoch: int = 0, max_grad_norm: float | None = None) -> History:
+        initial_epoch: int = 0, max_grad_norm: float | None = None,
+        drop_last: bool = False) -> History:
     r"""Train ``model`` on ``(X, y)`` with mini-batches; return the :class:`History`.
 
     Each epoch: shuffle (if ``shuffle``), take one :func:`train_step` per
@@ -660,8 +707,9 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
     epochs : int, default 10
         Number of epochs to run (>= 1).
     batch_size : int, default 32
-        Rows per batch (>= 1); the last batch may be smaller. ``len(X)`` gives
-        full-batch gradient descent, 1 gives pure SGD.
+        Rows per batch (>= 1); the last batch may be smaller (see
+        ``drop_last``). ``len(X)`` gives full-batch gradient descent, 1 gives
+        pure SGD.
     validation : (X_val, y_val), optional
         Evaluated after every epoch in evaluation mode.
     schedule : nnlearn.schedules.LRScheduler or ReduceLROnPlateau, optional
@@ -701,6 +749,14 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         :func:`nnlearn.optimizers.clip_grad_norm`, after the backward pass and
         before the optimizer's step (``torch.nn.utils.clip_grad_norm_`` in a
         PyTorch loop). None (default) does not clip.
+    drop_last : bool, default False
+        Leave out the last batch of every epoch when it has fewer than
+        ``batch_size`` rows, like ``torch.utils.data.DataLoader(drop_last=True)``:
+        every step then averages over ``batch_size`` rows, and a short batch
+        does not give its few rows a larger share of one step (nor a batch of
+        one row to :class:`~nnlearn.network.BatchNorm`). With shuffling, the
+        left-out rows differ from epoch to epoch. The recorded ``loss`` is the
+        mean over the rows of the batches taken.
 
     Returns
     -------
@@ -720,7 +776,7 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         model, loss, optimizer, X, y, epochs=epochs, batch_size=batch_size,
         validation=validation, schedule=schedule, early_stopping=early_stopping,
         metrics=metrics, rng=rng, shuffle=shuffle, verbose=verbose, callback=callback,
-        initial_epoch=initial_epoch, max_grad_norm=max_grad_norm)
+        initial_epoch=initial_epoch, max_grad_norm=max_grad_norm, drop_last=drop_last)
     history = History()
     # epochs the rule counted before this call (a resumed run)
     stop_offset = None if early_stopping is None else early_stopping.epoch
@@ -732,7 +788,7 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         with np.errstate(**IGNORE_FP):     # NaN and inf are checked instead
             loss_value, acc = run_epoch(model, loss_pair, optimizer, X, y, batch_size,
                                         order, epoch=epoch, rule=rule,
-                                        max_grad_norm=max_grad_norm)
+                                        max_grad_norm=max_grad_norm, drop_last=drop_last)
             # evaluation mode (no dropout); (None, None) without validation data
             val_loss, val_acc = _validate(model, loss_pair, validation, rule,
                                           epoch, lr)
@@ -760,7 +816,7 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
 
 def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, schedule,
                early_stopping, metrics, rng, shuffle, verbose, callback, initial_epoch,
-               max_grad_norm=None):
+               max_grad_norm=None, drop_last=False):
     """Check every argument of :func:`fit`; return what the loop uses.
 
     Returns ``(loss_pair, X, y, validation, rng, rule, monitor)``: the loss
@@ -795,6 +851,7 @@ def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, 
     metrics = _check_metrics(metrics)
     check_bool(shuffle, "shuffle")
     check_bool(verbose, "verbose")
+    _check_batches(X.shape[0], batch_size, check_bool(drop_last, "drop_last"))
     rng = check_rng(rng)
     rule = label_rule(model, name) if "accuracy" in metrics else None
     monitor = _check_early_stopping(early_stopping, validation, rule)
