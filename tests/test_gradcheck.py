@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from nnlearn import descent, gradcheck
 from nnlearn.activations import sigmoid, sigmoid_grad, tanh, tanh_grad
 from nnlearn.losses import cross_entropy_grad
-from nnlearn.network import MLP
+from nnlearn.network import MLP, BatchNorm
 
 TOL = gradcheck.RIGHT_BELOW   # the book's threshold for a right gradient
 
@@ -154,6 +154,77 @@ def test_parameter_names():
         params = [np.zeros(2), np.zeros(3)]
 
     assert gradcheck.parameter_names(Bare()) == ["param0", "param1"]
+
+
+def _batchnorm_model(dropout=0.0, seed=3):
+    """A tanh MLP with BatchNorm, random gamma/beta and non-trivial running statistics."""
+    model = MLP([3, 6, 5, 2], activation="tanh", batch_norm=True, dropout=dropout, rng=seed)
+    rng = np.random.default_rng(seed + 100)
+    for layer in model.layers:
+        if isinstance(layer, BatchNorm):
+            layer.gamma[...] = rng.uniform(0.5, 2, layer.n_features)
+            layer.beta[...] = rng.standard_normal(layer.n_features)
+            layer.running_mean[...] = rng.standard_normal(layer.n_features)
+            layer.running_var[...] = rng.uniform(0.5, 2, layer.n_features)
+    return model
+
+
+@pytest.mark.parametrize("training", [False, True])
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
+def test_check_gradients_covers_batchnorm_in_both_modes(training, dropout):
+    model = _batchnorm_model(dropout)
+    X, y = _batch(3, 2)
+    buffers = [b.copy() for b in model.buffers]
+    state = model.rng.bit_generator.state
+    errors = gradcheck.check_gradients(model, "cross_entropy", X, y, training=training)
+    assert list(errors) == ["W1", "b1", "gamma1", "beta1", "W2", "b2", "gamma2", "beta2",
+                            "W3", "b3"]
+    assert max(errors.values()) < TOL, errors
+    for b, saved in zip(model.buffers, buffers, strict=True):    # running statistics kept
+        np.testing.assert_array_equal(b, saved)
+    assert model.rng.bit_generator.state == state
+
+
+def test_a_bias_before_batchnorm_has_gradient_zero_in_training_mode():
+    # the batch mean removes the bias, so both gradients are rounding noise
+    model = _batchnorm_model()
+    X, y = _batch(3, 2)
+    numeric = gradcheck.numerical_parameter_gradients(model, "cross_entropy", X, y,
+                                                      training=True)
+    assert np.abs(numeric[1]).max() < 1e-9
+    errors = gradcheck.check_gradients(model, "cross_entropy", X, y, training=True)
+    assert errors["b1"] == errors["b2"] == 0.0
+
+
+def test_the_training_mode_check_catches_batchnorm_backprop_that_ignores_the_batch():
+    # a BatchNorm backward that treats the batch statistics as constants (the
+    # evaluation-mode formula in training mode) is right in evaluation mode only
+    class ConstantStatistics(BatchNorm):
+        def backward(self, grad_out):
+            training, self.training = self.training, False
+            try:
+                return super().backward(grad_out)
+            finally:
+                self.training = training
+
+    model = _batchnorm_model()
+    for i, layer in enumerate(model.layers):
+        if isinstance(layer, BatchNorm):
+            broken = ConstantStatistics(layer.n_features)
+            for mine, theirs in zip(broken.params + broken.buffers,
+                                    layer.params + layer.buffers, strict=True):
+                mine[...] = theirs
+            model.layers[i] = broken
+    X, y = _batch(3, 2)
+    assert max(gradcheck.check_gradients(model, "cross_entropy", X, y).values()) < TOL
+    errors = gradcheck.check_gradients(model, "cross_entropy", X, y, training=True)
+    assert errors["W1"] > gradcheck.BUG_ABOVE and errors["W2"] > gradcheck.BUG_ABOVE, errors
+
+
+def test_check_gradients_names_a_bad_training_flag():
+    X, y = _batch(2, 2)
+    with pytest.raises(TypeError, match="training"):
+        gradcheck.check_gradients(_model([2, 3, 2]), "cross_entropy", X, y, training="yes")
 
 
 # ----------------------------------------------------------------------------

@@ -32,12 +32,14 @@ it. They are teaching examples: never train with them. See
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
 from nnlearn._checks import (
     as_float_array,
+    check_bool,
     check_choice,
     check_grad_out,
     check_model,
@@ -47,8 +49,8 @@ from nnlearn._checks import (
 )
 from nnlearn._numeric import power_of_two_unit
 from nnlearn.descent import numerical_gradient
-from nnlearn.network import MLP, Activation, Dense
-from nnlearn.training import get_loss
+from nnlearn.network import MLP, Activation, BatchNorm, Dense
+from nnlearn.training import generator_states, get_loss, model_buffers, restore_generators
 
 __all__ = [
     "BROKEN_VARIANTS",
@@ -73,6 +75,10 @@ RIGHT_BELOW: float = 1e-7
 
 BUG_ABOVE: float = 1e-4
 """A relative error above this means a bug; between :data:`RIGHT_BELOW` and this, look closer."""
+
+NOISE_FACTOR: float = 100.0
+r"""Gradients below this many times :math:`\varepsilon |L| / h` count as 0 in
+:func:`check_gradients` (the rounding error of a central difference of the loss)."""
 
 
 # ----------------------------------------------------------------------------
@@ -132,16 +138,25 @@ def _check_model(model) -> None:
 def parameter_names(model) -> list[str]:
     """Names for ``model.params``: ``["W1", "b1", "W2", "b2", ...]`` for an MLP.
 
-    A model without ``dense_layers`` gets ``["param0", "param1", ...]``.
+    A :class:`~nnlearn.network.BatchNorm` after Dense layer ``l`` adds
+    ``gamma<l>, beta<l>`` (``["W1", "b1", "gamma1", "beta1", "W2", ...]``). A
+    model without ``layers`` of these kinds gets ``["param0", "param1", ...]``.
     """
     check_model(model, "params")
-    if hasattr(model, "dense_layers"):
-        return [f"{kind}{layer}" for layer in range(1, len(model.dense_layers) + 1)
-                for kind in ("W", "b")]
+    names, dense = [], 0
+    for layer in getattr(model, "layers", []):
+        if isinstance(layer, Dense):
+            dense += 1
+            names += [f"W{dense}", f"b{dense}"]
+        elif isinstance(layer, BatchNorm):
+            names += [f"gamma{dense}", f"beta{dense}"]
+    if len(names) == len(model.params):
+        return names
     return [f"param{i}" for i in range(len(model.params))]
 
 
-def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5) -> list[np.ndarray]:
+def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5,
+                                  training: bool = False) -> list[np.ndarray]:
     r"""The gradient of the loss with respect to every parameter array, by central differences.
 
     For each array :math:`\boldsymbol\theta_k` in ``model.params`` this is
@@ -149,7 +164,11 @@ def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5) -> list
     :math:`\boldsymbol\theta_k \mapsto \text{loss\_fn}(\text{model.forward}(X), y)`,
     evaluated in place (the array is perturbed, then restored exactly). No
     backward pass is involved. Costs ``2 * sum(p.size for p in model.params)``
-    forward passes.
+    forward passes. With ``training=True`` every pass runs in training mode
+    (batch statistics in :class:`~nnlearn.network.BatchNorm`) from the same
+    state of the model's random generators, so dropout draws the same masks in
+    each; the generators and the buffers (running statistics) are put back at
+    the end.
 
     Parameters
     ----------
@@ -161,6 +180,8 @@ def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5) -> list
         The batch and its targets.
     h : float, default 1e-5
         Finite-difference step.
+    training : bool, default False
+        Run the forward passes in training mode.
 
     Returns
     -------
@@ -170,22 +191,39 @@ def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5) -> list
     X, y = check_model_batch(model, X, y, needs=("forward", "params"))
     loss_fn, _ = get_loss(loss)
     h = check_scalar(h, "h", low=0.0, low_inclusive=False)
+    training = check_bool(training, "training")
     grads = []
-    for param in model.params:
-        saved = param.copy()
+    with _random_state_kept(model) as generators:
+        for param in model.params:
+            saved = param.copy()
 
-        def loss_at(value, param=param):
-            param[...] = value               # the model sees the perturbed parameter
-            return loss_fn(model.forward(X), y)
+            def loss_at(value, param=param):
+                param[...] = value           # the model sees the perturbed parameter
+                restore_generators(generators)          # the same dropout masks
+                return loss_fn(model.forward(X, training=training), y)
 
-        try:
-            grads.append(numerical_gradient(loss_at, saved, h))
-        finally:
-            param[...] = saved
+            try:
+                grads.append(numerical_gradient(loss_at, saved, h))
+            finally:
+                param[...] = saved
     return grads
 
 
-def check_gradients(model, loss, X, y, *, h: float = 1e-5) -> dict[str, float]:
+@contextmanager
+def _random_state_kept(model) -> Iterator[list]:
+    """Put the model's generators and buffers back on exit; yields the generator states."""
+    generators = generator_states(model)
+    buffers = [(b, b.copy()) for b in model_buffers(model)]
+    try:
+        yield generators
+    finally:
+        restore_generators(generators)
+        for b, saved in buffers:
+            np.copyto(b, saved)
+
+
+def check_gradients(model, loss, X, y, *, h: float = 1e-5,
+                    training: bool = False) -> dict[str, float]:
     r"""Relative error between backpropagation and central differences, per parameter.
 
     Runs ``model.forward(X)`` (evaluation mode, so dropout is off) and
@@ -193,6 +231,20 @@ def check_gradients(model, loss, X, y, *, h: float = 1e-5) -> dict[str, float]:
     ``model.grads[k]`` with :func:`numerical_parameter_gradients`. The
     parameters are left exactly as they were and ``model.grads`` holds the
     backpropagated gradients.
+
+    An array whose two gradients both stay below ``NOISE_FACTOR`` (100)
+    times :math:`\varepsilon |L| / h`, the rounding error of a central
+    difference of the loss, counts as 0 for both and is reported as 0.0
+    (its relative error would compare two rounding errors). The bias of a
+    Dense layer just before a BatchNorm in training mode is such a case:
+    the batch mean removes it, so its exact gradient is 0.
+
+    ``training=True`` checks the training-mode backward pass instead: with
+    :class:`~nnlearn.network.BatchNorm`, whose batch statistics make every
+    row's output depend on every other row, that is a different and harder
+    derivative than evaluation mode's. Every pass then starts from the same
+    state of the model's random generators (the same dropout masks), and
+    those generators and the running statistics are left as they were.
 
     Parameters
     ----------
@@ -207,6 +259,8 @@ def check_gradients(model, loss, X, y, *, h: float = 1e-5) -> dict[str, float]:
         Targets in the form the loss expects.
     h : float, default 1e-5
         Finite-difference step.
+    training : bool, default False
+        Check the training-mode forward and backward pass.
 
     Returns
     -------
@@ -217,13 +271,17 @@ def check_gradients(model, loss, X, y, *, h: float = 1e-5) -> dict[str, float]:
     _check_model(model)
     X, y = check_model_batch(model, X, y)
     loss_fn, grad_fn = get_loss(loss)
-    output = model.forward(X)
-    model.backward(grad_fn(output, y))
-    analytic = [g.copy() for g in model.grads]
-    numeric = numerical_parameter_gradients(model, (loss_fn, grad_fn), X, y, h=h)
-    model.forward(X)                          # leave the caches as after backprop
-    return {name: relative_error(a, n)
-            for name, a, n in zip(parameter_names(model), analytic, numeric, strict=True)}
+    training = check_bool(training, "training")
+    with _random_state_kept(model):           # same masks in every pass, as before after
+        numeric = numerical_parameter_gradients(model, (loss_fn, grad_fn), X, y, h=h,
+                                                training=training)
+        output = model.forward(X, training=training)
+        model.backward(grad_fn(output, y))
+    # gradients this small are 0 as far as central differences can tell
+    noise = NOISE_FACTOR * np.finfo(np.float64).eps * abs(float(loss_fn(output, y))) / h
+    return {name: 0.0 if max(np.abs(a).max(), np.abs(n).max()) <= noise
+            else relative_error(a, n)
+            for name, a, n in zip(parameter_names(model), model.grads, numeric, strict=True)}
 
 
 # ----------------------------------------------------------------------------
