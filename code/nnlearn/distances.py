@@ -19,15 +19,12 @@ __all__ = ["pairwise_distances", "farthest_nearest_ratio", "distance_ratios"]
 def pairwise_distances(A, B) -> np.ndarray:
     r"""Euclidean distance between every row of ``A`` and every row of ``B``.
 
-    .. math::
-
-        D_{ij} = \lVert \mathbf a_i - \mathbf b_j \rVert
-               = \sqrt{\lVert \mathbf a_i\rVert^2 + \lVert \mathbf b_j\rVert^2
-                       - 2\,\mathbf a_i^\top \mathbf b_j}
+    Entry ``[i, j]`` is ``norm(A[i] - B[j])``, computed as
+    ``sqrt(norm(A[i])**2 + norm(B[j])**2 - 2 * A[i] @ B[j])``.
 
     The expanded form turns the work into one matrix product. Rounding can
     make the expression under the root slightly negative for (nearly)
-    identical rows; it is clipped at 0, so :math:`D_{ij} \ge 0` always. The
+    identical rows; it is clipped at 0, so every distance is >= 0. The
     data are first divided by a power of two near their largest absolute
     entry (exact), so the squares neither overflow (coordinates of
     :math:`10^{200}`) nor underflow (:math:`10^{-200}`); the distances are
@@ -37,8 +34,8 @@ def pairwise_distances(A, B) -> np.ndarray:
 
     Parameters
     ----------
-    A : array_like, shape (n_a, d)
-    B : array_like, shape (n_b, d)
+    A : array_like, shape (n_a, n_features)
+    B : array_like, shape (n_b, n_features)
 
     Returns
     -------

@@ -27,22 +27,23 @@ __all__ = ["sine_mixture", "sample_times", "quantize"]
 def sine_mixture(t, frequencies, amplitudes) -> np.ndarray:
     r"""A sum of sine waves evaluated at times ``t``.
 
+    At each time (in seconds) the value is
+
     .. math::
 
-        x(t) = \sum_{k=1}^{K} a_k \sin(2\pi f_k t)
+        x = \sum_{k} \text{amplitude}_k \sin(2\pi\,\text{frequency}_k\cdot\text{time}),
 
-    with frequencies :math:`f_k` in hertz (cycles per second) and amplitudes
-    :math:`a_k`. A musical note is roughly such a sum: a fundamental
-    frequency and its overtones.
+    with frequencies in hertz (cycles per second). A musical note is roughly
+    such a sum: a fundamental frequency and its overtones.
 
     Parameters
     ----------
     t : array_like, any shape
         Times in seconds. float32 stays float32; integers become float64.
-    frequencies : array_like, shape (K,)
-        :math:`f_k` in Hz, each >= 0.
-    amplitudes : array_like, shape (K,)
-        :math:`a_k`, one per frequency.
+    frequencies : array_like, shape (n_waves,)
+        In Hz, each >= 0.
+    amplitudes : array_like, shape (n_waves,)
+        One per frequency.
 
     Returns
     -------
@@ -69,17 +70,14 @@ def sine_mixture(t, frequencies, amplitudes) -> np.ndarray:
 def sample_times(duration: float, sample_rate: float) -> np.ndarray:
     r"""The instants at which a signal of length ``duration`` is sampled.
 
-    .. math::
-
-        t_n = \frac{n}{f_s}, \qquad n = 0, 1, \dots, N - 1,
-
+    The instants are :math:`k / f_s` seconds for :math:`k = 0, 1, \dots, N - 1`,
     where :math:`f_s` is the sample rate (samples per second) and :math:`N`
     is the number of instants in :math:`[0, \text{duration})`, i.e.
     :math:`\lceil \text{duration}\cdot f_s \rceil` (a product within
     :math:`10^{-9}` of an integer counts as that integer, so rounding in
     ``0.2 * 60`` does not add a sample). CD audio uses
-    :math:`f_s = 44\,100` Hz; a sine of frequency :math:`f` is captured
-    without ambiguity only if :math:`f_s > 2f` (the Nyquist rate).
+    :math:`f_s = 44\,100` Hz; a sine wave is captured without ambiguity only
+    if :math:`f_s` is more than twice its frequency (the Nyquist rate).
 
     Parameters
     ----------

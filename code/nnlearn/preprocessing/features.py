@@ -239,7 +239,7 @@ def _finish_power(values: np.ndarray, dtype, lmbda: float, name: str) -> tuple[n
 
 
 def box_cox(x, lmbda: float | None = None) -> tuple[np.ndarray, float]:
-    r"""Box-Cox power transform of positive data, fitting :math:`\omega` if not given.
+    r"""Box-Cox power transform of positive data, fitting the power if not given.
 
     .. math::
 
@@ -293,7 +293,7 @@ def box_cox(x, lmbda: float | None = None) -> tuple[np.ndarray, float]:
 
 
 def yeo_johnson(x, lmbda: float | None = None) -> tuple[np.ndarray, float]:
-    r"""Yeo-Johnson power transform (any real data), fitting :math:`\omega` if not given.
+    r"""Yeo-Johnson power transform (any real data), fitting the power if not given.
 
     .. math::
 
