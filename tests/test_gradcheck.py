@@ -221,6 +221,11 @@ def test_the_training_mode_check_catches_batchnorm_backprop_that_ignores_the_bat
     assert errors["W1"] > gradcheck.BUG_ABOVE and errors["W2"] > gradcheck.BUG_ABOVE, errors
 
 
+def test_broken_activation_names_its_own_argument():
+    with pytest.raises(ValueError, match="name must be one of"):
+        gradcheck.FInsteadOfFPrime(name="swish")
+
+
 def test_check_gradients_names_a_bad_training_flag():
     X, y = _batch(2, 2)
     with pytest.raises(TypeError, match="training"):

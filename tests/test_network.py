@@ -509,7 +509,8 @@ def test_dropout_float32():
     (lambda: MLP([3, 2], rng="seed"), TypeError, "rng"),
     (lambda: Dense(0, 2), ValueError, "n_in"),
     (lambda: Dense(2, 2, init=lambda s, r, dtype: np.zeros((3, 3))), ValueError, "init"),
-    (lambda: Activation("swish"), ValueError, "activation"),
+    (lambda: Activation("swish"), ValueError, "name must be one of"),      # its argument
+    (lambda: Activation(name="swish"), ValueError, "name must be one of"),
     (lambda: Dropout(1.0), ValueError, "p"),
     (lambda: Dropout(-0.2), ValueError, "p"),
 ])

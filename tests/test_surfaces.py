@@ -334,6 +334,19 @@ def test_other_constructors_bad_input():
         Himmelblau(bounds=((1, -1), (0, 1)))
 
 
+def test_rosenbrock_names_a_when_its_default_window_cannot_be_built():
+    # the robustness review: a=1e300 used to fail on the derived "bounds"
+    with pytest.raises(ValueError, match=r"a must be at most about 1.3e154 .* got 1e\+300"):
+        Rosenbrock(a=1e300)
+    with pytest.raises(ValueError, match=r"a must be at most"):
+        Rosenbrock(a=-1e200, bounds=((0, 1), (0, 1)))
+    with pytest.raises(ValueError, match=r"a=1000000000.0 is too large .* pass bounds"):
+        Rosenbrock(a=1e9)
+    far = Rosenbrock(a=1e9, bounds=((1e9 - 1, 1e9 + 1), (0, 2e18)), start=(1e9, 0))
+    assert far.value(far.minima[0]) == 0.0
+    assert Rosenbrock(a=-1e8).bounds[0] == (-1e8 - 3, -1e8 + 1)
+
+
 def test_grid_bad_input():
     with pytest.raises(ValueError, match="n must be >= 2"):
         grid(Himmelblau(), n=1)

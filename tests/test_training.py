@@ -391,6 +391,18 @@ def test_evaluate_matches_a_hand_computation_and_ignores_batch_size():
     assert evaluate(net, "cross_entropy", X, y, metrics=()) == {"loss": res["loss"]}
 
 
+def test_evaluate_of_a_diverged_model_keeps_its_keys():
+    # the review's S5g: an overflowing output gave {"loss": nan} without "accuracy"
+    X, y = blobs(12)
+    net = MLP([2, 4, 3], output="softmax", rng=3)
+    net.params[0][...] = 1e308
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert not np.isfinite(net.forward(X * 1e10)).all()
+    res = evaluate(net, "cross_entropy", X * 1e10, y)
+    assert set(res) == {"loss", "accuracy"} and np.isnan(res["loss"]) and np.isnan(res["accuracy"])
+    assert set(evaluate(net, "cross_entropy", X * 1e10, y, metrics=())) == {"loss"}
+
+
 def test_binary_accuracy_with_a_sigmoid_output():
     X, y = blobs(30)
     yb = (y == 0).astype(float)[:, None]

@@ -236,7 +236,7 @@ class Activation(Layer):
     """
 
     def __init__(self, name: str = "relu", negative_slope: float = 0.01) -> None:
-        self.name = check_choice(name, "activation", HIDDEN_ACTIVATIONS)
+        self.name = check_choice(name, "name", HIDDEN_ACTIVATIONS)
         self.negative_slope = check_scalar(negative_slope, "negative_slope")
         self.f, self.f_grad = ACTIVATIONS[name]
         self.z: np.ndarray | None = None

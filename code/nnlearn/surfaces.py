@@ -375,8 +375,17 @@ class Rosenbrock(Surface):
         self.a = check_scalar(a, "a")
         self.b = check_scalar(b, "b", low=0.0, low_inclusive=False)
         a = self.a
+        if not np.isfinite(a * a):
+            raise ValueError(f"a must be at most about 1.3e154 in size, so that the "
+                             f"minimum (a, a^2) is finite in float64, got {a!r}")
         if bounds is None:
             bounds = ((a - 3.0, a + 1.0), (a * a - 2.0, a * a + 2.0))
+            try:
+                _check_bounds(bounds)
+            except ValueError:            # a^2 +- 2 (or a +- 2) rounds to the same float
+                raise ValueError(f"a={a!r} is too large for the default window "
+                                 f"((a-3, a+1), (a^2-2, a^2+2)), which has zero width in "
+                                 f"float64: pass bounds, or use |a| <= 1e8") from None
         if start is None:
             start = (a - 2.2, a * a)
         super().__init__(bounds, start)

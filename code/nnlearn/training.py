@@ -344,7 +344,8 @@ def _train_step(model, loss, optimizer, X_batch, y_batch,
 
 def _evaluate(model, loss_pair: LossPair, X: np.ndarray, y: np.ndarray,
               rule: str | None, batch_size: int) -> tuple[float, float | None]:
-    """Mean loss and accuracy (None if not computable) of checked arrays."""
+    """Mean loss and accuracy (None without a ``rule``) of checked arrays; NaN for both
+    when the model's output is not finite."""
     loss_fn = loss_pair[0]
     total, correct = 0.0, 0.0
     n = X.shape[0]
@@ -352,7 +353,7 @@ def _evaluate(model, loss_pair: LossPair, X: np.ndarray, y: np.ndarray,
         xb, yb = X[start:start + batch_size], y[start:start + batch_size]
         out = model.forward(xb, training=False)
         if not np.isfinite(out).all():
-            return math.nan, None
+            return math.nan, (None if rule is None else math.nan)
         total += xb.shape[0] * float(loss_fn(out, yb))
         if rule is not None:
             correct += n_correct(out, yb, rule)
@@ -382,7 +383,8 @@ def evaluate(model, loss, X, y, metrics=("accuracy",), *,
     dict
         ``{"loss": ..., "accuracy": ...}``: the loss is
         :math:`\frac1n\sum_i \ell^{(i)}`, the accuracy the fraction of rows
-        whose predicted label equals the true one.
+        whose predicted label equals the true one. Both are NaN when the
+        model's output holds NaN or infinity (a diverged model).
     """
     loss_pair = get_loss(loss)
     name = _loss_name(loss)
