@@ -406,7 +406,7 @@ def linear_regression_loss(theta, X, y, rows=None) -> np.ndarray:
 
 
 def linear_regression_grad(theta, X, y, rows=None) -> np.ndarray:
-    r"""Gradient of :func:`linear_regression_loss` with respect to ``theta``.
+    r"""Gradient of the loss ``linear_regression_loss`` with respect to ``theta``.
 
     With residuals :math:`r^{(i)} = b + x^{(i)\top} w - y^{(i)}` over the rows
     :math:`\mathcal{B}` (:math:`B` of them),

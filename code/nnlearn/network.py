@@ -180,7 +180,7 @@ class Dense(Layer):
         self.delta: np.ndarray | None = None
 
     def forward(self, x, training: bool = False) -> np.ndarray:
-        r"""Return :math:`Z = A_\mathrm{prev} W^\top + b`, shape ``(B, n_out)``.
+        r"""Return ``Z = A_prev @ W.T + b``, shape ``(B, n_out)``.
 
         ``x`` (that is :math:`A_\mathrm{prev}`) has shape ``(B, n_in)``; it is
         cached because :math:`\partial L/\partial W` needs it.
@@ -596,7 +596,7 @@ class MLP:
     # -- forward and backward ------------------------------------------------
 
     def forward(self, x, training: bool = False) -> np.ndarray:
-        """Return the network output :math:`Z^{(D)}`, shape ``(B, n_D)``.
+        """Return the network output, the last layer's ``Z`` (layer D), shape ``(B, n_D)``.
 
         ``x`` has shape ``(B, n_0)``. ``training=True`` switches dropout on and
         makes BatchNorm layers use (and update) the batch statistics.

@@ -131,7 +131,7 @@ class Perceptron:
         return np.where(y == 1, 1, -1), classes
 
     def fit(self, X, y, epochs: int = 100, max_updates: int | None = None) -> Perceptron:
-        r"""Run the perceptron rule from :math:`w = 0, b = 0`.
+        r"""Run the perceptron rule, starting from zero weights and a zero bias.
 
         Passes over the samples in order until a pass makes no mistake
         (``converged = True``), ``epochs`` passes are done, or

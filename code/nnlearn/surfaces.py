@@ -620,7 +620,7 @@ class MultiMinima(Surface):
 
 
 def classify_critical_point(hessian, tol: float = 1e-8) -> str:
-    r"""Name a critical point (where :math:`\nabla f = 0`) by the eigenvalues of its Hessian.
+    r"""Name a critical point (where the gradient is 0) by the eigenvalues of its Hessian.
 
     With the eigenvalues :math:`\lambda_1 \le \dots \le \lambda_d` of the
     symmetric Hessian :math:`\mathbf H`:
