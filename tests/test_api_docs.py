@@ -1,10 +1,11 @@
 """Every public object of nnlearn has a docstring (the API reference is made
-from them), and the reference page documents every public module."""
+from them), and every public module is on exactly one API reference page."""
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
-from api_reference import public_modules  # noqa: E402
+from api_reference import public_modules, select  # noqa: E402
 
 MODULES = public_modules()
 
@@ -75,7 +76,37 @@ def test_reference_page_lists_every_public_module():
                         for part in p.relative_to(ROOT / "code").parts)}
     found = {name.removesuffix(".__init__") for name in found}
     assert set(MODULES) == found | {"nnlearn"}
-    assert "```{nnlearn-api}" in (ROOT / "book" / "api.md").read_text()
+
+
+def _api_pages():
+    """{page: the modules its ``{nnlearn-api}`` directives name} for book/api.md and book/api/."""
+    pages = {}
+    for path in [ROOT / "book" / "api.md", *sorted((ROOT / "book" / "api").glob("*.md"))]:
+        args = re.findall(r"^```\{nnlearn-api\}[ \t]+(.+)$", path.read_text(), re.M)
+        page = path.relative_to(ROOT).as_posix()
+        pages[page] = [m for a in args for m in select(a.split(), MODULES)]
+    return pages
+
+
+def test_every_public_module_is_on_exactly_one_api_page():
+    placed = [m for names in _api_pages().values() for m in names]
+    assert sorted(placed) == sorted(MODULES)   # none missing, none twice
+
+
+def test_api_pages_are_in_the_table_of_contents():
+    from book_pages import toc_docs
+
+    docs = set(toc_docs())
+    assert {p.removesuffix(".md") for p in _api_pages()} <= docs
+
+
+def test_api_page_patterns():
+    modules = ["nnlearn", "nnlearn.viz", "nnlearn.viz.lines", "nnlearn.viz.theme", "nnlearn.vizier"]
+    assert select(["nnlearn.viz.*", "nnlearn.viz"], modules) == \
+        ["nnlearn.viz.lines", "nnlearn.viz.theme", "nnlearn.viz"]
+    assert select(["nnlearn"], modules) == ["nnlearn"]
+    with pytest.raises(ValueError, match="'nnlearn.gone' names no public module"):
+        select(["nnlearn.gone"], modules)
 
 
 def test_every_object_is_documented_once_under_its_own_module():

@@ -313,10 +313,12 @@
     });
     // The chapters hang inside the landing page's toctrees: make them its siblings.
     var after = landing;
+    // Pages under a page (the API reference's) stay inside it.
     landing.querySelectorAll(".toctree-wrapper").forEach(function (w) {
+      if (w.parentElement.closest(".toctree-wrapper")) return;
       after.after(w); after = w;
     });
-    var sections = Array.prototype.slice.call(article.querySelectorAll(".toctree-wrapper > section"));
+    var sections = Array.prototype.slice.call(article.querySelectorAll(":scope > .toctree-wrapper > section"));
     uniqueIds([landing].concat(sections));
     var chapters = sections.filter(chapterNumber);
     var printedLikeChapters = chapterLike(sections);
