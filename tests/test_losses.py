@@ -588,3 +588,28 @@ def test_a_loss_added_to_the_table_is_all_the_training_loop_needs(monkeypatch):
     assert np.isclose(result["loss"], cross_entropy(model.forward(X), y) / 2)
     with pytest.raises(TypeError, match="integer class labels for halved_ce"):
         training.evaluate(model, "halved_ce", X, y.astype(float))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_mean_of_huge_finite_losses_does_not_overflow(dtype):
+    # the sum of the per-element losses overflows, their mean does not
+    big = np.finfo(dtype).max / 2
+    x, t = np.full(4, big, dtype=dtype), np.zeros(4, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mae(x, t) == big
+        assert huber(x, t, delta=1e-3) == pytest.approx(1e-3 * big, rel=1e-6)
+        assert log_cosh(x, t) == pytest.approx(big, rel=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_residual_beyond_the_float_range_gives_the_limits_without_warnings(dtype):
+    big = np.finfo(dtype).max * 0.9
+    x, t = np.array([big, -big], dtype=dtype), np.array([-big, big], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(huber_grad(x, t, delta=0.5, reduction="none"), [0.5, -0.5])
+        np.testing.assert_array_equal(log_cosh_grad(x, t, reduction="none"), [1, -1])
+        np.testing.assert_array_equal(mae_grad(x, t, reduction="none"), [1, -1])
+        assert mae(x, t) == np.inf and log_cosh(x, t) == np.inf
+        assert huber(x, t, delta=0.5) == np.inf

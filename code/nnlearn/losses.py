@@ -90,10 +90,25 @@ def _check_unit_interval(a: np.ndarray, name: str, what: str) -> None:
                          f"{a.min()!r} to {a.max()!r}")
 
 
+def _residual(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``x - t``; a difference beyond the float range is ``±inf`` (no warning), which
+    the losses and gradients that call this turn into their limits."""
+    with np.errstate(over="ignore"):
+        return x - t
+
+
 def _reduce(per_element: np.ndarray, reduction: str):
-    """Apply ``reduction`` to the per-element losses."""
+    """Apply ``reduction`` to the per-element losses.
+
+    The mean of finite values is finite even when their sum overflows: then
+    it is taken as the sum of ``per_element / n``.
+    """
     if reduction == "mean":
-        return per_element.mean()
+        with np.errstate(over="ignore"):
+            mean = per_element.mean()
+            if np.isinf(mean) and np.isfinite(per_element).all():
+                mean = (per_element / per_element.size).sum()
+        return mean
     if reduction == "sum":
         return per_element.sum()
     return per_element
@@ -174,7 +189,7 @@ def mae(input, target, *, reduction: str = "mean"):
     """
     check_choice(reduction, "reduction", REDUCTIONS)
     x, t = _pair(input, target)
-    return _reduce(np.abs(x - t), reduction)
+    return _reduce(np.abs(_residual(x, t)), reduction)
 
 
 def mae_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
@@ -193,7 +208,7 @@ def mae_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
     """
     check_choice(reduction, "reduction", REDUCTIONS)
     x, t = _pair(input, target)
-    return _reduce_grad(np.sign(x - t), reduction, x.size)
+    return _reduce_grad(np.sign(_residual(x, t)), reduction, x.size)
 
 
 def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
@@ -229,8 +244,8 @@ def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
     check_choice(reduction, "reduction", REDUCTIONS)
     delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
     x, t = _pair(input, target)
-    a = np.abs(x - t)
     with np.errstate(over="ignore"):
+        a = np.abs(x - t)
         per = np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))
     return _reduce(per, reduction)
 
@@ -254,7 +269,7 @@ def huber_grad(input, target, *, delta: float = 1.0, reduction: str = "mean") ->
     check_choice(reduction, "reduction", REDUCTIONS)
     delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
     x, t = _pair(input, target)
-    return _reduce_grad(np.clip(x - t, -delta, delta), reduction, x.size)
+    return _reduce_grad(np.clip(_residual(x, t), -delta, delta), reduction, x.size)
 
 
 def log_cosh(input, target, *, reduction: str = "mean"):
@@ -291,7 +306,7 @@ def log_cosh(input, target, *, reduction: str = "mean"):
     """
     check_choice(reduction, "reduction", REDUCTIONS)
     x, t = _pair(input, target)
-    a = np.abs(x - t)
+    a = np.abs(_residual(x, t))
     small = np.log1p(2 * np.sinh(np.minimum(a, 1.0) / 2) ** 2)
     e = np.exp(-a)
     large = a + np.log1p(e * e) - math.log(2.0)
@@ -310,7 +325,7 @@ def log_cosh_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
     """
     check_choice(reduction, "reduction", REDUCTIONS)
     x, t = _pair(input, target)
-    return _reduce_grad(np.tanh(x - t), reduction, x.size)
+    return _reduce_grad(np.tanh(_residual(x, t)), reduction, x.size)
 
 
 # ----------------------------------------------------------------------------
