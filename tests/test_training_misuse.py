@@ -214,6 +214,36 @@ def test_a_step_that_overflows_is_rolled_back_to_the_start_of_its_epoch():
     assert opt.t == 0
 
 
+class InterruptedSGD(SGD):
+    """SGD whose fifth step is interrupted after updating only the first array."""
+
+    def step(self, grads):
+        if self.t == 4:
+            self.params[0] -= self.lr * grads[0]
+            self.t += 1
+            raise KeyboardInterrupt
+        super().step(grads)
+
+
+def test_an_interrupt_inside_a_step_puts_the_start_of_the_epoch_back():
+    # the review's S6c: W1 updated, b1, W2, b2 not, and the step counter advanced
+    X, y = blobs(30)
+    net = classifier(dropout=0.2)
+    opt = InterruptedSGD(net.params, lr=0.1)
+    starts = {}
+
+    def remember(epoch, model, history):
+        starts[epoch + 1] = (copies(model.params), opt.t, rng_state(model))
+
+    with pytest.raises(KeyboardInterrupt) as info:
+        fit(net, "cross_entropy", opt, X, y, epochs=3, batch_size=10, rng=0,
+            callback=remember, verbose=False)
+    params, t, state = starts[2]                     # 3 steps per epoch: step 5 is in epoch 2
+    assert_all_equal(net.params, params)
+    assert opt.t == t == 3 and rng_state(net) == state
+    assert "start of epoch 2" in " ".join(info.value.__notes__)
+
+
 def rng_state(model):
     return model.rng.bit_generator.state
 

@@ -448,11 +448,22 @@ def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
     overflowed, the parameters, the buffers, the optimizer state and the
     model's random generators (dropout masks) are put back to their state at
     the start of the epoch, so a rerun from there draws the same masks.
+
+    A ``KeyboardInterrupt`` puts the same state back (an interrupt in the
+    middle of ``optimizer.step`` would leave some arrays updated and others
+    not) and adds a note saying so.
     """
     arrays = list(model.params) + model_buffers(model)
     copies = [a.copy() for a in arrays]
     state = optimizer.state_dict()
     generators = generator_states(model)
+
+    def put_back() -> None:
+        for a, saved in zip(arrays, copies, strict=True):
+            np.copyto(a, saved)
+        optimizer.load_state_dict(state)
+        restore_generators(generators)
+
     try:
         yield
     except TrainingDiverged as err:
@@ -461,13 +472,15 @@ def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
             kept = ("The model and the optimizer keep their state from before that "
                     "batch (the last finite one).")
         else:
-            for a, saved in zip(arrays, copies, strict=True):
-                np.copyto(a, saved)
-            optimizer.load_state_dict(state)
-            restore_generators(generators)
+            put_back()
             kept = (f"A step made the parameters or the optimizer's state non-finite, so "
                     f"both were put back to their state at the start of epoch {epoch}.")
         raise TrainingDiverged(f"{err}\n{kept}") from err.__cause__
+    except KeyboardInterrupt as err:
+        put_back()
+        err.add_note(f"nnlearn: the model and the optimizer were put back to their state "
+                     f"at the start of epoch {epoch}.")
+        raise
 
 
 def _state_finite(model) -> bool:
@@ -773,6 +786,9 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         message says which (before the failing batch, or the start of its
         epoch if a step overflowed). Floating-point warnings are silenced
         inside the loop because this check replaces them.
+    KeyboardInterrupt
+        Passed on after putting the model and the optimizer back to their
+        state at the start of the interrupted epoch (never half a step).
     """
     loss_pair, X, y, validation, rng, rule, monitor = _check_fit(
         model, loss, optimizer, X, y, epochs=epochs, batch_size=batch_size,
