@@ -39,7 +39,9 @@ def test_graph_figure_draws_one_node_per_tensor_and_one_arrow_per_edge():
     n_edges = sum(len(t.parents) for t in nodes)
     assert len(arrows.x) == 4 * n_edges - 1             # tail, middle, tip, gap per edge
     assert list(arrows.marker.size).count(9) == n_edges  # one arrow head per edge
-    assert "<b>L</b>" in " ".join(units.text) and "<b>tanh</b>" in " ".join(units.text)
+    assert "<b>L</b> +<br>" in " ".join(units.text)       # a named operation: name and op
+    assert "<b>tanh</b><br>" in " ".join(units.text)      # unnamed: its operation
+    assert "<b>w</b><br>0.8" in units.text                # a leaf: its name and value
     assert len(fig.data) == 2                           # no gradients: arrows and nodes
     xs = dict(zip((id(t) for t in nodes), units.x, strict=True))
     assert all(xs[id(p)] < xs[id(t)] for t in nodes for p in t.parents)
@@ -58,8 +60,11 @@ def test_backward_animation_fills_in_gradients_in_backward_order():
     filled = [sum(bool(s) for s in frame.data[1].text) for frame in fig.frames]
     assert filled == list(range(len(fig.frames)))     # one more gradient per frame
     last = fig.frames[-1].data[1].text
-    assert f"grad {names['w'].grad.item():.4g}" in last
+    assert f"{names['w'].grad.item():.4g}" in last
     assert len(fig.layout.sliders[0].steps) == len(fig.frames)
+    still = adviz.graph_figure(loss, names, title="t")   # same rows, plus the controls
+    assert fig.layout.height == still.layout.height + adviz.CONTROLS_PX
+    assert fig.layout.margin.b == adviz.CONTROLS_PX
 
 
 def test_figures_of_the_chapter():

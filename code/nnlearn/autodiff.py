@@ -2,10 +2,12 @@ r"""A small reverse-mode automatic differentiation engine over NumPy.
 
 A :class:`Tensor` wraps an array. Every operation on tensors returns a new
 tensor that remembers its inputs (its *parents*) and its **vector-Jacobian
-product** (VJP): a function that turns :math:`\bar y = \partial L/\partial y`,
-the gradient of a scalar :math:`L` with respect to the output, into
-:math:`\bar x = \partial L/\partial x` for every input, without ever forming
-the Jacobian :math:`\partial y/\partial x`. :meth:`Tensor.backward` walks the
+product** (VJP): a function that turns
+:math:`\bar{\mathbf{O}} = \partial L/\partial \mathbf{O}`, the gradient of a
+scalar :math:`L` with respect to the output :math:`\mathbf{O}`, into
+:math:`\bar{\mathbf{M}} = \partial L/\partial \mathbf{M}` for every input
+(operand) :math:`\mathbf{M}`, without ever forming the Jacobian
+:math:`\partial \mathbf{O}/\partial \mathbf{M}`. :meth:`Tensor.backward` walks the
 recorded graph once, from the output back to the inputs in reverse
 topological order, and adds the gradients into ``.grad``.
 
@@ -177,7 +179,7 @@ class Tensor:
         self.grad = None
 
     def backward(self, grad=None) -> None:
-        r"""Add :math:`\partial L/\partial t` to ``t.grad`` for every tensor ``t`` of the graph.
+        r"""Add the gradient of ``self`` with respect to every tensor of its graph to its ``.grad``.
 
         Parameters
         ----------
@@ -212,102 +214,104 @@ class Tensor:
     # -- elementwise arithmetic with broadcasting ---------------------------
 
     def __add__(self, other) -> Tensor:
-        r"""Sum. VJP: :math:`\bar a = \bar y`, :math:`\bar b = \bar y`, each summed back."""
-        a, b = self, _lift(other, "other", self)
+        """Sum. VJP: both operands get the upstream gradient ``g``, each summed back."""
+        m1, m2 = self, _lift(other, "other", self)
 
         def vjp(g):
-            return (unbroadcast(g, a.shape) if a.requires_grad else None,
-                    unbroadcast(g, b.shape) if b.requires_grad else None)
-        return _node(a.data + b.data, (a, b), vjp, "+")
+            return (unbroadcast(g, m1.shape) if m1.requires_grad else None,
+                    unbroadcast(g, m2.shape) if m2.requires_grad else None)
+        return _node(m1.data + m2.data, (m1, m2), vjp, "+")
 
     def __radd__(self, other) -> Tensor:
         return _lift(other, "other", self) + self
 
     def __neg__(self) -> Tensor:
-        r"""Negation. VJP: :math:`\bar x = -\bar y`."""
+        """Negation. VJP: ``-g``."""
         return _node(-self.data, (self,), lambda g: (-g,), "neg")
 
     def __sub__(self, other) -> Tensor:
-        r"""Difference. VJP: :math:`\bar a = \bar y`, :math:`\bar b = -\bar y`, each summed back."""
-        a, b = self, _lift(other, "other", self)
+        """Difference. VJP: ``g`` and ``-g``, each summed back."""
+        m1, m2 = self, _lift(other, "other", self)
 
         def vjp(g):
-            return (unbroadcast(g, a.shape) if a.requires_grad else None,
-                    unbroadcast(-g, b.shape) if b.requires_grad else None)
-        return _node(a.data - b.data, (a, b), vjp, "-")
+            return (unbroadcast(g, m1.shape) if m1.requires_grad else None,
+                    unbroadcast(-g, m2.shape) if m2.requires_grad else None)
+        return _node(m1.data - m2.data, (m1, m2), vjp, "-")
 
     def __rsub__(self, other) -> Tensor:
         return _lift(other, "other", self) - self
 
     def __mul__(self, other) -> Tensor:
-        r"""Product. VJP: :math:`\bar a = \bar y \odot b`, :math:`\bar b = \bar y \odot a`."""
-        a, b = self, _lift(other, "other", self)
+        """Product. VJP: the upstream gradient times the other operand, ``g * m2``, ``g * m1``."""
+        m1, m2 = self, _lift(other, "other", self)
 
         def vjp(g):
-            return (unbroadcast(g * b.data, a.shape) if a.requires_grad else None,
-                    unbroadcast(g * a.data, b.shape) if b.requires_grad else None)
-        return _node(a.data * b.data, (a, b), vjp, "*")
+            return (unbroadcast(g * m2.data, m1.shape) if m1.requires_grad else None,
+                    unbroadcast(g * m1.data, m2.shape) if m2.requires_grad else None)
+        return _node(m1.data * m2.data, (m1, m2), vjp, "*")
 
     def __rmul__(self, other) -> Tensor:
         return _lift(other, "other", self) * self
 
     def __truediv__(self, other) -> Tensor:
-        r"""Quotient. VJP: :math:`\bar a = \bar y / b`, :math:`\bar b = -\bar y\, a / b^2`."""
-        a, b = self, _lift(other, "other", self)
+        """Quotient. VJP: ``g / m2`` and ``-g * m1 / m2**2``, each summed back."""
+        m1, m2 = self, _lift(other, "other", self)
 
         def vjp(g):
-            return (unbroadcast(g / b.data, a.shape) if a.requires_grad else None,
-                    unbroadcast(-g * a.data / b.data**2, b.shape) if b.requires_grad else None)
-        return _node(a.data / b.data, (a, b), vjp, "/")
+            return (unbroadcast(g / m2.data, m1.shape) if m1.requires_grad else None,
+                    unbroadcast(-g * m1.data / m2.data**2, m2.shape) if m2.requires_grad else None)
+        return _node(m1.data / m2.data, (m1, m2), vjp, "/")
 
     def __rtruediv__(self, other) -> Tensor:
         return _lift(other, "other", self) / self
 
     def __pow__(self, exponent) -> Tensor:
-        r"""Power with a constant exponent :math:`p`. VJP: :math:`\bar x = \bar y\, p\, x^{p-1}`."""
+        """Power with a constant exponent. VJP: ``g * exponent * m**(exponent - 1)``."""
         if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
             raise TypeError(f"exponent must be a number (a constant), got "
                             f"{type(exponent).__name__}")
-        x = self
-        return _node(x.data**exponent, (x,),
-                     lambda g: (g * exponent * x.data**(exponent - 1),), f"**{exponent:g}")
+        m = self
+        return _node(m.data**exponent, (m,),
+                     lambda g: (g * exponent * m.data**(exponent - 1),), f"**{exponent:g}")
 
     # -- matrices and shapes ---------------------------------------------------
 
     def __matmul__(self, other) -> Tensor:
-        r"""Matrix product of 2-D tensors, :math:`Y = AB`, shapes ``(m, k) @ (k, n) -> (m, n)``.
+        r"""Matrix product of 2-D tensors, ``m1 @ m2``, shapes ``(m, k) @ (k, n) -> (m, n)``.
 
-        VJP: :math:`\bar A = \bar Y B^\top` ``(m, k)``, :math:`\bar B = A^\top \bar Y` ``(k, n)``.
+        VJP: :math:`\bar{\mathbf{M}}_1 = \bar{\mathbf{O}} \mathbf{M}_2^\top` ``(m, k)``,
+        :math:`\bar{\mathbf{M}}_2 = \mathbf{M}_1^\top \bar{\mathbf{O}}` ``(k, n)``, for
+        :math:`\mathbf{O} = \mathbf{M}_1 \mathbf{M}_2`.
         """
-        a, b = self, _lift(other, "other", self)
-        if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
+        m1, m2 = self, _lift(other, "other", self)
+        if m1.ndim != 2 or m2.ndim != 2 or m1.shape[1] != m2.shape[0]:
             raise ValueError(f"matmul needs 2-D operands (m, k) and (k, n), got shapes "
-                             f"{a.shape} and {b.shape}")
+                             f"{m1.shape} and {m2.shape}")
 
         def vjp(g):
-            return (g @ b.data.T if a.requires_grad else None,
-                    a.data.T @ g if b.requires_grad else None)
-        return _node(a.data @ b.data, (a, b), vjp, "@")
+            return (g @ m2.data.T if m1.requires_grad else None,
+                    m1.data.T @ g if m2.requires_grad else None)
+        return _node(m1.data @ m2.data, (m1, m2), vjp, "@")
 
     def __rmatmul__(self, other) -> Tensor:
         return _lift(other, "other", self) @ self
 
     @property
     def T(self) -> Tensor:
-        r"""Transpose (all axes reversed). VJP: :math:`\bar x = \bar y^\top`.
+        """Transpose (all axes reversed). VJP: ``g.T``.
 
-        The VJP copies :math:`\bar y^\top` into row-major order: an optimizer
+        The VJP copies ``g.T`` into row-major order: an optimizer
         then sweeps the gradient of ``W`` in ``a @ W.T`` at full speed.
         """
         return _node(self.data.T, (self,), lambda g: (np.ascontiguousarray(g.T),), "T")
 
     def reshape(self, *shape) -> Tensor:
-        r"""Same values in a new shape. VJP: :math:`\bar y` reshaped back to ``self.shape``."""
+        """Same values in a new shape. VJP: ``g`` reshaped back to ``self.shape``."""
         old = self.shape
         return _node(self.data.reshape(*shape), (self,), lambda g: (g.reshape(old),), "reshape")
 
     def __getitem__(self, index) -> Tensor:
-        r"""``self[index]`` (NumPy indexing). VJP: :math:`\bar y` added into zeros at ``index``.
+        """``self[index]`` (NumPy indexing). VJP: ``g`` added into zeros at ``index``.
 
         ``np.add.at`` adds, so an entry picked twice gets both gradients.
         """
@@ -327,7 +331,7 @@ class Tensor:
     def sum(self, axis=None, keepdims: bool = False) -> Tensor:
         r"""Sum over ``axis`` (all axes if None).
 
-        VJP: every summed entry gets :math:`\bar y`, broadcast back to ``self.shape``.
+        VJP: every summed entry gets ``g``, broadcast back to ``self.shape``.
         """
         x = self
 
@@ -345,29 +349,29 @@ class Tensor:
     # -- elementwise functions ----------------------------------------------------
 
     def exp(self) -> Tensor:
-        r""":math:`y = e^x`. VJP: :math:`\bar x = \bar y \odot y`."""
-        y = np.exp(self.data)
-        return _node(y, (self,), lambda g: (g * y,), "exp")
+        """Exponential. VJP: ``g * out``, ``out`` the result."""
+        out = np.exp(self.data)
+        return _node(out, (self,), lambda g: (g * out,), "exp")
 
     def log(self) -> Tensor:
-        r"""Natural logarithm. VJP: :math:`\bar x = \bar y / x`."""
-        x = self.data
-        return _node(np.log(x), (self,), lambda g: (g / x,), "log")
+        """Natural logarithm. VJP: ``g / m``, ``m`` the input."""
+        m = self.data
+        return _node(np.log(m), (self,), lambda g: (g / m,), "log")
 
     def tanh(self) -> Tensor:
-        r""":math:`y = \tanh x`. VJP: :math:`\bar x = \bar y \odot (1 - y^2)`."""
-        y = np.tanh(self.data)
-        return _node(y, (self,), lambda g: (g * (1 - y * y),), "tanh")
+        """Hyperbolic tangent. VJP: ``g * (1 - out**2)``, ``out`` the result."""
+        out = np.tanh(self.data)
+        return _node(out, (self,), lambda g: (g * (1 - out * out),), "tanh")
 
     def sigmoid(self) -> Tensor:
-        r""":math:`y = 1/(1 + e^{-x})`. VJP: :math:`\bar x = \bar y \odot y (1 - y)`."""
-        y = sigmoid(self.data)
-        return _node(y, (self,), lambda g: (g * y * (1 - y),), "sigmoid")
+        """Logistic sigmoid 1 / (1 + exp(-m)). VJP: ``g * out * (1 - out)``."""
+        out = sigmoid(self.data)
+        return _node(out, (self,), lambda g: (g * out * (1 - out),), "sigmoid")
 
     def relu(self) -> Tensor:
-        r""":math:`y = \max(x, 0)`. VJP: :math:`\bar x = \bar y \odot [x > 0]`."""
-        x = self.data
-        return _node(np.maximum(x, 0), (self,), lambda g: (g * (x > 0),), "relu")
+        """ReLU, max(m, 0). VJP: ``g * (m > 0)``."""
+        m = self.data
+        return _node(np.maximum(m, 0), (self,), lambda g: (g * (m > 0),), "relu")
 
 
 def cross_entropy(logits, labels) -> Tensor:
@@ -423,7 +427,7 @@ def mlp(params: list[Tensor], x, activation: str = "relu") -> Tensor:
 
 
 def jacobian(f: Callable[[Tensor], Tensor], x) -> np.ndarray:
-    r"""The full Jacobian :math:`\partial f(x)/\partial x`, one backward pass per output entry.
+    r"""The full Jacobian of ``f`` at ``x``, one backward pass per output entry.
 
     Row :math:`k` is the VJP of the one-hot vector :math:`e_k`:
     :math:`e_k^\top J`. Shape ``(f(x).size, x.size)`` (both flattened).
@@ -453,37 +457,39 @@ def _check_chain(jacobians, seed) -> tuple[list[np.ndarray], np.ndarray]:
         if mats[i].shape[1] != mats[i - 1].shape[0]:
             raise ValueError(f"jacobians[{i}] has shape {mats[i].shape} but jacobians[{i - 1}] "
                              f"has shape {mats[i - 1].shape}: the chain does not fit")
-    u = as_float_array(seed, "seed", ndim=1)
-    if u.shape[0] != mats[-1].shape[0]:
-        raise ValueError(f"seed must have length {mats[-1].shape[0]}, got {u.shape[0]}")
-    return mats, u
+    g = as_float_array(seed, "seed", ndim=1)
+    if g.shape[0] != mats[-1].shape[0]:
+        raise ValueError(f"seed must have length {mats[-1].shape[0]}, got {g.shape[0]}")
+    return mats, g
 
 
 def forward_mode_gradient(jacobians, seed) -> np.ndarray:
-    r"""Gradient of :math:`L(f_k(\cdots f_1(x)))` by forward mode, from the input to the output.
+    r"""Gradient of a loss of a chain of functions by forward mode, from the input to the output.
 
-    ``jacobians[l]`` is :math:`J_l = \partial f_l/\partial(\text{its input})`,
-    shape ``(n_l, n_{l-1})``; ``seed`` is :math:`\partial L/\partial f_k`,
-    shape ``(n_k,)``. Forward mode pushes one tangent per input direction,
-    the :math:`n_0` columns of the identity: :math:`T \leftarrow J_l T`,
-    shape ``(n_l, n_0)``, about :math:`\sum_l n_l n_{l-1} n_0` multiplications.
-    Returns ``seed @ T``, shape ``(n_0,)``.
+    ``jacobians[l - 1]`` is :math:`\mathbf{J}_l = \partial f_l/\partial(\text{its input})`,
+    shape ``(n_l, n_{l-1})``, for :math:`l = 1, \dots, D`; ``seed`` is
+    :math:`\mathbf{g} = \partial L/\partial f_D`, shape ``(n_D,)``. Forward mode
+    pushes one tangent per input direction, the :math:`n_0` columns of the
+    identity, through the running product :math:`\mathbf{J}_l \cdots \mathbf{J}_1`,
+    shape ``(n_l, n_0)``: about :math:`\sum_l n_l n_{l-1} n_0` multiplications.
+    Returns ``seed @ tangents``, shape ``(n_0,)``.
     """
-    mats, u = _check_chain(jacobians, seed)
-    tangents = np.eye(mats[0].shape[1], dtype=u.dtype)
+    mats, g = _check_chain(jacobians, seed)
+    tangents = np.eye(mats[0].shape[1], dtype=g.dtype)
     for J in mats:
         tangents = J @ tangents                  # (n_l, n_0)
-    return u @ tangents
+    return g @ tangents
 
 
 def reverse_mode_gradient(jacobians, seed) -> np.ndarray:
     r"""The same gradient by reverse mode: one row vector pulled back from the output.
 
-    :math:`v \leftarrow v J_l` for :math:`l = k, \dots, 1`, starting from
-    ``seed``: about :math:`\sum_l n_l n_{l-1}` multiplications, whatever
-    :math:`n_0`. Returns :math:`v`, shape ``(n_0,)``.
+    :math:`\mathbf{g}^\top \leftarrow \mathbf{g}^\top \mathbf{J}_l` for
+    :math:`l = D, \dots, 1`, starting from ``seed``: about
+    :math:`\sum_l n_l n_{l-1}` multiplications, whatever :math:`n_0`. Returns
+    :math:`\mathbf{g}`, shape ``(n_0,)``.
     """
-    mats, v = _check_chain(jacobians, seed)
+    mats, g = _check_chain(jacobians, seed)
     for J in reversed(mats):
-        v = v @ J                                # (n_{l-1},)
-    return v
+        g = g @ J                                # (n_{l-1},)
+    return g

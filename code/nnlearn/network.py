@@ -394,8 +394,9 @@ class BatchNorm(Layer):
 
     .. math:: \bar{x} = \frac1B\sum_i x^{(i)}, \quad
               s^2 = \frac1B\sum_i (x^{(i)} - \bar{x})^2, \quad
-              \hat x^{(i)} = \frac{x^{(i)} - \bar{x}}{\sqrt{s^2 + \epsilon}}, \quad
-              y^{(i)} = \gamma \odot \hat x^{(i)} + \beta.
+              s_\epsilon = \sqrt{s^2 + \epsilon}, \quad
+              \hat x^{(i)} = \frac{x^{(i)} - \bar{x}}{s_\epsilon}, \quad
+              x'^{(i)} = \gamma \odot \hat x^{(i)} + \beta.
 
     The running statistics move towards the batch's, with the *unbiased*
     variance, with the averaging factor :math:`\rho = 1 - \text{momentum}`:
@@ -440,7 +441,7 @@ class BatchNorm(Layer):
         self.training: bool | None = None
 
     def forward(self, x, training: bool = False) -> np.ndarray:
-        r"""Return :math:`\gamma \odot \hat x + \beta`, shape ``(B, n)``.
+        """Return ``gamma * x_hat + beta``, the normalized batch scaled and shifted, ``(B, n)``.
 
         ``training=True`` normalises with the batch statistics and updates the
         running ones; ``training=False`` normalises with the running ones.
@@ -467,18 +468,19 @@ class BatchNorm(Layer):
         return self.gamma * self.x_hat + self.beta
 
     def backward(self, grad_out) -> np.ndarray:
-        r"""Store ``dgamma``, ``dbeta``; return :math:`\partial L/\partial x` ``(B, n)``.
+        r"""Store ``dgamma``, ``dbeta``; return the gradient with respect to ``x``, ``(B, n)``.
 
-        With :math:`G = \partial L/\partial y`, in training mode (the batch
-        statistics depend on :math:`x`):
+        With :math:`G = \partial L/\partial x'` (``grad_out``), in training
+        mode (the batch statistics depend on :math:`x`):
 
         .. math:: \frac{\partial L}{\partial x}
-                  = \frac{\gamma}{B\sqrt{s^2 + \epsilon}}
+                  = \frac{\gamma}{B s_\epsilon}
                   \Bigl(B\,G - \sum_i G^{(i)}
                   - \hat x \odot \sum_i G^{(i)} \odot \hat x^{(i)}\Bigr),
 
         in evaluation mode
-        :math:`\partial L/\partial x = G \odot \gamma / \sqrt{s^2_{\text{run}} + \epsilon}`.
+        :math:`\partial L/\partial x = G \odot \gamma / \sqrt{s^2_{\text{run}} + \epsilon}`
+        (``inv_std`` is :math:`1/s_\epsilon`).
         """
         grad = check_grad_out(grad_out, self.x_hat, self.dtype)
         self.dbeta = grad.sum(axis=0)                         # sum_i G_i
