@@ -313,12 +313,13 @@ def gradient_timings(widths: Sequence[int], *, n_in: int = 2, n_out: int = 3,
     r"""Time backpropagation and central differences on networks of growing width.
 
     For each width :math:`n` a tanh network ``[n_in, n, n, n_out]`` with
-    :math:`P` parameters gets a random batch and random class labels, and the
+    :math:`n_{\text{params}}` parameters gets a random batch and random class labels, and the
     full gradient :math:`\nabla_{\boldsymbol\theta} L` of the cross-entropy is
     computed twice: by one forward and one backward pass, and by
-    :func:`~nnlearn.gradcheck.numerical_parameter_gradients` (:math:`2P` forward passes).
-    The cost of the first grows like :math:`P`, that of the second like
-    :math:`P^2`. Each time is the best of ``repeats`` runs (the numerical one
+    :func:`~nnlearn.gradcheck.numerical_parameter_gradients` (:math:`2 n_{\text{params}}`
+    forward passes).
+    The cost of the first grows like :math:`n_{\text{params}}`, that of the
+    second like its square. Each time is the best of ``repeats`` runs (the numerical one
     is run only once when it takes more than 0.25 s).
 
     Parameters
