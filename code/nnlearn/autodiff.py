@@ -406,7 +406,7 @@ def cross_entropy(logits, labels) -> Tensor:
 
 
 def mlp(params: list[Tensor], x, activation: str = "relu") -> Tensor:
-    r"""The forward pass of :class:`nnlearn.network.MLP`, written with tensor operations.
+    r"""The forward pass of ``nnlearn.network.MLP``, written with tensor operations.
 
     ``params = [W1, b1, W2, b2, ...]`` with ``W`` of shape ``(n_out, n_in)``;
     every layer computes ``a @ W.T + b``, and every layer but the last applies

@@ -191,7 +191,7 @@ class Dense(Layer):
         return self.z
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
-        r"""Store ``dW``, ``db`` and ``delta``; return :math:`\partial L/\partial A_\mathrm{prev}`.
+        r"""Store ``dW``, ``db`` and ``delta``; return the gradient for the layer below.
 
         ``grad_out`` is :math:`\Delta = \partial L / \partial Z`, shape ``(B, n_out)``.
         With ``input_grad=False`` the (often largest) product
@@ -279,7 +279,7 @@ class Activation(Layer):
         return self._apply(self.f, self.z)
 
     def backward(self, grad_out) -> np.ndarray:
-        r"""Return :math:`\partial L/\partial Z = \partial L/\partial A \odot f'(Z)`."""
+        """Return the gradient with respect to ``z``: ``grad_out`` times f'(z), entry by entry."""
         dtype = None if self.z is None else self.z.dtype
         grad = check_grad_out(grad_out, self.z, dtype)
         return grad * self._apply(self.f_grad, self.z)   # delta = dL/dA * f'(Z)
@@ -610,7 +610,7 @@ class MLP:
         return a
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
-        r"""Backpropagate :math:`\Delta^{(D)} = \partial L/\partial Z^{(D)}` through all layers.
+        r"""Backpropagate ``grad_out``, the gradient of the loss for the output, through all layers.
 
         Fills every layer's gradients (see :attr:`grads`) and deltas (see
         :attr:`deltas`) and returns :math:`\partial L/\partial X`. Training
