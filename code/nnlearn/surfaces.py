@@ -461,26 +461,28 @@ class Himmelblau(Surface):
 
 
 class Saddle(Surface):
-    r"""The saddle :math:`f(x, y) = x^2 - y^2 + q\,y^4`.
+    r"""The saddle :math:`f(\theta) = \theta_1^2 - \theta_2^2 + \text{quartic}\cdot\theta_2^4`.
 
-    With ``quartic = q = 0`` (default) this is the textbook saddle: the origin
+    With ``quartic = 0`` (default) this is the textbook saddle: the origin
     is a critical point whose Hessian :math:`\mathrm{diag}(2, -2)` has one
     positive and one negative eigenvalue, and :math:`f` is unbounded below
-    along the :math:`y`-axis. With :math:`q > 0` the walls curl up and two
-    minima appear at :math:`(0, \pm 1/\sqrt{2q})` with value :math:`-1/(4q)`,
-    so a run that escapes the saddle has somewhere to go.
+    along the :math:`\theta_2`-axis. With ``quartic > 0`` the walls curl up and
+    two minima appear at :math:`(0, \pm 1/\sqrt{2\cdot\text{quartic}})` with
+    value :math:`-1/(4\cdot\text{quartic})`, so a run that escapes the saddle
+    has somewhere to go.
 
-    :math:`\nabla f = (2x,\; -2y + 4 q y^3)`,
-    :math:`\nabla^2 f = \mathrm{diag}(2,\; -2 + 12 q y^2)`.
+    :math:`\nabla f = (2\theta_1,\; -2\theta_2 + 4\cdot\text{quartic}\cdot\theta_2^3)`,
+    :math:`\nabla^2 f = \mathrm{diag}(2,\; -2 + 12\cdot\text{quartic}\cdot\theta_2^2)`.
 
-    Gradient descent started exactly on the :math:`x`-axis converges to the
-    saddle; any component along :math:`y` grows by a factor :math:`1 + 2\eta`
-    per step, so a tiny offset or a little gradient noise lets it escape.
+    Gradient descent started exactly on the :math:`\theta_1`-axis converges to
+    the saddle; any component along :math:`\theta_2` grows by a factor
+    :math:`1 + 2\eta` per step, so a tiny offset or a little gradient noise
+    lets it escape.
 
     Parameters
     ----------
     quartic : float, default 0.0
-        The coefficient :math:`q \ge 0`.
+        The coefficient of :math:`\theta_2^4`, >= 0.
     bounds, start : optional
         Default window ``((-2, 2), (-2, 2))`` and start ``(-1.8, 0.001)``.
     """
