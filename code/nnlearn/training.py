@@ -626,8 +626,8 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
                                      low_inclusive=False)
     drop_last = check_bool(drop_last, "drop_last")
     _check_batches(X.shape[0], batch_size, drop_last)
-    n = X.shape[0] - X.shape[0] % batch_size if drop_last else X.shape[0]   # rows used
-    n_batches = math.ceil(n / batch_size)
+    n_batches = X.shape[0] // batch_size if drop_last else math.ceil(X.shape[0] / batch_size)
+    n = n_batches * batch_size if drop_last else X.shape[0]      # rows in the batches taken
     total, correct = 0.0, 0.0
     with _keep_finite_state(model, optimizer, epoch):     # if it diverges
         for start in range(0, n, batch_size):
