@@ -294,7 +294,7 @@ def _shift_by_max(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.
 
 
 def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
-    r"""Log of the sum of exponentials along ``axis``, computed without overflow.
+    r"""Log of the sum of exponentials along an axis, computed without overflow.
 
     Uses the shift by the maximum :math:`z_{\max} = \max_j z_j`:
 
@@ -330,7 +330,7 @@ def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
 
 
 def log_softmax(z, axis: int = -1) -> np.ndarray:
-    r"""Stable log of the softmax along ``axis``.
+    r"""Log of the softmax along an axis, computed without overflow or log(0).
 
     .. math:: \ln p_k = z_k - \ln \sum_j e^{z_j}
 
@@ -360,7 +360,7 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
 
 
 def softmax(z, axis: int = -1) -> np.ndarray:
-    r"""Softmax along ``axis``: exponentials of the logits divided by their sum.
+    r"""Softmax along an axis: exponentials of the logits divided by their sum.
 
     :math:`p_k = e^{z_k} / \sum_j e^{z_j}`. Softmax is unchanged when the same
     constant is added to every logit, so

@@ -199,7 +199,7 @@ def fit_line_mae(x, y, *, max_iter: int = 500, tol: float = 1e-12) -> tuple[floa
 
 def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
                    tol: float = 1e-12) -> tuple[float, float]:
-    r"""The line that minimizes the mean Huber loss with threshold ``delta``.
+    r"""The line that minimizes the mean Huber loss with threshold delta.
 
     :math:`L(w, b) = \frac1N \sum_i \operatorname{huber}_\tau(r^{(i)})` with
     :math:`\operatorname{huber}_\tau` the Huber loss (:func:`nnlearn.losses.huber`).

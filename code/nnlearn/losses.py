@@ -124,7 +124,7 @@ def _reduce_grad(grad: np.ndarray, reduction: str, n: int) -> np.ndarray:
 # ----------------------------------------------------------------------------
 
 def mse(input, target, *, reduction: str = "mean"):
-    r"""Mean squared error, like ``torch.nn.functional.mse_loss``.
+    r"""Mean squared error, like torch.nn.functional.mse_loss.
 
     .. math:: \ell^{(i)} = (\hat y^{(i)} - y^{(i)})^2, \qquad
               L_{\text{mean}} = \frac{1}{n}\sum_{i=1}^{n} (\hat y^{(i)} - y^{(i)})^2 \;\ge 0
@@ -149,7 +149,7 @@ def mse(input, target, *, reduction: str = "mean"):
 
 
 def mse_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of ``mse`` with respect to ``input``.
+    r"""Gradient of mse with respect to its input (the predictions).
 
     .. math:: \frac{\partial L_{\text{mean}}}{\partial \hat y^{(i)}}
               = \frac{2 (\hat y^{(i)} - y^{(i)})}{n}
@@ -212,7 +212,7 @@ def mae_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
 
 
 def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
-    r"""Huber loss, like ``torch.nn.functional.huber_loss``.
+    r"""Huber loss, like torch.nn.functional.huber_loss.
 
     Quadratic for small residuals :math:`r = \hat y - y`, linear for large ones:
 
@@ -691,7 +691,7 @@ def cross_entropy(input, target, *, label_smoothing: float = 0.0, reduction: str
 
 def cross_entropy_grad(input, target, *, label_smoothing: float = 0.0,
                        reduction: str = "mean") -> np.ndarray:
-    r"""Gradient of ``cross_entropy`` with respect to the logits.
+    r"""Gradient of cross_entropy with respect to the logits.
 
     .. math:: \frac{\partial \ell^{(i)}}{\partial z^{(i)}_c}
               = p^{(i)}_c \sum_{j} y^{(i)}_j - y^{(i)}_c = p^{(i)}_c - y^{(i)}_c

@@ -375,7 +375,7 @@ class TargetEncoder:
         return out[:, 0] if was_1d else out
 
     def fit_transform(self, X, y) -> np.ndarray:
-        """Fit on all of ``X, y``, and return the out-of-fold encoding of ``X``.
+        """Fit on all of X, y, and return the out-of-fold encoding of X.
 
         Row ``i`` in fold ``k`` is encoded with the categories' smoothed means
         over the rows of the other folds (never using ``y[i]``). This differs

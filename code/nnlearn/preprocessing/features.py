@@ -69,7 +69,7 @@ def _check_polynomial_args(degree, interaction_only, include_bias, n_features: i
 
 def polynomial_features(X, degree: int = 2, interaction_only: bool = False,
                         include_bias: bool = True) -> np.ndarray:
-    r"""All products of the features up to total degree ``degree``.
+    r"""All products of the features up to the given total degree.
 
     For two features and ``degree=2`` the columns are
     :math:`[1, x_1, x_2, x_1^2, x_1x_2, x_2^2]`: first the bias, then the
@@ -139,7 +139,7 @@ _LAMBDA_LIMIT = 64.0                     # widest lambda grid searched
 
 def _golden_section_minimize(f: Callable[[float], float], low: float, high: float,
                              tol: float = 1e-10) -> float:
-    """Minimizer of a unimodal ``f`` on ``[low, high]`` by golden-section search.
+    """Minimizer of a unimodal f on [low, high] by golden-section search.
 
     Two inner points split the interval in the golden ratio; the one with the
     larger ``f`` cuts its outer part away, so the interval shrinks by 0.618 per

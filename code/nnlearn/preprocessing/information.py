@@ -47,7 +47,7 @@ def _label_codes(x: np.ndarray, name: str) -> tuple[np.ndarray, int]:
 
 
 def entropy(x) -> float:
-    r"""Shannon entropy, in nats, of the empirical distribution of labels ``x``.
+    r"""Shannon entropy, in nats, of the empirical distribution of the labels x.
 
     .. math::
 

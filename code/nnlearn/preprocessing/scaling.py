@@ -65,7 +65,7 @@ class _Scaler:
         return self.fit(X).transform(X)
 
     def transform(self, X) -> np.ndarray:
-        """Scale ``X`` of shape (n_samples, n_features); returns the same shape."""
+        """Scale X of shape (n_samples, n_features); returns the same shape."""
         X = self._transform_input(X)
         x = X / self._unit                                   # in the units of fit
         return (self._start + (x - self._offset) / self._divisor).astype(X.dtype, copy=False)
@@ -86,7 +86,7 @@ class _Scaler:
 
     def _set_map(self, offset: np.ndarray, divisor: np.ndarray, unit: np.ndarray,
                  start: float = 0.0) -> None:
-        """Store the map; ``offset`` and ``divisor`` are in units of ``unit``."""
+        """Store the map; offset and divisor are in units of unit."""
         self._offset, self._divisor, self._unit, self._start = offset, divisor, unit, start
 
     def _transform_input(self, X) -> np.ndarray:
@@ -134,7 +134,7 @@ class MinMaxScaler(_Scaler):
         self.feature_range = feature_range
 
     def fit(self, X) -> MinMaxScaler:
-        """Learn the per-feature minimum and maximum of ``X`` (n_samples, n_features)."""
+        """Learn the per-feature minimum and maximum of X, shape (n_samples, n_features)."""
         low, high = _check_pair(self.feature_range, "feature_range")
         X, unit = self._fit_input(X)                       # X / unit, per feature
         x_min, x_max = X.min(axis=0), X.max(axis=0)
@@ -175,7 +175,7 @@ class StandardScaler(_Scaler):
     """
 
     def fit(self, X) -> StandardScaler:
-        """Learn the per-feature mean and standard deviation of ``X``."""
+        """Learn the per-feature mean and standard deviation of X."""
         X, unit = self._fit_input(X)                       # X / unit, per feature
         n = X.shape[0]
         mean, var = X.mean(axis=0), X.var(axis=0)
@@ -224,7 +224,7 @@ class RobustScaler(_Scaler):
         self.quantile_range = quantile_range
 
     def fit(self, X) -> RobustScaler:
-        """Learn the per-feature median and interquartile range of ``X``."""
+        """Learn the per-feature median and interquartile range of X."""
         q_lo, q_hi = _check_pair(self.quantile_range, "quantile_range", low=0, high=100)
         X, unit = self._fit_input(X)                       # X / unit, per feature
         center = np.median(X, axis=0)
