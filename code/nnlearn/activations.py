@@ -324,8 +324,8 @@ def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
         raise ValueError("z must be at least 1-dimensional, got a scalar")
     axis = _check_axis(z, axis)
     check_bool(keepdims, "keepdims")
-    m, _, log_sum = _shift_by_max(z, axis)
-    out = m + log_sum
+    z_max, _, log_sum = _shift_by_max(z, axis)
+    out = z_max + log_sum
     return out if keepdims else np.squeeze(out, axis=axis)
 
 

@@ -144,8 +144,8 @@ def mse(input, target, *, reduction: str = "mean"):
         The reduced loss, or the per-element losses (shape of ``input``).
     """
     check_choice(reduction, "reduction", REDUCTIONS)
-    x, t = _pair(input, target)
-    return _reduce((x - t) ** 2, reduction)
+    y_hat, y = _pair(input, target)
+    return _reduce((y_hat - y) ** 2, reduction)
 
 
 def mse_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
@@ -163,8 +163,8 @@ def mse_grad(input, target, *, reduction: str = "mean") -> np.ndarray:
         Shape and dtype of ``input``.
     """
     check_choice(reduction, "reduction", REDUCTIONS)
-    x, t = _pair(input, target)
-    return _reduce_grad(2 * (x - t), reduction, x.size)
+    y_hat, y = _pair(input, target)
+    return _reduce_grad(2 * (y_hat - y), reduction, y_hat.size)
 
 
 def mae(input, target, *, reduction: str = "mean"):
@@ -243,10 +243,10 @@ def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
     """
     check_choice(reduction, "reduction", REDUCTIONS)
     delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
-    x, t = _pair(input, target)
+    y_hat, y = _pair(input, target)
     with np.errstate(over="ignore"):
-        a = np.abs(x - t)
-        per = np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))
+        abs_r = np.abs(y_hat - y)                    # |r|, the size of the residual
+        per = np.where(abs_r <= delta, 0.5 * abs_r * abs_r, delta * (abs_r - 0.5 * delta))
     return _reduce(per, reduction)
 
 
@@ -440,9 +440,9 @@ def binary_cross_entropy_with_logits(input, target, *, reduction: str = "mean"):
         The reduced loss, or the per-element losses.
     """
     check_choice(reduction, "reduction", REDUCTIONS)
-    x, y = _pair(input, target)
+    z, y = _pair(input, target)
     _check_unit_interval(y, "target", "labels")
-    return _reduce(_logit_cross_entropy(x, y), reduction)
+    return _reduce(_logit_cross_entropy(z, y), reduction)
 
 
 def binary_cross_entropy_with_logits_grad(input, target, *,
@@ -539,10 +539,10 @@ def focal_loss(input, target, *, alpha: float | None = 0.25, gamma: float = 2.0,
     check_choice(reduction, "reduction", REDUCTIONS)
     alpha = _check_alpha(alpha)
     gamma = check_scalar(gamma, "gamma", low=0.0)
-    x, y = _pair(input, target)
+    z, y = _pair(input, target)
     _check_unit_interval(y, "target", "labels")
-    a_t, m, ce, _, _ = _focal_parts(x, y, alpha)
-    return _reduce(a_t * m**gamma * ce, reduction)
+    psi_t, one_minus_p_t, ce, _, _ = _focal_parts(z, y, alpha)
+    return _reduce(psi_t * one_minus_p_t**gamma * ce, reduction)
 
 
 def focal_loss_grad(input, target, *, alpha: float | None = 0.25, gamma: float = 2.0,
@@ -711,9 +711,9 @@ def cross_entropy_grad(input, target, *, label_smoothing: float = 0.0,
         Shape ``(B, C)`` and the dtype of ``input``.
     """
     check_choice(reduction, "reduction", REDUCTIONS)
-    x, t = _class_targets(input, target, label_smoothing)
-    grad = softmax(x, axis=1) * np.sum(t, axis=1, keepdims=True) - t
-    return _reduce_grad(grad, reduction, x.shape[0])
+    z, y = _class_targets(input, target, label_smoothing)
+    grad = softmax(z, axis=1) * np.sum(y, axis=1, keepdims=True) - y
+    return _reduce_grad(grad, reduction, z.shape[0])
 
 
 @dataclass(frozen=True)
