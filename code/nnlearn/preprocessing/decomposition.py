@@ -85,10 +85,10 @@ def pca(X, n_components: int) -> PCAResult:
     largest = np.argmax(np.abs(Vt), axis=1)
     signs = np.sign(Vt[np.arange(Vt.shape[0]), largest])
     U, Vt = U * signs, Vt * signs[:, None]
-    k = n_components
-    return PCAResult(components=Vt[:k].astype(X.dtype),
-                     explained_variance_ratio=(S[:k] ** 2 / total).astype(X.dtype),
-                     projected=_times(U[:, :k] * S[:k], unit).astype(X.dtype))
+    n_pc = n_components
+    return PCAResult(components=Vt[:n_pc].astype(X.dtype),
+                     explained_variance_ratio=(S[:n_pc] ** 2 / total).astype(X.dtype),
+                     projected=_times(U[:, :n_pc] * S[:n_pc], unit).astype(X.dtype))
 
 
 def _times(a: np.ndarray, unit: float) -> np.ndarray:

@@ -377,8 +377,8 @@ class TargetEncoder:
     def fit_transform(self, X, y) -> np.ndarray:
         """Fit on all of X, y, and return the out-of-fold encoding of X.
 
-        Row ``i`` in fold ``k`` is encoded with the categories' smoothed means
-        over the rows of the other folds (never using ``y[i]``). This differs
+        Each row is encoded with the categories' smoothed means over the rows
+        of the other folds (row ``i`` never uses ``y[i]``). This differs
         from ``fit(X, y).transform(X)`` on purpose.
         """
         codes, y = self._fit_codes(X, y)
@@ -388,8 +388,8 @@ class TargetEncoder:
                              f"got {self.n_splits}")
         self.folds_ = _fold_ids(n, self.n_splits, bool(self.shuffle), check_rng(self.rng))
         out = np.empty(codes.shape)
-        for k in range(self.n_splits):
-            held_out = self.folds_ == k
+        for fold in range(self.n_splits):
+            held_out = self.folds_ == fold
             train = ~held_out
             prior = float(y[train].mean())
             for j, cats in enumerate(self.categories_):

@@ -176,12 +176,13 @@ def hash_features(rows, n_features: int, signed: bool = True) -> np.ndarray:
             names.append(name)
             values.append(value)
     hashes = {name: murmurhash3_32(name) for name in set(names)}
-    h = np.array([hashes[name] for name in names], dtype=np.int64)
+    name_hashes = np.array([hashes[name] for name in names], dtype=np.int64)
     weights = np.array(values, dtype=np.float64)
     if signed:
-        weights = np.where(h >= 0, weights, -weights)
+        weights = np.where(name_hashes >= 0, weights, -weights)
     out = np.zeros((len(rows), n_features))
-    np.add.at(out, (np.array(row_ids, dtype=np.intp), np.abs(h) % n_features), weights)
+    columns = np.abs(name_hashes) % n_features
+    np.add.at(out, (np.array(row_ids, dtype=np.intp), columns), weights)
     return out
 
 
