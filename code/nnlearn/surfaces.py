@@ -347,17 +347,28 @@ class Quadratic(Surface):
 
 
 class Rosenbrock(Surface):
-    r"""Rosenbrock's banana valley :math:`f(x, y) = (a - x)^2 + b\,(y - x^2)^2`.
-
-    The single minimum is :math:`(a, a^2)` with value 0, at the end of a long,
-    curved, flat-bottomed valley where plain gradient descent crawls.
+    r"""Rosenbrock's banana valley, with one minimum at the end of a curved valley.
 
     .. math::
 
-        \nabla f = \begin{pmatrix} -2(a - x) - 4 b x (y - x^2) \\ 2 b (y - x^2)
-        \end{pmatrix}, \qquad
-        \nabla^2 f = \begin{pmatrix} 2 - 4 b y + 12 b x^2 & -4 b x \\ -4 b x & 2 b
-        \end{pmatrix}.
+        f(\theta) = (\texttt{a} - \theta_1)^2 + \texttt{b}\,(\theta_2 - \theta_1^2)^2,
+
+    where ``a`` and ``b`` are the two parameters (typewriter type in the formulas).
+    The single minimum is :math:`(\texttt{a}, \texttt{a}^2)` with value 0, at
+    the end of a long, curved, flat-bottomed valley where plain gradient
+    descent crawls.
+
+    .. math::
+
+        \nabla f = \begin{pmatrix} -2(\texttt{a} - \theta_1)
+        - 4 \texttt{b}\, \theta_1 (\theta_2 - \theta_1^2) \\
+        2 \texttt{b}\, (\theta_2 - \theta_1^2) \end{pmatrix},
+
+    .. math::
+
+        \nabla^2 f = \begin{pmatrix}
+        2 - 4 \texttt{b}\, \theta_2 + 12 \texttt{b}\, \theta_1^2 & -4 \texttt{b}\, \theta_1 \\
+        -4 \texttt{b}\, \theta_1 & 2 \texttt{b} \end{pmatrix}.
 
     Parameters
     ----------
@@ -413,7 +424,11 @@ class Rosenbrock(Surface):
 
 
 class Himmelblau(Surface):
-    r"""Himmelblau's function :math:`f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2`.
+    r"""Himmelblau's function, with four minima of equal value.
+
+    .. math::
+
+        f(\theta) = (\theta_1^2 + \theta_2 - 11)^2 + (\theta_1 + \theta_2^2 - 7)^2.
 
     Four minima of equal value 0, at :math:`(3, 2)` and approximately
     :math:`(-2.8051, 3.1313)`, :math:`(-3.7793, -3.2832)`,
@@ -422,10 +437,19 @@ class Himmelblau(Surface):
     on where it starts. The listed points are polished with Newton's method to
     full precision.
 
-    With :math:`p = x^2 + y - 11` and :math:`q = x + y^2 - 7`:
-    :math:`\nabla f = (4 x p + 2 q,\; 2 p + 4 y q)` and
-    :math:`\nabla^2 f = \begin{pmatrix} 4p + 8x^2 + 2 & 4x + 4y \\
-    4x + 4y & 2 + 4q + 8y^2 \end{pmatrix}`.
+    .. math::
+
+        \nabla f = \begin{pmatrix}
+        4\theta_1 (\theta_1^2 + \theta_2 - 11) + 2 (\theta_1 + \theta_2^2 - 7) \\
+        2 (\theta_1^2 + \theta_2 - 11) + 4\theta_2 (\theta_1 + \theta_2^2 - 7)
+        \end{pmatrix},
+
+    .. math::
+
+        \nabla^2 f = \begin{pmatrix}
+        12\theta_1^2 + 4\theta_2 - 42 & 4(\theta_1 + \theta_2) \\
+        4(\theta_1 + \theta_2) & 4\theta_1 + 12\theta_2^2 - 26
+        \end{pmatrix}.
     """
 
     name = "Himmelblau"
@@ -520,18 +544,26 @@ class MultiMinima(Surface):
 
     .. math::
 
-        f(x) = \frac{s}{2}\lVert x\rVert^2
-               - \sum_{k} d_k \exp\Big(-\frac{\lVert x - c_k\rVert^2}{2 w_k^2}\Big)
-
-    with bowl strength :math:`s`, and wells of depth :math:`d_k`, centre
-    :math:`c_k` and width :math:`w_k`. With :math:`e_k` the :math:`k`-th
-    exponential and :math:`r_k = x - c_k`,
+        f(\theta) = \frac{\text{bowl}}{2}\lVert \theta\rVert^2
+               - \sum_{k} \text{well}_k(\theta),
 
     .. math::
 
-        \nabla f = s x + \sum_k \frac{d_k e_k}{w_k^2} r_k, \qquad
-        \nabla^2 f = s I + \sum_k \frac{d_k e_k}{w_k^2}
-                      \Big(I - \frac{r_k r_k^\top}{w_k^2}\Big).
+        \text{well}_k(\theta) = \text{depth}_k
+        \exp\Big(-\frac{\lVert \theta - \text{center}_k\rVert^2}{2\,\text{width}_k^2}\Big),
+
+    with the arguments ``bowl``, ``depths``, ``centers`` and ``widths``. Then
+
+    .. math::
+
+        \nabla f = \text{bowl}\cdot\theta + \sum_k \frac{\text{well}_k}{\text{width}_k^2}
+                   (\theta - \text{center}_k),
+
+    .. math::
+
+        \nabla^2 f = \text{bowl}\cdot I + \sum_k \frac{\text{well}_k}{\text{width}_k^2}
+                      \Big(I - \frac{(\theta - \text{center}_k)(\theta - \text{center}_k)^\top}
+                      {\text{width}_k^2}\Big).
 
     The defaults give four minima of clearly different depth (about -1.62,
     -1.16, -0.60, -0.22), and the default start sends plain gradient descent
@@ -551,7 +583,7 @@ class MultiMinima(Surface):
     widths : array_like of shape (k,), optional
         Positive well widths (standard deviations).
     bowl : float, default 0.1
-        Bowl strength :math:`s > 0`; keeps :math:`f` bounded below.
+        Bowl strength, > 0; keeps :math:`f` bounded below.
     bounds, start : optional
         Default window ``((-5, 5), (-5, 5))`` and start ``(3.8, 3.6)``.
     """
