@@ -153,9 +153,9 @@ class Penalized(OptimizerWrapper):
     r"""An optimizer whose every step also follows the gradient of an L1 or L2 penalty.
 
     Training with a penalty means minimizing the penalized loss
-    :math:`\tilde L = L + \text{penalty}` instead of :math:`L`, so the gradient
-    that reaches the optimizer must be that of :math:`\tilde L`. This wrapper
-    adds the penalty's gradient (:func:`l1_penalty_grad` or
+    :math:`\tilde L = L + R`, with :math:`R` the penalty, instead of :math:`L`,
+    so the gradient that reaches the optimizer must be that of :math:`\tilde L`.
+    This wrapper adds the penalty's gradient (:func:`l1_penalty_grad` or
     :func:`l2_penalty_grad`) to the gradients of the arrays in ``penalize``
     (usually the weight matrices, not the biases) and passes the sum to the
     wrapped optimizer: for each penalized array :math:`\mathbf{W}` with
@@ -212,7 +212,7 @@ class Penalized(OptimizerWrapper):
             self.indices.append(matches[0])
 
     def penalty_value(self) -> np.floating:
-        """The penalty at the current parameters: add it to the loss to get the penalized loss."""
+        """The penalty R at the current parameters: add it to the loss for the penalized loss."""
         chosen = [self.params[i] for i in self.indices]
         value = l1_penalty if self.penalty == "l1" else l2_penalty
         return value(chosen, self.lam)
