@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnlearn import backprop, datasets, optimizers, training
+from nnlearn import backprop, datasets, gradcheck, optimizers, training
 from nnlearn.network import MLP
 from nnlearn.viz import backprop as vb
 from nnlearn.viz import figure_json
@@ -54,7 +54,9 @@ def test_gradcheck_figure_marks_cells_above_threshold():
     frames = fig.layout.shapes
     assert len(frames) == 1                                  # only (broken, W1) is framed
     assert (frames[0].x0 + frames[0].x1) / 2 == 0 and (frames[0].y0 + frames[0].y1) / 2 == 1
-    assert legend.name == "relative error > 1e-6: not clearly right"
+    assert legend.name == "relative error > 1e-6: flagged"
+    strict = vb.gradcheck_figure(results, threshold=gradcheck.RIGHT_BELOW, title="t")
+    assert strict.data[1].name == "relative error > 1e-7: not clearly right"
     default = vb.gradcheck_figure(results, title="t")       # chapter 5's bug threshold
     assert default.data[1].name == "relative error > 1e-4: a bug"
     assert len(default.layout.shapes) == 1

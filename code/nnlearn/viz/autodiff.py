@@ -26,7 +26,6 @@ __all__ = ["backward_animation", "broadcast_figure", "graph_figure", "graph_node
            "jacobian_figure", "running_stats_figure"]
 
 NODE_COLOR = COLORWAY[7]      # slate: nodes without a gradient yet
-CONTROLS_PX = 130             # below an animated graph: play buttons and slider
 
 
 def graph_nodes(root: Tensor) -> list[Tensor]:
@@ -74,17 +73,8 @@ def _labels(nodes: list[Tensor], names: Mapping[str, Tensor]) -> list[str]:
     return [by_id.get(id(t)) or t.op or "const" for t in nodes]
 
 
-def _node_texts(nodes: list[Tensor], names: Mapping[str, Tensor]) -> list[str]:
-    """Name (bold) and operation on the first line, the value on the second."""
-    by_id = {id(t): name for name, t in names.items()}
-    first = [f"<b>{by_id[id(t)]}</b> {t.op}" if id(t) in by_id and t.op
-             else f"<b>{lab}</b>" for t, lab in zip(nodes, _labels(nodes, names), strict=True)]
-    return [f"{head}<br>{_number(t.data)}" for head, t in zip(first, nodes, strict=True)]
-
-
 def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: int,
-                 backward: bool = False, controls: int = 0) -> tuple[go.Figure, list[Tensor], dict]:
-    """The graph; ``controls`` pixels are added below it for an animation's slider."""
+                 backward: bool = False) -> tuple[go.Figure, list[Tensor], dict]:
     names = as_mapping(names, "names")
     nodes = graph_nodes(root)
     pos = _layout(nodes)
@@ -94,7 +84,8 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: 
     xs, ys = zip(*(pos[id(t)] for t in nodes), strict=True)
     fig.add_trace(go.Scatter(
         x=xs, y=ys, mode="markers+text", name="node: name, operation, value (forward)",
-        text=_node_texts(nodes, names),
+        text=[f"<b>{lab}</b>{' ' + t.op if t.op not in ('', lab) else ''}<br>{_number(t.data)}"
+              for lab, t in zip(_labels(nodes, names), nodes, strict=True)],  # name, op, value
         textposition="middle center", textfont=dict(size=11, color="#1f2328"),
         marker=dict(size=46, symbol=["circle" if not t.parents else "square" for t in nodes],
                     color=["#dff3ea"] * len(nodes), line=dict(color=VALUE_COLOR, width=2)),
@@ -105,7 +96,7 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: 
     fig.update_layout(hovermode="closest", margin=dict(l=10, r=10), showlegend=True,
                       xaxis=dict(visible=False, range=[min(xs) - 0.5, max(xs) + 0.5]),
                       yaxis=dict(visible=False, range=[min(ys) - 0.8, max(ys) + 0.5]))
-    header(fig, title, max(height, int(100 + 85 * (max(ys) - min(ys) + 1.3))) + controls)
+    header(fig, title, max(height, int(100 + 85 * (max(ys) - min(ys) + 1.3))))
     return fig, nodes, pos
 
 
@@ -120,8 +111,7 @@ def graph_figure(root: Tensor, names: Mapping[str, Tensor], *, title: str | None
 
 
 def _grad_trace(nodes: list[Tensor], pos: dict, done: set[int]) -> go.Scatter:
-    text = ["" if id(t) not in done else "—" if t.grad is None else _number(t.grad)
-            for t in nodes]
+    text = ["" if id(t) not in done else "—" if t.grad is None else _number(t.grad) for t in nodes]
     return go.Scatter(x=[pos[id(t)][0] for t in nodes], y=[pos[id(t)][1] - 0.5 for t in nodes],
                       mode="text", text=text, showlegend=False,
                       textfont=dict(size=13, color=GRAD_COLOR), hoverinfo="skip")
@@ -137,7 +127,7 @@ def backward_animation(root: Tensor, names: Mapping[str, Tensor], *,
     that node. The graph gets the same height per row as :func:`graph_figure`,
     plus room for the controls, so that no gradient runs into the node below.
     """
-    fig, nodes, pos = _base_figure(root, names, title, 380, backward=True, controls=CONTROLS_PX)
+    fig, nodes, pos = _base_figure(root, names, title, 380, backward=True)
     visit = [id(t) for t in reversed(topological_order(root))]
     if root.grad is None:
         raise ValueError("call root.backward() before drawing its backward pass")
@@ -150,8 +140,8 @@ def backward_animation(root: Tensor, names: Mapping[str, Tensor], *,
                                                      width=np.where(now, 4, 2).tolist())),
                          _grad_trace(nodes, pos, set(visit[:k]))]
     fig.add_trace(frames[labels[0]][1])
-    return animate(fig, frames, traces=[1, 3], active=0, prefix="backward step ",
-                   frame_ms=900, bottom=CONTROLS_PX)
+    fig = animate(fig, frames, traces=[1, 3], active=0, prefix="backward step ", frame_ms=900)
+    return fig.update_layout(height=fig.layout.height + fig.layout.margin.b)  # controls below
 
 
 def broadcast_figure(grad: np.ndarray, *, title: str | None) -> go.Figure:

@@ -108,7 +108,7 @@ def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = BU
     default that is :data:`nnlearn.gradcheck.BUG_ABOVE`, the error above which
     chapter 5 calls a gradient a bug, and the legend says "a bug"; with
     ``threshold=RIGHT_BELOW`` every error that is not clearly right is framed
-    and the legend says "not clearly right".
+    and the legend says "not clearly right"; any other threshold, "flagged".
 
     Parameters
     ----------
@@ -132,8 +132,7 @@ def gradcheck_figure(results: dict[str, dict[str, float]], threshold: float = BU
             raise ValueError(f"results[{r!r}] has parameters {list(results[r])}, "
                              f"expected {cols}")
     err = np.array([[results[r][c] for c in cols] for r in rows], dtype=np.float64)
-    verdict = ("a bug" if threshold >= BUG_ABOVE else
-               "not clearly right" if threshold >= RIGHT_BELOW else "flagged")
+    verdict = {BUG_ABOVE: "a bug", RIGHT_BELOW: "not clearly right"}.get(threshold, "flagged")
     name = f"relative error > {threshold:.0e}: {verdict}".replace("e-0", "e-")
     return heatmap(np.log10(np.maximum(err, 1e-16)), title=title, x_title="parameter array",
                    y_title="backward pass", x_labels=cols, y_labels=rows, zmin=-16, zmax=0,

@@ -351,9 +351,8 @@ def _unit_label(layer: int, j: int, depth: int, n_out: int) -> tuple[str, str]:
         return f"x<sub>{j + 1}</sub>", f"input x<sub>{j + 1}</sub>"
     if layer == depth:
         label = "ŷ" if n_out == 1 else f"ŷ<sub>{j + 1}</sub>"
-        name = f"z<sup>({layer})</sup><sub>{j + 1}</sub>"
-        return label, (f"output unit {j + 1} of layer {layer}: {name}"
-                       " (no activation: a prediction or a logit)")
+        return label, (f"output unit {j + 1} of layer {layer}: z<sup>({layer})</sup>"
+                       f"<sub>{j + 1}</sub> (no activation: a prediction or a logit)")
     name = f"a<sup>({layer})</sup><sub>{j + 1}</sub>"
     return "", f"unit {j + 1} of layer {layer}: {name} = f(z<sup>({layer})</sup><sub>{j + 1}</sub>)"
 
