@@ -401,9 +401,10 @@ def _open_book(browser, base: str, log):
     page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
     page.emulate_media(media="print", color_scheme="light")
     page.goto(f"{base}/{PAGE}", wait_until="load", timeout=300_000)
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-                           " && window.nnlearnPrint", timeout=120_000)
-    page.evaluate("() => MathJax.startup.promise.then(() => true)")
+    # Formulas are typeset by the build (katex_math); without Node.js the page
+    # typesets them itself after load.
+    page.wait_for_function("() => window.nnlearnPrint"
+                           " && !document.querySelector('.math .katex-source')", timeout=120_000)
     t = time.time()
     n = page.evaluate("() => window.nnlearnPrint.ready(240000)")
     log(f"  {n} figures drawn in {time.time() - t:.0f} s")
@@ -416,7 +417,7 @@ def _open_book(browser, base: str, log):
         " replaced by their frame in the caption")
     log(f"  {page.evaluate('() => window.nnlearnBook.vectorPatterns()')} hatched bars as vectors")
     info = page.evaluate("meta => window.nnlearnBook.prepare(meta)", book_meta())
-    page.evaluate("() => MathJax.typesetPromise ? MathJax.typesetPromise().then(() => true) : true")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     page.wait_for_timeout(200)
     if errors:
         raise SystemExit("build_pdf: errors in the page:\n  " + "\n  ".join(errors))

@@ -96,7 +96,7 @@ _PROBE = """() => {
   const labelled = figs.filter(d => d.getAttribute('role') === 'img'
     && (d.getAttribute('aria-label') || '').length > 10 && d.tabIndex === 0).length;
   const math = Array.from(document.querySelectorAll('.math'));
-  const rendered = math.filter(m => m.querySelector('mjx-container')).length;
+  const rendered = math.filter(m => m.querySelector('.katex')).length;
   const bundles = performance.getEntriesByType('resource')
     .map(e => e.name.split('?')[0].split('/').pop()).filter(n => /^plotly[^/]*\\.js$/.test(n));
   const wanted = Array.from(document.querySelectorAll('script.nnlearn-figure-data'))
@@ -139,19 +139,19 @@ def check_pages(pages: list[str], directory: Path = HTML, screenshots: bool = Tr
 
 
 def _wait_until_rendered(page, timeout: int = 120_000) -> None:
-    """Wait for MathJax's first typeset (asynchronous, after the page loaded).
+    """Wait until the formulas are typeset and their fonts are loaded.
 
-    On a busy machine that can take many seconds. A timeout here is not an
-    error: the probe that follows reports what did not render.
+    The build typesets formulas (book/_ext/katex_math.py); only a book built
+    without Node.js typesets them in the browser, after the page loaded. A
+    timeout here is not an error: the probe that follows reports what did not
+    render.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        if page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')"):
-            page.wait_for_function("() => window.MathJax && MathJax.startup"
-                                   " && MathJax.startup.promise", timeout=timeout)
-            # evaluate() awaits the promise: resolved once the page is typeset.
-            page.evaluate("() => MathJax.startup.promise.then(() => true)")
+        page.wait_for_function("() => !document.querySelector('.math .katex-source')",
+                               timeout=timeout)
+        page.evaluate("() => document.fonts.ready.then(() => true)")
     except PlaywrightTimeout:
         pass
     page.wait_for_timeout(300)

@@ -6,7 +6,8 @@
   browser needs to run the bundle before the first figure shrinks alike):
   ``plotly-cartesian.min.js`` for 2-D traces (:data:`CARTESIAN_TRACES`) and
   ``plotly-gl3d.min.js`` for 3-D ones (:data:`GL3D_TRACES`); the full
-  ``plotly.min.js`` only draws a figure that needs both or other traces. The
+  ``plotly.min.js`` only draws a figure that needs both or other traces (and is
+  in the site only when a page has such a figure). The
   two are committed in ``book/_static``, unchanged from the npm packages
   ``plotly.js-cartesian-dist-min`` and ``plotly.js-gl3d-dist-min`` (MIT
   licence) of exactly the version the ``plotly`` package ships: the build
@@ -21,12 +22,8 @@
   runs it once the page has painted, then draws each figure that
   :mod:`nnlearn.viz` wrote into the page when it comes near the viewport,
   keeping it legible in the light and the dark theme;
-* MathJax 3 is copied from the installed ``sphinx-mathjax-offline`` package,
-  so formulas render with no network; only what the pages use is copied
-  (``tex-chtml.js``, the TeX extensions it may autoload and the CHTML fonts,
-  about 2 MB instead of the 24 MB distribution). (MathJax's lazy typesetting,
-  ``ui/lazy``, was tried: in Chromium it stopped typesetting after a few
-  screens of scrolling, so every formula is typeset at load);
+* formulas are typeset at build time (``katex_math``), so no page loads a
+  math script;
 * files no browser asks for are removed from ``_static`` (source maps, the
   theme's message catalogues, TrueType copies of the woff2 icon font), and
   the theme's 1.5 MB ``fontawesome.js`` (it turns ``<i class="fa-...">`` into
@@ -60,7 +57,7 @@ from urllib.parse import urlparse
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
-from sphinx.util.fileutil import copy_asset, copy_asset_file
+from sphinx.util.fileutil import copy_asset_file
 
 
 def _package_dir(name: str) -> Path:
@@ -88,6 +85,8 @@ CARTESIAN_JS = "plotly-cartesian.min.js"
 GL3D_TRACES = frozenset({"cone", "isosurface", "mesh3d", "scatter", "scatter3d", "streamtube",
                          "surface", "volume"})
 GL3D_JS = "plotly-gl3d.min.js"
+#: The full bundle of the plotly package, copied into the site only if a figure needs it.
+FULL_JS = "plotly.min.js"
 #: Committed partial bundle -> its npm package.
 VENDORED = {CARTESIAN_JS: "plotly.js-cartesian-dist-min", GL3D_JS: "plotly.js-gl3d-dist-min"}
 
@@ -129,7 +128,7 @@ def plotly_bundle(figure_json: str) -> str:
     for name, traces in ((CARTESIAN_JS, CARTESIAN_TRACES), (GL3D_JS, GL3D_TRACES)):
         if types <= traces:
             return name
-    return "plotly.min.js"
+    return FULL_JS
 
 
 def with_bundles(body: str) -> tuple[str, list[str]]:
@@ -145,20 +144,6 @@ def with_bundles(body: str) -> tuple[str, list[str]]:
 
     return _FIGURE_DATA.sub(mark, body), bundles
 
-
-def mathjax_dir() -> Path:
-    """Folder of the MathJax 3 distribution shipped by sphinx-mathjax-offline."""
-    path = _package_dir("sphinx-mathjax-offline") / "static" / "mathjax"
-    if not (path / "tex-chtml.js").is_file():
-        raise ExtensionError(f"offline_assets: no tex-chtml.js in {path}")
-    return path
-
-
-#: The parts of the MathJax distribution the book uses (relative to it).
-MATHJAX_PARTS = ("tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2")
-#: Files in those parts that nothing loads: every TeX extension bundled in one
-#: (215 kB), used only when a configuration asks for it by name.
-MATHJAX_UNUSED = ("input/tex/extensions/all-packages.js",)
 
 _FONTAWESOME_STUB = """/* Replaced by book/_ext/offline_assets.py: the theme's CSS
    (pydata-sphinx-theme.css) draws every <i class="fa-..."> icon with the woff2
@@ -216,17 +201,13 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
-    copy_asset_file(str(plotly_js()), str(static / "plotly.min.js"))
-    shutil.rmtree(static / "mathjax", ignore_errors=True)
-    for part in MATHJAX_PARTS:
-        source = mathjax_dir() / part
-        if source.is_dir():
-            copy_asset(str(source), str(static / "mathjax" / part))
-        else:
-            (static / "mathjax" / part).parent.mkdir(parents=True, exist_ok=True)
-            copy_asset_file(str(source), str(static / "mathjax" / part))
-    for unused in MATHJAX_UNUSED:
-        (static / "mathjax" / unused).unlink(missing_ok=True)
+    # The full bundle (4.7 MB) only when some page has a figure that needs it.
+    full = static / FULL_JS
+    if any(f'data-plotly="{FULL_JS}"' in page.read_text(encoding="utf8")
+           for page in Path(app.outdir).rglob("*.html")):
+        copy_asset_file(str(plotly_js()), str(full))
+    else:
+        full.unlink(missing_ok=True)
     _drop_unused_theme_files(static)
     if app.builder.name == "html":
         _drop_search_scripts(Path(app.outdir))
@@ -360,7 +341,6 @@ def setup(app: Sphinx) -> dict:
     # Fail early (at setup, not after a long build) if an asset is missing.
     plotly_js()
     check_vendored_bundles(Path(__file__).resolve().parents[1] / "_static")
-    mathjax_dir()
     app.connect("html-page-context", _figure_script)
     app.connect("build-finished", _copy_assets)
     app.connect("env-get-outdated", _rerun_notebooks_when_library_changes)
