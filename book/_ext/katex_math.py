@@ -138,7 +138,9 @@ def woff2_only(css: str) -> str:
 
 def _add_stylesheet(app: Sphinx, pagename, templatename, context, doctree) -> None:
     domain = app.env.get_domain("math")
-    if app.builder.format != "html" or not domain.has_equations(pagename):
+    # The single-page build (make pdf) holds every page's formulas in one page.
+    docname = None if app.builder.name == "singlehtml" else pagename
+    if app.builder.format != "html" or not domain.has_equations(docname):
         return
     app.add_css_file("katex/katex.min.css", priority=300)
     if katex_process() is None:
