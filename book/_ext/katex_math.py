@@ -9,7 +9,8 @@ could run), the text does not jump when formulas appear, and printing needs
 no waiting. Each formula carries MathML next to its HTML, which screen
 readers read; the HTML is hidden from them.
 
-Rendering needs Node.js (``node`` on the PATH, any version from 14 on): one
+Rendering needs Node.js (``node`` on the PATH, or the program the environment
+variable ``NNLEARN_NODE`` names; any version from 14 on): one
 ``node`` process, started at the first formula, renders them all
 (``katex_render.js``). A formula KaTeX cannot render is a build warning (an
 error in the strict build) that names the page. Without Node.js the build
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -80,7 +82,7 @@ def katex_process() -> KatexProcess | None:
     global _process, _node_checked
     if not _node_checked:
         _node_checked = True
-        node = shutil.which("node")
+        node = shutil.which(os.environ.get("NNLEARN_NODE", "node"))
         if node is None:
             logger.info("katex_math: Node.js (node) not found: formulas are typeset in the "
                         "browser by katex.min.js. Install Node.js to typeset them at build time.")
