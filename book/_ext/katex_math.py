@@ -19,7 +19,9 @@ them in the browser (``nnlearn-katex.js``), and the build says so once.
 
 The site gets ``_static/katex/katex.min.css`` (its ``@font-face`` rules keep
 only the woff2 files, the only ones copied) and the fonts; a page links the
-stylesheet only when it holds a formula.
+stylesheet, and ``nnlearn-katex.js`` (1 kB: a display formula wider than the
+column takes the keyboard focus, so that it can be scrolled), only when it
+holds a formula.
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ def _add_stylesheet(app: Sphinx, pagename, templatename, context, doctree) -> No
     app.add_css_file("katex/katex.min.css", priority=300)
     if katex_process() is None:
         app.add_js_file("katex/katex.min.js", priority=300, loading_method="defer")
-        app.add_js_file("nnlearn-katex.js", priority=301, loading_method="defer")
+    app.add_js_file("nnlearn-katex.js", priority=301, loading_method="defer")
 
 
 def _copy_assets(app: Sphinx, exception: Exception | None) -> None:

@@ -18,7 +18,7 @@
   chapter with one 3-D figure draws its 2-D ones with the small bundle. No
   page loads plotly.js in its ``<head>``: the page preloads the bundle of its
   first figure at low priority, and ``nnlearn-figures.js`` (in
-  ``book/_static``, added with ``defer`` only to pages that hold a figure)
+  ``book/_static``, added with ``async`` only to pages that hold a figure)
   runs it once the page has painted, then draws each figure that
   :mod:`nnlearn.viz` wrote into the page when it comes near the viewport,
   keeping it legible in the light and the dark theme;
@@ -254,14 +254,14 @@ def _drop_unused_theme_files(static: Path) -> None:
 
 
 def _figure_script(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Add the figure script (deferred: it never blocks the first paint) to pages
+    """Add the figure script (async: it never blocks the first paint) to pages
     that hold a figure, with the plotly.js bundle their traces need, preloaded at
     low priority; other pages load neither."""
     body = context.get("body", "")
     if 'class="nnlearn-figure"' not in body:
         return
     context["body"], bundles = with_bundles(body)
-    app.add_js_file("nnlearn-figures.js", priority=410, loading_method="defer")
+    app.add_js_file("nnlearn-figures.js", priority=410, loading_method="async")
     if not bundles:
         return
     href = context["pathto"](f"_static/{bundles[0]}", 1)

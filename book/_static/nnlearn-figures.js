@@ -10,10 +10,12 @@
  * for anything else. Each bundle is a separate Plotly;
  * `window.nnlearnFigures.plotlyOf(div)` is the one that drew a figure.
  *
- * This script is loaded with `defer`, only on pages that hold a figure, so
- * text and math paint first. Once the page has painted it draws the figures
- * near the viewport, those on the screen first, loading the bundle a figure
- * needs when it needs it (the page preloads the first figure's bundle); once
+ * This script is loaded with `async`, only on pages that hold a figure: it
+ * starts while the rest of a long page is still arriving, but draws nothing
+ * before the text has painted. Then it runs the first figure's bundle (which
+ * the page preloads) and draws the figures near the viewport, those on the
+ * screen first, as their HTML arrives, loading the bundle a figure needs when
+ * it needs it; once
  * the page is idle it loads every bundle the page needs, so that scrolling
  * and printing find them ready. It draws all figures before printing and when
  * the reader jumps to an anchor (so the page does not move under the target).
@@ -289,18 +291,16 @@
     });
   }
 
-  function init() {
-    var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
-      entries.forEach(function (e) {
-        if (!e.isIntersecting) return;
-        // A figure already on the screen goes before those merely near it.
-        var r = e.boundingClientRect;
-        request(e.target.nnlearnFigure, r.bottom > 0 && r.top < window.innerHeight);
-      });
-    }, { rootMargin: NEAR }) : null;
+  var observer = null;
+
+  /* Take over the figures whose data has arrived and that are not yet known. */
+  function adopt() {
     document.querySelectorAll("script.nnlearn-figure-data").forEach(function (script) {
+      // While the page loads, a figure's data is complete once the parser has
+      // gone past it.
+      if (document.readyState === "loading" && !script.nextSibling) return;
       var div = document.getElementById(script.dataset.target);
-      if (!div) return;
+      if (!div || div.nnlearnFigure) return;
       var state = { div: div, script: script, drawing: null, queued: false,
                     observer: observer, playing: false, plotly: null,
                     bundle: script.dataset.plotly || FULL };
@@ -310,21 +310,53 @@
       figures.push(state);
       if (observer) observer.observe(div); else request(state, false);
     });
-    if (!figures.length) return;
+  }
+
+  /* Runs as soon as the script does, possibly before the page has arrived. */
+  function start() {
+    observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        // A figure already on the screen goes before those merely near it.
+        var r = e.boundingClientRect;
+        request(e.target.nnlearnFigure, r.bottom > 0 && r.top < window.innerHeight);
+      });
+    }, { rootMargin: NEAR }) : null;
+    // Run the first figure's bundle (the page preloads it) once the text is painted.
+    var first = document.querySelector('link[rel="preload"][as="script"][href*="plotly"]');
+    if (first) {
+      var file = first.getAttribute("href").split("?")[0].split("/").pop();
+      afterPaint().then(function () { loadBundle(file); });
+    }
     new MutationObserver(recolour).observe(document.documentElement,
       { attributes: true, attributeFilter: ["data-theme"] });
-    // Start on the first figure's bundle (preloaded by the page) as soon as the
-    // text is painted; have every bundle ready before the reader scrolls or prints.
-    afterPaint().then(function () { loadBundle(figures[0].bundle); });
-    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
-    var preload = function () { idle(function () { loadPlotly(); }, { timeout: 3000 }); };
-    if (document.readyState === "complete") preload();
-    else window.addEventListener("load", preload);
     window.addEventListener("beforeprint", function () {
       // beforeprint cannot wait for the queue: draw every figure whose bundle is here.
       figures.forEach(function (state) { if (bundles[state.bundle]) draw(state); });
     });
     window.addEventListener("hashchange", jumpedToAnchor);
+    if (document.readyState === "loading") {
+      // Figures that arrive while the page loads, then all of them.
+      var arriving = new MutationObserver(adopt);
+      arriving.observe(document.documentElement, { childList: true, subtree: true });
+      document.addEventListener("DOMContentLoaded", function () {
+        arriving.disconnect();
+        ready();
+      });
+    } else {
+      ready();
+    }
+  }
+
+  /* Once the whole page is here. */
+  function ready() {
+    adopt();
+    if (!figures.length) return;
+    // Have every bundle ready before the reader scrolls or prints.
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
+    var preload = function () { idle(function () { loadPlotly(); }, { timeout: 3000 }); };
+    if (document.readyState === "complete") preload();
+    else window.addEventListener("load", preload);
     if (location.hash) jumpedToAnchor();
   }
 
@@ -335,9 +367,5 @@
     plotlyOf: function (div) { return div.nnlearnPlotly || window.Plotly; }
   };
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  start();
 })();
