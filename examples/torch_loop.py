@@ -10,8 +10,6 @@ file needs only NumPy.
 
 from __future__ import annotations
 
-import numpy as np
-
 from nnlearn import training
 from nnlearn.network import MLP
 from nnlearn.optimizers import SGD

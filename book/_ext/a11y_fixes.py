@@ -20,7 +20,8 @@ import re
 from sphinx.application import Sphinx
 
 _NAMELESS_TOGGLE = re.compile(
-    r'(<a class="[^"]*reference internal" href="[^"]*">(?P<title>[^<]*)</a><details[^>]*>)<summary>')
+    r'(<a class="[^"]*reference internal" href="[^"]*">(?P<title>[^<]*)</a>'
+    r'<details[^>]*>)<summary>')
 
 
 def _fix_roles(app: Sphinx, pagename, templatename, context, doctree) -> None:
