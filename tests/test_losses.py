@@ -342,7 +342,7 @@ def test_cross_entropy_matches_naive_formula_where_finite():
 
 
 def test_focal_loss_known_values():
-    # x = 0: p = 0.5, so p_t = 0.5, (1 - p_t)^2 = 0.25, -log p_t = ln 2
+    # x = 0: p = 0.5, so p_y = 0.5, (1 - p_y)^2 = 0.25, -log p_y = ln 2
     x, y = np.zeros(2), np.array([1.0, 0.0])
     np.testing.assert_allclose(focal_loss(x, y, reduction="none"),
                                [0.25 * 0.25 * LN2, 0.75 * 0.25 * LN2], rtol=1e-15)

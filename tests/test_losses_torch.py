@@ -56,8 +56,8 @@ def torchvision_focal(inputs, targets, alpha, gamma, reduction):
     """torchvision.ops.sigmoid_focal_loss, written out (alpha < 0 switches alpha off)."""
     p = torch.sigmoid(inputs)
     ce = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
-    p_t = p * targets + (1 - p) * (1 - targets)
-    loss = ce * (1 - p_t) ** gamma
+    p_y = p * targets + (1 - p) * (1 - targets)
+    loss = ce * (1 - p_y) ** gamma
     if alpha >= 0:
         alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
         loss = alpha_t * loss

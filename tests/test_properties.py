@@ -215,7 +215,7 @@ def test_focal_loss_keeps_relative_precision(dtype, x, gamma):
     got = _no_warnings(losses.focal_loss, xs, np.ones_like(xs), alpha=None, gamma=gamma,
                        reduction="none")[0]
     xl = np.longdouble(xs[0])
-    q = 1 / (1 + np.exp(xl))                                 # 1 - p_t for y = 1
+    q = 1 / (1 + np.exp(xl))                                 # 1 - p_y for y = 1
     ref = float(q ** gamma * (max(-xl, 0) + np.log1p(np.exp(-abs(xl)))))
     assert got == pytest.approx(ref, rel=16 * float(np.finfo(dtype).eps), abs=1e-37)
 

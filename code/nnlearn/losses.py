@@ -483,7 +483,7 @@ def _focal_parts(x: np.ndarray, y: np.ndarray, alpha: float | None):
     """Pieces shared by the focal loss and its gradient.
 
     Returns ``(a_t, m, ce, p, q)`` with ``p = sigmoid(x)``, ``q = 1 - p``
-    (computed as ``sigmoid(-x)``), ``m = 1 - p_t = p (1 - y) + q y``, and
+    (computed as ``sigmoid(-x)``), ``m = 1 - p_y = p (1 - y) + q y``, and
     ``ce`` the binary cross-entropy on logits.
     """
     p, q = sigmoid(x), sigmoid(-x)
@@ -503,14 +503,14 @@ def focal_loss(input, target, *, alpha: float | None = 0.25, gamma: float = 2.0,
     class weight :math:`\psi` (``alpha``) and focusing exponent :math:`\zeta`
     (``gamma``),
 
-    .. math:: p_t = p\,y + (1 - p)(1 - y), \qquad
-              \psi_t = \psi\,y + (1 - \psi)(1 - y),
+    .. math:: p_y = p\,y + (1 - p)(1 - y), \qquad
+              \psi_y = \psi\,y + (1 - \psi)(1 - y),
 
-    .. math:: \ell = -\psi_t\,(1 - p_t)^{\zeta}\,\ln p_t
+    .. math:: \ell = -\psi_y\,(1 - p_y)^{\zeta}\,\ln p_y
 
-    where :math:`-\ln p_t` is the binary cross-entropy (computed from the
+    where :math:`-\ln p_y` is the binary cross-entropy (computed from the
     logits as in :func:`binary_cross_entropy_with_logits`). The factor
-    :math:`(1 - p_t)^\zeta` shrinks the loss of examples that are already
+    :math:`(1 - p_y)^\zeta` shrinks the loss of examples that are already
     classified well, so training concentrates on the hard ones. The weight
     :math:`\psi` multiplies the loss of positive examples (:math:`y = 1`) and
     :math:`1 - \psi` that of negative ones; it is part of the loss as defined
@@ -525,7 +525,7 @@ def focal_loss(input, target, *, alpha: float | None = 0.25, gamma: float = 2.0,
         Labels :math:`y \in [0, 1]` (usually 0/1).
     alpha : float in [0, 1], or None, default 0.25
         Weight :math:`\psi` of the positive class. ``None`` or ``-1`` switch the
-        weighting off (:math:`\psi_t = 1`), like a negative alpha in torchvision.
+        weighting off (:math:`\psi_y = 1`), like a negative alpha in torchvision.
     gamma : float, default 2.0
         Focusing exponent :math:`\zeta`, must be >= 0.
     reduction : {"mean", "sum", "none"}, default "mean"
@@ -541,23 +541,23 @@ def focal_loss(input, target, *, alpha: float | None = 0.25, gamma: float = 2.0,
     gamma = check_scalar(gamma, "gamma", low=0.0)
     z, y = _pair(input, target)
     _check_unit_interval(y, "target", "labels")
-    psi_t, one_minus_p_t, ce, _, _ = _focal_parts(z, y, alpha)
-    return _reduce(psi_t * one_minus_p_t**gamma * ce, reduction)
+    psi_y, one_minus_p_y, ce, _, _ = _focal_parts(z, y, alpha)
+    return _reduce(psi_y * one_minus_p_y**gamma * ce, reduction)
 
 
 def focal_loss_grad(input, target, *, alpha: float | None = 0.25, gamma: float = 2.0,
                     reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`focal_loss` with respect to the logits.
 
-    With :math:`\mathrm{ce} = -\ln p_t`,
-    :math:`\partial (1 - p_t) / \partial z = p(1-p)(1 - 2y)` and
+    With :math:`\mathrm{ce} = -\ln p_y`,
+    :math:`\partial (1 - p_y) / \partial z = p(1-p)(1 - 2y)` and
     :math:`\partial\,\mathrm{ce} / \partial z = p - y`:
 
-    .. math:: \frac{\partial \ell}{\partial z} = \psi_t \left[
-              \zeta\, (1 - p_t)^{\zeta}\, \frac{p(1-p)}{1 - p_t}\,(1 - 2y)\,\mathrm{ce}
-              + (1 - p_t)^{\zeta}\,(p - y) \right]
+    .. math:: \frac{\partial \ell}{\partial z} = \psi_y \left[
+              \zeta\, (1 - p_y)^{\zeta}\, \frac{p(1-p)}{1 - p_y}\,(1 - 2y)\,\mathrm{ce}
+              + (1 - p_y)^{\zeta}\,(p - y) \right]
 
-    The ratio :math:`p(1-p)/(1 - p_t)` is at most 1 and is evaluated as such, so the
+    The ratio :math:`p(1-p)/(1 - p_y)` is at most 1 and is evaluated as such, so the
     gradient stays finite for saturated logits and for :math:`0 \le \zeta < 1`.
     Divided by ``input.size`` for ``reduction="mean"``.
 

@@ -192,16 +192,16 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
     return header(fig, title, 500, bottom=130)
 
 
-def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
+def focal_curves(p_y, losses: Mapping[str, Sequence[float]],
                  ratios: Mapping[str, Sequence[float]], *, title: str | None) -> go.Figure:
-    """Focal loss against p_t (left) and its ratio to cross-entropy (right, log scale).
+    """Focal loss against p_y (left) and its ratio to cross-entropy (right, log scale).
 
-    The region ``p_t >= 0.6`` is shaded as "easy", ``p_t <= 0.5`` as "hard".
+    The region ``p_y >= 0.6`` is shaded as "easy", ``p_y <= 0.5`` as "hard".
     The ratio axis shows 1e-6 to 2.
 
     Parameters
     ----------
-    p_t : array_like, shape (m,)
+    p_y : array_like, shape (m,)
         Probability the model gives to the true class.
     losses : mapping name -> array_like of shape (m,)
         One curve per setting (e.g. per gamma).
@@ -213,15 +213,15 @@ def focal_curves(p_t, losses: Mapping[str, Sequence[float]],
     -------
     plotly.graph_objects.Figure
     """
-    p_t = as_vector(p_t, "p_t")
+    p_y = as_vector(p_y, "p_y")
     ratio = "focal loss ÷ cross-entropy"
-    fig = curve_panels({"loss": _check_curves(losses, "losses", p_t.size),
-                        ratio: _check_curves(ratios, "ratios", p_t.size)}, p_t,
-                       title=title, x_title="probability of the true class p_t (unitless)",
+    fig = curve_panels({"loss": _check_curves(losses, "losses", p_y.size),
+                        ratio: _check_curves(ratios, "ratios", p_y.size)}, p_y,
+                       title=title, x_title="probability of the true class p_y (unitless)",
                        y_titles=("loss (nats)", "ratio (unitless, log scale)"), log_y=[ratio])
     fig.update_yaxes(range=[-6, 0.3], row=1, col=2)
-    for x0, x1, k, opacity, text in ((0.6, float(p_t.max()), 2, 0.12, "easy"),
-                                     (float(p_t.min()), 0.5, 3, 0.08, "hard")):
+    for x0, x1, k, opacity, text in ((0.6, float(p_y.max()), 2, 0.12, "easy"),
+                                     (float(p_y.min()), 0.5, 3, 0.08, "hard")):
         fig.add_vrect(x0=x0, x1=x1, fillcolor=color(k), opacity=opacity, line_width=0,
                       row="all", col="all")
         fig.add_annotation(x=(x0 + x1) / 2, y=1.0, xref="x", yref="y domain", text=text,
