@@ -3,11 +3,11 @@
 Every ``$...$`` and ``$$...$$`` of the book is rendered to HTML by KaTeX
 (https://katex.org, MIT licence, vendored in ``book/_ext/katex``) while Sphinx
 writes the page, so a page arrives with its mathematics already laid out: no
-script typesets it after load (MathJax needed one long task of 1-3 s per
-chapter on a 2-core laptop, during which neither scrolling nor the figures
-could run), the text does not jump when formulas appear, and printing needs
-no waiting. Each formula carries MathML next to its HTML, which screen
-readers read; the HTML is hidden from them.
+script typesets it after load (MathJax needed one long task per chapter,
+about 1 s on an idle 2-core laptop and up to 3 s on a busy one, during which
+neither scrolling nor the figures could run), the text does not jump when
+formulas appear, and printing needs no waiting. Each formula carries MathML
+next to its HTML, which screen readers read; the HTML is hidden from them.
 
 Rendering needs Node.js (``node`` on the PATH, or the program the environment
 variable ``NNLEARN_NODE`` names; any version from 14 on): one
@@ -105,7 +105,7 @@ def display_tex(node: nodes.math_block) -> str:
     return body
 
 
-def _typeset(self, node, tex: str, display: bool) -> str:
+def _typeset(node, tex: str, display: bool) -> str:
     katex = katex_process()
     if katex is None:
         return f'<span class="katex-source">{html.escape(tex)}</span>'
@@ -119,7 +119,7 @@ def _typeset(self, node, tex: str, display: bool) -> str:
 
 def visit_math(self, node: nodes.math) -> None:
     self.body.append(self.starttag(node, "span", "", CLASS="math notranslate nohighlight"))
-    self.body.append(_typeset(self, node, node.astext(), display=False) + "</span>")
+    self.body.append(_typeset(node, node.astext(), display=False) + "</span>")
     raise nodes.SkipNode
 
 
@@ -130,7 +130,7 @@ def visit_displaymath(self, node: nodes.math_block) -> None:
         self.body.append(f'<span class="eqno">({number})')
         self.add_permalink_ref(node, _("Link to this equation"))
         self.body.append("</span>")
-    self.body.append(_typeset(self, node, display_tex(node), display=True) + "</div>\n")
+    self.body.append(_typeset(node, display_tex(node), display=True) + "</div>\n")
     raise nodes.SkipNode
 
 
