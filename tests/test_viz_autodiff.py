@@ -18,6 +18,30 @@ def neuron():
     return loss, {"w": w, "x": x, "b": b, "c": c, "L": loss}
 
 
+def batch_norm():
+    x = Tensor(np.random.default_rng(0).standard_normal((8, 3)), requires_grad=True)
+    centered = x - x.mean(axis=0)
+    var = (centered ** 2).mean(axis=0)
+    out = Tensor(np.ones(3)) * (centered / (var + 1e-5) ** 0.5) + Tensor(np.zeros(3))
+    return out, {"x": x, "x′": out}
+
+
+def clearance(fig) -> float:
+    """Smallest distance from a node's centre to an edge segment that does not end at it."""
+    arrows, units = fig.data[0], fig.data[1]
+    points = np.c_[np.asarray(arrows.x, dtype=float), np.asarray(arrows.y, dtype=float)]
+    centres = np.c_[units.x, units.y]
+    nearest = np.inf
+    for a, b in zip(points[:-1], points[1:], strict=True):
+        if np.isnan([a, b]).any() or np.allclose(a, b):
+            continue
+        u = np.clip((centres - a) @ (b - a) / ((b - a) @ (b - a)), 0, 1)
+        dist = np.linalg.norm(a + u[:, None] * (b - a) - centres, axis=1)
+        ends = np.minimum(np.linalg.norm(centres - a, axis=1), np.linalg.norm(centres - b, axis=1))
+        nearest = min(nearest, dist[ends > 0.6].min(initial=np.inf))
+    return nearest
+
+
 def test_graph_nodes_lists_constants_too_and_parents_first():
     loss, names = neuron()
     nodes = adviz.graph_nodes(loss)
@@ -37,8 +61,10 @@ def test_graph_figure_draws_one_node_per_tensor_and_one_arrow_per_edge():
     arrows, units = fig.data[0], fig.data[1]
     assert len(units.x) == len(nodes)
     n_edges = sum(len(t.parents) for t in nodes)
-    assert len(arrows.x) == 4 * n_edges - 1             # tail, middle, tip, gap per edge
+    lines = len(arrows.x) - (4 * n_edges - 1)         # tail, middle, tip, gap per arrow
+    assert lines == 3 * n_edges + 5     # then each edge as a line: gap, ends; 5 bends on w to L
     assert list(arrows.marker.size).count(9) == n_edges  # one arrow head per edge
+    assert clearance(fig) > 0.5                         # no edge runs through a node
     assert "<b>L</b> +<br>" in " ".join(units.text)       # a named operation: name and op
     assert "<b>tanh</b><br>" in " ".join(units.text)      # unnamed: its operation
     assert "<b>w</b><br>0.8" in units.text                # a leaf: its name and value
@@ -47,6 +73,18 @@ def test_graph_figure_draws_one_node_per_tensor_and_one_arrow_per_edge():
     assert all(xs[id(p)] < xs[id(t)] for t in nodes for p in t.parents)
     with pytest.raises(TypeError, match="names"):
         adviz.graph_figure(loss, ["w"], title="t")
+
+
+def test_graph_figure_down_puts_inputs_on_top_and_keeps_edges_off_the_nodes():
+    out, names = batch_norm()
+    nodes = adviz.graph_nodes(out)
+    flat, down = (adviz.graph_figure(out, names, title="t", down=d) for d in (False, True))
+    assert clearance(flat) > 0.5 and clearance(down) > 0.5
+    ys = dict(zip((id(t) for t in nodes), down.data[1].y, strict=True))
+    assert all(ys[id(p)] > ys[id(t)] for t in nodes for p in t.parents)
+    assert ys[id(names["x"])] == max(ys.values()) and ys[id(out)] == min(ys.values())
+    assert down.layout.yaxis.scaleanchor == "x" and flat.layout.yaxis.scaleanchor is None
+    assert 72 * 12 < down.layout.height < 1100          # 12 levels of about 72 px
 
 
 def test_backward_animation_fills_in_gradients_in_backward_order():

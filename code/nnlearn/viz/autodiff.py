@@ -35,33 +35,41 @@ def graph_nodes(root: Tensor) -> list[Tensor]:
     return topological_order(root, constants=True)
 
 
-def _layout(nodes: list[Tensor]) -> dict[int, tuple[float, float]]:
-    """Positions: an operation's column is its longest path from an input; an input
-    sits just left of its first consumer. Rows follow the neighbours' mean row."""
-    depth: dict[int, int] = {}
-    neighbours: dict[int, list[int]] = {}
+def _layout(nodes: list[Tensor]) -> tuple[dict, list[list]]:
+    """Positions, and the chain of places of every edge (parents of ``nodes[0]`` first).
+
+    An operation's column is its longest path from an input; an input sits just
+    left of its first consumer. An edge that spans columns holds a place (a bend)
+    in each column between, so that no node is drawn on it. Rows follow the
+    neighbours' mean row.
+    """
+    depth = {}
     for t in nodes:                                   # inputs first
         depth[id(t)] = 1 + max((depth[id(p)] for p in t.parents), default=-1)
-        neighbours[id(t)] = [id(p) for p in t.parents]
-        for p in t.parents:
-            neighbours[id(p)].append(id(t))
     for t in nodes:
-        if not t.parents and len(neighbours[id(t)]) > 0:
-            depth[id(t)] = min(depth[c] for c in neighbours[id(t)]) - 1
-    columns: dict[int, list[int]] = {}
-    for t in nodes:
-        columns.setdefault(depth[id(t)], []).append(id(t))
+        if not t.parents and any(p is t for c in nodes for p in c.parents):
+            depth[id(t)] = min(depth[id(c)] for c in nodes if any(p is t for p in c.parents)) - 1
+    chains = [[id(p), *((id(p), id(t), c) for c in range(depth[id(p)] + 1, depth[id(t)])), id(t)]
+              for t in nodes for p in t.parents]     # (parent, child, column): a bend
+    depth.update({i: i[2] for chain in chains for i in chain[1:-1]})
+    links = [pair for chain in chains for pair in zip(chain, chain[1:], strict=False)]
+    near = {i: [b for a, b in links if a == i] + [a for a, b in links if b == i] for i in depth}
+    columns = {c: [i for i in depth if depth[i] == c] for c in set(depth.values())}
     row = {i: float(k) for members in columns.values() for k, i in enumerate(members)}
     for _ in range(4):                                # barycentre sweeps
         for col in sorted(columns):
             members = columns[col]
-            key = {i: np.mean([row[n] for n in neighbours[i]]) if neighbours[i] else row[i]
+            key = {i: np.mean([row[n] for n in near[i]]) if near[i] else row[i]
                    for i in members}
             members.sort(key=lambda i: key[i])
             first = np.mean([key[i] for i in members]) - (len(members) - 1) / 2
             for k, i in enumerate(members):
                 row[i] = first + k
-    return {i: (float(depth[i]), -row[i]) for i in row}
+    for chain in chains:                              # a bend keeps the row before, if free
+        for before, i in zip(chain[:-2], chain[1:-1], strict=True):
+            if all(abs(row[before] - row[j]) >= 1 for j in columns[depth[i]] if j != i):
+                row[i] = row[before]
+    return {i: (float(depth[i]), -row[i]) for i in row}, chains
 
 
 def _number(a: np.ndarray) -> str:
@@ -74,14 +82,19 @@ def _labels(nodes: list[Tensor], names: Mapping[str, Tensor]) -> list[str]:
 
 
 def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: int,
-                 backward: bool = False) -> tuple[go.Figure, list[Tensor], dict]:
+                 backward: bool = False, down: bool = False) -> tuple[go.Figure, list, dict]:
     names = as_mapping(names, "names")
-    nodes = graph_nodes(root)
-    pos = _layout(nodes)
-    edges = np.array([(pos[id(p)], pos[id(t)]) for t in nodes for p in t.parents])
-    fig = go.Figure(arrow_trace(edges[:, 0], edges[:, 1], NODE_COLOR, 1.4, gap=0.2,
-                                start_gap=0.2))
+    nodes = graph_nodes(root)     # down: columns become rows, 1 unit = 1 unit on screen
+    places, chains = _layout(nodes)
+    pos = {i: (-2 * y, -x) if down else (x, y) for i, (x, y) in places.items()}
+    paths = [np.array([pos[i] for i in chain]) for chain in chains]
+    edges = np.array([path[-2:] for path in paths])   # arrows from the last bend, heads clear
+    arrows = arrow_trace(edges[:, 0], edges[:, 1], NODE_COLOR, 1.4, gap=0.36, start_gap=0.36)
+    bends = np.concatenate([[(np.nan, np.nan), *path] for path in paths])   # lines under them
+    fig = go.Figure(arrows.update(x=[*arrows.x, *bends[:, 0]], y=[*arrows.y, *bends[:, 1]],
+                                  marker_size=[*arrows.marker.size, *[0] * len(bends)]))
     xs, ys = zip(*(pos[id(t)] for t in nodes), strict=True)
+    lo, hi = np.min([*pos.values()], axis=0), np.max([*pos.values()], axis=0)   # bends too
     fig.add_trace(go.Scatter(
         x=xs, y=ys, mode="markers+text", name="node: name, operation, value (forward)",
         text=[f"<b>{lab}</b>{' ' + t.op if t.op not in ('', lab) else ''}<br>{_number(t.data)}"
@@ -94,20 +107,23 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: 
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="∂L/∂node (backward)",
                                  marker=dict(size=12, symbol="square", color=GRAD_COLOR)))
     fig.update_layout(hovermode="closest", margin=dict(l=10, r=10), showlegend=True,
-                      xaxis=dict(visible=False, range=[min(xs) - 0.5, max(xs) + 0.5]),
-                      yaxis=dict(visible=False, range=[min(ys) - 0.8, max(ys) + 0.5]))
-    header(fig, title, max(height, int(100 + 85 * (max(ys) - min(ys) + 1.3))))
+                      xaxis=dict(visible=False, range=[lo[0] - 0.5, hi[0] + 0.5]),
+                      yaxis=dict(visible=False, range=[lo[1] - 0.8, hi[1] + 0.5],
+                                 scaleanchor="x" if down else None))
+    header(fig, title, max(height, int(100 + (72 if down else 85) * (hi[1] - lo[1] + 1.3))))
     return fig, nodes, pos
 
 
 def graph_figure(root: Tensor, names: Mapping[str, Tensor], *, title: str | None,
-                 height: int = 380) -> go.Figure:
+                 height: int = 380, down: bool = False) -> go.Figure:
     """The computational graph behind ``root``: one box per operation, one circle per input.
 
     Each node shows its name (from ``names``) and its operation, or only one
-    of them, and its value (a number, or the shape of an array).
+    of them, and its value (a number, or the shape of an array). Inputs are on
+    the left and the output on the right, or with ``down=True`` (for a deep
+    graph in a narrow column) inputs at the top and the output at the bottom.
     """
-    return _base_figure(root, names, title, height)[0]
+    return _base_figure(root, names, title, height, down=down)[0]
 
 
 def _grad_trace(nodes: list[Tensor], pos: dict, done: set[int]) -> go.Scatter:
