@@ -18,6 +18,7 @@ import pytest
 from nnlearn import backprop, datasets, descent, diagnostics, gradcheck, init, losses
 from nnlearn._checks import MAX_ENTRIES, check_choice, check_rng
 from nnlearn.network import MLP
+from nnlearn.optimizers import SGD, optimize_path
 from nnlearn.preprocessing import (
     OrdinalEncoder,
     hash_features,
@@ -25,8 +26,8 @@ from nnlearn.preprocessing import (
     polynomial_feature_names,
     polynomial_features,
 )
-from nnlearn.surfaces import Quadratic
-from nnlearn.training import confusion_matrix
+from nnlearn.surfaces import Quadratic, Rosenbrock, grid, mesh
+from nnlearn.training import confusion_matrix, evaluate
 
 NOT_BOOLS = [None, {}, 0, 1, [True], ["a"], "False", "yes"]
 
@@ -88,6 +89,11 @@ def test_polynomial_feature_names_want_a_list_of_names():
     (lambda: hash_features([{"a": 1}], n_features=10 ** 12), "n_features="),
     (lambda: init.he_normal((10 ** 6, 10 ** 6), rng=0), "shape"),
     (lambda: descent.gradient_descent(lambda x: x, [1.0], lr=0.1, steps=10 ** 12), "steps="),
+    (lambda: optimize_path(SGD, lambda x: x, [1.0], steps=10 ** 12, lr=0.1), "steps="),
+    (lambda: optimize_path(SGD, lambda x: x, np.ones(10 ** 5), steps=10 ** 4, lr=0.1), "steps="),
+    (lambda: mesh(((0, 1), (0, 1)), n=10 ** 5), "n="),
+    (lambda: mesh(((0, 1), (0, 1)), n=np.int64(10 ** 5)), "n="),
+    (lambda: grid(Rosenbrock(), n=(10 ** 6, 10 ** 4)), "n="),
 ])
 def test_size_arguments_refuse_astronomic_outputs(call, name):
     with pytest.raises(ValueError, match=name):
@@ -237,8 +243,32 @@ def test_batch_errors_name_the_callers_arguments():
             call(np.ones((4, 3)), y)
         with pytest.raises(ValueError, match=r"^y must have 4 rows"):
             call(X, y[:3])
+        with pytest.raises(ValueError, match=r"^y must hold class labels in \[0, 1\]"):
+            call(X, y + 1)
     with pytest.raises(ValueError, match=r"^X must hold at least one sample"):
         diagnostics.layer_statistics(model, np.ones((0, 2)))
+
+
+@pytest.mark.parametrize("loss", ["mse", "huber", ("mse", None)])
+def test_a_wrong_shape_target_of_an_elementwise_loss_is_named_y(loss):
+    # the same message as fit/evaluate give, naming y and the output's shape
+    # (it used to be the loss's "input and target must have the same shape")
+    model = MLP([2, 3, 2], rng=0)
+    loss = losses.LOSSES[loss[0]].pair if isinstance(loss, tuple) else loss
+    X, y = np.ones((4, 2)), np.ones((4, 3))
+    want = r"^y must have shape \(4, 2\) like the model's output for loss '(mse|huber)', got"
+    for call in (gradcheck.check_gradients, gradcheck.numerical_parameter_gradients,
+                 backprop.backprop_trace, backprop.layer_gradient_norms, evaluate):
+        with pytest.raises(ValueError, match=want):
+            call(model, loss, X, y)
+
+
+def test_optimize_path_names_an_x0_the_surface_refuses():
+    with pytest.raises(ValueError, match=r"^grad does not accept x0 of shape \(3,\): "
+                                         r"x must have shape \(2,\)"):
+        optimize_path(SGD, Rosenbrock().grad, [1.0, 2.0, 3.0], steps=5, lr=0.1)
+    with pytest.raises(ValueError, match="grad does not accept x0"):
+        descent.gradient_descent(Rosenbrock().grad, [1.0, 2.0, 3.0], lr=0.1, steps=5)
 
 
 def test_quadratic_from_huge_regression_data_names_the_data():
@@ -294,3 +324,44 @@ def test_perceptron_names_complex_labels():
     from nnlearn.perceptron import Perceptron
     with pytest.raises(TypeError, match="y must hold real numbers"):
         Perceptron().fit(np.ones((2, 2)), np.array([1 + 1j, -1]))
+
+
+@pytest.mark.parametrize("z, slope, dtype", [
+    ([-1e308, 1e308], 10.0, np.float64), ([-1e308, 1e308], 1e300, np.float64),
+    ([-3e38, 3e38], 10.0, np.float32), ([-3e38, 3e38], 1e39, np.float32)])
+def test_leaky_relu_of_huge_inputs_warns_no_more(z, slope, dtype):
+    from nnlearn.activations import leaky_relu, leaky_relu_grad
+    z = np.array(z, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = leaky_relu(z, slope)
+        grad = leaky_relu_grad(z, slope)
+    # the IEEE answers: nu * z is beyond the float range, so -inf; a nu beyond it is inf
+    np.testing.assert_array_equal(out, np.array([-np.inf, z[1]], dtype=dtype))
+    nu = slope if slope < float(np.finfo(dtype).max) else np.inf
+    np.testing.assert_array_equal(grad, np.array([nu, 1.0], dtype=dtype))
+    assert out.dtype == grad.dtype == dtype
+
+
+def test_leaky_relu_with_a_slope_beyond_float32_stays_exact_where_representable():
+    # nu = 1e39 is not a float32, but nu * z = -1e9 is: it used to be -inf
+    from nnlearn.activations import leaky_relu
+    out = leaky_relu(np.array([-1e-30, 2.0], dtype=np.float32), 1e39)
+    np.testing.assert_allclose(out, [-1e9, 2.0], rtol=1e-6)
+    assert out.dtype == np.float32
+
+
+def test_no_module_imports_a_private_name_from_another_public_module():
+    # shared helpers live in nnlearn._checks (schedules used to import
+    # optimizers._scalar_entry, optimizers would have needed descent's gradient check)
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "code" / "nnlearn"
+    found = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module is not None \
+                    and not any(part.startswith("_") for part in node.module.split(".")):
+                found += [f"{path.name}: {node.module}.{alias.name}" for alias in node.names
+                          if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert found == []

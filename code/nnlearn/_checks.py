@@ -8,7 +8,7 @@ argument and says what was expected, instead of failing later (or silently).
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -272,14 +272,15 @@ def check_model(model, *needs: str, name: str = "model") -> None:
 
 
 def check_model_batch(model, X, y=None, *, needs: tuple[str, ...] = ("forward",),
-                      names: tuple[str, str] = ("X", "y")):
+                      names: tuple[str, str] = ("X", "y"), loss=None):
     """Check ``model`` and a batch for it, naming the caller's arguments.
 
     ``X`` must be a finite 2-D array with the model's input width and dtype
     (when the model has ``sizes``/``dtype``, as an MLP does); ``y``, if
-    given, must have as many rows as ``X``. Returns ``X`` as an array, or
-    ``(X, y)`` when ``y`` is given. A bad batch is reported as ``X`` or
-    ``y``, not under the name some inner layer or loss uses.
+    given, is checked by :func:`check_targets` (as many rows as ``X``, in
+    the form ``loss`` expects). Returns ``X`` as an array, or ``(X, y)``
+    when ``y`` is given. A bad batch is reported as ``X`` or ``y``, not
+    under the name some inner layer or loss uses.
     """
     check_model(model, *needs)
     sizes = getattr(model, "sizes", None)
@@ -289,11 +290,67 @@ def check_model_batch(model, X, y=None, *, needs: tuple[str, ...] = ("forward",)
         raise ValueError(f"{names[0]} must hold at least one sample, got shape {X.shape}")
     if y is None:
         return X
-    y_arr = np.asarray(y)
-    if y_arr.ndim == 0 or y_arr.shape[0] != X.shape[0]:
-        raise ValueError(f"{names[1]} must have {X.shape[0]} rows to match {names[0]}, "
-                         f"got shape {y_arr.shape}")
-    return X, y
+    return X, check_targets(model, y, X.shape[0], names[1], loss_name(loss), names[0])
+
+
+def loss_name(loss) -> str | None:
+    """The ``LOSSES`` name of ``loss`` (a name or one of its pairs), else None."""
+    from nnlearn import losses
+
+    if loss is None or isinstance(loss, str):
+        return loss
+    for name, spec in losses.LOSSES.items():
+        if spec.pair == tuple(loss):
+            return name
+    return None
+
+
+def check_targets(model, y, n: int, name: str, loss: str | None,
+                  inputs: str = "the inputs") -> np.ndarray:
+    """``y`` with ``n`` rows (like ``inputs``), in the form the loss named ``loss`` expects.
+
+    Class labels must be integers below the model's output width; the targets
+    of an elementwise loss must have the shape of the model's output (and are
+    cast to its dtype). A custom loss (``loss=None``) only fixes the rows.
+    """
+    arr = np.asarray(y)
+    if arr.ndim == 0 or arr.shape[0] != n:
+        raise ValueError(f"{name} must have {n} rows to match {inputs}, got shape {arr.shape}")
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinity")
+    sizes = getattr(model, "sizes", None)
+    n_out = None if sizes is None else sizes[-1]
+    dtype = getattr(model, "dtype", None)
+    from nnlearn import losses
+
+    target = getattr(losses.LOSSES.get(loss), "target", None)
+    if target == "labels" and arr.ndim == 1:
+        if not np.issubdtype(arr.dtype, np.integer):
+            raise TypeError(f"{name} must hold integer class labels for {loss}, "
+                            f"got dtype {arr.dtype}")
+        if n_out is not None and (arr.min() < 0 or arr.max() >= n_out):
+            raise ValueError(f"{name} must hold class labels in [0, {n_out - 1}] for a model "
+                             f"with {n_out} outputs, got values from {arr.min()} to {arr.max()}")
+    elif target == "labels" and n_out is not None and arr.shape != (n, n_out):
+        raise ValueError(f"{name} must be {n} integer labels or class probabilities of "
+                         f"shape {(n, n_out)} for loss {loss!r}, got shape {arr.shape}")
+    elif target == "same_shape" and n_out is not None:
+        if arr.shape != (n, n_out):
+            raise ValueError(f"{name} must have shape {(n, n_out)} like the model's output "
+                             f"for loss {loss!r}, got {arr.shape}")
+        if dtype is not None:
+            arr = arr.astype(dtype, copy=False)      # once here, not in every batch
+    return arr
+
+
+def scalar_entry(state_dict, key: str):
+    """``state_dict[key]`` as a Python scalar (a 0-d array from ``np.load`` is unwrapped)."""
+    arr = np.asarray(state_dict[key])
+    if arr.size != 1:
+        raise ValueError(f"state_dict[{key!r}] must be a single value, got shape {arr.shape}")
+    return arr.item()
 
 
 def check_schedule(schedule, optimizer) -> None:
@@ -328,6 +385,38 @@ def check_grads(grads, params: list[np.ndarray]) -> list[np.ndarray]:
             g = as_float_array(g, f"grads[{i}]", allow_nonfinite=True)
         check_same_shape(g, p, f"grads[{i}]", f"params[{i}]")
         checked.append(g)
+    return checked
+
+
+def checked_gradient(grad: Callable, x0: np.ndarray, noise: float,
+                     rng: np.random.Generator) -> Callable[[np.ndarray], np.ndarray]:
+    """``grad`` as :func:`~nnlearn.descent.gradient_descent` and
+    :func:`~nnlearn.optimizers.optimize_path` use it: checked, noisy if asked, in x0's dtype.
+
+    At ``x0`` a bad gradient raises a ValueError that says what is wrong (an
+    ``x0`` that ``grad`` refuses is reported as ``x0``). Later a NaN or
+    infinite gradient is passed on, and the caller ends the run.
+    """
+    calls = 0
+
+    def checked(x: np.ndarray) -> np.ndarray:
+        nonlocal calls
+        first, calls = calls == 0, calls + 1
+        try:
+            g = np.asarray(grad(x))
+        except ValueError as exc:
+            if first:
+                raise ValueError(f"grad does not accept x0 of shape {x.shape}: {exc}") from exc
+            raise
+        if g.shape != x.shape:
+            raise ValueError(f"grad must return an array of the shape of x0 {x.shape}, "
+                             f"got {g.shape}")
+        if first and not np.all(np.isfinite(g)):
+            raise ValueError("grad returned NaN or infinity at x0")
+        if noise > 0:
+            g = g + noise * rng.standard_normal(x.shape)
+        return np.asarray(g, dtype=x0.dtype)
+
     return checked
 
 

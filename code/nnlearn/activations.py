@@ -195,7 +195,11 @@ def leaky_relu(z, negative_slope: float = 0.01) -> np.ndarray:
     """
     z = as_float_array(z, "z")
     slope = check_scalar(negative_slope, "negative_slope")
-    return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
+    # nu * z in float64 (or wider), so a large nu does not overflow in z's own dtype;
+    # only a product beyond z's range becomes -inf, the IEEE answer, without a warning
+    with np.errstate(over="ignore"):
+        negative = np.multiply(z, slope, dtype=np.promote_types(z.dtype, np.float64))
+        return np.where(z > 0, z, negative).astype(z.dtype, copy=False)
 
 
 def leaky_relu_grad(z, negative_slope: float = 0.01) -> np.ndarray:
@@ -220,7 +224,8 @@ def leaky_relu_grad(z, negative_slope: float = 0.01) -> np.ndarray:
     """
     z = as_float_array(z, "z")
     slope = check_scalar(negative_slope, "negative_slope")
-    return np.where(z > 0, 1, slope).astype(z.dtype)
+    with np.errstate(over="ignore"):        # a nu beyond z's float range is inf
+        return np.where(z > 0, 1, slope).astype(z.dtype)
 
 
 def identity(z) -> np.ndarray:

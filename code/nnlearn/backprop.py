@@ -222,8 +222,8 @@ def backprop_trace(model: MLP, loss, X, y) -> BackpropTrace:
     """
     if not isinstance(model, MLP):
         raise TypeError(f"model must be an nnlearn.network.MLP, got {type(model).__name__}")
-    X, y = check_model_batch(model, X, y)
     loss_fn, grad_fn = get_loss(loss)
+    X, y = check_model_batch(model, X, y, loss=loss)
     zs, activations = model.forward_trace(X)
     output = activations[-1]
     value = float(loss_fn(output, y))

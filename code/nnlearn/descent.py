@@ -23,7 +23,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlearn._checks import as_float_array, check_bool, check_rng, check_scalar, check_size
+from nnlearn._checks import (
+    as_float_array,
+    check_bool,
+    check_rng,
+    check_scalar,
+    check_size,
+    checked_gradient,
+)
 
 __all__ = [
     "numerical_gradient",
@@ -225,7 +232,7 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
 
     path = np.empty((steps + 1,) + x.shape, dtype=x.dtype)
     path[0] = x
-    iterates = gradient_steps(_checked_gradient(grad, x, noise, rng), x, lr)
+    iterates = gradient_steps(checked_gradient(grad, x, noise, rng), x, lr)
     # Overflow is how divergence ends: no RuntimeWarning, just a shorter path.
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps):
@@ -236,37 +243,6 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
             if x.size and np.max(np.abs(x)) > max_norm:
                 return path[: t + 2].copy()
     return path
-
-
-def _checked_gradient(grad: Callable, x0: np.ndarray, noise: float,
-                      rng: np.random.Generator) -> Callable[[np.ndarray], np.ndarray]:
-    """``grad`` as :func:`gradient_descent` uses it: checked, noisy if asked, in x0's dtype.
-
-    At ``x0`` a bad gradient raises a ValueError that says what is wrong. Later
-    a NaN or infinite gradient is passed on: the step it makes is not finite,
-    and that ends the run.
-    """
-    calls = 0
-
-    def checked(x: np.ndarray) -> np.ndarray:
-        nonlocal calls
-        first, calls = calls == 0, calls + 1
-        try:
-            g = np.asarray(grad(x))
-        except ValueError as exc:
-            if first:
-                raise ValueError(f"grad does not accept x0 of shape {x.shape}: {exc}") from exc
-            raise
-        if g.shape != x.shape:
-            raise ValueError(f"grad must return an array of the shape of x0 {x.shape}, "
-                             f"got {g.shape}")
-        if first and not np.all(np.isfinite(g)):
-            raise ValueError("grad returned NaN or infinity at x0")
-        if noise > 0:
-            g = g + noise * rng.standard_normal(x.shape)
-        return np.asarray(g, dtype=x0.dtype)
-
-    return checked
 
 
 # ---------------------------------------------------------------------------

@@ -188,8 +188,8 @@ def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5,
     list of ndarray
         Parallel to ``model.params``, same shapes.
     """
-    X, y = check_model_batch(model, X, y, needs=("forward", "params"))
     loss_fn, _ = get_loss(loss)
+    X, y = check_model_batch(model, X, y, needs=("forward", "params"), loss=loss)
     h = check_scalar(h, "h", low=0.0, low_inclusive=False)
     training = check_bool(training, "training")
     grads = []
@@ -269,8 +269,8 @@ def check_gradients(model, loss, X, y, *, h: float = 1e-5,
         (:func:`relative_error`).
     """
     _check_model(model)
-    X, y = check_model_batch(model, X, y)
     loss_fn, grad_fn = get_loss(loss)
+    X, y = check_model_batch(model, X, y, loss=loss)
     training = check_bool(training, "training")
     with _random_state_kept(model):           # same masks in every pass, as before after
         numeric = numerical_parameter_gradients(model, (loss_fn, grad_fn), X, y, h=h,

@@ -61,18 +61,13 @@ from nnlearn._checks import (
     check_rng,
     check_same_shape,
     check_scalar,
+    check_size,
+    checked_gradient,
+    scalar_entry,
 )
 
 __all__ = ["Optimizer", "SGD", "AdaGrad", "RMSProp", "Adam", "AdamW", "adam_step",
            "nesterov_step", "clip_grad_norm", "optimize_path"]
-
-
-def _scalar_entry(state_dict, key: str):
-    """``state_dict[key]`` as a Python scalar (a 0-d array from ``np.load`` is unwrapped)."""
-    arr = np.asarray(state_dict[key])
-    if arr.size != 1:
-        raise ValueError(f"state_dict[{key!r}] must be a single value, got shape {arr.shape}")
-    return arr.item()
 
 
 def _check_betas(betas) -> tuple[float, float]:
@@ -216,7 +211,7 @@ class Optimizer:
             raise ValueError(f"state_dict keys do not match this {type(self).__name__}: "
                              f"missing {missing}, unexpected {extra}")
         for key in ["n_params", *self.hyperparameters()]:
-            saved = _scalar_entry(state_dict, key)
+            saved = scalar_entry(state_dict, key)
             if saved != expected[key]:
                 raise ValueError(f"state_dict[{key!r}] is {saved!r}, but this optimizer "
                                  f"has {key}={expected[key]!r}")
@@ -225,9 +220,9 @@ class Optimizer:
             arr = as_float_array(state_dict[key], f"state_dict[{key!r}]", allow_nonfinite=True)
             check_same_shape(arr, buf, f"state_dict[{key!r}]", "its parameter")
             new_buffers.append((buf, arr))
-        t = check_scalar(_scalar_entry(state_dict, "t"), "state_dict['t']",
+        t = check_scalar(scalar_entry(state_dict, "t"), "state_dict['t']",
                          low=0, integer=True)
-        lr = check_scalar(_scalar_entry(state_dict, "lr"), "state_dict['lr']", low=0.0)
+        lr = check_scalar(scalar_entry(state_dict, "lr"), "state_dict['lr']", low=0.0)
         self.lr = lr
         self.t = t
         for buf, arr in new_buffers:
@@ -831,27 +826,21 @@ def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarra
     if not callable(grad):
         raise TypeError(f"grad must be callable, got {type(grad).__name__}")
     x = np.array(as_float_array(x0, "x0"), copy=True)
-    steps = check_scalar(steps, "steps", low=1, integer=True)
+    steps = check_size(steps, "steps", per_item=x.size)      # the path holds (steps + 1) x's
     noise = check_scalar(noise, "noise", low=0.0)
     max_norm = check_scalar(max_norm, "max_norm", low=0.0, low_inclusive=False)
     rng = check_rng(rng)
     opt = optimizer([x], **hyperparameters)
     if not isinstance(opt, Optimizer) or len(opt.params) != 1 or opt.params[0] is not x:
         raise TypeError("optimizer must return an nnlearn Optimizer over the list it is given")
+    checked = checked_gradient(grad, x, noise, rng)
     path = np.empty((steps + 1,) + x.shape, dtype=x.dtype)
     path[0] = x
     with np.errstate(over="ignore", invalid="ignore"):   # divergence ends the run quietly
         for t in range(1, steps + 1):
-            g = np.asarray(grad(x))
-            if g.shape != x.shape:
-                raise ValueError(f"grad must return an array of the shape of x0 {x.shape}, "
-                                 f"got {g.shape}")
+            g = checked(x)
             if not np.isfinite(g).all():
-                if t == 1:
-                    raise ValueError("grad returned NaN or infinity at x0")
                 return path[:t].copy()
-            if noise > 0:
-                g = g + noise * rng.standard_normal(x.shape)
             opt.step([g])
             peak = np.abs(x).max() if x.size else 0.0   # NaN or inf if any entry is
             if not np.isfinite(peak):

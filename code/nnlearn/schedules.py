@@ -38,8 +38,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._checks import as_float_array, check_scalar
-from .optimizers import _scalar_entry
+from ._checks import as_float_array, check_scalar, scalar_entry
 from .protocols import OptimizerLike, check_optimizer
 
 __all__ = ["step_lr", "exponential_lr", "cosine_annealing_lr", "linear_warmup_lr",
@@ -244,9 +243,9 @@ class LRScheduler:
     def load_state_dict(self, state_dict: Mapping) -> None:
         """Restore ``last_step`` and ``base_lr``; the hyperparameters must match."""
         _check_state(state_dict, self.state_dict(), self.hyperparameters())
-        last_step = check_scalar(_scalar_entry(state_dict, "last_step"),
+        last_step = check_scalar(scalar_entry(state_dict, "last_step"),
                                  "state_dict['last_step']", low=0, integer=True)
-        base_lr = check_scalar(_scalar_entry(state_dict, "base_lr"),
+        base_lr = check_scalar(scalar_entry(state_dict, "base_lr"),
                                "state_dict['base_lr']", low=0.0, low_inclusive=False)
         self.last_step, self.base_lr = last_step, base_lr
 
@@ -486,7 +485,7 @@ class ReduceLROnPlateau:
         _check_state(state_dict, self.state_dict(), self._settings())
         best = float(as_float_array(state_dict["best"], "state_dict['best']", ndim=0,
                                     allow_nonfinite=True))
-        counters = {key: check_scalar(_scalar_entry(state_dict, key),
+        counters = {key: check_scalar(scalar_entry(state_dict, key),
                                       f"state_dict[{key!r}]", low=0, integer=True)
                     for key in ("num_bad_epochs", "cooldown_counter", "last_epoch")}
         self.best = best
@@ -507,7 +506,7 @@ def _check_state(state_dict, expected: dict, settings: dict) -> None:
         raise ValueError(f"state_dict['scheduler'] is {name!r}, "
                          f"expected {expected['scheduler']!r}")
     for key, value in settings.items():
-        saved = _scalar_entry(state_dict, key)
+        saved = scalar_entry(state_dict, key)
         if saved != value:
             raise ValueError(f"state_dict[{key!r}] is {saved!r}, but this scheduler "
                              f"has {key}={value!r}")

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_scalar
+from ._checks import as_float_array, check_scalar, check_size
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
@@ -719,6 +719,7 @@ def mesh(bounds, n: int | tuple[int, int] = 101) -> tuple[np.ndarray, np.ndarray
         ny = check_scalar(n[1], "n", low=2, integer=True)
     else:
         nx = ny = check_scalar(n, "n", low=2, integer=True)
+    check_size(ny, "n", low=2, per_item=nx)                 # ny * nx grid points
     return np.meshgrid(np.linspace(x0, x1, nx), np.linspace(y0, y1, ny))
 
 

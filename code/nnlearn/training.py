@@ -50,6 +50,8 @@ from nnlearn._checks import (
     check_rng,
     check_scalar,
     check_schedule,
+    check_targets,
+    loss_name,
 )
 from nnlearn.metrics import label_rule, n_correct
 from nnlearn.optimizers import clip_grad_norm
@@ -185,18 +187,6 @@ def get_loss(loss) -> LossPair:
     raise TypeError(f"loss must be a name or a (loss_fn, grad_fn) pair, got {loss!r}")
 
 
-def _loss_name(loss) -> str | None:
-    """The ``LOSSES`` name of ``loss`` (a name or one of its pairs), else None."""
-    from nnlearn import losses
-
-    if isinstance(loss, str):
-        return loss
-    for name, spec in losses.LOSSES.items():
-        if spec.pair == tuple(loss):
-            return name
-    return None
-
-
 # ----------------------------------------------------------------------------
 # Input checks
 # ----------------------------------------------------------------------------
@@ -211,40 +201,6 @@ def _check_X(model, X, name: str) -> np.ndarray:
     return arr
 
 
-def _check_y(model, y, n: int, name: str, loss_name: str | None) -> np.ndarray:
-    """``y`` with ``n`` rows, in the form the (named) loss expects."""
-    arr = np.asarray(y)
-    if arr.ndim == 0 or arr.shape[0] != n:
-        raise ValueError(f"{name} must have {n} rows to match the inputs, got shape {arr.shape}")
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
-        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
-    if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinity")
-    sizes = getattr(model, "sizes", None)
-    n_out = None if sizes is None else sizes[-1]
-    dtype = getattr(model, "dtype", None)
-    from nnlearn import losses
-
-    target = getattr(losses.LOSSES.get(loss_name), "target", None)
-    if target == "labels" and arr.ndim == 1:
-        if not np.issubdtype(arr.dtype, np.integer):
-            raise TypeError(f"{name} must hold integer class labels for {loss_name}, "
-                            f"got dtype {arr.dtype}")
-        if n_out is not None and (arr.min() < 0 or arr.max() >= n_out):
-            raise ValueError(f"{name} must hold class labels in [0, {n_out - 1}] for a model "
-                             f"with {n_out} outputs, got values from {arr.min()} to {arr.max()}")
-    elif target == "labels" and n_out is not None and arr.shape != (n, n_out):
-        raise ValueError(f"{name} must be {n} integer labels or class probabilities of "
-                         f"shape {(n, n_out)} for loss {loss_name!r}, got shape {arr.shape}")
-    elif target == "same_shape" and n_out is not None:
-        if arr.shape != (n, n_out):
-            raise ValueError(f"{name} must have shape {(n, n_out)} like the model's output "
-                             f"for loss {loss_name!r}, got {arr.shape}")
-        if dtype is not None:
-            arr = arr.astype(dtype, copy=False)      # once here, not in every batch
-    return arr
-
-
 def check_data(model, loss, optimizer, X, y, x_name: str,
                 y_name: str) -> tuple[LossPair, np.ndarray, np.ndarray]:
     """Check model, loss, optimizer (on ``model.params``) and data, as every caller does."""
@@ -252,7 +208,7 @@ def check_data(model, loss, optimizer, X, y, x_name: str,
     check_model(model)
     check_optimizer(optimizer, model=model)
     X = _check_X(model, X, x_name)
-    return loss_pair, X, _check_y(model, y, X.shape[0], y_name, _loss_name(loss))
+    return loss_pair, X, check_targets(model, y, X.shape[0], y_name, loss_name(loss))
 
 
 def _check_metrics(metrics) -> tuple[str, ...]:
@@ -387,11 +343,11 @@ def evaluate(model, loss, X, y, metrics=("accuracy",), *,
         model's output holds NaN or infinity (a diverged model).
     """
     loss_pair = get_loss(loss)
-    name = _loss_name(loss)
+    name = loss_name(loss)
     check_model(model)
     metrics = _check_metrics(metrics)
     X = _check_X(model, X, "X")
-    y = _check_y(model, y, X.shape[0], "y", name)
+    y = check_targets(model, y, X.shape[0], "y", name)
     batch_size = X.shape[0] if batch_size is None else check_scalar(
         batch_size, "batch_size", low=1, integer=True)
     rule = label_rule(model, name) if "accuracy" in metrics else None
@@ -843,13 +799,13 @@ def _check_fit(model, loss, optimizer, X, y, *, epochs, batch_size, validation, 
     watches.
     """
     loss_pair, X, y = check_data(model, loss, optimizer, X, y, "X", "y")
-    name = _loss_name(loss)
+    name = loss_name(loss)
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
             raise TypeError(f"validation must be a pair (X_val, y_val), got "
                             f"{type(validation).__name__}")
         X_val = _check_X(model, validation[0], "validation[0]")
-        y_val = _check_y(model, validation[1], X_val.shape[0], "validation[1]", name)
+        y_val = check_targets(model, validation[1], X_val.shape[0], "validation[1]", name)
         validation = (X_val, y_val)
     check_scalar(epochs, "epochs", low=1, integer=True)
     check_scalar(batch_size, "batch_size", low=1, integer=True)
