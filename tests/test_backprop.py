@@ -40,7 +40,7 @@ def _closed_form_loss(v):
                                    (0.0, -2.0, 0.1, 1.0, 0.0)])
 def test_neuron_circuit_values_and_gradients(point):
     values, grads, edge_grads = backprop.neuron_circuit(*point)
-    assert values["L"] == pytest.approx(_closed_form_loss(point), rel=1e-14)
+    assert values["L_tilde"] == pytest.approx(_closed_form_loss(point), rel=1e-14)
     numeric = _central_diff(_closed_form_loss, point)
     for name, g in zip(LEAVES, numeric, strict=True):
         assert grads[name] == pytest.approx(g, rel=1e-7, abs=1e-9), name
@@ -52,7 +52,7 @@ def test_neuron_circuit_values_and_gradients(point):
     assert edge_grads[("w", "wx")] + edge_grads[("w", "w2")] == pytest.approx(grads["w"])
     assert edge_grads[("w", "w2")] == pytest.approx(2 * lam * w)
     assert values["r"] == pytest.approx(math.tanh(w * x + b) - y)      # the residual
-    assert values["ell"] + values["R"] == values["L"]
+    assert values["ell"] + values["R"] == values["L_tilde"]
     assert set(edge_grads) == set(backprop.CIRCUIT_EDGES)
     assert set(values) == set(grads) == {n for e in backprop.CIRCUIT_EDGES for n in e}
 

@@ -19,7 +19,7 @@ def test_circuit_figure_draws_every_edge_with_value_and_gradient():
     edges, forward, _, backward, _, nodes = fig.data
     assert len(edges.x) == 4 * n_edges - 1                 # tail, middle, tip, gap per edge
     assert [t.name for t in fig.data if t.showlegend is not False] == [
-        "forward value", "gradient ∂L/∂(edge input)"]
+        "forward value", "gradient ∂L̃/∂(edge input)"]
     i = list(backprop.CIRCUIT_EDGES).index(("w", "w2"))
     assert backward.text[i] == f"{edge_grads[('w', 'w2')]:.3g}"
     assert forward.text[i] == f"{values['w']:.3g}"
@@ -27,9 +27,9 @@ def test_circuit_figure_draws_every_edge_with_value_and_gradient():
     np.testing.assert_allclose([forward.x[i], forward.y[i] - 0.17], midpoint)
     assert backward.y[i] < midpoint[1] < forward.y[i]      # value above, gradient below
     names = [a.text for a in fig.layout.annotations]               # inner node names
-    inner = ("wx", "z", "a", "r", "ℓ", "w²", "R", "L")
+    inner = ("wx", "z", "a", "r", "ℓ", "w²", "R", "L̃")
     assert sorted(names) == sorted(f"<i>{n}</i>" for n in inner)
-    assert "α" in nodes.text and any("∂L/∂w² = " in h for h in nodes.hovertext)
+    assert "α" in nodes.text and any("∂L̃/∂w² = " in h for h in nodes.hovertext)
     assert len(nodes.x) == len(vb.CIRCUIT_POSITIONS) == 13
     assert fig.layout.title.text
 

@@ -53,17 +53,17 @@ __all__ = [
 # ----------------------------------------------------------------------------
 
 CIRCUIT_OPS: dict[str, str] = {
-    "wx": "×", "z": "+", "a": "tanh", "r": "−", "ell": "²", "w2": "²", "R": "×", "L": "+",
+    "wx": "×", "z": "+", "a": "tanh", "r": "−", "ell": "²", "w2": "²", "R": "×", "L_tilde": "+",
 }
 """Operation of every inner node of :func:`neuron_circuit`'s graph."""
 
 CIRCUIT_EDGES: list[tuple[str, str]] = [
     ("w", "wx"), ("x", "wx"), ("wx", "z"), ("b", "z"), ("z", "a"), ("a", "r"), ("y", "r"),
-    ("r", "ell"), ("w", "w2"), ("w2", "R"), ("lam", "R"), ("ell", "L"), ("R", "L"),
+    ("r", "ell"), ("w", "w2"), ("w2", "R"), ("lam", "R"), ("ell", "L_tilde"), ("R", "L_tilde"),
 ]
 """Edges ``(input, output)`` of :func:`neuron_circuit`'s graph; ``w`` feeds two nodes."""
 
-CIRCUIT_LABELS: dict[str, str] = {"lam": "α", "ell": "ℓ", "w2": "w²"}
+CIRCUIT_LABELS: dict[str, str] = {"lam": "α", "ell": "ℓ", "w2": "w²", "L_tilde": "L̃"}
 """How a node whose key is not its symbol is written: ``"ell"`` is :math:`\\ell`."""
 
 
@@ -71,15 +71,15 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
                    ) -> tuple[dict[str, float], dict[str, float], dict[tuple[str, str], float]]:
     r"""Forward and backward pass, node by node, through one neuron with weight decay.
 
-    .. math:: L = \bigl(\tanh(w x + b) - y\bigr)^2 + \alpha w^2
+    .. math:: \tilde L = \bigl(\tanh(w x + b) - y\bigr)^2 + \alpha w^2
 
     split into elementary nodes, each named by what it is: the product
     :math:`wx`, the pre-activation :math:`z = wx + b`, the activation
     :math:`a = \tanh z`, the residual :math:`r = a - y`, the sample's loss
     :math:`\ell = r^2`, the square :math:`w^2`, the penalty
-    :math:`R = \alpha w^2` and :math:`L = \ell + R`. The backward pass visits
-    the nodes in reverse and multiplies the *upstream* gradient
-    :math:`\partial L/\partial(\text{output})` by the node's *local*
+    :math:`R = \alpha w^2` and the penalized loss :math:`\tilde L = \ell + R`.
+    The backward pass visits the nodes in reverse and multiplies the *upstream*
+    gradient :math:`\partial \tilde L/\partial(\text{output})` by the node's *local*
     derivative. The weight :math:`w` feeds two nodes, so its gradient is the
     **sum** of the two paths.
 
@@ -94,10 +94,10 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
     -------
     values : dict
         Node key -> forward value, for every node of :data:`CIRCUIT_EDGES`
-        (leaves ``w, x, b, y, lam`` included; ``"wx"``, ``"w2"``, ``"ell"``
-        are :math:`wx`, :math:`w^2`, :math:`\ell`).
+        (leaves ``w, x, b, y, lam`` included; ``"wx"``, ``"w2"``, ``"ell"``,
+        ``"L_tilde"`` are :math:`wx`, :math:`w^2`, :math:`\ell`, :math:`\tilde L`).
     grads : dict
-        Node key -> :math:`\partial L/\partial(\text{node})`.
+        Node key -> :math:`\partial \tilde L/\partial(\text{node})`.
     edge_grads : dict
         ``(input, output)`` -> the gradient sent back along that edge,
         upstream gradient times local derivative. For a node with one
@@ -114,11 +114,11 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
     ell = r ** 2
     w2 = w ** 2
     R = lam * w2
-    L = ell + R
+    L_tilde = ell + R
     # backward: upstream gradient times local derivative, last node first
-    dL = 1.0
-    dell = dL * 1.0                # L = ell + R: a sum passes the gradient on unchanged
-    dR = dL * 1.0
+    dL_tilde = 1.0
+    dell = dL_tilde * 1.0          # L_tilde = ell + R: a sum passes the gradient on unchanged
+    dR = dL_tilde * 1.0
     dw2 = dR * lam                 # R = lam * w2: each factor gets the other one
     dlam = dR * w2
     dr = dell * 2 * r              # ell = r^2
@@ -131,9 +131,10 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
     dw_via_wx = dwx * x
     dw_via_w2 = dw2 * 2 * w        # w2 = w^2
     dw = dw_via_wx + dw_via_w2     # w feeds wx AND w2: the two contributions add
-    values = dict(w=w, x=x, b=b, y=y, lam=lam, wx=wx, z=z, a=a, r=r, ell=ell, w2=w2, R=R, L=L)
+    values = dict(w=w, x=x, b=b, y=y, lam=lam, wx=wx, z=z, a=a, r=r, ell=ell, w2=w2, R=R,
+                  L_tilde=L_tilde)
     grads = dict(w=dw, x=dx, b=db, y=dy, lam=dlam, wx=dwx, z=dz, a=da, r=dr, ell=dell,
-                 w2=dw2, R=dR, L=dL)
+                 w2=dw2, R=dR, L_tilde=dL_tilde)
     edge_grads = {(src, dst): grads[src] for src, dst in CIRCUIT_EDGES}
     edge_grads[("w", "wx")], edge_grads[("w", "w2")] = dw_via_wx, dw_via_w2
     return values, grads, edge_grads

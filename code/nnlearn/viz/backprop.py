@@ -31,7 +31,7 @@ __all__ = ["CIRCUIT_POSITIONS", "circuit_figure", "gradcheck_figure", "training_
 CIRCUIT_POSITIONS: dict[str, tuple[float, float]] = {
     "x": (0.0, 3.0), "w": (0.0, 1.5), "b": (1.0, 3.9), "lam": (1.0, -0.5),
     "wx": (1.0, 2.4), "w2": (1.0, 0.7), "z": (2.0, 3.0), "R": (2.0, 0.1),
-    "a": (3.0, 3.0), "y": (3.0, 1.6), "r": (4.0, 2.5), "ell": (5.0, 2.5), "L": (6.0, 1.3),
+    "a": (3.0, 3.0), "y": (3.0, 1.6), "r": (4.0, 2.5), "ell": (5.0, 2.5), "L_tilde": (6.0, 1.3),
 }
 """Positions of the nodes of :func:`nnlearn.backprop.neuron_circuit` in the figure."""
 
@@ -43,14 +43,14 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
     arrow from ``src`` to ``dst`` labelled with ``values[src]`` (green, above)
     and ``edge_grads[(src, dst)]``, the gradient flowing back along it (rose,
     below). Inner nodes show their operation with their name above it
-    (:data:`nnlearn.backprop.CIRCUIT_LABELS`: ``"ell"`` is drawn ℓ), leaves
-    their name; hovering a node shows its value and its gradient. Nodes sit
-    at :data:`CIRCUIT_POSITIONS`.
+    (:data:`nnlearn.backprop.CIRCUIT_LABELS`: ``"ell"`` is drawn ℓ,
+    ``"L_tilde"`` L̃), leaves their name; hovering a node shows its value and
+    its gradient. Nodes sit at :data:`CIRCUIT_POSITIONS`.
 
     Parameters
     ----------
     values, grads : dict
-        Node name -> forward value and -> :math:`\\partial L/\\partial` node
+        Node name -> forward value and -> :math:`\\partial \\tilde L/\\partial` node
         (as returned by :func:`nnlearn.backprop.neuron_circuit`).
     edge_grads : dict
         ``(src, dst)`` -> gradient sent back along the edge.
@@ -72,7 +72,7 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
     mid = (start + end) / 2
     for label, texts, shift, color in (
             ("forward value", [values[src] for src, _ in CIRCUIT_EDGES], 0.17, VALUE_COLOR),
-            ("gradient ∂L/∂(edge input)", [edge_grads[e] for e in CIRCUIT_EDGES], -0.17,
+            ("gradient ∂L̃/∂(edge input)", [edge_grads[e] for e in CIRCUIT_EDGES], -0.17,
              GRAD_COLOR)):                 # value above the edge's middle, gradient below
         fig.add_trace(go.Scatter(x=mid[:, 0], y=mid[:, 1] + shift, mode="text", name=label,
                                  text=[f"{v:.3g}" for v in texts], hoverinfo="skip",
@@ -87,7 +87,7 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
     fig.add_trace(go.Scatter(
         x=xy[:, 0], y=xy[:, 1], mode="markers+text", hoverinfo="text", showlegend=False,
         text=[CIRCUIT_OPS.get(n, lab) for n, lab in zip(names, label, strict=True)],
-        hovertext=[f"{lab} = {values[n]:.4g}<br>∂L/∂{lab} = {grads[n]:.4g}"
+        hovertext=[f"{lab} = {values[n]:.4g}<br>∂L̃/∂{lab} = {grads[n]:.4g}"
                    for n, lab in zip(names, label, strict=True)], textposition="middle center",
         marker=dict(size=34, color=tint(COLORWAY[0], 0.14),
                     line=dict(color=COLORWAY[0], width=1.5))))
