@@ -96,3 +96,53 @@ def test_greek_letters_in_labels_and_output_are_on_the_notation_page(doc):
 def test_printed_greek_names():
     assert printed_greek("η = 0.1, λ_max, Δ\nκ") == {
         "\\eta": [1], "\\lambda": [1], "\\Delta": [1], "\\kappa": [2]}
+
+
+# One letter, one meaning for the losses: L is the data's loss (the mean of the
+# per-sample losses l), R a penalty and L-tilde = L + R the penalized loss. An
+# untilded L defined as a sum with a penalty (R, or a term with alpha, or l + ...)
+# would give L a second meaning.
+_L_DEFINED = re.compile(r"(?<![\\\w])(?<!\\tilde )(?<!\\tilde)L(\([^)]*\))?\s*=(?P<rhs>[^=]*)")
+_PENALTY_TERM = re.compile(r"\+\s*R\b|\\alpha|\\ell\s*\+")
+# Chapter 9 (owned by its own helper this session) still writes its engine's
+# circuit as L = (tanh(wx + b) - y)^2 + alpha w^2; it is listed here until it
+# writes L-tilde like chapter 5.
+_PENALIZED_AS_L_ELSEWHERE = {"book/09-automatic-differentiation"}
+
+
+def penalized_losses_written_l(text: str) -> list[int]:
+    """Lines whose math defines an untilded L as a loss with a penalty added."""
+    return sorted(line for line, tex in math_spans(text)
+            for m in _L_DEFINED.finditer(tex) if _PENALTY_TERM.search(m.group("rhs")))
+
+
+def test_the_penalized_loss_detector():
+    text = ("$L = \\ell + R$ and\n$$\nL = (a - y)^2 + \\alpha w^2\n$$\n"
+            "$\\tilde L = \\ell + R$, $\\tilde L(\\boldsymbol\\theta) = L(\\boldsymbol\\theta)"
+            " + \\frac{\\alpha}{2}w^2$, $\\nabla \\tilde L = \\nabla L + \\alpha \\mathbf{W}$,\n"
+            "$L = \\frac{1}{B}\\sum_i \\ell^{(i)}$, $L_\\text{val} < L_\\text{best}$\n")
+    assert penalized_losses_written_l(text) == [1, 2]
+
+
+@pytest.mark.parametrize("doc", [d for d in PAGES if d not in _PENALIZED_AS_L_ELSEWHERE])
+def test_a_loss_with_a_penalty_is_written_l_tilde(doc):
+    lines = penalized_losses_written_l(source_of(doc).read_text())
+    assert not lines, (f"{doc} writes L for a loss with a penalty added on lines {lines}; "
+                       "the notation page writes it L-tilde = L + R")
+
+
+# The Frobenius norm's subscript is its name, an upright F: an italic F would be
+# the matrix F^(l) of activation slopes (chapter 5).
+_ITALIC_F_NORM = re.compile(r"\\rVert\s*_\s*\{?\s*F\b")
+
+
+def test_the_frobenius_norm_is_written_with_an_upright_f():
+    assert _ITALIC_F_NORM.search("\\lVert \\mathbf{W} \\rVert_F^2")
+    assert not _ITALIC_F_NORM.search("\\lVert \\mathbf{W} \\rVert_\\mathrm{F}^2")
+    found = {}
+    for path in [source_of(d) for d in PAGES] + sorted((ROOT / "code").rglob("*.py")):
+        text = path.read_text()
+        lines = [text.count("\n", 0, m.start()) + 1 for m in _ITALIC_F_NORM.finditer(text)]
+        if lines:
+            found[str(path.relative_to(ROOT))] = lines
+    assert not found, f"the Frobenius norm written with an italic F (file: lines): {found}"

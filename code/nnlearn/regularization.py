@@ -61,7 +61,7 @@ def _total(params: list[np.ndarray], entry) -> np.floating:
 def l2_penalty(params, lam: float) -> np.floating:
     r"""L2 penalty: lam / 2 times the sum of the squares of all entries of all arrays.
 
-    .. math:: \frac{\alpha}{2} \sum_{\mathbf{W}} \lVert \mathbf{W} \rVert_F^2,
+    .. math:: \frac{\alpha}{2} \sum_{\mathbf{W}} \lVert \mathbf{W} \rVert_\mathrm{F}^2,
 
     the sum running over the arrays :math:`\mathbf{W}` in ``params``. The factor
     1/2 is a convention that makes the gradient exactly :math:`\alpha \mathbf{W}`
