@@ -88,17 +88,21 @@ r"""Gradients below this many times :math:`\varepsilon |L| / h` count as 0 in
 def relative_error(a, b) -> float:
     r"""Relative difference of two arrays of the same shape.
 
-    .. math:: \operatorname{err}(\mathbf{a}, \mathbf{b})
-              = \frac{\lVert \mathbf{a} - \mathbf{b} \rVert}
-                     {\lVert \mathbf{a} \rVert + \lVert \mathbf{b} \rVert}
+    .. math:: \operatorname{err}(\texttt{a}, \texttt{b})
+              = \frac{\lVert \texttt{a} - \texttt{b} \rVert}
+                     {\lVert \texttt{a} \rVert + \lVert \texttt{b} \rVert}
 
-    with Euclidean norms over all entries. It is 0 when the arrays are equal
-    (also when both are 0), at most 1, and 1 when one of them is 0 and the
-    other is not, or when :math:`\mathbf{b} = -\mathbf{a}`. Dividing by the
-    sizes makes the number independent of the scale of the gradient, which
-    an absolute difference is not. Both arrays are divided by a power of two
-    near their largest entry before the norms are taken (this changes
-    nothing mathematically), so gradients of :math:`10^{200}` or
+    with Euclidean norms over all entries. Chapter 5 passes the gradient
+    :math:`\mathbf{g}` of a backward pass as ``a`` and the finite-difference
+    gradient :math:`\mathbf{g}_{\text{num}}` as ``b``, and writes
+    :math:`\operatorname{err}(\mathbf{g}, \mathbf{g}_{\text{num}})`. It is 0
+    when the arrays are equal (also when both are 0), at most 1, and 1 when
+    one of them is 0 and the other is not, or when
+    :math:`\texttt{b} = -\texttt{a}`. Dividing by the sizes makes the number
+    independent of the scale of the gradient, which an absolute difference
+    is not. Both arrays are divided by a power of two near their largest
+    entry before the norms are taken (this changes nothing mathematically),
+    so gradients of :math:`10^{200}` or
     :math:`10^{-200}` do not overflow or underflow in the squares.
 
     Parameters
