@@ -84,7 +84,7 @@ def test_graph_figure_down_puts_inputs_on_top_and_keeps_edges_off_the_nodes():
     assert all(ys[id(p)] > ys[id(t)] for t in nodes for p in t.parents)
     assert ys[id(names["x"])] == max(ys.values()) and ys[id(out)] == min(ys.values())
     assert down.layout.yaxis.scaleanchor == "x" and flat.layout.yaxis.scaleanchor is None
-    assert 72 * 12 < down.layout.height < 1100          # 12 levels of about 72 px
+    assert 64 * 12 < down.layout.height < 950           # 12 levels of 64 px: fits a printed page
 
 
 def test_backward_animation_fills_in_gradients_in_backward_order():

@@ -100,8 +100,8 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: 
         text=[f"<b>{lab}</b>{' ' + t.op if t.op not in ('', lab) else ''}<br>{_number(t.data)}"
               for lab, t in zip(_labels(nodes, names), nodes, strict=True)],  # name, op, value
         textposition="middle center", textfont=dict(size=11, color="#1f2328"),
-        marker=dict(size=46, symbol=["circle" if not t.parents else "square" for t in nodes],
-                    color=["#dff3ea"] * len(nodes), line=dict(color=VALUE_COLOR, width=2)),
+        marker=dict(size=42 if down else 46, color="#dff3ea", line=dict(color=VALUE_COLOR, width=2),
+                    symbol=["circle" if not t.parents else "square" for t in nodes]),
         hovertemplate="%{text}<extra></extra>"))
     if backward:                                      # a legend entry for the gradients
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="∂L/∂node (backward)",
@@ -110,7 +110,7 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: 
                       xaxis=dict(visible=False, range=[lo[0] - 0.5, hi[0] + 0.5]),
                       yaxis=dict(visible=False, range=[lo[1] - 0.8, hi[1] + 0.5],
                                  scaleanchor="x" if down else None))
-    header(fig, title, max(height, int(100 + (72 if down else 85) * (hi[1] - lo[1] + 1.3))))
+    header(fig, title, max(height, int(100 + (64 if down else 85) * (hi[1] - lo[1] + 1.3))))
     return fig, nodes, pos
 
 
