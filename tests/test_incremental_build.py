@@ -1,4 +1,4 @@
-"""A rebuild after an edit (book/_ext/incremental_build.py).
+"""A rebuild after an edit (book/_ext/incremental_build.py, and katex_math without Node.js).
 
 Each test builds a tiny Sphinx project in a temporary folder with the book's
 extensions, twice: the full book build takes minutes, these take seconds.
@@ -79,6 +79,17 @@ def test_doctrees_do_not_carry_the_scratch_document_of_eval_rst(tmp_path):
     strays = [n for n in doctree.findall() if n.document is not doctree]
     assert not strays, strays[:3]
     assert "nested" in doctree.astext()
+
+
+def test_the_browser_katex_script_survives_an_unchanged_rebuild_without_node(tmp_path):
+    src = make_project(tmp_path, ["katex_math"], "Title\n=====\n\nA formula :math:`x^2`.\n")
+    no_node = {"NNLEARN_NODE": "no-such-node-program"}
+    script = src / "_build" / "html" / "_static" / "katex" / "katex.min.js"
+    build(src, **no_node)
+    assert script.is_file()
+    assert "no targets are out of date" in build(src, **no_node)
+    assert script.is_file()
+    assert (script.parent / "katex.min.css").is_file()
 
 
 def test_the_book_uses_the_extension():

@@ -158,13 +158,16 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     target = Path(app.outdir) / "_static" / "katex"
+    # The pages typeset in the browser need the script. A build that wrote no
+    # page with a formula did not look for Node.js: the script stays if it was there.
+    script = _process is None if _node_checked else (target / "katex.min.js").is_file()
     shutil.rmtree(target, ignore_errors=True)
     (target / "fonts").mkdir(parents=True)
     css = (VENDOR / "katex.min.css").read_text(encoding="utf8")
     (target / "katex.min.css").write_text(woff2_only(css), encoding="utf8")
     for font in sorted((VENDOR / "fonts").glob("*.woff2")):
         copy_asset_file(str(font), str(target / "fonts" / font.name))
-    if _node_checked and _process is None:
+    if script:
         copy_asset_file(str(VENDOR / "katex.min.js"), str(target / "katex.min.js"))
 
 
