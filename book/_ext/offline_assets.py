@@ -269,7 +269,15 @@ def _figure_script(app: Sphinx, pagename, templatename, context, doctree) -> Non
         f'\n<link rel="preload" as="script" href="{href}" fetchpriority="low">')
 
 
+def _remember_docs_read(app: Sphinx, env, docnames: list[str]) -> None:
+    app.nnlearn_docs_read = set(docnames)
+
+
 def _write_executed_notebooks(app: Sphinx, env) -> None:
+    """Write the executed notebook of each page read in this build (myst-nb has
+    just written it, without outputs when they came from the cache), and of any
+    page whose notebook is missing; the others are still the ones written when
+    their page was last read."""
     if app.builder.format != "html":
         return
     import nbformat
@@ -285,13 +293,15 @@ def _write_executed_notebooks(app: Sphinx, env) -> None:
         source = Path(app.env.doc2path(docname))
         if source.suffix != ".md" or not app.env.metadata[docname].get("kernelspec"):
             continue
+        target = out / f"{docname}.ipynb"
+        if docname not in getattr(app, "nnlearn_docs_read", ()) and target.is_file():
+            continue
         notebook = read_myst_markdown_notebook(source.read_text(encoding="utf8"),
                                                path=source)
         try:
             _, notebook = cache.merge_match_into_notebook(notebook)
         except KeyError:  # not in the cache: nothing was executed
             continue
-        target = out / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(nbformat.writes(notebook), encoding="utf8")
 
@@ -344,6 +354,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _figure_script)
     app.connect("build-finished", _copy_assets)
     app.connect("env-get-outdated", _rerun_notebooks_when_library_changes)
+    app.connect("env-before-read-docs", _remember_docs_read)
     app.connect("env-updated", _write_executed_notebooks)
     # Before sphinx-book-theme builds its header buttons (priority 501).
     app.connect("html-page-context", _offer_notebook_download, priority=450)
