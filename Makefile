@@ -46,8 +46,10 @@ dist: book
 serve:
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
+## Lint every Python file of the repository (code, tests, tools, book/_ext,
+## examples, bench; pyproject.toml excludes _build and .venv).
 lint: $(STAMP)
-	$(BIN)/ruff check code tests tools book/_ext
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf _build
