@@ -1,14 +1,17 @@
-"""Open every page in headless Chromium: figures drawn (lazily: only near the
-viewport at load, on scrolling, all before printing), math rendered, no console
-errors, no request to another host, no WCAG violation that axe-core finds in
-light or dark mode, every figure labelled, animations playable from the
-keyboard. Screenshots land in _build/screenshots/."""
+"""Open every page in headless Chromium: figures drawn (lazily: the first one
+and those near the viewport at load, the others on scrolling, all before
+printing), math rendered, no console errors, no request to another host, no
+WCAG violation that axe-core finds in light or dark mode, every figure
+labelled, animations playable from the keyboard. Screenshots land in _build/screenshots/."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -70,7 +73,7 @@ def test_figures_are_drawn_on_demand(reports, doc):
     if r.figures == 0:
         assert not r.plotly_loaded, "a page without figures loaded plotly.js"
     elif r.figures >= 4:
-        # Only the figures near the first screen are drawn at load.
+        # Only the first figure and those near the first screen are drawn at load.
         assert r.figures_drawn_at_load < r.figures
 
 
@@ -121,6 +124,93 @@ def test_space_plays_and_pauses_an_animation_and_print_draws_every_figure(book_b
             browser.close()
     finally:
         server.shutdown()
+
+
+class _HeldPageHandler(sitecheck._QuietHandler):
+    """Serves the site, but sends ``held`` (a page) in two parts: up to just past
+    its first figure, then the rest only once ``/release`` was asked for (or
+    after 30 s)."""
+
+    held = ""
+    release = None  # a threading.Event, set by the test
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        if self.path == "/release":
+            self.release.set()
+            self.send_response(204)
+            self.end_headers()
+            return
+        if self.path.lstrip("/") != self.held:
+            return super().do_GET()
+        body = Path(self.directory, self.held).read_bytes()
+        first = body.index(b'class="nnlearn-figure-data"')
+        cut = body.index(b"</script>", first) + 2000
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body[:cut])
+        self.wfile.flush()
+        self.release.wait(30)
+        self.wfile.write(body[cut:])
+
+
+_FIRST_DRAWN = """(() => {
+  const watch = new MutationObserver(() => {
+    if (!document.querySelector('.nnlearn-figure .main-svg')) return;
+    watch.disconnect();
+    window.__firstDrawnWhile = document.readyState;
+    fetch('/release');
+  });
+  watch.observe(document, {childList: true, subtree: true});
+})();"""
+
+
+def test_first_figure_is_drawn_before_the_rest_of_the_page_arrives(book_build):
+    # The page's first figure is drawn as soon as its data and its plotly.js
+    # are here, even below the first screen: it does not wait for the rest of
+    # a long chapter, nor for the reader to scroll.
+    _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    rel = "book/08-training-loop.html"
+    handler = type("Held", (_HeldPageHandler,), {"held": rel, "release": threading.Event()})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(book_build.html)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as pw:
+            browser, page = _browser_page(pw)
+            page.add_init_script(_FIRST_DRAWN)
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{rel}",
+                      wait_until="load", timeout=120_000)
+            drawn_while = page.evaluate("() => window.__firstDrawnWhile || 'not drawn'")
+            assert drawn_while == "loading", \
+                f"first figure: {drawn_while} when the page had arrived (30 s after the rest)"
+            first = page.locator(".nnlearn-figure").first
+            assert first.evaluate("el => el.getBoundingClientRect().top") > 900, \
+                "the first figure was on the first screen; the test wants one below it"
+            browser.close()
+    finally:
+        server.shutdown()
+
+
+def test_pagespeed_reports_each_missed_target():
+    import pagespeed
+
+    def page(rel, figures=3, fcp=300, first=1000, sent=1_000_000):
+        return pagespeed.Speed(rel, figures, fcp, first, sent, bool(figures), 10)
+
+    assert pagespeed.problems([page("book/03-gradient-descent.html")], 1_000) == []
+    assert pagespeed.problems([page("book/03-gradient-descent.html", first=1600)], 1_000) == [
+        "book/03-gradient-descent.html: first figure 1600 ms"]
+    assert pagespeed.problems([page("book/03-gradient-descent.html", first=None)], 1_000) == [
+        "book/03-gradient-descent.html: first figure None ms"]
+    # The first-figure target is the chapters' (the landing page's figure is 3-D).
+    assert pagespeed.problems([page("index.html -> book/index.html", first=2200)], 1_000) == []
+    assert pagespeed.problems([page("book/glossary.html", 0, 900, None, 700_000)], 26e6) == [
+        "book/glossary.html: first contentful paint 900 ms",
+        "book/glossary.html: 0.70 MB transferred without a figure", "the site is 26.00 MB"]
 
 
 def test_404_page_and_favicon(book_build):

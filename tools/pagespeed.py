@@ -33,6 +33,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import statistics
 import sys
 from dataclasses import asdict, dataclass
@@ -42,7 +43,9 @@ from urllib.parse import unquote, urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sitecheck  # noqa: E402
 
-#: Targets of issue 16, on the 2-core development machine.
+#: Targets of issue 16, on the 2-core development machine. The first-figure
+#: target is for the chapters (``book/NN-*.html``); the table shows it for the
+#: other pages with figures too.
 TARGETS = {"fcp_ms": 800, "first_figure_ms": 1500, "figureless_page_bytes": 600_000,
            "site_bytes": 25_000_000}
 
@@ -243,14 +246,19 @@ def table(results: list[Speed]) -> str:
     return "\n".join(rows)
 
 
+def is_chapter(page: str) -> bool:
+    """Whether ``page`` (relative to the site) is a chapter: ``book/03-gradient-descent.html``."""
+    return re.fullmatch(r"(.*/)?\d\d-[^/]+\.html", page.split(" -> ")[-1]) is not None
+
+
 def problems(results: list[Speed], site_bytes: int) -> list[str]:
     """Every target of ``TARGETS`` that is missed, as a sentence."""
     out = []
     for r in results:
         if r.fcp_ms > TARGETS["fcp_ms"]:
             out.append(f"{r.page}: first contentful paint {r.fcp_ms} ms")
-        if r.figures and (r.first_figure_ms is None
-                          or r.first_figure_ms > TARGETS["first_figure_ms"]):
+        if r.figures and is_chapter(r.page) and (
+                r.first_figure_ms is None or r.first_figure_ms > TARGETS["first_figure_ms"]):
             out.append(f"{r.page}: first figure {r.first_figure_ms} ms")
         if not r.figures and r.transferred_bytes > TARGETS["figureless_page_bytes"]:
             out.append(f"{r.page}: {_mb(r.transferred_bytes)} transferred without a figure")
@@ -265,16 +273,20 @@ def report(results: list[Speed], directory: Path) -> list[str]:
     print(f"## {directory}\n")
     print(table(results))
     print()
-    figured = [r for r in results if r.figures]
-    worst_first = max((r.first_figure_ms or float("inf") for r in figured), default=None)
+    chapters = [r for r in results if r.figures and is_chapter(r.page)]
+    worst_first = max((r.first_figure_ms or float("inf") for r in chapters), default=None)
     figureless = [r.transferred_bytes for r in results if not r.figures]
     print(f"worst FCP: {max(r.fcp_ms for r in results)} ms; "
-          f"worst first figure: {worst_first} ms; "
+          f"worst first figure of a chapter: {worst_first} ms; "
           f"largest page without figures: {_mb(max(figureless, default=0))}; "
           f"site: {_mb(raw)} on disk, {_mb(sent)} gzip-compressed")
     missed = problems(results, raw)
     for line in missed:
         print("MISSED:", line)
+    for r in results:
+        if r.figures and not is_chapter(r.page) and (r.first_figure_ms or 0) > \
+                TARGETS["first_figure_ms"]:
+            print(f"(not a chapter) {r.page}: first figure {r.first_figure_ms} ms")
     print()
     return missed
 

@@ -13,9 +13,10 @@
  * This script is loaded with `async`, only on pages that hold a figure: it
  * starts while the rest of a long page is still arriving, but draws nothing
  * before the text has painted. Then it runs the first figure's bundle (which
- * the page preloads) and draws the figures near the viewport, those on the
- * screen first, as their HTML arrives, loading the bundle a figure needs when
- * it needs it; once
+ * the page preloads) and draws the page's first figure, wherever it is (it is
+ * the one every reader reaches first), and the figures near the viewport,
+ * those on the screen first, as their HTML arrives, loading the bundle a
+ * figure needs when it needs it; once
  * the page is idle it loads every bundle the page needs, so that scrolling
  * and printing find them ready. It draws all figures before printing and when
  * the reader jumps to an anchor (so the page does not move under the target).
@@ -293,12 +294,20 @@
 
   var observer = null;
 
+  /* Whether the parser has put a node after `node` (and so has all of it). */
+  function parsedPast(node) {
+    for (; node && node !== document.body; node = node.parentNode) {
+      if (node.nextSibling) return true;
+    }
+    return false;
+  }
+
   /* Take over the figures whose data has arrived and that are not yet known. */
   function adopt() {
     document.querySelectorAll("script.nnlearn-figure-data").forEach(function (script) {
       // While the page loads, a figure's data is complete once the parser has
-      // gone past it.
-      if (document.readyState === "loading" && !script.nextSibling) return;
+      // gone past it (its script is often the last child of its output).
+      if (document.readyState === "loading" && !parsedPast(script)) return;
       var div = document.getElementById(script.dataset.target);
       if (!div || div.nnlearnFigure) return;
       var state = { div: div, script: script, drawing: null, queued: false,
@@ -307,6 +316,8 @@
       state.promise = new Promise(function (resolve) { state.done = resolve; });
       div.nnlearnFigure = state;
       div.addEventListener("keydown", function (e) { onKey(state, e); });
+      // The page's first figure is drawn at once, wherever it is.
+      if (!figures.length) request(state, true);
       figures.push(state);
       if (observer) observer.observe(div); else request(state, false);
     });
