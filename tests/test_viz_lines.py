@@ -45,7 +45,7 @@ def test_curves_bad_input():
         curves([1.0, 2.0], title="t", x_title="x", y_title="y")
     with pytest.raises(ValueError, match="line_dash names curves that do not exist"):
         curves({"a": [1.0, 2.0]}, line_dash={"b": "dot"}, title="t", x_title="x", y_title="y")
-    with pytest.raises(ValueError, match="curve 'a': x and y must have the same shape"):
+    with pytest.raises(ValueError, match="curve 'a' x must have 1 entries, got 2"):
         curves({"a": ([1.0, 2.0], [1.0])}, title="t", x_title="x", y_title="y")
     with pytest.raises(ValueError, match="line_shape"):
         curves({"a": [1.0]}, line_shape="x", title="t", x_title="x", y_title="y")

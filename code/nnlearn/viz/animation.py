@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from nnlearn._checks import check_bool
+
 
 def play_controls(fig: go.Figure, labels: list[str], *, active: int, prefix: str,
                   redraw: bool, frame_ms: int = 450, transition_ms: int = 0,
@@ -42,6 +44,7 @@ def play_controls(fig: go.Figure, labels: list[str], *, active: int, prefix: str
     """
     if not labels:
         raise ValueError("labels must name at least one frame")
+    redraw = check_bool(redraw, "redraw")
     if not 0 <= active < len(labels):
         raise ValueError(f"active must be in [0, {len(labels)}), got {active}")
     anim = dict(frame=dict(duration=frame_ms, redraw=redraw),

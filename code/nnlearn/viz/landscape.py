@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from nnlearn._checks import as_float_array, check_choice, check_scalar
+from nnlearn._checks import as_float_array, check_bool, check_choice, check_scalar
 from nnlearn.surfaces import grid
 from nnlearn.viz import contour, layout
 from nnlearn.viz.lines import line_style
@@ -26,9 +26,8 @@ def _arrow_segments(starts: np.ndarray, vectors: np.ndarray,
     ends = starts + vectors
     cos, sin = np.cos(0.45), np.sin(0.45)
     back = -head * vectors
-    left = np.stack([cos * back[:, 0] - sin * back[:, 1], sin * back[:, 0] + cos * back[:, 1]], 1)
-    right = np.stack([cos * back[:, 0] + sin * back[:, 1], -sin * back[:, 0] + cos * back[:, 1]],
-                     1)
+    left, right = (np.stack([cos * back[:, 0] - s * back[:, 1], s * back[:, 0] + cos * back[:, 1]],
+                            1) for s in (sin, -sin))          # the shaft turned by +-0.45 rad
     gap = np.full_like(starts, np.nan)
     pts = np.stack([starts, ends, gap, ends + left, ends, ends + right, gap], axis=1)
     return pts.reshape(-1, 2)[:, 0], pts.reshape(-1, 2)[:, 1]
@@ -76,8 +75,7 @@ def gradient_arrows_3d(surface, points, *, title: str | None, n: int = 41,
     span = float(np.ptp(Z)) or 1.0
     floor = float(Z.min()) - 0.2 * span
     if scale is None:
-        scale = 0.3 * (box[0][1] - box[0][0]) / max(float(np.linalg.norm(g, axis=1).max()),
-                                                     1e-300)
+        scale = 0.3 * (box[0][1] - box[0][0]) / max(float(np.hypot(*g.T).max()), 1e-300)
     scale = check_scalar(scale, "scale", low=0.0, low_inclusive=False)
     z_pts = contour.values(surface, pts)
     fig = go.Figure(surface_trace(X, Y, Z, getattr(surface, "name", "surface"), opacity=0.55))
@@ -131,6 +129,7 @@ def gradient_field(surface, *, title: str | None, n_arrows: int = 15, n: int = 8
     (x0, x1), (y0, y1) = contour.window(surface)
     n_arrows = layout.check_figure_size(n_arrows, "n_arrows", low=2, high=100)
     descent = check_choice(direction, "direction", {"descent", "ascent"}) == "descent"
+    normalize, log = check_bool(normalize, "normalize"), check_bool(log, "log")
     cell = np.array([x1 - x0, y1 - y0]) / n_arrows
     gx, gy = np.meshgrid(x0 + cell[0] * (np.arange(n_arrows) + 0.5),
                          y0 + cell[1] * (np.arange(n_arrows) + 0.5))
@@ -215,8 +214,7 @@ def basin_map(X, Y, labels, names, *, title: str | None, surface=None) -> go.Fig
         A heatmap, one legend entry per basin, then (optionally) the level sets
         and critical points.
     """
-    X = as_float_array(X, "X", ndim=2)
-    Y = as_float_array(Y, "Y", ndim=2)
+    X, Y = as_float_array(X, "X", ndim=2), as_float_array(Y, "Y", ndim=2)
     lab = np.asarray(labels)
     if X.shape != Y.shape or lab.shape != X.shape:
         raise ValueError(f"X, Y and labels must have the same shape, got {X.shape}, "

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nnlearn._checks import check_scalar
+from nnlearn._checks import as_float_array, check_scalar
 
 #: Largest number of elements (grid points, units, frames x points) a figure may draw;
 #: more would hang the browser long before the page is useful.
@@ -26,8 +26,10 @@ def check_figure_size(n, name: str, low: int = 1, high: int = MAX_ELEMENTS) -> i
 
 
 def as_vector(values, name: str, length: int | None = None) -> np.ndarray:
-    """``values`` as a 1-D float64 array (a column ``(n, 1)`` counts), NaN allowed."""
-    arr = np.asarray(values, dtype=np.float64)
+    """``values`` as a 1-D float64 array (a column ``(n, 1)`` counts), NaN allowed.
+
+    Complex or non-numeric values raise ``TypeError`` naming ``name``."""
+    arr = as_float_array(values, name, allow_nonfinite=True).astype(np.float64, copy=False)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
@@ -119,9 +121,11 @@ def header(fig: go.Figure, title: str | None, height: int, extra: int = 0,
            bottom: int | None = None) -> go.Figure:
     """Title at the very top, the legend in rows below it, the plot below both.
 
-    Positions are in pixels from the top (``yref="container"``); ``extra``
+    Positions are in pixels from the top (``yref="container"``); ``height``
+    is the figure's (an integer from 100 to 20,000 pixels), ``extra``
     leaves room for subplot titles, ``bottom`` sets the bottom margin.
     """
+    height = check_figure_size(height, "height", low=100, high=20_000)
     rows = _legend_rows(_legend_names(fig))
     title_px = 44 if title else 8
     margin = dict(t=title_px + 24 * rows + 14 + extra)
@@ -136,10 +140,13 @@ def header(fig: go.Figure, title: str | None, height: int, extra: int = 0,
 
 
 def axis_format(values, log: bool) -> dict:
-    """Linear axis, or log axis labelled 10^k (only decades when it spans many)."""
+    """Linear axis, or log axis labelled 10^k (only decades when it spans many).
+
+    ``values`` is an array or a list of arrays (e.g. the ``y`` of several traces)."""
     if not log:
         return dict(type="linear")
-    values = np.asarray(values, dtype=np.float64).ravel()
+    values = np.asarray(np.concatenate([np.ravel(v) for v in values]) if isinstance(values, list)
+                        else values, dtype=np.float64).ravel()
     values = values[np.isfinite(values) & (values > 0)]
     span = np.log10(values.max() / values.min()) if len(values) else 0.0
     fmt = dict(type="log", exponentformat="power")

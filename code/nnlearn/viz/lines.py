@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from nnlearn._checks import as_float_array, check_choice
+from nnlearn._checks import as_float_array, check_bool, check_choice
 from nnlearn.viz import layout
 from nnlearn.viz.theme import color, dash, symbol
 
@@ -33,6 +33,7 @@ def line_style(i: int, role: str | None = None, line_dash: str | None = None,
     """
     if role is not None:
         role = check_choice(role, "role", tuple(ROLE_DASH))
+    markers = check_bool(markers, "markers")
     shown = line_dash or (ROLE_DASH[role] if role else dash(i))
     marker = dict(color=color(i), symbol=symbol(i), size=7 if markers else 8)
     if role and not markers:
@@ -46,13 +47,9 @@ def _xy(value, x, name: str) -> tuple[np.ndarray, np.ndarray]:
         if len(value) != 2:
             raise ValueError(f"curve {name!r} must be y or a pair (x, y)")
         x, value = value
-    y = as_float_array(value, f"curve {name!r}", ndim=1, allow_nonfinite=True)
-    x = np.arange(len(y), dtype=np.float64) if x is None else \
-        as_float_array(x, f"curve {name!r} x", ndim=1, allow_nonfinite=True)
-    if x.shape != y.shape:
-        raise ValueError(f"curve {name!r}: x and y must have the same shape, got {x.shape} "
-                         f"and {y.shape}")
-    return x.astype(np.float64), y.astype(np.float64)
+    y = layout.as_vector(value, f"curve {name!r}")
+    return np.arange(len(y), dtype=np.float64) if x is None else \
+        layout.as_vector(x, f"curve {name!r} x", len(y)), y
 
 
 def add_curves(fig: go.Figure, ys: Mapping, x=None, *, row: int | None = None,
@@ -66,6 +63,7 @@ def add_curves(fig: go.Figure, ys: Mapping, x=None, *, row: int | None = None,
     to a pair ``(x, y)``. Non-finite values, and non-positive ones on a log
     axis, leave gaps. Curve ``k`` gets style number ``first + k``.
     """
+    log_x, log_y = check_bool(log_x, "log_x"), check_bool(log_y, "log_y")
     line_dash = dict(line_dash or {})
     unknown = set(line_dash) - set(ys)
     if unknown:
@@ -116,12 +114,9 @@ def curves(ys: Mapping, x=None, *, title: str | None, x_title: str, y_title: str
     line_shape = check_choice(line_shape, "line_shape", ("linear", "hv"))
     fig = add_curves(go.Figure(), ys, x, log_x=log_x, log_y=log_y, line_dash=line_dash,
                      markers=markers, line_shape=line_shape, max_points=max_points)
-    fig.update_xaxes(title_text=x_title, **layout.axis_format(
-        np.concatenate([t.x for t in fig.data]), log_x))
-    fig.update_yaxes(title_text=y_title, **layout.axis_format(
-        np.concatenate([t.y for t in fig.data]), log_y))
-    fig.update_layout(hovermode="x unified")
-    return layout.header(fig, title, height)
+    fig.update_xaxes(title_text=x_title, **layout.axis_format([t.x for t in fig.data], log_x))
+    fig.update_yaxes(title_text=y_title, **layout.axis_format([t.y for t in fig.data], log_y))
+    return layout.header(fig.update_layout(hovermode="x unified"), title, height)
 
 
 def add_train_val(fig: go.Figure, runs: Mapping, *, row: int | None = None,
@@ -170,7 +165,7 @@ def train_val_curves(runs: Mapping, *, title: str | None, y_title: str,
     plotly.graph_objects.Figure
         Per run its training then validation trace; then one marker per ``best``.
     """
-    fig = go.Figure()
+    fig, log_y = go.Figure(), check_bool(log_y, "log_y")
     vals = add_train_val(fig, runs)
     for name, epoch in (best or {}).items():
         if name not in vals:
@@ -184,10 +179,8 @@ def train_val_curves(runs: Mapping, *, title: str | None, y_title: str,
                                              line=dict(color=color(i), width=3))))
     fig.update_xaxes(title_text="epoch (passes over the training data)",
                      range=[0, max(len(t.x) for t in fig.data) + 0.5])
-    fig.update_yaxes(title_text=y_title, **layout.axis_format(
-        np.concatenate([t.y for t in fig.data]), log_y))
-    fig.update_layout(hovermode="x unified")
-    return layout.header(fig, title, 440)
+    fig.update_yaxes(title_text=y_title, **layout.axis_format([t.y for t in fig.data], log_y))
+    return layout.header(fig.update_layout(hovermode="x unified"), title, 440)
 
 
 def curve_panels(panels: Mapping, x=None, *, title: str | None, x_title: str,

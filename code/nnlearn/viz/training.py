@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from nnlearn._checks import check_bool
 from nnlearn.viz.animation import animate
 from nnlearn.viz.heatmap import heatmap
 from nnlearn.viz.layout import as_labels, as_mapping, as_matrix, as_vector, header, padded_range
@@ -52,7 +53,7 @@ def learning_curves(history, *, title: str | None, loss_title: str = "loss (nats
         One trace per recorded series and a dotted vertical line at
         ``history.best_epoch`` if it is set.
     """
-    epochs = _series(history, "epoch")
+    epochs, show_lr = _series(history, "epoch"), check_bool(show_lr, "show_lr")
     if epochs.size == 0:
         raise ValueError("history must hold at least one epoch, got an empty history")
     panels = [("loss", loss_title, "loss")]
@@ -77,8 +78,7 @@ def learning_curves(history, *, title: str | None, loss_title: str = "loss (nats
                                  line_shape="hv", **line_style(2)), row=2, col=1)
         fig.update_yaxes(title_text="η (unitless)", type="log", tickvals=np.unique(rates),
                          ticktext=[f"{r:.2g}" for r in np.unique(rates)], row=2, col=1)
-    for trace in fig.data:
-        trace.x = epochs[:len(trace.y)]
+    fig.for_each_trace(lambda trace: trace.update(x=epochs[:len(trace.y)]))
     best = getattr(history, "best_epoch", None)
     if best is not None:
         fig.add_vline(x=best, line=dict(color=color(7), dash="dot", width=1.5))
@@ -146,7 +146,7 @@ def fit_snapshots(x, y, x_grid, truth, predictions: Mapping[str, Sequence[float]
     plotly.graph_objects.Figure
         Data, truth, then one line per prediction (or the animated line).
     """
-    x, x_grid = as_vector(x, "x"), as_vector(x_grid, "x_grid")
+    x, x_grid, frames = as_vector(x, "x"), as_vector(x_grid, "x_grid"), check_bool(frames, "frames")
     y, truth = as_vector(y, "y", x.size), as_vector(truth, "truth", x_grid.size)
     preds = {str(k): as_vector(v, f"predictions[{k!r}]", x_grid.size)
              for k, v in as_mapping(predictions, "predictions").items()}

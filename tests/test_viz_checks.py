@@ -1,0 +1,99 @@
+"""Argument checks the viz builders share with the core library (robustness review).
+
+Flags are checked as the core checks its bool flags (``_checks.check_bool``):
+only True and False pass, so a truthy string such as ``"False"`` is refused
+with a TypeError naming the flag. Figure heights and data vectors are
+checked too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from nnlearn import surfaces
+from nnlearn.training import History
+from nnlearn.viz import landscape, layout, lines, optim, training
+from nnlearn.viz.animation import play_controls
+
+NOT_BOOLS = [None, 0, 1, "False", "yes", [True]]
+
+
+def _history():
+    h = History()
+    h.epoch, h.loss, h.lr = [1, 2, 3], [1.0, 0.5, 0.3], [0.1, 0.1, 0.01]
+    return h
+
+
+def _frames_figure():
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1]))
+    fig.frames = [go.Frame(name="a", data=[go.Scatter(y=[1, 1])])]
+    return fig
+
+
+CALLS = {
+    "markers": lambda v: lines.curves({"a": [1.0, 2.0]}, title="t", x_title="x", y_title="y",
+                                      markers=v),
+    "log_x": lambda v: lines.curves({"a": [1.0, 2.0]}, [1.0, 2.0], title="t", x_title="x",
+                                    y_title="y", log_x=v),
+    "log_y": lambda v: lines.curves({"a": [1.0, 2.0]}, title="t", x_title="x", y_title="y",
+                                    log_y=v),
+    "log_y ": lambda v: lines.train_val_curves({"a": ([1.0, 0.5], [1.1, 0.7])}, title="t",
+                                               y_title="y", log_y=v),
+    "log_y  ": lambda v: optim.lr_sweep([0.1, 1.0], {"a": [0.5, 0.4]}, title="t", y_title="y",
+                                        cap=1.0, log_y=v),
+    "show_lr": lambda v: training.learning_curves(_history(), title="t", show_lr=v),
+    "frames": lambda v: training.fit_snapshots([0.0, 1.0], [0.0, 1.0], [0.0, 0.5, 1.0],
+                                               [0.0, 0.5, 1.0], {"e1": [0.0, 0.4, 0.9]},
+                                               title="t", frames=v),
+    "normalize": lambda v: landscape.gradient_field(surfaces.Himmelblau(), title="t", n=11,
+                                                    n_arrows=3, normalize=v),
+    "log": lambda v: landscape.gradient_field(surfaces.Himmelblau(), title="t", n=11,
+                                              n_arrows=3, log=v),
+    "redraw": lambda v: play_controls(_frames_figure(), ["a"], active=0, prefix="", redraw=v),
+}
+
+
+@pytest.mark.parametrize("flag", list(CALLS))
+@pytest.mark.parametrize("value", NOT_BOOLS)
+def test_viz_flags_refuse_anything_but_true_or_false(flag, value):
+    with pytest.raises(TypeError, match=f"^{flag.strip()} must be True or False"):
+        CALLS[flag](value)
+
+
+@pytest.mark.parametrize("flag", list(CALLS))
+def test_viz_flags_accept_true_false_and_numpy_booleans(flag):
+    for value in (True, False, np.bool_(True)):
+        assert isinstance(CALLS[flag](value), go.Figure)
+
+
+@pytest.mark.parametrize("height, error", [(None, TypeError), ("400", TypeError),
+                                           (400.5, TypeError), (-5, ValueError),
+                                           (0, ValueError), (10 ** 9, ValueError)])
+def test_figure_height_is_checked(height, error):
+    with pytest.raises(error, match="height"):
+        lines.curves({"a": [1.0, 2.0]}, title="t", x_title="x", y_title="y", height=height)
+    with pytest.raises(error, match="height"):
+        layout.header(go.Figure(), "t", height)
+
+
+def test_figure_height_in_range_is_kept():
+    assert lines.curves({"a": [1.0]}, title="t", x_title="x", y_title="y",
+                        height=np.int64(300)).layout.height == 300
+
+
+@pytest.mark.parametrize("values", [np.array([1 + 2j, 3 + 0j]), [1j, 2.0]])
+def test_as_vector_refuses_complex_values_instead_of_dropping_the_imaginary_part(values):
+    with pytest.raises(TypeError, match="^x must be real"):
+        layout.as_vector(values, "x")
+    with pytest.raises(TypeError, match="^x must be real"):
+        training.fit_snapshots(values, [0.0, 1.0], [0.0, 1.0], [0.0, 1.0], {"e": [0.0, 1.0]},
+                               title="t")
+
+
+def test_as_vector_keeps_real_input_and_nan():
+    out = layout.as_vector(np.array([[1.0], [np.nan]], dtype=np.float32), "x")
+    assert out.dtype == np.float64 and out[0] == 1.0 and np.isnan(out[1])
+    with pytest.raises(TypeError, match="^x must hold numbers"):
+        layout.as_vector(["a", "b"], "x")
