@@ -30,8 +30,7 @@ def as_vector(values, name: str, length: int | None = None) -> np.ndarray:
 
     Complex or non-numeric values raise ``TypeError`` naming ``name``."""
     arr = as_float_array(values, name, allow_nonfinite=True).astype(np.float64, copy=False)
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
+    arr = arr[:, 0] if arr.ndim == 2 and arr.shape[1] == 1 else arr
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional, got shape {arr.shape}")
     if length is not None and arr.size != length:

@@ -20,8 +20,9 @@ from nnlearn.viz.theme import color
 __all__ = ["lr_sweep"]
 
 
-#: The two ways a run of the sweep fails, and their marker symbols (neither is a line's symbol).
-FAILURES = {"diverged: η too large": "arrow-up", "no progress: η too small": "hourglass"}
+#: The two ways a run of the sweep fails, and their markers (neither is a line's symbol).
+FAILURES = {"diverged: η too large": dict(symbol="asterisk-open", line_width=2.5),
+            "no progress: η too small": dict(symbol="hourglass")}
 
 
 def lr_sweep(lrs, final_losses: Mapping[str, np.ndarray], *, title: str | None,
@@ -30,7 +31,7 @@ def lr_sweep(lrs, final_losses: Mapping[str, np.ndarray], *, title: str | None,
 
     Runs whose loss is not finite or above ``cap`` failed. They are drawn on
     a dotted line at ``cap``, with one of two markers that need no colour
-    (:data:`FAILURES`): an upward arrow if the rate was too large (the loss
+    (:data:`FAILURES`): an asterisk (a burst) if the rate was too large (the loss
     is not finite, or the rate is above the optimizer's best one), an
     hourglass if it was too small (below the best rate: no better than
     where the run started). The eye sees which range of learning rates each
@@ -69,15 +70,15 @@ def lr_sweep(lrs, final_losses: Mapping[str, np.ndarray], *, title: str | None,
         up = bad & (~np.isfinite(loss) | (lrs > best))
         add_curves(fig, {name: np.where(bad, np.nan, loss)}, lrs, first=i, log_x=True,
                    markers=True, max_points=None)
-        for (kind, symbol), failed in zip(FAILURES.items(), (up, bad & ~up), strict=True):
+        for (kind, style), failed in zip(FAILURES.items(), (up, bad & ~up), strict=True):
             fig.add_trace(go.Scatter(x=lrs[failed], y=[cap] * int(failed.sum()), mode="markers",
                                      name=f"{name}: {kind}", legendgroup=str(name),
-                                     marker=dict(symbol=symbol, size=12, color=color(i)),
+                                     marker=dict(style, size=12, color=color(i)),
                                      showlegend=False, hovertemplate=f"{name}<br>lr %{{x:.3g}}"
                                      f"<br>{kind}<extra></extra>"))
-    for kind, symbol in FAILURES.items():        # legend keys: the shape tells them apart
+    for kind, style in FAILURES.items():        # legend keys: the shape tells them apart
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=kind,
-                                 marker=dict(symbol=symbol, size=12, color=color(7))))
+                                 marker=dict(style, size=12, color=color(7))))
     fig.add_hline(y=cap, line=dict(color=color(7), dash="dot", width=1.5))
     fig.update_xaxes(title_text="learning rate η (log scale)", **axis_format(lrs, True))
     fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
