@@ -104,10 +104,6 @@ def test_printed_greek_names():
 # would give L a second meaning.
 _L_DEFINED = re.compile(r"(?<![\\\w])(?<!\\tilde )(?<!\\tilde)L(\([^)]*\))?\s*=(?P<rhs>[^=]*)")
 _PENALTY_TERM = re.compile(r"\+\s*R\b|\\alpha|\\ell\s*\+")
-# Chapter 9 (owned by its own helper this session) still writes its engine's
-# circuit as L = (tanh(wx + b) - y)^2 + alpha w^2; it is listed here until it
-# writes L-tilde like chapter 5.
-_PENALIZED_AS_L_ELSEWHERE = {"book/09-automatic-differentiation"}
 
 
 def penalized_losses_written_l(text: str) -> list[int]:
@@ -124,7 +120,7 @@ def test_the_penalized_loss_detector():
     assert penalized_losses_written_l(text) == [1, 2]
 
 
-@pytest.mark.parametrize("doc", [d for d in PAGES if d not in _PENALIZED_AS_L_ELSEWHERE])
+@pytest.mark.parametrize("doc", PAGES)
 def test_a_loss_with_a_penalty_is_written_l_tilde(doc):
     lines = penalized_losses_written_l(source_of(doc).read_text())
     assert not lines, (f"{doc} writes L for a loss with a penalty added on lines {lines}; "

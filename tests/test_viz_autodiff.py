@@ -103,6 +103,11 @@ def test_backward_animation_fills_in_gradients_in_backward_order():
     still = adviz.graph_figure(loss, names, title="t")   # same rows, plus the controls
     assert fig.layout.margin.b >= 100 and still.layout.margin.b is None
     assert fig.layout.height == still.layout.height + fig.layout.margin.b
+    # The gradients' legend names the root as the page does (chapter 9's is L-tilde).
+    assert [t.name for t in fig.data if t.name and "backward" in t.name] == ["∂L/∂node (backward)"]
+    names["L̃"] = names.pop("L")
+    renamed = adviz.backward_animation(loss, names, title="t")
+    assert "∂L̃/∂node (backward)" in [t.name for t in renamed.data]
 
 
 def test_figures_of_the_chapter():

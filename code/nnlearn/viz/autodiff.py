@@ -104,8 +104,9 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: 
                     symbol=["circle" if not t.parents else "square" for t in nodes]),
         hovertemplate="%{text}<extra></extra>"))
     if backward:                                      # a legend entry for the gradients
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="∂L/∂node (backward)",
-                                 marker=dict(size=12, symbol="square", color=GRAD_COLOR)))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker=dict(
+            size=12, symbol="square", color=GRAD_COLOR),
+            name=f"∂{_labels([root], names)[0]}/∂node (backward)"))  # the root's own name
     fig.update_layout(hovermode="closest", margin=dict(l=10, r=10), showlegend=True,
                       xaxis=dict(visible=False, range=[lo[0] - 0.5, hi[0] + 0.5]),
                       yaxis=dict(visible=False, range=[lo[1] - 0.8, hi[1] + 0.5],
