@@ -3,7 +3,9 @@
 * **Static files follow their source.** Sphinx copies ``html_static_path``
   (``book/_static``) only when it writes at least one page. After an edit to
   ``nnlearn-figures.js`` or ``nnlearn.css`` alone it reports "no targets are
-  out of date" and the site keeps the old copy. At the end of every HTML build
+  out of date" and the site keeps the old copy (Sphinx issue 1810,
+  changed by Sphinx's pull request 13236 in January 2025; Jupyter Book 1 needs
+  Sphinx 7, and the book pins 7.4.7). At the end of every HTML build
   this extension copies each static file whose copy in ``_static`` is missing
   or differs (a few milliseconds; nothing when Sphinx already copied). Template
   files (``*_t``), which Sphinx renders, are left to Sphinx. The KaTeX files
