@@ -479,18 +479,19 @@ def _check_alpha(alpha) -> float | None:
     return alpha
 
 
-def _focal_parts(x: np.ndarray, y: np.ndarray, alpha: float | None):
+def _focal_parts(z: np.ndarray, y: np.ndarray, alpha: float | None):
     """Pieces shared by the focal loss and its gradient.
 
-    Returns ``(a_t, m, ce, p, q)`` with ``p = sigmoid(x)``, ``q = 1 - p``
-    (computed as ``sigmoid(-x)``), ``m = 1 - p_y = p (1 - y) + q y``, and
-    ``ce`` the binary cross-entropy on logits.
+    Returns ``(psi_y, one_minus_p_y, ce, p, q)`` with ``p = sigmoid(z)``,
+    ``q = 1 - p`` (computed as ``sigmoid(-z)``), the weight ``psi_y`` of the
+    true label, ``one_minus_p_y = 1 - p_y = p (1 - y) + q y``, and ``ce`` the
+    binary cross-entropy on logits.
     """
-    p, q = sigmoid(x), sigmoid(-x)
-    m = p * (1 - y) + q * y
-    ce = _logit_cross_entropy(x, y)
-    a_t = 1 if alpha is None else alpha * y + (1 - alpha) * (1 - y)
-    return a_t, m, ce, p, q
+    p, q = sigmoid(z), sigmoid(-z)
+    one_minus_p_y = p * (1 - y) + q * y
+    ce = _logit_cross_entropy(z, y)
+    psi_y = 1 if alpha is None else alpha * y + (1 - alpha) * (1 - y)
+    return psi_y, one_minus_p_y, ce, p, q
 
 
 def focal_loss(input, target, *, alpha: float | None = 0.25, gamma: float = 2.0,
@@ -569,14 +570,14 @@ def focal_loss_grad(input, target, *, alpha: float | None = 0.25, gamma: float =
     check_choice(reduction, "reduction", REDUCTIONS)
     alpha = _check_alpha(alpha)
     gamma = check_scalar(gamma, "gamma", low=0.0)
-    x, y = _pair(input, target)
+    z, y = _pair(input, target)
     _check_unit_interval(y, "target", "labels")
-    a_t, m, ce, p, q = _focal_parts(x, y, alpha)
-    ratio = np.zeros_like(m)
-    np.divide(p * q, m, out=ratio, where=m > 0)
-    m_gamma = m**gamma
-    grad = a_t * (gamma * m_gamma * ratio * (1 - 2 * y) * ce + m_gamma * (p - y))
-    return _reduce_grad(grad, reduction, x.size)
+    psi_y, one_minus_p_y, ce, p, q = _focal_parts(z, y, alpha)
+    ratio = np.zeros_like(one_minus_p_y)                 # p (1 - p) / (1 - p_y), at most 1
+    np.divide(p * q, one_minus_p_y, out=ratio, where=one_minus_p_y > 0)
+    power = one_minus_p_y**gamma
+    grad = psi_y * (gamma * power * ratio * (1 - 2 * y) * ce + power * (p - y))
+    return _reduce_grad(grad, reduction, z.size)
 
 
 # ----------------------------------------------------------------------------
