@@ -4,8 +4,9 @@ Runs tools/build_pdf.py (single-page build from the jupyter cache, then
 Chromium prints) once per session into _build/pdf-test/, for the whole book
 and chapter 3, and checks the PDFs with pypdf: pages, outline, chapter
 titles, every figure (its number in the text, 3-D figures as pictures, 2-D
-figures as vector drawings), the contents' page numbers, fonts embedded, no
-solutions left inline, the chapter's own page numbers.
+figures as vector drawings), the contents' page numbers, the API reference's
+pages listed and printed as its sections, fonts embedded, no solutions left
+inline, the chapter's own page numbers.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import build_pdf  # noqa: E402
 
+from book_pages import source_of, toc_docs  # noqa: E402
 from test_site import _chromium_or_skip  # noqa: E402  (skips without Chromium, fails on CI)
 
 pytestmark = pytest.mark.site
@@ -107,18 +109,22 @@ def _lines(page) -> list[tuple[float, float, str]]:
     return pieces
 
 
+def _rows(page) -> list[tuple[float, list[str]]]:
+    """(y, pieces left to right) of each line of text on a PDF page, top first."""
+    rows: list[list] = []
+    for y, x, text in sorted(_lines(page), key=lambda p: (-p[0], p[1])):
+        if rows and abs(rows[-1][0] - y) < 3:
+            rows[-1][1].append((x, text))
+        else:
+            rows.append([y, [(x, text)]])
+    return [(y, [t for _, t in sorted(pieces)]) for y, pieces in rows]
+
+
 def _contents_pages(reader, title: str, before: int) -> list[int]:
     """Page numbers printed on the contents line of ``title`` (pages < ``before``)."""
     found = []
     for page in reader.pages[:before - 1]:
-        rows: list[list] = []
-        for y, x, text in sorted(_lines(page), key=lambda p: (-p[0], p[1])):
-            if rows and abs(rows[-1][0] - y) < 3:
-                rows[-1][1].append((x, text))
-            else:
-                rows.append([y, [(x, text)]])
-        for _, pieces in rows:
-            words = [t for _, t in sorted(pieces)]
+        for _, words in _rows(page):
             if len(words) > 1 and words[-1].isdigit():
                 line = re.sub(r"\s+", " ", " ".join(words[:-1])).strip()
                 if line == title:
@@ -167,6 +173,37 @@ def test_book_pdf_is_a_book(printed):
     for title, page in sections:
         assert _contents_pages(reader, title, first_part) == [page], title
     printed["texts"] = texts
+
+
+def _api_pages() -> list[str]:
+    """Titles of the API reference's pages, in the order of ``_toc.yml``."""
+    return [source_of(doc).read_text(encoding="utf8").split("\n", 1)[0].removeprefix("# ")
+            for doc in toc_docs() if doc.startswith("book/api/")]
+
+
+def test_api_pages_are_sections_of_the_api_reference(printed):
+    reader = printed["book"]
+    outline = build_pdf.outline_pages(printed["book_bytes"])
+    titles = _api_pages()
+    assert len(titles) == 8
+    # The outline and the contents list each page under "API reference".
+    start = next(i for i, (d, t, _) in enumerate(outline) if t == "API reference" and d == 1)
+    end = next(i for i, (d, _, _) in enumerate(outline) if i > start and d <= 1)
+    under = [(t, p) for d, t, p in outline[start + 1:end] if d == 2]
+    assert [t for t, _ in under if t in titles] == titles
+    first_part = next(p for _, t, p in outline if t == "About this book")
+    pages = dict(under)
+    for title in titles:
+        assert _contents_pages(reader, title, first_part) == [pages[title]], title
+    # The part starts a page; its pages follow one another like sections: most
+    # begin below the end of the one before, not on a page of their own.
+    assert _rows(reader.pages[outline[start][2] - 1])[0][1] == ["API reference"]
+    below_text = []
+    for title in titles:
+        rows = _rows(reader.pages[pages[title] - 1])
+        at = next(i for i, (_, words) in enumerate(rows) if " ".join(words) == title)
+        below_text.append(at > 0)
+    assert sum(below_text) >= 5, below_text
 
 
 def test_every_figure_is_printed(printed):

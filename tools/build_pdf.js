@@ -190,15 +190,18 @@
     return li;
   }
 
+  /* A chapter lists its sections; every part lists the pages under it (the
+   * API reference's eight pages), which print as its sections. */
   function tableOfContents(topLevel) {
     var ol = el("ol");
     topLevel.forEach(function (sec) {
       var h = sec.querySelector("h2");
-      var subs = Array.prototype.slice.call(sec.children).filter(function (c) {
-        return c.tagName === "SECTION" && c.id && c.querySelector(":scope > h3");
-      });
+      var subs = Array.prototype.slice.call(
+        sec.querySelectorAll(":scope > section, :scope > .toctree-wrapper > section")
+      ).filter(function (c) { return c.id && c.querySelector(":scope > h3"); });
+      var pages = subs.filter(function (c) { return c.parentElement !== sec; });
       var isChapter = chapterLike([sec]).length > 0 || sec.id === "nnlearn-solutions";
-      ol.appendChild(tocEntry(sec, h, isChapter ? subs : []));
+      ol.appendChild(tocEntry(sec, h, isChapter ? subs : pages));
     });
     return el("nav", { "class": "nnlearn-toc nnlearn-book-only", id: "nnlearn-contents" },
               [el("h2", { text: "Contents" }), ol]);
