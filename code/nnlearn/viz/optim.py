@@ -31,7 +31,7 @@ def lr_sweep(lrs, final_losses: Mapping[str, np.ndarray], *, title: str | None,
 
     Runs whose loss is not finite or above ``cap`` failed. They are drawn on
     a dotted line at ``cap``, with one of two markers that need no colour
-    (:data:`FAILURES`): an asterisk (a burst) if the rate was too large (the loss
+    (``FAILURES``): an asterisk (a burst) if the rate was too large (the loss
     is not finite, or the rate is above the optimizer's best one), an
     hourglass if it was too small (below the best rate: no better than
     where the run started). The eye sees which range of learning rates each
