@@ -11,6 +11,7 @@ inline, the chapter's own page numbers.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -120,16 +121,20 @@ def _rows(page) -> list[tuple[float, list[str]]]:
     return [(y, [t for _, t in sorted(pieces)]) for y, pieces in rows]
 
 
-def _contents_pages(reader, title: str, before: int) -> list[int]:
-    """Page numbers printed on the contents line of ``title`` (pages < ``before``)."""
+@functools.cache
+def _numbered_lines(reader, before: int) -> tuple[tuple[str, int], ...]:
+    """(text, page number) of each line ending in a number, on pages < ``before``."""
     found = []
     for page in reader.pages[:before - 1]:
         for _, words in _rows(page):
             if len(words) > 1 and words[-1].isdigit():
-                line = re.sub(r"\s+", " ", " ".join(words[:-1])).strip()
-                if line == title:
-                    found.append(int(words[-1]))
-    return found
+                found.append((re.sub(r"\s+", " ", " ".join(words[:-1])).strip(), int(words[-1])))
+    return tuple(found)
+
+
+def _contents_pages(reader, title: str, before: int) -> list[int]:
+    """Page numbers printed on the contents line of ``title`` (pages < ``before``)."""
+    return [number for line, number in _numbered_lines(reader, before) if line == title]
 
 
 def test_book_pdf_is_a_book(printed):
