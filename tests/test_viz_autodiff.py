@@ -87,6 +87,15 @@ def test_graph_figure_down_puts_inputs_on_top_and_keeps_edges_off_the_nodes():
     assert 64 * 12 < down.layout.height < 950           # 12 levels of 64 px: fits a printed page
 
 
+def test_graph_figure_checks_down_and_height():
+    loss, names = neuron()
+    with pytest.raises(TypeError, match="down"):
+        adviz.graph_figure(loss, names, title="t", down="yes")
+    for height in (12.5, 50):
+        with pytest.raises((TypeError, ValueError), match="height"):
+            adviz.graph_figure(loss, names, title="t", height=height)
+
+
 def test_backward_animation_fills_in_gradients_in_backward_order():
     loss, names = neuron()
     with pytest.raises(ValueError, match="backward"):

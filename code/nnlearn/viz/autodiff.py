@@ -15,9 +15,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from nnlearn._checks import check_bool
 from nnlearn.autodiff import Tensor, topological_order
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import as_mapping, header, panel_grid
+from nnlearn.viz.layout import as_mapping, check_figure_size, header, panel_grid
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.network import arrow_trace
 from nnlearn.viz.theme import COLORWAY, DIVERGING, GRAD_COLOR, VALUE_COLOR
@@ -84,6 +85,8 @@ def _labels(nodes: list[Tensor], names: Mapping[str, Tensor]) -> list[str]:
 def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: int,
                  backward: bool = False, down: bool = False) -> tuple[go.Figure, list, dict]:
     names = as_mapping(names, "names")
+    down = check_bool(down, "down")
+    height = check_figure_size(height, "height", low=100, high=20_000)   # the least height
     nodes = graph_nodes(root)     # down: columns become rows, 1 unit = 1 unit on screen
     places, chains = _layout(nodes)
     pos = {i: (-2 * y, -x) if down else (x, y) for i, (x, y) in places.items()}
