@@ -139,8 +139,9 @@ class Optimizer:
             work[name] = np.empty_like(self.params[i])
         return work[name]
 
-    def _l2_grad(self, i: int, p: np.ndarray, g: np.ndarray, weight_decay: float) -> np.ndarray:
-        r"""Return :math:`g + \alpha p` in a work array (or ``g`` itself if :math:`\alpha=0`)."""
+    def _l2_grad(self, i: int, p: np.ndarray, g: np.ndarray,
+                 weight_decay: float) -> np.ndarray:
+        """``g + weight_decay * p`` in a work array (``g`` if weight_decay is 0)."""
         if weight_decay == 0.0:
             return g
         out = self._scratch(i, "grad")

@@ -86,12 +86,8 @@ def pca(X, n_components: int) -> PCAResult:
     signs = np.sign(Vt[np.arange(Vt.shape[0]), largest])
     U, Vt = U * signs, Vt * signs[:, None]
     n_pc = n_components
+    with np.errstate(over="ignore"):                 # back in X's unit: inf beyond the range
+        projected = U[:, :n_pc] * S[:n_pc] * unit
     return PCAResult(components=Vt[:n_pc].astype(X.dtype),
                      explained_variance_ratio=(S[:n_pc] ** 2 / total).astype(X.dtype),
-                     projected=_times(U[:, :n_pc] * S[:n_pc], unit).astype(X.dtype))
-
-
-def _times(a: np.ndarray, unit: float) -> np.ndarray:
-    """``a * unit``, quietly ``inf`` where the product exceeds the float range."""
-    with np.errstate(over="ignore"):
-        return a * unit
+                     projected=projected.astype(X.dtype))
