@@ -405,7 +405,8 @@ def _logit_cross_entropy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     confident correct logit (:math:`z = 40, y = 1`) gives :math:`4.25 \cdot 10^{-18}`
     to full precision, where :math:`\mathrm{softplus}(z) - yz` gives 0.
     """
-    return np.log1p(np.exp(-np.abs(x))) + y * np.maximum(-x, 0) + (1 - y) * np.maximum(x, 0)
+    return (np.log1p(np.exp(-np.abs(x)))
+            + y * np.maximum(-x, 0) + (1 - y) * np.maximum(x, 0))
 
 
 def binary_cross_entropy_with_logits(input, target, *, reduction: str = "mean"):
