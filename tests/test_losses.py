@@ -283,6 +283,38 @@ def test_bce_matches_naive_formula_where_finite():
     assert binary_cross_entropy(p, y) == pytest.approx(naive, rel=1e-14)
 
 
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bce_with_logits_keeps_its_digits_for_soft_targets(dtype):
+    """Chapter 2's claim: at z = 20, y = 0.99 the sum of non-negative terms is
+    within one unit in the last place, the short form max(z, 0) - yz + ln(1 + e^-|z|)
+    is off by about 5e-6 (float32) and 4e-15 (float64), and for labels 0 and 1
+    both forms are right to rounding."""
+    from decimal import Decimal, getcontext
+    getcontext().prec = 50
+
+    def exact(z, y):      # y softplus(-z) + (1 - y) softplus(z) of the stored values
+        z, y = Decimal(float(z)), Decimal(float(y))
+        softplus = lambda t: (1 + t.exp()).ln()          # noqa: E731
+        return float(y * softplus(-z) + (1 - y) * softplus(z))
+
+    def short(z, y):
+        return np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))
+
+    z, y = np.array([dtype(20)]), np.array([dtype(0.99)])
+    got = binary_cross_entropy_with_logits(z, y, reduction="none")[0]
+    want = exact(z[0], y[0])
+    assert got.dtype == dtype
+    assert abs(float(got) - want) <= np.spacing(dtype(want))
+    short_error = abs(float(short(z, y)[0]) - want) / want
+    assert short_error == pytest.approx({np.float32: 5e-6, np.float64: 4e-15}[dtype], rel=0.2)
+    for zv, yv in [(40, 1), (-40, 0), (15, 1), (-15, 0), (3, 0), (-3, 1)]:
+        z, y = np.array([dtype(zv)]), np.array([dtype(yv)])
+        want = exact(z[0], y[0])
+        for value in (binary_cross_entropy_with_logits(z, y, reduction="none")[0],
+                      short(z, y)[0]):
+            assert abs(float(value) - want) <= 2 * np.spacing(dtype(want))
+
 def test_cross_entropy_known_values():
     z = np.array([[0.0, math.log(3.0)]])          # softmax = [0.25, 0.75]
     assert cross_entropy(z, [1]) == pytest.approx(-math.log(0.75), rel=1e-15)
