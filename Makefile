@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JB_FLAGS := -W -n --keep-going
 PORT   ?= 8000
 
-.PHONY: book test serve clean venv lint page dist pdf
+.PHONY: book test serve clean venv lint page dist pdf plotly-bundles
 
 venv: $(STAMP)
 
@@ -41,6 +41,12 @@ dist: book
 	rm -rf _build/dist
 	$(BIN)/python -m build --quiet --outdir _build/dist .
 	$(BIN)/python tools/make_dist.py
+
+## Rebuild the two plotly.js bundles committed in book/_static (needs Node.js and
+## npm; only after a plotly upgrade: set its plotly.js in tools/plotly_bundles/package.json).
+plotly-bundles:
+	cd tools/plotly_bundles && npm ci --ignore-scripts --no-audit --no-fund
+	cd tools/plotly_bundles && node build.mjs ../../book/_static
 
 ## Serve the built site on http://127.0.0.1:$(PORT)
 serve:

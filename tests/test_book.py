@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -87,6 +88,23 @@ def test_offline_assets_are_served_by_the_site(book_build):
     assert fonts and all(f.endswith(".woff2") for f in fonts)
     for font in fonts:
         assert (static / "katex" / font).is_file(), font
+
+
+def test_committed_plotly_bundles_are_built_from_the_plotly_js_of_the_plotly_package():
+    """book/_static's two partial bundles come from tools/plotly_bundles (make
+    plotly-bundles), pinned to the plotly.js that the plotly package ships."""
+    import plotly
+
+    full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    version = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", full.read_text()[:300]).group(1)
+    tools = ROOT / "tools" / "plotly_bundles"
+    pinned = json.loads((tools / "package.json").read_text())["dependencies"]["plotly.js"]
+    lock = json.loads((tools / "package-lock.json").read_text())["packages"]
+    assert pinned == lock["node_modules/plotly.js"]["version"] == version
+    for name, entry in (("cartesian", "index-cartesian.js"), ("gl3d", "index-gl3d.js")):
+        head = (ROOT / "book" / "_static" / f"plotly-{name}.min.js").read_text()[:400]
+        assert f"plotly.js ({name} - minified) v{version}" in head
+        assert "Built by tools/plotly_bundles (esbuild " in head and f"lib/{entry}" in head
 
 
 @pytest.mark.parametrize("doc", toc_docs())

@@ -8,12 +8,14 @@
   ``plotly-gl3d.min.js`` for 3-D ones (:data:`GL3D_TRACES`); the full
   ``plotly.min.js`` only draws a figure that needs both or other traces (and is
   in the site only when a page has such a figure). The
-  two are committed in ``book/_static``, unchanged from the npm packages
-  ``plotly.js-cartesian-dist-min`` and ``plotly.js-gl3d-dist-min`` (MIT
-  licence) of exactly the version the ``plotly`` package ships: the build
-  checks that; after upgrading plotly, replace them with the files of
-  ``npm pack plotly.js-cartesian-dist-min@<version>`` and
-  ``npm pack plotly.js-gl3d-dist-min@<version>``.
+  two are committed in ``book/_static``, built by ``make plotly-bundles``
+  (``tools/plotly_bundles``: esbuild, from plotly.js's own
+  ``lib/index-cartesian.js`` and ``lib/index-gl3d.js``, MIT licence) from
+  exactly the plotly.js version the ``plotly`` package ships: the build
+  checks that. A browser runs them about twice as fast as plotly.js's
+  ``dist`` files of the same traces. After upgrading plotly, set that
+  version in ``tools/plotly_bundles/package.json`` and run
+  ``make plotly-bundles``.
   Each figure's data says which bundle draws it (``data-plotly``), so a
   chapter with one 3-D figure draws its 2-D ones with the small bundle. No
   page loads plotly.js in its ``<head>``: the page preloads the bundle of its
@@ -76,19 +78,19 @@ def plotly_js() -> Path:
     return path
 
 
-#: The trace types of plotly.js's cartesian bundle (plotly.js-cartesian-dist-min).
+#: The trace types of plotly.js's cartesian bundle (its lib/index-cartesian.js).
 CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d",
                               "histogram2dcontour", "image", "pie", "scatter", "scatterternary",
                               "violin"})
 CARTESIAN_JS = "plotly-cartesian.min.js"
-#: The trace types of plotly.js's 3-D bundle (plotly.js-gl3d-dist-min).
+#: The trace types of plotly.js's 3-D bundle (its lib/index-gl3d.js).
 GL3D_TRACES = frozenset({"cone", "isosurface", "mesh3d", "scatter", "scatter3d", "streamtube",
                          "surface", "volume"})
 GL3D_JS = "plotly-gl3d.min.js"
 #: The full bundle of the plotly package, copied into the site only if a figure needs it.
 FULL_JS = "plotly.min.js"
-#: Committed partial bundle -> its npm package.
-VENDORED = {CARTESIAN_JS: "plotly.js-cartesian-dist-min", GL3D_JS: "plotly.js-gl3d-dist-min"}
+#: The partial bundles committed in book/_static (built by ``make plotly-bundles``).
+VENDORED = (CARTESIAN_JS, GL3D_JS)
 
 
 def _plotly_version(path: Path) -> str:
@@ -100,13 +102,14 @@ def _plotly_version(path: Path) -> str:
 def check_vendored_bundles(static_dir: Path) -> None:
     """Check that the committed partial bundles are the plotly package's plotly.js version."""
     want = _plotly_version(plotly_js())
-    for name, package in VENDORED.items():
+    for name in VENDORED:
         path = static_dir / name
         have = _plotly_version(path) if path.is_file() else "missing"
         if have != want:
             raise ExtensionError(
                 f"offline_assets: {path} is plotly.js {have}, the plotly package ships {want}: "
-                f"replace it with {name} from `npm pack {package}@{want}`")
+                f'set "plotly.js": "{want}" in tools/plotly_bundles/package.json and run '
+                "`make plotly-bundles` (it needs Node.js and npm)")
 
 
 _FIGURE_DATA = re.compile(r'<script type="application/json" class="nnlearn-figure-data"'
