@@ -14,7 +14,7 @@ import pytest
 
 from nnlearn import surfaces
 from nnlearn.training import History
-from nnlearn.viz import landscape, layout, lines, optim, training
+from nnlearn.viz import classify, contour, landscape, layout, lines, optim, training
 from nnlearn.viz.animation import play_controls
 
 NOT_BOOLS = [None, 0, 1, "False", "yes", [True]]
@@ -30,6 +30,16 @@ def _frames_figure():
     fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1]))
     fig.frames = [go.Frame(name="a", data=[go.Scatter(y=[1, 1])])]
     return fig
+
+
+def _train_val(showlegend):
+    fig = go.Figure()
+    lines.add_train_val(fig, {"a": ([1.0, 0.5], [1.1, 0.7])}, showlegend=showlegend)
+    return fig
+
+
+def _classes(x):
+    return (x[:, 0] > 0.5).astype(int)
 
 
 CALLS = {
@@ -52,6 +62,17 @@ CALLS = {
     "log": lambda v: landscape.gradient_field(surfaces.Himmelblau(), title="t", n=11,
                                               n_arrows=3, log=v),
     "redraw": lambda v: play_controls(_frames_figure(), ["a"], active=0, prefix="", redraw=v),
+    # Every public builder that takes showlegend (plotly refused only some values, and with
+    # a ValueError about a trace property; None passed).
+    "showlegend": lambda v: lines.add_curves(go.Figure(), {"a": [1.0, 2.0]}, showlegend=v),
+    "showlegend ": _train_val,
+    "showlegend  ": lambda v: go.Figure(classify.sample_traces(np.eye(2), [0, 1], showlegend=v)),
+    "showlegend   ": lambda v: go.Figure(classify.decision_boundary_traces(
+        _classes, np.eye(2), [0, 1], n=3, showlegend=v)),
+    "showlegend    ": lambda v: go.Figure(contour.critical_traces(
+        surfaces.Himmelblau(), ((-5.0, 5.0), (-5.0, 5.0)), showlegend=v)),
+    "showlegend     ": lambda v: go.Figure(contour.path_trace(np.zeros((3, 2)), "p", 0, None,
+                                                              showlegend=v)),
 }
 
 

@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from nnlearn._checks import check_bool
+from nnlearn._checks import check_bool, check_scalar
 
 
-def play_controls(fig: go.Figure, labels: list[str], *, active: int, prefix: str,
-                  redraw: bool, frame_ms: int = 450, transition_ms: int = 0,
+def play_controls(fig: go.Figure, labels: list[str], *, active: int, prefix: str = "",
+                  redraw: bool = False, frame_ms: int = 450, transition_ms: int = 0,
                   y: float = -0.2, bottom: int = 130) -> go.Figure:
     """Add a play/pause button pair and a slider with one step per frame label.
 
@@ -25,13 +25,15 @@ def play_controls(fig: go.Figure, labels: list[str], *, active: int, prefix: str
     labels : list of str
         Frame names, in playing order.
     active : int
-        Index of the slider step shown first (the figure's data should match it).
-    prefix : str
+        Index of the slider step shown first, ``0 <= active < len(labels)``
+        (the figure's data should match it).
+    prefix : str, default ""
         Text before the current label above the slider, e.g. ``"epoch "``.
-    redraw : bool
+    redraw : bool, default False
         Whether plotly redraws each frame completely (needed for 3-D and heatmaps).
     frame_ms, transition_ms : int
-        Time per frame and the eased transition between frames, in milliseconds.
+        Time per frame and the eased transition between frames, in milliseconds
+        (integers >= 0).
     y : float, default -0.2
         Position of the controls (top edge), in units of the plot's height.
     bottom : int, default 130
@@ -45,8 +47,9 @@ def play_controls(fig: go.Figure, labels: list[str], *, active: int, prefix: str
     if not labels:
         raise ValueError("labels must name at least one frame")
     redraw = check_bool(redraw, "redraw")
-    if not 0 <= active < len(labels):
-        raise ValueError(f"active must be in [0, {len(labels)}), got {active}")
+    active = check_scalar(active, "active", low=0, high=len(labels) - 1, integer=True)
+    frame_ms = check_scalar(frame_ms, "frame_ms", low=0, integer=True)
+    transition_ms = check_scalar(transition_ms, "transition_ms", low=0, integer=True)
     anim = dict(frame=dict(duration=frame_ms, redraw=redraw),
                 transition=dict(duration=transition_ms), mode="immediate")
     step = dict(anim, transition=dict(duration=0))
@@ -67,9 +70,7 @@ def play_controls(fig: go.Figure, labels: list[str], *, active: int, prefix: str
 
 
 def animate(fig: go.Figure, frames: Mapping[str, Sequence], *, traces: Sequence[int],
-            active: int | None = None, prefix: str = "", redraw: bool = False,
-            frame_ms: int = 450, transition_ms: int = 0, y: float = -0.2,
-            bottom: int = 130) -> go.Figure:
+            active: int | None = None, **controls) -> go.Figure:
     """Give ``fig`` one frame per entry of ``frames`` and the :func:`play_controls`.
 
     Parameters
@@ -81,8 +82,9 @@ def animate(fig: go.Figure, frames: Mapping[str, Sequence], *, traces: Sequence[
         Indices in ``fig.data`` of the traces the frames change.
     active : int, optional
         Frame shown first (default the last).
-    prefix, redraw, frame_ms, transition_ms, y, bottom
-        As in :func:`play_controls`.
+    **controls
+        ``prefix``, ``redraw``, ``frame_ms``, ``transition_ms``, ``y``,
+        ``bottom``: as in :func:`play_controls`.
 
     Returns
     -------
@@ -93,5 +95,4 @@ def animate(fig: go.Figure, frames: Mapping[str, Sequence], *, traces: Sequence[
     fig.frames = [go.Frame(name=lab, data=list(data), traces=list(traces))
                   for lab, data in zip(labels, frames.values(), strict=True)]
     return play_controls(fig, labels, active=len(labels) - 1 if active is None else active,
-                         prefix=prefix, redraw=redraw, frame_ms=frame_ms,
-                         transition_ms=transition_ms, y=y, bottom=bottom)
+                         **controls)

@@ -22,7 +22,7 @@ from nnlearn.gradcheck import BUG_ABOVE, RIGHT_BELOW
 from nnlearn.viz import network
 from nnlearn.viz.animation import play_controls
 from nnlearn.viz.heatmap import heatmap
-from nnlearn.viz.layout import as_mapping, header, padded_range
+from nnlearn.viz.layout import as_mapping, header, legend_entry, padded_range
 from nnlearn.viz.theme import COLORWAY, GRAD_COLOR, VALUE_COLOR, tint
 
 __all__ = ["CIRCUIT_POSITIONS", "circuit_figure", "gradcheck_figure", "training_animation"]
@@ -77,8 +77,7 @@ def circuit_figure(values: dict, grads: dict, edge_grads: dict, *,
         fig.add_trace(go.Scatter(x=mid[:, 0], y=mid[:, 1] + shift, mode="text", name=label,
                                  text=[f"{v:.3g}" for v in texts], hoverinfo="skip",
                                  showlegend=False, textfont=dict(color=color, size=13)))
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label,  # legend entry
-                                 line=dict(color=color, width=3)))
+        fig.add_trace(legend_entry(label, "lines", line=dict(color=color, width=3)))
     label = [CIRCUIT_LABELS.get(n, n) for n in names]
     xy = np.array([CIRCUIT_POSITIONS[n] for n in names])
     for n, lab, (x, y) in zip(names, label, xy, strict=True):

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_scalar
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import as_labels, check_figure_size, header
+from nnlearn.viz.layout import as_labels, check_figure_size, header, legend_group
 from nnlearn.viz.theme import class_colorscale, color, symbol, tint
 
 __all__ = ["boundary_segment", "decision_boundary_figure", "decision_boundary_traces",
@@ -80,8 +80,8 @@ def sample_traces(X, y, class_names: Sequence[str] | None = None,
     X = as_float_array(X, "X", ndim=2)
     y, classes = _check_labels(y, X.shape[0])
     names = as_labels(class_names, len(classes), "class_names", [f"class {c}" for c in classes])
-    return [go.Scatter(x=X[y == c, 0], y=X[y == c, 1], mode="markers", name=name,
-                       legendgroup=name, showlegend=showlegend,
+    return [go.Scatter(x=X[y == c, 0], y=X[y == c, 1], mode="markers",
+                       **legend_group(name, showlegend),
                        marker=dict(color=color(k), size=size, symbol=symbol(k),
                                    line=dict(color=color(k), width=1)))
             for k, (c, name) in enumerate(zip(classes, names, strict=True))]
@@ -130,7 +130,8 @@ def decision_boundary_traces(predict: Callable[[np.ndarray], np.ndarray], X, y,
     if not np.isin(labels, classes).all():
         raise ValueError(f"predict returned labels {np.unique(labels).tolist()} that are "
                          f"not all among the labels of y {classes.tolist()}")
-    index, k = np.searchsorted(classes, labels), len(classes)
+    index = np.searchsorted(classes, labels)
+    k = len(classes)
     heat = go.Heatmap(x=xs, y=ys, z=index.reshape(len(ys), len(xs)).astype(np.int8),
                       colorscale=class_colorscale(k, 0.3), zmin=-0.5, zmax=k - 0.5,
                       showscale=False, hoverinfo="skip", name="predicted class")
@@ -280,12 +281,10 @@ def perceptron_animation(X, y, history, *, title: str | None) -> go.Figure:
         and a slider with one step per update.
     """
     X = as_float_array(X, "X", ndim=2)
-    if X.shape[1] != 2:
-        raise ValueError(f"X must have 2 columns to be drawn, got shape {X.shape}")
     history = list(history)
     if not all(hasattr(h, a) for h in history for a in ("w", "b", "index", "step", "epoch")):
         raise TypeError("history must hold PerceptronUpdate records (use Perceptron.history)")
-    xs, ys, _ = decision_grid(X, 2)
+    xs, ys, _ = decision_grid(X, 2)                  # checks that X is (N, 2)
     box = (xs[0], xs[-1], ys[0], ys[-1])
     region, line, ring = _perceptron_frame(np.zeros(2), 0.0, box, None)
     region.update(fill="toself", fillcolor=tint(color(1), 0.14), mode="none",
@@ -303,6 +302,6 @@ def perceptron_animation(X, y, history, *, title: str | None) -> go.Figure:
     frames.update({str(h.step): _perceptron_frame(h.w, h.b, box, X[h.index]) for h in history})
     animate(fig, frames, traces=[0, 1, 2], active=0, prefix="updates made: ", y=-0.12,
             bottom=150)
-    return header(fig, title, 660, bottom=150)
+    return header(fig, title, 660)
 
 

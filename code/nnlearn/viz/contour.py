@@ -20,9 +20,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_scalar
-from nnlearn.surfaces import grid
+from nnlearn.surfaces import _check_bounds, grid
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import as_mapping, check_figure_size, header, subsample
+from nnlearn.viz.layout import as_mapping, check_figure_size, header, legend_group, subsample
 from nnlearn.viz.theme import COLORWAY, SEQUENTIAL, color, symbol, tint
 
 THETA_TITLES = ("θ₁ (unitless)", "θ₂ (unitless)", "f(θ) (unitless)")
@@ -84,11 +84,7 @@ def window(surface, bounds=None) -> tuple[tuple[float, float], tuple[float, floa
     bounds = getattr(surface, "bounds", None) if bounds is None else bounds
     if bounds is None:
         raise ValueError("bounds must be given when the surface has no .bounds attribute")
-    arr = as_float_array(bounds, "bounds")
-    if arr.shape != (2, 2) or not (arr[0, 0] < arr[0, 1] and arr[1, 0] < arr[1, 1]):
-        raise ValueError(f"bounds must be ((xmin, xmax), (ymin, ymax)) with min < max, "
-                         f"got {arr.tolist()}")
-    return (float(arr[0, 0]), float(arr[0, 1])), (float(arr[1, 0]), float(arr[1, 1]))
+    return _check_bounds(bounds)                      # the check of nnlearn.surfaces.grid
 
 
 def values(surface, points: np.ndarray) -> np.ndarray:
@@ -135,7 +131,7 @@ def critical_traces(surface, box, minima=None, z_of=None, lift: float = 0.0,
             continue
         marker = dict(symbol=sym, size=size, color=COLORWAY[5],
                       line=dict(width=1, color=MARK_COLOR))
-        common = dict(mode="markers", name=label, legendgroup=label, showlegend=showlegend)
+        common = dict(mode="markers", **legend_group(label, showlegend))
         if z_of is None:
             traces.append(go.Scatter(x=pts[:, 0], y=pts[:, 1], marker=marker, **common,
                                      hovertemplate=label + " (%{x:.3g}, %{y:.3g})<extra></extra>"))
@@ -179,7 +175,7 @@ def path_trace(path: np.ndarray, name: str, i: int, max_points: int | None,
         return dict(type="scatter" if z is None else "scatter3d", marker=dict(
             size=sizes.tolist()), customdata=steps.tolist(),
             **{k: [float(f"{v:.4g}") for v in c] for k, c in xyz.items()})
-    style = dict(name=name, legendgroup=name, showlegend=showlegend, mode="lines+markers",
+    style = dict(**legend_group(name, showlegend), mode="lines+markers",
                  customdata=steps, line=dict(color=color(i), width=2.2 if z is None else 7),
                  marker=dict(color=color(i), size=sizes, symbol=symbol(i) if z is None
                              else _SYMBOLS_3D[i % len(_SYMBOLS_3D)]),
@@ -202,8 +198,8 @@ def frame_steps(paths: Mapping[str, np.ndarray], frames) -> list[int]:
 
 def _start_trace(paths: Mapping[str, np.ndarray], showlegend: bool) -> go.Scatter:
     starts = np.unique(np.array([p[0] for p in paths.values()]), axis=0)
-    return go.Scatter(x=starts[:, 0], y=starts[:, 1], mode="markers", name="start",
-                      legendgroup="start", showlegend=showlegend, hoverinfo="skip",
+    return go.Scatter(x=starts[:, 0], y=starts[:, 1], mode="markers",
+                      **legend_group("start", showlegend), hoverinfo="skip",
                       marker=dict(symbol="circle-open", size=14, color=MARK_COLOR,
                                   line=dict(width=2)))
 
@@ -290,5 +286,4 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
                                for name, p in every] for t in frame_steps(dict(every), frames)},
                 traces=moving, prefix="after step ", y=-0.3, bottom=170)
     return header(fig, title, panel_height * rows + (260 if frames is not None else 150),
-                  extra=26 if any(p.title for p in panels) else 0,
-                  bottom=170 if frames is not None else None)
+                  extra=26 if any(p.title for p in panels) else 0)

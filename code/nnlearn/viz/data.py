@@ -82,8 +82,7 @@ def sampled_waveform(t, x, t_samples, quantized: Mapping[int, np.ndarray], *,
     if len(bits) > 1:
         animate(fig, {str(b): [stored(b)] for b in bits}, traces=[2],
                 active=bits.index(shown), prefix="bits per sample: ", y=-0.25, bottom=150)
-    return header(fig, title, 520 if len(bits) > 1 else 440, extra=26,
-                  bottom=150 if len(bits) > 1 else None)
+    return header(fig, title, 520 if len(bits) > 1 else 440, extra=26)
 
 
 def strip_rows(rows: Mapping[str, Mapping[str, np.ndarray]], *, title: str | None,

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nnlearn.viz.layout import as_labels, as_matrix, check_figure_size, header
+from nnlearn.viz.layout import as_labels, as_matrix, check_figure_size, header, legend_entry
 from nnlearn.viz.theme import SEQUENTIAL, color
 
 
@@ -63,8 +63,8 @@ def heatmap(values, *, title: str | None, x_title: str, y_title: str, x_labels=N
         fig.add_shape(type="rect", x0=c - 0.46, x1=c + 0.46, y0=r - 0.44, y1=r + 0.44,
                       line=dict(color=color(3), width=3))
     if outline_name:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=outline_name,
-                                 line=dict(color=color(3), width=3), hoverinfo="skip"))
+        fig.add_trace(legend_entry(outline_name, "lines", line=dict(color=color(3), width=3),
+                                   hoverinfo="skip"))
         fig.update_layout(showlegend=True)
     kind = dict(type="category") if x_labels is not None or y_labels is not None else {}
     square = dict(constrain="domain") if square else {}
@@ -98,10 +98,9 @@ def image_gallery(images, captions, *, title: str | None, n_cols: int = 8,
     if images.ndim != 3 or not 1 <= images.shape[0] <= 400:
         raise ValueError(f"images must have shape (n, h, w) with 1 <= n <= 400, "
                          f"got {images.shape}")
-    captions = as_labels(captions, images.shape[0], "captions")
-    n = images.shape[0]
-    cols = min(check_figure_size(n_cols, "n_cols", high=40), n)
-    rows = -(-n // cols)
+    captions = as_labels(captions, len(images), "captions")
+    cols = min(check_figure_size(n_cols, "n_cols", high=40), len(images))
+    rows = -(-len(images) // cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=captions,
                         horizontal_spacing=0.03, vertical_spacing=0.25 / rows)
     for i, img in enumerate(images):

@@ -24,10 +24,10 @@ def _arrow_segments(starts: np.ndarray, vectors: np.ndarray,
                     head: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
     """x and y of arrows (shaft and two barbs at 0.45 rad) separated by NaN, for one line trace."""
     ends = starts + vectors
-    cos, sin = np.cos(0.45), np.sin(0.45)
-    back = -head * vectors
-    left, right = (np.stack([cos * back[:, 0] - s * back[:, 1], s * back[:, 0] + cos * back[:, 1]],
-                            1) for s in (sin, -sin))          # the shaft turned by +-0.45 rad
+    back = -head * vectors                            # from the tip back along the shaft
+    turn = np.array([[np.cos(0.45), -np.sin(0.45)], [np.sin(0.45), np.cos(0.45)]])
+    left = back @ turn.T                              # turned by +0.45 rad
+    right = back @ turn                               # turned by -0.45 rad
     gap = np.full_like(starts, np.nan)
     pts = np.stack([starts, ends, gap, ends + left, ends, ends + right, gap], axis=1)
     return pts.reshape(-1, 2)[:, 0], pts.reshape(-1, 2)[:, 1]
@@ -129,7 +129,8 @@ def gradient_field(surface, *, title: str | None, n_arrows: int = 15, n: int = 8
     (x0, x1), (y0, y1) = contour.window(surface)
     n_arrows = layout.check_figure_size(n_arrows, "n_arrows", low=2, high=100)
     descent = check_choice(direction, "direction", {"descent", "ascent"}) == "descent"
-    normalize, log = check_bool(normalize, "normalize"), check_bool(log, "log")
+    normalize = check_bool(normalize, "normalize")
+    log = check_bool(log, "log")
     cell = np.array([x1 - x0, y1 - y0]) / n_arrows
     gx, gy = np.meshgrid(x0 + cell[0] * (np.arange(n_arrows) + 0.5),
                          y0 + cell[1] * (np.arange(n_arrows) + 0.5))
@@ -168,8 +169,7 @@ def descent_1d(f, paths, *, title: str | None, x_range=None) -> go.Figure:
     """
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}")
-    named = {str(k): as_float_array(p, f"paths[{k!r}]", allow_nonfinite=True).reshape(-1)
-             for k, p in layout.as_mapping(paths, "paths").items()}
+    named = layout.as_vectors(paths, "paths")
     if x_range is None:
         x_range = layout.padded_range(np.concatenate(list(named.values())), 0.1)
     lo, hi = layout.as_range(x_range, "x_range")
@@ -230,8 +230,8 @@ def basin_map(X, Y, labels, names, *, title: str | None, surface=None) -> go.Fig
                                hovertemplate="start (%{x:.2f}, %{y:.2f})<br>reaches minimum "
                                "%{z}<extra></extra>"))
     for i, name in enumerate(names):  # legend entries
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=str(name),
-                                 marker=dict(symbol="square", size=12, color=color(i))))
+        fig.add_trace(layout.legend_entry(str(name), "markers",
+                                          marker=dict(symbol="square", size=12, color=color(i))))
     box = ((float(X.min()), float(X.max())), (float(Y.min()), float(Y.max())))
     if surface is not None:
         x, y, z, _ = contour.surface_grid(surface, X.shape[1], box)

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nnlearn._checks import as_float_array, check_scalar
+from nnlearn._checks import as_float_array, check_bool, check_scalar
 
 #: Largest number of elements (grid points, units, frames x points) a figure may draw;
 #: more would hang the browser long before the page is useful.
@@ -36,6 +36,13 @@ def as_vector(values, name: str, length: int | None = None) -> np.ndarray:
     if length is not None and arr.size != length:
         raise ValueError(f"{name} must have {length} entries, got {arr.size}")
     return arr
+
+
+def as_vectors(values, name: str, length: int | None = None) -> dict[str, np.ndarray]:
+    """The non-empty mapping ``values`` as ``{str(key): as_vector(...)}``, each named
+    ``name[key]`` in errors (and of ``length`` entries if given)."""
+    return {str(k): as_vector(v, f"{name}[{k!r}]", length)
+            for k, v in as_mapping(values, name).items()}
 
 
 def as_matrix(values, name: str) -> np.ndarray:
@@ -63,6 +70,19 @@ def as_mapping(value, name: str) -> Mapping:
     if not value:
         raise ValueError(f"{name} must hold at least one entry")
     return value
+
+
+def legend_group(name, showlegend: bool = True) -> dict:
+    """``name``, ``legendgroup`` and ``showlegend`` (checked) of a trace: traces of one name
+    share one legend entry, e.g. a curve drawn in every panel but listed once."""
+    return dict(name=str(name), legendgroup=str(name),
+                showlegend=check_bool(showlegend, "showlegend"))
+
+
+def legend_entry(name: str, mode: str, **style) -> go.Scatter:
+    """A trace without points that only adds ``name`` to the legend, drawn as ``mode``
+    (``"lines"`` or ``"markers"``) in ``style`` (``line=...`` or ``marker=...``)."""
+    return go.Scatter(x=[None], y=[None], mode=mode, name=name, **style)
 
 
 def as_range(value, name: str) -> tuple[float, float]:

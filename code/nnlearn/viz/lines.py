@@ -73,8 +73,8 @@ def add_curves(fig: go.Figure, ys: Mapping, x=None, *, row: int | None = None,
         bad = ~np.isfinite(cx) | ~np.isfinite(cy) | (log_x & (cx <= 0)) | (log_y & (cy <= 0))
         cy = np.where(bad, np.nan, cy)
         idx = layout.subsample(len(cx), max_points, log=log_x)
-        fig.add_trace(go.Scatter(x=cx[idx], y=cy[idx], name=str(name), legendgroup=str(name),
-                                 showlegend=showlegend, line_shape=line_shape,
+        fig.add_trace(go.Scatter(x=cx[idx], y=cy[idx], **layout.legend_group(name, showlegend),
+                                 line_shape=line_shape,
                                  **line_style(first + k, line_dash=line_dash.get(name),
                                               markers=markers)), row=row, col=col)
     return fig
@@ -137,8 +137,8 @@ def add_train_val(fig: go.Figure, runs: Mapping, *, row: int | None = None,
                 continue
             y = as_float_array(y, f"runs[{name!r}] {role}", ndim=1, allow_nonfinite=True)
             label = f"{name}: {role}" if name else role
-            fig.add_trace(go.Scatter(x=np.arange(1, len(y) + 1), y=y, name=label,
-                                     legendgroup=label, showlegend=showlegend,
+            fig.add_trace(go.Scatter(x=np.arange(1, len(y) + 1), y=y,
+                                     **layout.legend_group(label, showlegend),
                                      **line_style(k, role)), row=row, col=col)
             if role == "validation":
                 vals[name] = y
@@ -165,7 +165,8 @@ def train_val_curves(runs: Mapping, *, title: str | None, y_title: str,
     plotly.graph_objects.Figure
         Per run its training then validation trace; then one marker per ``best``.
     """
-    fig, log_y = go.Figure(), check_bool(log_y, "log_y")
+    log_y = check_bool(log_y, "log_y")
+    fig = go.Figure()
     vals = add_train_val(fig, runs)
     for name, epoch in (best or {}).items():
         if name not in vals:

@@ -17,17 +17,13 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from nnlearn.viz import layout
 from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import as_labels, as_mapping, as_vector, header, padded_range, panel_grid
 from nnlearn.viz.lines import curve_panels, line_style
 from nnlearn.viz.theme import color, symbol
 
 __all__ = ["convexity_chords", "focal_curves", "line_fits", "outlier_animation", "temperature_bars"]
-
-
-def _check_curves(curves: Mapping, name: str, length: int) -> dict[str, np.ndarray]:
-    return {str(k): as_vector(v, f"{name}[{k!r}]", length)
-            for k, v in as_mapping(curves, name).items()}
 
 
 def _equation(lhs: str, slope: float, intercept: float) -> str:
@@ -65,7 +61,7 @@ def line_fits(x, y, fits: Mapping[str, tuple[float, float]],
     """
     x, y = as_vector(x, "x"), as_vector(y, "y", len(x))
     fits = {str(k): v for k, v in as_mapping(fits, "fits").items()}
-    losses = _check_curves(point_losses, "point_losses", x.size)
+    losses = layout.as_vectors(point_losses, "point_losses", x.size)
     if set(losses) != set(fits):
         raise ValueError(f"point_losses must have the same names as fits, got "
                          f"{sorted(losses)} and {sorted(fits)}")
@@ -124,12 +120,14 @@ def outlier_animation(x, y, offsets: Sequence[float],
         Traces: the fixed points, the moving point, one line per fitter; one
         frame per offset, a play button and a slider.
     """
-    x, y, offsets = as_vector(x, "x"), as_vector(y, "y", len(x)), as_vector(offsets, "offsets")
+    x, y = as_vector(x, "x"), as_vector(y, "y", len(x))
+    offsets = as_vector(offsets, "offsets")
     if offsets.size == 0:
         raise ValueError("offsets must hold at least one displacement")
     fitters = as_mapping(fitters, "fitters")
     last = int(np.argmax(x))
-    mask, ends = np.arange(x.size) != last, np.array([x.min(), x.max()])
+    mask = np.arange(x.size) != last                  # every point but the moving one
+    ends = np.array([x.min(), x.max()])
 
     def frame_traces(offset: float) -> list[go.Scatter]:   # the moving point, then the fits
         y_k = np.where(mask, y, y + offset)
@@ -150,7 +148,7 @@ def outlier_animation(x, y, offsets: Sequence[float],
     animate(fig, {f"{o:g}": frame_traces(float(o)) for o in offsets},
             traces=range(1, 2 + len(fitters)), active=k0, prefix="point moved by ",
             transition_ms=300)
-    return header(fig, title, 540, bottom=130)
+    return header(fig, title, 540)
 
 
 def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str], *,
@@ -189,7 +187,7 @@ def temperature_bars(probs, temperatures: Sequence[float], labels: Sequence[str]
                       yaxis=dict(title="probability p (unitless)", range=[0, 1.12]))
     animate(fig, {f"{t:g}": [bars(row)] for t, row in zip(temps, probs, strict=True)},
             traces=[0], active=k0, prefix="temperature = ", redraw=True)
-    return header(fig, title, 500, bottom=130)
+    return header(fig, title, 500)
 
 
 def focal_curves(p_y, losses: Mapping[str, Sequence[float]],
@@ -215,8 +213,8 @@ def focal_curves(p_y, losses: Mapping[str, Sequence[float]],
     """
     p_y = as_vector(p_y, "p_y")
     ratio = "focal loss ÷ cross-entropy"
-    fig = curve_panels({"loss": _check_curves(losses, "losses", p_y.size),
-                        ratio: _check_curves(ratios, "ratios", p_y.size)}, p_y,
+    fig = curve_panels({"loss": layout.as_vectors(losses, "losses", p_y.size),
+                        ratio: layout.as_vectors(ratios, "ratios", p_y.size)}, p_y,
                        title=title, x_title="probability of the true class p_y (unitless)",
                        y_titles=("loss (nats)", "ratio (unitless, log scale)"), log_y=[ratio])
     fig.update_yaxes(range=[-6, 0.3], row=1, col=2)
@@ -257,7 +255,7 @@ def convexity_chords(x, curves: Mapping[str, Sequence[float]], left: float, righ
     x = as_vector(x, "x")
     if x.size < 2 or np.any(np.diff(x) <= 0):
         raise ValueError("x must be increasing with at least 2 entries")
-    curves = _check_curves(curves, "curves", x.size)
+    curves = layout.as_vectors(curves, "curves", x.size)
     if not x[0] <= left < right <= x[-1]:
         raise ValueError(f"left and right must satisfy {x[0]:g} <= left < right <= {x[-1]:g}, "
                          f"got left={left!r}, right={right!r}")
@@ -270,11 +268,11 @@ def convexity_chords(x, curves: Mapping[str, Sequence[float]], left: float, righ
         gap = np.interp(inside, x, f) - chord          # > 0 where the chord is below
         k = int(np.argmax(gap))
         convex = gap[k] <= 1e-9 * (1 + np.abs(f).max())
-        fig.add_trace(go.Scatter(x=x, y=f, mode="lines", name="curve", legendgroup="curve",
-                                 showlegend=j == 1, line=dict(color=color(0), width=3)),
+        fig.add_trace(go.Scatter(x=x, y=f, mode="lines", **layout.legend_group("curve", j == 1),
+                                 line=dict(color=color(0), width=3)),
                       row=1, col=j)
         fig.add_trace(go.Scatter(x=[left, right], y=[f_left, f_right], mode="lines+markers",
-                                 name="chord", legendgroup="chord", showlegend=j == 1,
+                                 **layout.legend_group("chord", j == 1),
                                  line=dict(color=color(1), width=2.5, dash="dash"),
                                  marker=dict(size=9)), row=1, col=j)
         k = 100 if convex else k       # the middle of the chord, or where it dips most

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from nnlearn._checks import as_float_array, check_layer_sizes, check_scalar
-from nnlearn.viz.layout import as_labels, header
+from nnlearn._checks import as_float_array, check_bool, check_layer_sizes, check_scalar
+from nnlearn.viz.layout import as_labels, header, legend_entry
 from nnlearn.viz.surface import scene
 from nnlearn.viz.theme import COLORWAY, DIVERGING, tint
 
@@ -128,8 +128,7 @@ def network_layout(sizes: Sequence[int], bias: bool = True) -> NetworkLayout:
     NetworkLayout
     """
     sizes = _check_sizes(sizes)
-    if not isinstance(bias, (bool, np.bool_)):
-        raise TypeError(f"bias must be True or False, got {bias!r}")
+    bias = check_bool(bias, "bias")
     nodes = tuple(np.column_stack([np.full(n, float(layer)),
                                    _UNIT_GAP * ((n - 1) / 2 - np.arange(n))])
                   for layer, n in enumerate(sizes))
@@ -302,10 +301,8 @@ def edge_traces(layout: NetworkLayout, weights=None, biases=None, highlight: int
         raise ValueError("biases need weights=[W1, W2, ...] too, and a layout with bias units")
     Ws = None if weights is None else _check_matrices(weights, layout, "weights", bias=False)
     bs = None if biases is None else _check_matrices(biases, layout, "biases", bias=True)
-    if Ws is not None:
-        if weight_scale is None:
-            weight_scale = max(max(np.abs(v).max() for v in Ws + (bs or [])), 1e-12)
-        weight_scale = check_scalar(weight_scale, "weight_scale", low=0.0, low_inclusive=False)
+    if Ws is not None and weight_scale is None:       # edge_style checks a given one
+        weight_scale = max(max(np.abs(v).max() for v in Ws + (bs or [])), 1e-12)
     traces = []
     for layer in range(1, layout.depth + 1):
         n_out, n_in = layout.sizes[layer], layout.sizes[layer - 1]
@@ -404,9 +401,8 @@ def _legend_entries(weights_given: bool, highlight: int | None,
         entries.append((f"edges into layer {highlight}", HIGHLIGHT_COLOR, None))
     if has_bias:
         entries.append(("bias edge (weight b, input 1)", NEUTRAL_COLOR, "dot"))
-    return [go.Scatter(x=[None], y=[None], mode="lines", name=name, hoverinfo="skip",
-                       line=dict(color=color, width=3, dash=dash))
-            for name, color, dash in entries]
+    return [legend_entry(name, "lines", line=dict(color=color, width=3, dash=dash),
+                         hoverinfo="skip") for name, color, dash in entries]
 
 
 def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = True,

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from nnlearn._checks import as_float_array, check_bool, check_scalar
-from nnlearn.viz.layout import as_mapping, axis_format, header
+from nnlearn.viz.layout import as_mapping, axis_format, header, legend_entry
 from nnlearn.viz.lines import add_curves
 from nnlearn.viz.theme import color
 
@@ -58,7 +58,8 @@ def lr_sweep(lrs, final_losses: Mapping[str, np.ndarray], *, title: str | None,
     lrs = as_float_array(lrs, "lrs", ndim=1)
     if np.any(lrs <= 0):
         raise ValueError(f"lrs must be positive, got {lrs.tolist()}")
-    cap, log_y = check_scalar(cap, "cap", low=0.0, low_inclusive=False), check_bool(log_y, "log_y")
+    cap = check_scalar(cap, "cap", low=0.0, low_inclusive=False)
+    log_y = check_bool(log_y, "log_y")
     fig = go.Figure()
     for i, (name, loss) in enumerate(as_mapping(final_losses, "final_losses").items()):
         loss = as_float_array(loss, f"final_losses[{name!r}]", ndim=1, allow_nonfinite=True)
@@ -77,8 +78,7 @@ def lr_sweep(lrs, final_losses: Mapping[str, np.ndarray], *, title: str | None,
                                      showlegend=False, hovertemplate=f"{name}<br>lr %{{x:.3g}}"
                                      f"<br>{kind}<extra></extra>"))
     for kind, style in FAILURES.items():        # legend keys: the shape tells them apart
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=kind,
-                                 marker=dict(style, size=12, color=color(7))))
+        fig.add_trace(legend_entry(kind, "markers", marker=dict(style, size=12, color=color(7))))
     fig.add_hline(y=cap, line=dict(color=color(7), dash="dot", width=1.5))
     fig.update_xaxes(title_text="learning rate η (log scale)", **axis_format(lrs, True))
     fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")

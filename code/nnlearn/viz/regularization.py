@@ -58,13 +58,7 @@ def weight_histograms(weights: Mapping[str, object], *, title: str | None, bins:
     """
     weights = as_mapping(weights, "weights")
     bins = check_figure_size(bins, "bins", low=2, high=10_000)
-    pooled = {}
-    for name, w in weights.items():
-        parts = w if isinstance(w, (list, tuple)) else [w]
-        flat = [as_float_array(p, f"weights[{name!r}]").ravel() for p in parts]
-        pooled[name] = np.concatenate(flat) if flat else np.zeros(0)
-        if pooled[name].size == 0:
-            raise ValueError(f"weights[{name!r}] must hold at least one value")
+    pooled = {name: _entries(w, f"weights[{name!r}]") for name, w in weights.items()}
     if value_range is None:
         top = max(float(np.max(np.abs(v))) for v in pooled.values()) or 1.0
         value_range = (-top, top)
@@ -123,11 +117,20 @@ def layer_statistics_figure(stats: Mapping[str, Mapping[str, np.ndarray]], *,
                         log_y=list(panels), markers=True, height=440)
 
 
+def _entries(parts, name: str) -> np.ndarray:
+    """Every entry of the array ``parts`` (or of the arrays in the list ``parts``), in one
+    1-D array; ``ValueError`` naming ``name`` if there is none."""
+    parts = parts if isinstance(parts, (list, tuple)) else [parts]
+    flat = [as_float_array(p, name).ravel() for p in parts]
+    flat = np.concatenate(flat) if flat else np.zeros(0)
+    if flat.size == 0:
+        raise ValueError(f"{name} must hold at least one value")
+    return flat
+
+
 def _fractions(a, edges: np.ndarray, name: str) -> np.ndarray:
     """Fraction of the entries of ``a`` in each bin; values outside go to the end bins."""
-    a = as_float_array(a, name).ravel()
-    if a.size == 0:
-        raise ValueError(f"{name} must hold at least one value")
+    a = _entries(a, name)
     counts, _ = np.histogram(np.clip(a, edges[0], edges[-1]), bins=edges)
     return counts / a.size
 
@@ -177,4 +180,4 @@ def activation_histograms(activations: Mapping[str, Sequence[np.ndarray]], *,
                   for layer in range(next(iter(depths.values())))},
             traces=range(len(table)), active=0, prefix="layer l = ", frame_ms=500, y=-0.25,
             bottom=150)
-    return header(fig, title, 520, bottom=150)
+    return header(fig, title, 520)

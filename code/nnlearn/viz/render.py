@@ -109,13 +109,9 @@ def describe(fig, description: str):
     if not isinstance(description, str) or not description.strip():
         raise ValueError("description must be a non-empty str")
     layout = fig.setdefault("layout", {}) if isinstance(fig, dict) else fig.layout
-    meta = layout.get("meta") if isinstance(fig, dict) else layout.meta
-    meta = dict(meta) if isinstance(meta, dict) else {}
-    meta["description"] = description.strip()
-    if isinstance(fig, dict):
-        layout["meta"] = meta
-    else:
-        fig.update_layout(meta=meta)
+    meta = layout["meta"] if "meta" in layout else None     # a plotly Layout has every key
+    layout["meta"] = {**(meta if isinstance(meta, dict) else {}),
+                      "description": description.strip()}
     return fig
 
 

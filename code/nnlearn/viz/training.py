@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from nnlearn._checks import check_bool
 from nnlearn.viz.animation import animate
 from nnlearn.viz.heatmap import heatmap
-from nnlearn.viz.layout import as_labels, as_mapping, as_matrix, as_vector, header, padded_range
+from nnlearn.viz.layout import as_labels, as_matrix, as_vector, as_vectors, header, padded_range
 from nnlearn.viz.lines import add_train_val, line_style
 from nnlearn.viz.theme import color
 
@@ -25,13 +25,16 @@ __all__ = ["confusion_heatmap", "fit_snapshots", "grid_heatmap",
            "learning_curves"]
 
 
-def _series(history, key: str) -> np.ndarray:
-    """``history.<key>`` as a float array (empty if not recorded)."""
+def _series(history, key: str, n: int | None = None) -> np.ndarray:
+    """``history.<key>`` as a float array: empty if not recorded, else of ``n`` entries if given."""
     values = getattr(history, key, None)
     if values is None:
         raise TypeError(f"history must have an attribute {key!r} (a training.History), "
                         f"got {type(history).__name__}")
-    return np.asarray(values, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    if n is not None and values.size not in (0, n):
+        raise ValueError(f"history.{key} must have one entry per epoch ({n}), got {values.size}")
+    return values
 
 
 def learning_curves(history, *, title: str | None, loss_title: str = "loss (nats per sample)",
@@ -53,7 +56,8 @@ def learning_curves(history, *, title: str | None, loss_title: str = "loss (nats
         One trace per recorded series and a dotted vertical line at
         ``history.best_epoch`` if it is set.
     """
-    epochs, show_lr = _series(history, "epoch"), check_bool(show_lr, "show_lr")
+    show_lr = check_bool(show_lr, "show_lr")
+    epochs = _series(history, "epoch")
     if epochs.size == 0:
         raise ValueError("history must hold at least one epoch, got an empty history")
     panels = [("loss", loss_title, "loss")]
@@ -65,11 +69,7 @@ def learning_curves(history, *, title: str | None, loss_title: str = "loss (nats
                         subplot_titles=[p[0] for p in panels] + ["learning rate"] * show_lr,
                         horizontal_spacing=0.12, row_heights=[0.62, 0.38] if show_lr else None)
     for col, (_, y_title, key) in enumerate(panels, 1):
-        pair = (_series(history, key), _series(history, "val_" + key))
-        for name, part in zip((key, "val_" + key), pair, strict=True):
-            if part.size not in (0, epochs.size):
-                raise ValueError(f"history.{name} must have one entry per epoch "
-                                 f"({epochs.size}), got {part.size}")
+        pair = (_series(history, key, epochs.size), _series(history, "val_" + key, epochs.size))
         add_train_val(fig, {"": pair}, row=1, col=col, showlegend=col == 1)
         fig.update_yaxes(title_text=y_title, row=1, col=col)
     if show_lr:
@@ -146,10 +146,10 @@ def fit_snapshots(x, y, x_grid, truth, predictions: Mapping[str, Sequence[float]
     plotly.graph_objects.Figure
         Data, truth, then one line per prediction (or the animated line).
     """
-    x, x_grid, frames = as_vector(x, "x"), as_vector(x_grid, "x_grid"), check_bool(frames, "frames")
+    frames = check_bool(frames, "frames")
+    x, x_grid = as_vector(x, "x"), as_vector(x_grid, "x_grid")
     y, truth = as_vector(y, "y", x.size), as_vector(truth, "truth", x_grid.size)
-    preds = {str(k): as_vector(v, f"predictions[{k!r}]", x_grid.size)
-             for k, v in as_mapping(predictions, "predictions").items()}
+    preds = as_vectors(predictions, "predictions", x_grid.size)
     fig = go.Figure(go.Scatter(x=x, y=y, mode="markers", name="training data",
                                marker=dict(color=color(7), size=7, opacity=0.8)))
     fig.add_trace(go.Scatter(x=x_grid, y=truth, name="truth", mode="lines",
@@ -163,7 +163,7 @@ def fit_snapshots(x, y, x_grid, truth, predictions: Mapping[str, Sequence[float]
         fig.update_yaxes(range=padded_range(np.concatenate([y, truth, *preds.values()])))
         animate(fig, {k: [go.Scatter(y=v)] for k, v in preds.items()}, traces=[2],
                 prefix=prefix, frame_ms=250)
-    return header(fig, title, 560 if frames else 460, bottom=130 if frames else None)
+    return header(fig, title, 560 if frames else 460)
 
 
 def grid_heatmap(values, x_values: Sequence, y_values: Sequence, *, title: str | None,
