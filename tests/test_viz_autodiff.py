@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -65,9 +67,12 @@ def test_graph_figure_draws_one_node_per_tensor_and_one_arrow_per_edge():
     assert lines == 3 * n_edges + 5     # then each edge as a line: gap, ends; 5 bends on w to L
     assert list(arrows.marker.size).count(9) == n_edges  # one arrow head per edge
     assert clearance(fig) > 0.5                         # no edge runs through a node
-    assert "<b>L</b> +<br>" in " ".join(units.text)       # a named operation: name and op
+    assert "<i>L</i></span> +<br>" in " ".join(units.text)  # a named operation: name and op
     assert "<b>tanh</b><br>" in " ".join(units.text)      # unnamed: its operation
-    assert "<b>w</b><br>0.8" in units.text                # a leaf: its name and value
+    assert "<i>w</i></span><br>0.8" in " ".join(units.text)  # a leaf: its name and value
+    # Names in serif italic as in the formulas, never bold: in bold 11 px sans-serif γ reads as y.
+    assert all("font-family:serif" in s for s in units.text if "<i>" in s)
+    assert not any(f"<b>{name}</b>" in " ".join(units.text) for name in names)
     assert len(fig.data) == 2                           # no gradients: arrows and nodes
     xs = dict(zip((id(t) for t in nodes), units.x, strict=True))
     assert all(xs[id(p)] < xs[id(t)] for t in nodes for p in t.parents)
@@ -109,9 +114,14 @@ def test_backward_animation_fills_in_gradients_in_backward_order():
     last = fig.frames[-1].data[1].text
     assert f"{names['w'].grad.item():.4g}" in last
     assert len(fig.layout.sliders[0].steps) == len(fig.frames)
-    still = adviz.graph_figure(loss, names, title="t")   # same rows, plus the controls
-    assert fig.layout.margin.b >= 100 and still.layout.margin.b is None
-    assert fig.layout.height == still.layout.height + fig.layout.margin.b
+    # Room under the lowest node for its gradient (0.5 below it) and for the controls; the
+    # still graph has neither, and only 0.5 units and 10 px below its lowest node (it had
+    # 0.8 units and the 55 px margin of the hidden x axis: a blank strip of about 80 px).
+    still = adviz.graph_figure(loss, names, title="t")
+    low = np.nanmin(np.array([*fig.data[0].y, *fig.data[1].y], dtype=float))  # bends too
+    assert fig.layout.yaxis.range[0] == pytest.approx(low - 0.8) and fig.layout.margin.b >= 100
+    assert still.layout.yaxis.range[0] == pytest.approx(low - 0.5)
+    assert still.layout.margin.b == 10
     # The gradients' legend names the root as the page does (chapter 9's is L-tilde).
     assert [t.name for t in fig.data if t.name and "backward" in t.name] == ["∂L/∂node (backward)"]
     names["L̃"] = names.pop("L")
@@ -119,11 +129,29 @@ def test_backward_animation_fills_in_gradients_in_backward_order():
     assert "∂L̃/∂node (backward)" in [t.name for t in renamed.data]
 
 
+def test_backward_slider_labels_its_last_tick_like_the_value_above_it():
+    """plotly.js writes the label of only every k-th slider step under its tick, counting from
+    the first, k = ceil((widest label + 8 px) / tick spacing). With the labels "0 (forward)",
+    "1 (L)", ..., "13 (w)" k was 3: at the end the slider read "backward step 13 (w)" while
+    the last labelled tick said "12 (x)". The steps are numbered now, short enough for k = 1
+    in the book's column (figures are 688 px wide there; at most 8.5 px per character)."""
+    loss, names = neuron()
+    loss.backward()
+    fig = adviz.backward_animation(loss, names, title="t")
+    slider = fig.layout.sliders[0]
+    labels = [step.label for step in slider.steps]
+    assert labels == [str(k) for k in range(len(fig.frames))] == [f.name for f in fig.frames]
+    plot_px = 688 - fig.layout.margin.l - fig.layout.margin.r
+    spacing = (slider.len * plot_px - 2 * 10) / (len(labels) - 1)      # 10 px inset each end
+    stride = max(1, math.ceil((8.5 * max(map(len, labels)) + 8) / spacing))
+    assert (len(labels) - 1) % stride == 0                              # the last tick labelled
+
+
 def test_figures_of_the_chapter():
     g = np.arange(6.0).reshape(3, 2)
     fig = adviz.broadcast_figure(g, title="t")
     np.testing.assert_array_equal(fig.data[1].z, [[6.0, 9.0]])    # the column sums
-    with pytest.raises(ValueError, match="2-D"):
+    with pytest.raises(ValueError, match="grad must be 2-dimensional"):
         adviz.broadcast_figure(np.ones(3), title="t")
     J = jacobian(lambda t: t.tanh(), np.zeros(3))
     fig = adviz.jacobian_figure({"tanh": J}, title="t")

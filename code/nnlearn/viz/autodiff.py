@@ -15,10 +15,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nnlearn._checks import check_bool
+from nnlearn._checks import as_float_array, check_bool
 from nnlearn.autodiff import Tensor, topological_order
 from nnlearn.viz.animation import animate
-from nnlearn.viz.layout import as_mapping, check_figure_size, header, panel_grid
+from nnlearn.viz.layout import as_mapping, check_figure_size, header, legend_entry, panel_grid
 from nnlearn.viz.lines import line_style
 from nnlearn.viz.network import arrow_trace
 from nnlearn.viz.theme import COLORWAY, DIVERGING, GRAD_COLOR, VALUE_COLOR
@@ -77,9 +77,12 @@ def _number(a: np.ndarray) -> str:
     return f"{a.item():.4g}" if a.size == 1 else "×".join(map(str, a.shape))
 
 
-def _labels(nodes: list[Tensor], names: Mapping[str, Tensor]) -> list[str]:
-    by_id = {id(t): name for name, t in names.items()}
-    return [by_id.get(id(t)) or t.op or "const" for t in nodes]
+def _node_text(t: Tensor, name: str | None) -> str:
+    """Name and operation, then value. A name is set in serif italic, as in the formulas (in
+    bold 11 px sans-serif, γ reads as y); a node without a name shows its operation in bold."""
+    head = f"<b>{t.op or 'const'}</b>" if name is None else \
+        f"<span style='font-family:serif; font-size:15px'><i>{name}</i></span> {t.op}".rstrip()
+    return f"{head}<br>{_number(t.data)}"
 
 
 def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: int,
@@ -98,23 +101,26 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: 
                                   marker_size=[*arrows.marker.size, *[0] * len(bends)]))
     xs, ys = zip(*(pos[id(t)] for t in nodes), strict=True)
     lo, hi = np.min([*pos.values()], axis=0), np.max([*pos.values()], axis=0)   # bends too
+    by_id = {id(t): name for name, t in names.items()}
     fig.add_trace(go.Scatter(
         x=xs, y=ys, mode="markers+text", name="node: name, operation, value (forward)",
-        text=[f"<b>{lab}</b>{' ' + t.op if t.op not in ('', lab) else ''}<br>{_number(t.data)}"
-              for lab, t in zip(_labels(nodes, names), nodes, strict=True)],  # name, op, value
+        text=[_node_text(t, by_id.get(id(t))) for t in nodes],
         textposition="middle center", textfont=dict(size=11, color="#1f2328"),
         marker=dict(size=42 if down else 46, color="#dff3ea", line=dict(color=VALUE_COLOR, width=2),
                     symbol=["circle" if not t.parents else "square" for t in nodes]),
         hovertemplate="%{text}<extra></extra>"))
-    if backward:                                      # a legend entry for the gradients
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker=dict(
-            size=12, symbol="square", color=GRAD_COLOR),
-            name=f"∂{_labels([root], names)[0]}/∂node (backward)"))  # the root's own name
+    if backward:                                      # the gradients, named by the root's name
+        fig.add_trace(legend_entry(f"∂{by_id.get(id(root)) or root.op}/∂node (backward)", "markers",
+                                   marker=dict(size=12, symbol="square", color=GRAD_COLOR)))
+    # Room under the lowest row: for its gradients (0.8 rows and the template's 55 px), or
+    # only for the nodes (half a row, 10 px: the hidden x axis needs no margin).
+    below, bottom = (0.8, 55) if backward else (0.5, 10)
     fig.update_layout(hovermode="closest", margin=dict(l=10, r=10), showlegend=True,
                       xaxis=dict(visible=False, range=[lo[0] - 0.5, hi[0] + 0.5]),
-                      yaxis=dict(visible=False, range=[lo[1] - 0.8, hi[1] + 0.5],
+                      yaxis=dict(visible=False, range=[lo[1] - below, hi[1] + 0.5],
                                  scaleanchor="x" if down else None))
-    header(fig, title, max(height, int(100 + (64 if down else 85) * (hi[1] - lo[1] + 1.3))))
+    rows = hi[1] - lo[1] + 0.5 + below                # the y range, in rows of nodes
+    header(fig, title, max(height, int(45 + bottom + (64 if down else 85) * rows)), bottom=bottom)
     return fig, nodes, pos
 
 
@@ -144,31 +150,32 @@ def backward_animation(root: Tensor, names: Mapping[str, Tensor], *,
     ``root.backward()`` must have run (the gradients are read from ``.grad``).
     Frame 0 shows the forward values only; frame ``k`` writes the gradient of
     the ``k``-th node the backward pass visits below it, in rose, and rings
-    that node. The graph gets the same height per row as :func:`graph_figure`,
-    plus room for the controls, so that no gradient runs into the node below.
+    that node. The slider's steps are the numbers ``0, 1, ...``: plotly.js
+    writes a step's label under only every few ticks when the labels are too
+    wide for the spacing, so longer labels (such as the node's name) would leave
+    the last tick unlabelled, unlike the value shown above the slider. The
+    graph gets the same height per row as :func:`graph_figure`, room under the
+    last row for its gradients and room for the controls, so that no gradient
+    runs into the node below.
     """
     fig, nodes, pos = _base_figure(root, names, title, 380, backward=True)
     visit = [id(t) for t in reversed(topological_order(root))]
     if root.grad is None:
         raise ValueError("call root.backward() before drawing its backward pass")
-    by_id = dict(zip((id(t) for t in nodes), _labels(nodes, names), strict=True))
-    labels = ["0 (forward)"] + [f"{k} ({by_id[i]})" for k, i in enumerate(visit, 1)]
-    frames = {}
-    for k, label in enumerate(labels):                # ring the node visited at step k
+    frames = {}                # labelled "0", "1", ...: short, so that every tick gets its label
+    for k in range(len(visit) + 1):                   # ring the node visited at step k
         now = np.array([k > 0 and id(t) == visit[k - 1] for t in nodes])
-        frames[label] = [go.Scatter(marker_line=dict(color=np.where(now, GRAD_COLOR, VALUE_COLOR),
-                                                     width=np.where(now, 4, 2).tolist())),
-                         _grad_trace(nodes, pos, set(visit[:k]))]
-    fig.add_trace(frames[labels[0]][1])
+        ring = dict(color=np.where(now, GRAD_COLOR, VALUE_COLOR),
+                    width=np.where(now, 4, 2).tolist())
+        frames[str(k)] = [go.Scatter(marker_line=ring), _grad_trace(nodes, pos, set(visit[:k]))]
+    fig.add_trace(frames["0"][1])
     fig = animate(fig, frames, traces=[1, 3], active=0, prefix="backward step ", frame_ms=900)
     return fig.update_layout(height=fig.layout.height + fig.layout.margin.b)  # controls below
 
 
 def broadcast_figure(grad: np.ndarray, *, title: str | None) -> go.Figure:
     """The upstream gradient ``(B, n)`` of ``Z + b`` and the bias gradient, its column sums."""
-    g = np.asarray(grad, dtype=np.float64)
-    if g.ndim != 2:
-        raise ValueError(f"grad must be 2-D (B, n), got shape {g.shape}")
+    g = as_float_array(grad, "grad", ndim=2)
     col = g.sum(axis=0, keepdims=True)
     lim = float(np.abs(np.concatenate([g.ravel(), col.ravel()])).max()) or 1.0
     fig = make_subplots(rows=2, cols=1, row_heights=[g.shape[0], 1.6], vertical_spacing=0.25,
