@@ -48,20 +48,15 @@ ALLOWED = {
                                                "codes it as -1/+1 (0 as -1), as the prose says",
     "autodiff.py:_as_data": "checks x (an array or a number, not a Tensor, str or None) and "
                             "converts it to a floating array",
-    # error reporting and recovery, not part of the algorithm
+    # error messages and printed lines, not part of the algorithm
     "training.py:_diverged": "builds the TrainingDiverged error: where, what, and a smaller lr "
                              "to try",
-    "training.py:_keep_finite_state": "on a divergence or an interrupt, puts the model and the "
-                                      "optimizer back to their last finite state (chapter 8's "
-                                      "Diagnosing training says what it keeps)",
     "training.py:_report": "formats the line fit prints per epoch; computes nothing",
-    "training.py:_checked_step": "chapter 5's _train_step (its page shows it) plus the report "
-                                 "of a diverged batch: undoes its forward pass, raises "
-                                 "TrainingDiverged",
     # not algorithm
     "optimizers.py:Optimizer._update": "abstract (raises NotImplementedError); the chapter "
                                        "shows the subclasses' _update",
 }
+
 
 def _chapters() -> list[str]:
     """Pages of the table of contents that show library code."""

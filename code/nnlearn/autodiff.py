@@ -58,7 +58,8 @@ def _lift(x, name: str, like: Tensor) -> Tensor:
         return Tensor(np.asarray(x, dtype=like.data.dtype))    # float32 stays float32
     if isinstance(x, (np.ndarray, list, tuple)):
         return Tensor(_as_data(x, name))
-    raise TypeError(f"{name} must be a Tensor, an array or a number, got {type(x).__name__}")
+    raise TypeError(f"{name} must be a Tensor, an array or a number, "
+                    f"got {type(x).__name__}")
 
 
 def _node(data: np.ndarray, parents: tuple[Tensor, ...], vjp: VJP, op: str) -> Tensor:

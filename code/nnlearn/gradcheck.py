@@ -215,7 +215,10 @@ def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5,
 
 @contextmanager
 def _random_state_kept(model) -> Iterator[list]:
-    """Put the model's generators and buffers back on exit; yields the generator states."""
+    """Put the model's generators and buffers back on exit.
+
+    Yields the generator states, as ``generator_states`` records them.
+    """
     generators = generator_states(model)
     buffers = [(b, b.copy()) for b in model_buffers(model)]
     try:

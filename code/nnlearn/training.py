@@ -279,7 +279,8 @@ def train_step(model, loss, optimizer, X_batch,
 
 def _train_step(model, loss, optimizer, X_batch, y_batch,
                 max_grad_norm: float | None = None) -> tuple[float, np.ndarray]:
-    """Forward, loss, backward, update, on checked arguments; ``loss`` is (loss_fn, grad_fn).
+    """Forward, loss, backward, update, on checked arguments; ``loss`` is
+    (loss_fn, grad_fn).
 
     With ``max_grad_norm`` the gradients are clipped to that total norm
     (:func:`nnlearn.optimizers.clip_grad_norm`) between backward and update.
@@ -397,7 +398,8 @@ def _optimizer_finite(optimizer) -> bool:
 
 @contextmanager
 def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
-    """On :class:`TrainingDiverged`, leave model and optimizer in a finite state and say which.
+    """On a TrainingDiverged error, leave model and optimizer in a finite state and
+    say which.
 
     No step is taken on a batch whose loss is not finite, so the state before
     the failing batch is usually still finite and is kept. If a step itself
@@ -429,13 +431,14 @@ def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
                     "batch (the last finite one).")
         else:
             put_back()
-            kept = (f"A step made the parameters or the optimizer's state non-finite, so "
-                    f"both were put back to their state at the start of epoch {epoch}.")
+            kept = (f"A step made the parameters or the optimizer's state non-finite, "
+                    f"so both were put back to their state at the start of epoch "
+                    f"{epoch}.")
         raise TrainingDiverged(f"{err}\n{kept}") from err.__cause__
     except KeyboardInterrupt as err:
         put_back()
-        err.add_note(f"nnlearn: the model and the optimizer were put back to their state "
-                     f"at the start of epoch {epoch}.")
+        err.add_note(f"nnlearn: the model and the optimizer were put back to their "
+                     f"state at the start of epoch {epoch}.")
         raise
 
 
@@ -475,7 +478,7 @@ def restore_generators(saved: list[tuple[np.random.Generator, dict]]) -> None:
 
 def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb, where: str,
                   max_grad_norm: float | None = None) -> tuple[float, np.ndarray]:
-    """:func:`train_step`, raising :class:`TrainingDiverged` on NaN or inf.
+    """``train_step``, raising TrainingDiverged on NaN or inf.
 
     A failing batch leaves no trace: no step is taken, and what its forward
     pass changed (batch-norm running statistics, the state of the generators
@@ -514,8 +517,8 @@ def _validate(model, loss_pair: LossPair, validation, rule: str | None, epoch: i
     if not math.isfinite(val_loss):
         err = _diverged(f"epoch {epoch}, on the validation data",
                         f"the loss is {val_loss}", lr)
-        raise TrainingDiverged(f"{err}\nThe model and the optimizer keep their (finite) "
-                               f"state from the end of epoch {epoch}.")
+        raise TrainingDiverged(f"{err}\nThe model and the optimizer keep their "
+                               f"(finite) state from the end of epoch {epoch}.")
     return val_loss, val_acc
 
 
@@ -628,13 +631,13 @@ def _report(history: History, last: int) -> str:
 
 def _finish(history: History, model, early_stopping, stop_offset: int | None,
             monitor: str, verbose: bool) -> None:
-    """Set ``history.best_epoch``; with early stopping, make sure the best weights are in."""
+    """Set ``history.best_epoch``; with early stopping, put the best weights in."""
     monitored = getattr(history, monitor)
     best = np.argmax if MONITORS[monitor] == "max" else np.argmin
     history.best_epoch = history.epoch[int(best(monitored))]
     if early_stopping is None:
         return
-    # early_stopping counts its updates from 0; stop_offset of them came before this call
+    # early_stopping counts its updates from 0, stop_offset of them before this call
     best_epoch = history.epoch[0] + early_stopping.best_epoch - stop_offset
     history.best_epoch = best_epoch if 1 <= best_epoch <= history.epoch[-1] else None
     if history.best_epoch is None or history.best_epoch == history.epoch[-1]:
