@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from nnlearn._checks import as_float_array, check_scalar
-from nnlearn.surfaces import _check_bounds, grid
+from nnlearn.surfaces import grid
 from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import as_mapping, check_figure_size, header, legend_group, subsample
 from nnlearn.viz.theme import COLORWAY, SEQUENTIAL, color, symbol, tint
@@ -84,7 +84,11 @@ def window(surface, bounds=None) -> tuple[tuple[float, float], tuple[float, floa
     bounds = getattr(surface, "bounds", None) if bounds is None else bounds
     if bounds is None:
         raise ValueError("bounds must be given when the surface has no .bounds attribute")
-    return _check_bounds(bounds)                      # the check of nnlearn.surfaces.grid
+    arr = as_float_array(bounds, "bounds")
+    if arr.shape != (2, 2) or not (arr[0, 0] < arr[0, 1] and arr[1, 0] < arr[1, 1]):
+        raise ValueError(f"bounds must be ((xmin, xmax), (ymin, ymax)) with min < max, "
+                         f"got {arr.tolist()}")
+    return (float(arr[0, 0]), float(arr[0, 1])), (float(arr[1, 0]), float(arr[1, 1]))
 
 
 def values(surface, points: np.ndarray) -> np.ndarray:

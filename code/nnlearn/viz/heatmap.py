@@ -63,8 +63,7 @@ def heatmap(values, *, title: str | None, x_title: str, y_title: str, x_labels=N
         fig.add_shape(type="rect", x0=c - 0.46, x1=c + 0.46, y0=r - 0.44, y1=r + 0.44,
                       line=dict(color=color(3), width=3))
     if outline_name:
-        fig.add_trace(legend_entry(outline_name, "lines", line=dict(color=color(3), width=3),
-                                   hoverinfo="skip"))
+        fig.add_trace(legend_entry(outline_name, "lines", line=dict(color=color(3), width=3)))
         fig.update_layout(showlegend=True)
     kind = dict(type="category") if x_labels is not None or y_labels is not None else {}
     square = dict(constrain="domain") if square else {}

@@ -31,8 +31,7 @@ def line_style(i: int, role: str | None = None, line_dash: str | None = None,
     times), so that runs differ without colour; ``line_dash`` overrides the
     dash; ``markers`` draws a marker on every point.
     """
-    if role is not None:
-        role = check_choice(role, "role", tuple(ROLE_DASH))
+    role = None if role is None else check_choice(role, "role", tuple(ROLE_DASH))
     markers = check_bool(markers, "markers")
     shown = line_dash or (ROLE_DASH[role] if role else dash(i))
     marker = dict(color=color(i), symbol=symbol(i), size=7 if markers else 8)

@@ -401,8 +401,8 @@ def _legend_entries(weights_given: bool, highlight: int | None,
         entries.append((f"edges into layer {highlight}", HIGHLIGHT_COLOR, None))
     if has_bias:
         entries.append(("bias edge (weight b, input 1)", NEUTRAL_COLOR, "dot"))
-    return [legend_entry(name, "lines", line=dict(color=color, width=3, dash=dash),
-                         hoverinfo="skip") for name, color, dash in entries]
+    return [legend_entry(name, "lines", line=dict(color=color, width=3, dash=dash))
+            for name, color, dash in entries]
 
 
 def network_diagram(sizes: Sequence[int], *, title: str | None, bias: bool = True,
