@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -195,7 +196,16 @@ def test_api_pages_are_sections_of_the_api_reference(printed):
     start = next(i for i, (d, t, _) in enumerate(outline) if t == "API reference" and d == 1)
     end = next(i for i, (d, _, _) in enumerate(outline) if i > start and d <= 1)
     under = [(t, p) for d, t, p in outline[start + 1:end] if d == 2]
-    assert [t for t, _ in under if t in titles] == titles
+    # Only the eight pages: the package's own docstring on the part's first
+    # page ("nnlearn") is no entry of its own.
+    assert [t for t, _ in under] == titles
+    # Below a page come its modules, never the section headings of a docstring
+    # ("Checkpoints" of nnlearn.optimizers; "Parameters", "Examples", ...).
+    deeper = [t for d, t, _ in outline[start + 1:end] if d > 2]
+    assert len(deeper) > 30
+    assert [t for t in deeper if not re.fullmatch(r"nnlearn(\.\w+)+", t)] == []
+    unlisted = re.search(r"(\d+) API headings not in the outline", printed["log"])
+    assert unlisted and int(unlisted.group(1)) >= 2
     first_part = next(p for _, t, p in outline if t == "About this book")
     pages = dict(under)
     for title in titles:
@@ -209,6 +219,13 @@ def test_api_pages_are_sections_of_the_api_reference(printed):
         at = next(i for i, (_, words) in enumerate(rows) if " ".join(words) == title)
         below_text.append(at > 0)
     assert sum(below_text) >= 5, below_text
+    # The headings left out of the outline still print, as text.
+    page = pages["Optimizers, schedules and regularization"]
+    near = " ".join(p.extract_text() for p in reader.pages[page - 1:page + 2])
+    assert re.search(r"^Checkpoints$", near, flags=re.M)
+    first = outline[start][2]
+    assert "the tested NumPy code behind the book" in " ".join(
+        p.extract_text() for p in reader.pages[first - 1:first + 1])
 
 
 def test_every_figure_is_printed(printed):
@@ -238,6 +255,96 @@ def test_every_figure_is_printed(printed):
             ops = page.get_contents().get_data()
             vector_pages += len(re.findall(rb"\b(?:l|c|re)\n", ops)) > 100
     assert vector_pages > 0.8 * len({t for t in texts if re.search(r"Figure (\d+|M)\.\d+", t)})
+
+
+def _slider_states() -> list[str]:
+    """What the caption of each figure with a slider must say it shows.
+
+    The frame the page opens at (the slider's ``active`` step), unless that is
+    the first (an animation to be played: its last frame, the result) or the
+    figure is 3-D (a picture of its last frame).
+    """
+    html = (build_pdf.SINGLE / build_pdf.PAGE).read_text(encoding="utf8")
+    states = []
+    for spec in re.findall(r'<script[^>]*class="nnlearn-figure-data"[^>]*>(.*?)</script>', html,
+                           flags=re.S):
+        fig = json.loads(spec)
+        slider = (fig.get("layout", {}).get("sliders") or [None])[0]
+        if not slider or not slider.get("steps"):
+            continue
+        steps, last = slider["steps"], len(slider["steps"]) - 1
+        active = slider.get("active", last)
+        flat = not THREE_D & {t.get("type") for t in fig.get("data", [])}
+        step = steps[active if flat and 0 < active < last else last]
+        prefix = (slider.get("currentvalue") or {}).get("prefix", "")
+        states.append(re.sub(r"\s+", " ", f"{prefix}{step['label']}").strip())
+    return states
+
+
+def test_animations_print_the_frame_their_caption_names(printed):
+    texts = printed.get("texts") or _texts(printed["book"])
+    outline = build_pdf.outline_pages(printed["book_bytes"])
+    api = next(p for d, t, p in outline if t == "API reference" and d == 1)
+    flat = re.sub(r"\s+", " ", " ".join(texts[:api - 1]))  # docstrings say "shown" too
+    states = _slider_states()
+    assert len(states) >= 10
+    shown = re.findall(r"\(shown ((?:[^()]|\([^()]*\))*)\)", flat)
+    assert shown == states
+    # Some open at a frame of their own choosing (3 bits per sample, the
+    # outlier at +40), which the text next to them describes.
+    opening = re.search(r"(\d+) at the frame the page opens at", printed["log"])
+    assert opening and int(opening.group(1)) >= 3
+
+
+class _DropdownText(HTMLParser):
+    """The text of each sphinx-design dropdown's body, formulas left out."""
+
+    def __init__(self):
+        super().__init__()
+        self.bodies: list[list[str]] = []
+        self.depth = 0  # open elements inside the current body
+        self.skip = 0  # open elements inside a formula
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if self.depth:
+            self.depth += tag not in VOID
+            self.skip += bool(self.skip or "katex" in classes) and tag not in VOID
+        elif "sd-summary-content" in classes:
+            self.depth = 1
+            self.bodies.append([])
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+            self.skip = max(0, self.skip - 1)
+
+    def handle_data(self, data):
+        if self.depth and not self.skip:
+            self.bodies[-1].append(data)
+
+
+VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "source"}
+
+
+def test_dropdowns_print_open(printed):
+    parser = _DropdownText()
+    parser.feed((build_pdf.SINGLE / build_pdf.PAGE).read_text(encoding="utf8"))
+    assert len(parser.bodies) >= 5
+    texts = printed.get("texts") or _texts(printed["book"])
+    flat = re.sub(r"\s+", " ", " ".join(texts))
+    for body in parser.bodies:
+        words = re.search(r"(?:[A-Za-z]{2,}[ ,]+){5}[A-Za-z]{2,}",
+                          re.sub(r"\s+", " ", "".join(body)))
+        assert words and words.group(0) in flat, (words and words.group(0))
+    assert f"{len(parser.bodies)} dropdowns opened" in printed["log"]
+
+
+def test_page_settles_before_printing(printed):
+    # Nothing that changes with time (a CSS transition half-way, a font still
+    # loading) is on the page when it prints: the same page prints the same.
+    assert "settled: no CSS animation running, fonts loaded, every picture decoded" \
+        in printed["log"]
 
 
 def test_fonts_are_embedded(printed):

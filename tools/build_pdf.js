@@ -281,24 +281,89 @@
     return (api && api.plotlyOf && api.plotlyOf(div)) || div.nnlearnPlotly || window.Plotly;
   }
 
+  /* The slider step a figure opens at on the site (its JSON's sliders[0].active;
+   * nnlearnPrint.stills() has moved the drawn figure to its last frame). */
+  function openingStep(div) {
+    var script = document.querySelector("script.nnlearn-figure-data[data-target='" + div.id + "']");
+    try {
+      var active = JSON.parse(script.textContent).layout.sliders[0].active;
+      return typeof active === "number" ? active : null;
+    } catch (e) { return null; }
+  }
+
   /* An animation prints at one frame: its slider goes, and the frame it shows
-   * ("after step 1550") goes into the figure's caption. */
+   * ("after step 1550") goes into the figure's caption. The frame is the one
+   * the page opens at, which the text next to the figure describes ("with 3
+   * bits it is a coarse staircase", "it opens at +40"); an animation that
+   * opens at its first frame, a run to be played, prints its last: the
+   * result. A 3-D figure is a picture by now, of its last frame. */
   function sliderCaptions() {
-    var chain = Promise.resolve(), n = 0;
+    var chain = Promise.resolve(), n = { sliders: 0, opening: 0 };
     document.querySelectorAll(".nnlearn-figure").forEach(function (div) {
       var sliders = (div.layout && div.layout.sliders) || [];
       if (!sliders.length || !sliders[0].steps || !sliders[0].steps.length) return;
-      var sl = sliders[0], steps = sl.steps;
-      var step = steps[Math.min(sl.active === undefined ? steps.length - 1 : sl.active, steps.length - 1)];
+      var sl = sliders[0], steps = sl.steps, last = steps.length - 1;
+      var replaced = div.classList.contains("nnlearn-figure-replaced");
+      var k = Math.min(sl.active === undefined ? last : sl.active, last);
+      var opening = openingStep(div);
+      if (!replaced && opening !== null && opening > 0 && opening < last && opening !== k &&
+          steps[opening].method === "animate" && steps[opening].args) {
+        var name = steps[opening].args[0][0];
+        k = opening; n.opening++;
+        chain = chain.then(function () {
+          return plotlyOf(div).animate(div, [name], { frame: { duration: 0, redraw: true },
+                                                      transition: { duration: 0 },
+                                                      mode: "immediate" });
+        });
+        div.dataset.printFrame = name;
+      }
+      var step = steps[k];
       var label = step.label !== undefined ? step.label : (step.args && step.args[0] && step.args[0][0]);
       var prefix = (sl.currentvalue && sl.currentvalue.visible !== false && sl.currentvalue.prefix) || "";
       div.dataset.printState = (prefix + (label === undefined ? "" : label)).replace(/\s+/g, " ").trim();
-      n++;
-      if (!div.classList.contains("nnlearn-figure-replaced")) {
+      n.sliders++;
+      if (!replaced) {
         chain = chain.then(function () { return plotlyOf(div).relayout(div, { sliders: [] }); });
       }
     });
     return chain.then(function () { return n; });
+  }
+
+  /* Chromium makes every printed h1-h6 an entry of the PDF outline. Two kinds
+   * of heading on the API reference pages are not parts of the book: the
+   * heading of the package's own docstring on the part's first page
+   * ("nnlearn", which would sit among the part's eight pages) and the section
+   * headings inside a docstring ("Checkpoints" in nnlearn.optimizers). They
+   * become paragraphs styled as headings (print.css): the package's like a
+   * module's, a docstring's one size down. Module headings stay headings. */
+  function unlistedHeadings(api) {
+    if (!api) return 0;
+    var found = [];
+    api.querySelectorAll("section").forEach(function (sec) {
+      var h = sec.querySelector(":scope > h1, :scope > h2, :scope > h3, :scope > h4, :scope > h5, :scope > h6");
+      if (!h) return;
+      var isModule = /^module-/.test(sec.id);
+      var inModule = sec.parentElement.closest("section[id^='module-']");
+      if ((isModule && sec.parentElement === api) || (!isModule && inModule)) found.push(h);
+    });
+    found.forEach(function (h) {
+      var docstring = !/^module-/.test(h.parentElement.id);
+      var p = retag(h, "p");
+      p.classList.add("nnlearn-unlisted-heading");
+      if (docstring) p.classList.add("nnlearn-docstring-heading");
+      p.querySelectorAll(".headerlink").forEach(function (a) { a.remove(); });
+    });
+    return found.length;
+  }
+
+  /* The optional derivations and listings sit in dropdowns (sphinx-design's
+   * <details>), closed on the site; paper cannot open one, so they print
+   * open. A figure's text alternative (details.nnlearn-figure-text) stays
+   * closed: the figure itself prints. */
+  function openDropdowns() {
+    var boxes = document.querySelectorAll("article details.sd-dropdown");
+    boxes.forEach(function (d) { d.open = true; });
+    return boxes.length;
   }
 
   function prepare(meta) {
@@ -326,6 +391,9 @@
     var chapters = sections.filter(chapterNumber);
     var printedLikeChapters = chapterLike(sections);
     var figures = numberFigures(printedLikeChapters);
+    var opened = openDropdowns();
+    var apiMark = document.getElementById("document-book/api");
+    var unlisted = unlistedHeadings(apiMark && apiMark.nextElementSibling);
     var sols = collectSolutions(printedLikeChapters, meta);
     var top = [landing].concat(sections);
     var glossaryIndex = top.indexOf(document.getElementById("glossary"));
@@ -349,7 +417,7 @@
                  doc: mark && /^document-/.test(mark.id) ? mark.id.slice(9) : s.id };
       }),
       parts: top.map(function (s) { return { id: s.id, title: headingText(s.querySelector("h2")) }; }),
-      figures: figures, solutions: sols.count
+      figures: figures, solutions: sols.count, unlistedHeadings: unlisted, dropdowns: opened
     };
   }
 
@@ -389,6 +457,25 @@
     });
   }
 
+  /* What could still change the page while Chromium prints it: CSS
+   * transitions or animations running, fonts loading, pictures not yet
+   * decoded. tools/build_pdf.py prints only when there is none, so the same
+   * single page prints to the same PDF every time. */
+  function unsettled() {
+    var busy = [];
+    document.getAnimations().forEach(function (a) {
+      if (a.playState !== "running") return;
+      var t = a.effect && a.effect.target;
+      busy.push("animation " + (a.animationName || a.transitionProperty || "") + " on " +
+                (t ? t.tagName.toLowerCase() + (t.id ? "#" + t.id : "") : "?"));
+    });
+    if (document.fonts.status !== "loaded") busy.push("fonts loading");
+    Array.prototype.forEach.call(document.images, function (img) {
+      if (!img.complete) busy.push("picture " + (img.alt || img.src.slice(0, 60)) + " not loaded");
+    });
+    return busy;
+  }
+
   /* Text of every heading that prints, in order: the PDF outline's titles. */
   function headings() {
     return Array.prototype.slice.call(document.querySelectorAll("h1, h2, h3, h4, h5, h6"))
@@ -417,5 +504,5 @@
   }
 
   window.nnlearnBook = { prepare: prepare, jpegStills: jpegStills, sliderCaptions: sliderCaptions, vectorPatterns: vectorPatterns, show: show, tocIds: tocIds,
-                        tocStyles: tocStyles, headings: headings };
+                        tocStyles: tocStyles, headings: headings, unsettled: unsettled };
 })();

@@ -10,12 +10,17 @@ reusing the executed notebooks of ``make book`` from the jupyter cache) is
 opened in Debian's Chromium through Playwright, with the print stylesheet
 (``book/_static/print.css``). ``nnlearn-print.js`` waits until every figure is
 drawn, shows animations at their last frame and swaps 3-D (WebGL) figures for
-PNG pictures; ``tools/build_pdf.js`` adds the title page, the contents, figure
-numbers and the solutions appendix. Chromium then prints: 2-D figures stay
-vector graphics (plotly's SVG), text and math stay text, fonts are embedded,
-and headings become the PDF outline. The contents get their page numbers
-after printing: the page of every heading is read from the PDF and the
-numbers are drawn into its contents pages (``stamp_toc_pages``).
+PNG pictures; ``tools/build_pdf.js`` moves an animation that opens at a chosen
+frame back to it (the caption names the frame), opens the dropdowns, adds the
+title page, the contents, figure numbers and the solutions appendix, and keeps
+docstring headings out of the outline. Once nothing on the page changes with
+time (``settle``), Chromium prints: 2-D figures stay vector graphics
+(plotly's SVG), text and math stay text, fonts are embedded, and headings
+become the PDF outline. The contents get their page numbers after printing:
+the page of every heading is read from the PDF and the numbers are drawn into
+its contents pages (``stamp_toc_pages``). The same single page prints to the
+same PDF, page for page (only the creation date and the tag tree's node ids
+differ).
 
 Writes ``_build/pdf/how-neural-networks-learn.pdf`` and
 ``_build/pdf/<page>.pdf`` for each chapter (``03-gradient-descent.pdf``, ...).
@@ -290,12 +295,11 @@ def toc_slots(pdf: bytes, ids: list[str]) -> tuple[list, dict[str, int]]:
 def stamp_toc_pages(pdf: bytes, browser, slots, pages: dict[str, int], styles: dict) -> bytes:
     """Write the page numbers into the printed contents.
 
-    Chromium does not lay out the book the same way twice (a heading may move
-    by a page from one print to the next), so numbers read from one print and
-    written into the next can be wrong. Instead the numbers are drawn into
-    this very PDF: Chromium prints them alone, each at the place of its
-    contents entry in the font of the contents, and that page is added on top
-    of the contents page as a form XObject. The text stays text.
+    Written into the page, the numbers would cost a second print of the
+    whole book. Instead they are drawn into this very PDF: Chromium prints
+    them alone, each at the place of its contents entry in the font of the
+    contents, and that page is added on top of the contents page as a form
+    XObject. The text stays text.
     """
     import zlib
 
@@ -365,8 +369,19 @@ def stamp_toc_pages(pdf: bytes, browser, slots, pages: dict[str, int], styles: d
     return update.finish()
 
 
+def settle(page, timeout_s: float = 20) -> None:
+    """Wait until nothing on the page changes with time (see ``unsettled`` in
+    tools/build_pdf.js); what prints is then the same from print to print."""
+    limit = time.time() + timeout_s
+    while busy := page.evaluate("() => window.nnlearnBook.unsettled()"):
+        if time.time() > limit:
+            raise SystemExit("build_pdf: the page is still changing:\n  " + "\n  ".join(busy[:20]))
+        page.wait_for_timeout(100)
+
+
 def _print(page, path: Path, footer: str = FOOTER) -> bytes:
     """Print the page as it shows now, with the outline titles fixed."""
+    settle(page)
     titles = page.evaluate("() => window.nnlearnBook.headings()")
     pdf = fix_outline(page.pdf(**_pdf_options(footer)), titles)
     path.write_bytes(pdf)
@@ -413,12 +428,14 @@ def _open_book(browser, base: str, log):
         f"{stills['threeD']} 3-D figures as pictures")
     page.add_script_tag(path=str(BOOK_JS))
     page.evaluate("q => window.nnlearnBook.jpegStills(q)", JPEG_QUALITY)
-    log(f"  {page.evaluate('() => window.nnlearnBook.sliderCaptions()')} sliders"
-        " replaced by their frame in the caption")
+    sliders = page.evaluate("() => window.nnlearnBook.sliderCaptions()")
+    log(f"  {sliders['sliders']} sliders replaced by their frame in the caption"
+        f" ({sliders['opening']} at the frame the page opens at, the others at their last)")
     log(f"  {page.evaluate('() => window.nnlearnBook.vectorPatterns()')} hatched bars as vectors")
     info = page.evaluate("meta => window.nnlearnBook.prepare(meta)", book_meta())
     page.evaluate("() => document.fonts.ready.then(() => true)")
-    page.wait_for_timeout(200)
+    settle(page)
+    log("  settled: no CSS animation running, fonts loaded, every picture decoded")
     if errors:
         raise SystemExit("build_pdf: errors in the page:\n  " + "\n  ".join(errors))
     return page, info
@@ -431,6 +448,7 @@ def print_book(page, browser, target: Path, log) -> int:
     page.evaluate("() => window.nnlearnBook.show(null)")
     ids = page.evaluate("() => window.nnlearnBook.tocIds()")
     styles = page.evaluate("() => window.nnlearnBook.tocStyles()")
+    settle(page)
     pdf = page.pdf(**_pdf_options())
     titles = page.evaluate("() => window.nnlearnBook.headings()")
     pdf = fix_outline(pdf, titles)
@@ -478,7 +496,8 @@ def main(argv: list[str]) -> int:
             log("opening the single page")
             page, info = _open_book(browser, base, log)
             log(f"  {len(info['chapters'])} chapters, {info['figures']} numbered figures, "
-                f"{info['solutions']} solutions")
+                f"{info['solutions']} solutions, {info['dropdowns']} dropdowns opened, "
+                f"{info['unlistedHeadings']} API headings not in the outline")
             wanted = [c.removesuffix(".md") for c in args.chapter]
             if not args.no_book:
                 n = print_book(page, browser, args.out / BOOK_PDF, log)
