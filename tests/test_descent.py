@@ -258,7 +258,7 @@ def test_float32_path_and_by_hand_steps():
 
 
 def test_a_float64_gradient_or_noise_does_not_promote_a_float32_path():
-    # _checked_gradient casts each gradient to x0's dtype (chapter 3 says so), so the
+    # checked_gradient casts each gradient to x0's dtype (chapter 3 says so), so the
     # steps are taken in float32 arithmetic, not in float64 and rounded when stored.
     float64_grad = lambda x: np.asarray(x, dtype=np.float64) / 3.0  # noqa: E731
     start = np.array([1.0, -1.0, 0.3, 7.1], dtype=np.float32)
