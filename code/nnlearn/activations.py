@@ -291,7 +291,7 @@ def _shift_by_max(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.
     :math:`-\infty` (its exponential is 0), without a warning.
     """
     m = np.max(z, axis=axis, keepdims=True)
-    with np.errstate(over="ignore"):                 # z - m = -inf: a term that is 0
+    with np.errstate(over="ignore"):         # z - m = -inf: a term that is 0
         d = z - m
     e = np.exp(d)
     np.put_along_axis(e, np.argmax(z, axis=axis, keepdims=True), 0.0, axis=axis)
@@ -299,7 +299,8 @@ def _shift_by_max(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.
 
 
 def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
-    r"""Log of the sum of exponentials along an axis, computed without overflow.
+    r"""Log of the sum of exponentials along an axis, computed
+    without overflow.
 
     Uses the shift by the maximum :math:`z_{\max} = \max_j z_j`:
 
@@ -335,7 +336,8 @@ def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
 
 
 def log_softmax(z, axis: int = -1) -> np.ndarray:
-    r"""Log of the softmax along an axis, computed without overflow or log(0).
+    r"""Log of the softmax along an axis, computed without
+    overflow or log(0).
 
     .. math:: \ln p_k = z_k - \ln \sum_j e^{z_j}
 
@@ -365,7 +367,8 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
 
 
 def softmax(z, axis: int = -1) -> np.ndarray:
-    r"""Softmax along an axis: exponentials of the logits divided by their sum.
+    r"""Softmax along an axis: exponentials of the logits
+    divided by their sum.
 
     :math:`p_k = e^{z_k} / \sum_j e^{z_j}`. Softmax is unchanged when the same
     constant is added to every logit, so
@@ -390,7 +393,7 @@ def softmax(z, axis: int = -1) -> np.ndarray:
     if z.ndim == 0:
         raise ValueError("z must be at least 1-dimensional, got a scalar")
     axis = _check_axis(z, axis)
-    with np.errstate(over="ignore"):                 # z - max = -inf: a probability 0
+    with np.errstate(over="ignore"):        # z - max = -inf: a probability 0
         e = np.exp(z - np.max(z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 

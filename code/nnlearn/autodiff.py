@@ -51,11 +51,13 @@ def _as_data(x, name: str) -> np.ndarray:
 
 
 def _lift(x, name: str, like: Tensor) -> Tensor:
-    """A Tensor as is; a number in ``like``'s dtype; an array as a constant Tensor."""
+    """A Tensor as is; a number in ``like``'s dtype; an array as
+    a constant Tensor."""
     if isinstance(x, Tensor):
         return x
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return Tensor(np.asarray(x, dtype=like.data.dtype))    # float32 stays float32
+        # float32 stays float32
+        return Tensor(np.asarray(x, dtype=like.data.dtype))
     if isinstance(x, (np.ndarray, list, tuple)):
         return Tensor(_as_data(x, name))
     raise TypeError(f"{name} must be a Tensor, an array or a number, "
@@ -63,7 +65,8 @@ def _lift(x, name: str, like: Tensor) -> Tensor:
 
 
 def _node(data: np.ndarray, parents: tuple[Tensor, ...], vjp: VJP, op: str) -> Tensor:
-    """The result of an operation: records parents and VJP if any parent needs a gradient."""
+    """The result of an operation: records parents and VJP if any parent
+    needs a gradient."""
     out = Tensor(data)
     if any(p.requires_grad for p in parents):
         out.requires_grad = True
@@ -72,7 +75,8 @@ def _node(data: np.ndarray, parents: tuple[Tensor, ...], vjp: VJP, op: str) -> T
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``.
+    """Sum ``grad`` over the axes that broadcasting added or stretched,
+    giving ``shape``.
 
     If ``x`` of shape ``shape`` was broadcast to ``grad.shape`` in the forward
     pass, each of its entries was used once per copy, so its gradient is the
@@ -89,7 +93,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def topological_order(root: Tensor, constants: bool = False) -> list[Tensor]:
-    """Every tensor that ``root`` depends on through gradient-needing edges, inputs first.
+    """Every tensor that ``root`` depends on through gradient-needing
+    edges, inputs first.
 
     An iterative depth-first search (no recursion limit): a tensor is listed
     after all of its parents, so the reversed list visits each tensor only
@@ -180,7 +185,8 @@ class Tensor:
         self.grad = None
 
     def backward(self, grad=None) -> None:
-        r"""Add the gradient of ``self`` with respect to every tensor of its graph to its ``.grad``.
+        r"""Add the gradient of ``self`` with respect to every tensor of
+        its graph to its ``.grad``.
 
         Parameters
         ----------
@@ -243,7 +249,8 @@ class Tensor:
         return _lift(other, "other", self) - self
 
     def __mul__(self, other) -> Tensor:
-        """Product. VJP: the upstream gradient times the other operand, ``g * m2``, ``g * m1``."""
+        """Product. VJP: the upstream gradient times the other operand,
+        ``g * m2``, ``g * m1``."""
         m1, m2 = self, _lift(other, "other", self)
 
         def vjp(g):
@@ -278,7 +285,8 @@ class Tensor:
     # -- matrices and shapes ---------------------------------------------------
 
     def __matmul__(self, other) -> Tensor:
-        r"""Matrix product of 2-D tensors, ``m1 @ m2``, shapes ``(m, k) @ (k, n) -> (m, n)``.
+        r"""Matrix product of 2-D tensors, ``m1 @ m2``, shapes
+        ``(m, k) @ (k, n) -> (m, n)``.
 
         VJP: :math:`\bar{\mathbf{M}}_1 = \bar{\mathbf{O}} \mathbf{M}_2^\top` ``(m, k)``,
         :math:`\bar{\mathbf{M}}_2 = \mathbf{M}_1^\top \bar{\mathbf{O}}` ``(k, n)``, for
@@ -407,7 +415,8 @@ def cross_entropy(logits, labels) -> Tensor:
 
 
 def mlp(params: list[Tensor], x, activation: str = "relu") -> Tensor:
-    r"""The forward pass of ``nnlearn.network.MLP``, written with tensor operations.
+    r"""The forward pass of ``nnlearn.network.MLP``, written with
+    tensor operations.
 
     ``params = [W1, b1, W2, b2, ...]`` with ``W`` of shape ``(n_out, n_in)``;
     every layer computes ``a @ W.T + b``, and every layer but the last applies
@@ -428,7 +437,8 @@ def mlp(params: list[Tensor], x, activation: str = "relu") -> Tensor:
 
 
 def jacobian(f: Callable[[Tensor], Tensor], x) -> np.ndarray:
-    r"""The full Jacobian of ``f`` at ``x``, one backward pass per output entry.
+    r"""The full Jacobian of ``f`` at ``x``, one backward pass
+    per output entry.
 
     Row :math:`k` is the VJP of the one-hot vector :math:`e_k`:
     :math:`e_k^\top J`. Shape ``(f(x).size, x.size)`` (both flattened).
@@ -465,7 +475,8 @@ def _check_chain(jacobians, seed) -> tuple[list[np.ndarray], np.ndarray]:
 
 
 def forward_mode_gradient(jacobians, seed) -> np.ndarray:
-    r"""Gradient of a loss of a chain of functions by forward mode, from the input to the output.
+    r"""Gradient of a loss of a chain of functions by forward mode, from
+    the input to the output.
 
     ``jacobians[l - 1]`` is :math:`\mathbf{J}_l = \partial f_l/\partial(\text{its input})`,
     shape ``(n_l, n_{l-1})``, for :math:`l = 1, \dots, D`; ``seed`` is
@@ -483,7 +494,8 @@ def forward_mode_gradient(jacobians, seed) -> np.ndarray:
 
 
 def reverse_mode_gradient(jacobians, seed) -> np.ndarray:
-    r"""The same gradient by reverse mode: one row vector pulled back from the output.
+    r"""The same gradient by reverse mode: one row vector pulled
+    back from the output.
 
     :math:`\mathbf{g}^\top \leftarrow \mathbf{g}^\top \mathbf{J}_l` for
     :math:`l = D, \dots, 1`, starting from ``seed``: about

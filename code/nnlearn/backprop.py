@@ -69,7 +69,8 @@ CIRCUIT_LABELS: dict[str, str] = {"lam": "α", "ell": "ℓ", "w2": "w²", "L_til
 
 def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
                    ) -> tuple[dict[str, float], dict[str, float], dict[tuple[str, str], float]]:
-    r"""Forward and backward pass, node by node, through one neuron with weight decay.
+    r"""Forward and backward pass, node by node, through one neuron
+    with weight decay.
 
     .. math:: \tilde L = \bigl(\tanh(w x + b) - y\bigr)^2 + \alpha w^2
 
@@ -117,9 +118,10 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
     L_tilde = ell + R
     # backward: upstream gradient times local derivative, last node first
     dL_tilde = 1.0
-    dell = dL_tilde * 1.0          # L_tilde = ell + R: a sum passes the gradient on unchanged
+    # L_tilde = ell + R: a sum passes the gradient on unchanged
+    dell = dL_tilde * 1.0
     dR = dL_tilde * 1.0
-    dw2 = dR * lam                 # R = lam * w2: each factor gets the other one
+    dw2 = dR * lam             # R = lam * w2: each factor gets the other one
     dlam = dR * w2
     dr = dell * 2 * r              # ell = r^2
     da = dr * 1.0                  # r = a - y
@@ -130,7 +132,8 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
     dx = dwx * w                   # wx = w * x
     dw_via_wx = dwx * x
     dw_via_w2 = dw2 * 2 * w        # w2 = w^2
-    dw = dw_via_wx + dw_via_w2     # w feeds wx AND w2: the two contributions add
+    # w feeds wx AND w2: the two contributions add
+    dw = dw_via_wx + dw_via_w2
     values = dict(w=w, x=x, b=b, y=y, lam=lam, wx=wx, z=z, a=a, r=r, ell=ell, w2=w2, R=R,
                   L_tilde=L_tilde)
     grads = dict(w=dw, x=dx, b=db, y=dy, lam=dlam, wx=dwx, z=dz, a=da, r=dr, ell=dell,
@@ -145,7 +148,8 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
 # ----------------------------------------------------------------------------
 
 def example_network() -> tuple[MLP, np.ndarray, np.ndarray]:
-    r"""The 2-2-4-3 ReLU network of the worked example, with fixed weights.
+    r"""The 2-2-4-3 ReLU network of the worked example,
+    with fixed weights.
 
     Widths :math:`n_0, \dots, n_3 = 2, 2, 4, 3`; hidden layers use ReLU, the
     three outputs are logits turned into probabilities by the softmax (drawn
@@ -374,7 +378,8 @@ def gradient_timings(widths: Sequence[int], *, n_in: int = 2, n_out: int = 3,
 # ----------------------------------------------------------------------------
 
 class WeightRecorder:
-    """Keep copies of a model's weights and biases every few epochs of training.
+    """Keep copies of a model's weights and biases every few
+    epochs of training.
 
     Pass an instance as ``callback`` to :func:`nnlearn.training.fit`, which
     calls it as ``recorder(epoch, model, history)`` after every epoch; it
@@ -404,7 +409,8 @@ class WeightRecorder:
         self.losses: list[float] = []
 
     def record(self, epoch: int, model: MLP, loss: float) -> None:
-        """Store copies of every ``W`` and ``b`` of ``model``'s Dense layers."""
+        """Store copies of every ``W`` and ``b`` of ``model``'s
+        Dense layers."""
         epoch = check_scalar(epoch, "epoch", low=0, integer=True)
         loss = check_scalar(loss, "loss")
         if not hasattr(model, "dense_layers"):

@@ -84,7 +84,7 @@ def save_checkpoint(path, model, optimizer, epoch: int, *, schedule=None,
     for i, p in enumerate(model.params):
         arrays[f"param.{i}"] = p                         # W1, b1, W2, b2, ...
     for i, b in enumerate(getattr(model, "buffers", [])):
-        arrays[f"buffer.{i}"] = b                        # BatchNorm running statistics
+        arrays[f"buffer.{i}"] = b                  # BatchNorm running statistics
     for key, value in optimizer.state_dict().items():
         arrays[f"optimizer.{key}"] = value               # t, lr, buffers
     if schedule is not None:
@@ -116,7 +116,8 @@ def _check_stopper(early_stopping) -> None:
 
 
 def _stopper_arrays(early_stopping: EarlyStopping) -> dict:
-    """:meth:`EarlyStopping.state_dict` as flat ``.npz`` entries (None as "")."""
+    """:meth:`EarlyStopping.state_dict` as flat ``.npz``
+    entries (None as "")."""
     state = early_stopping.state_dict()
     best_params = state.pop("best_params") or []
     arrays = {f"early_stopping.{k}": ("" if v is None else v) for k, v in state.items()}

@@ -171,7 +171,8 @@ def gradient_steps(grad: Callable[[np.ndarray], np.ndarray], theta0,
 
 def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, steps: int,
                      noise: float = 0.0, rng=None, max_norm: float = 1e12) -> np.ndarray:
-    r"""Run ``steps`` steps of (optionally noisy) gradient descent; return the path.
+    r"""Run ``steps`` steps of (optionally noisy) gradient descent;
+    return the path.
 
     .. math::
 
@@ -233,11 +234,13 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
     path = np.empty((steps + 1,) + x.shape, dtype=x.dtype)
     path[0] = x
     iterates = gradient_steps(checked_gradient(grad, x, noise, rng), x, lr)
-    # Overflow is how divergence ends: no RuntimeWarning, just a shorter path.
+    # Overflow is how divergence ends: no RuntimeWarning, just
+    # a shorter path.
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps):
             x = next(iterates)
-            if not np.all(np.isfinite(x)):    # overflowed: not part of the path
+            # overflowed: not part of the path
+            if not np.all(np.isfinite(x)):
                 return path[: t + 1].copy()
             path[t + 1] = x
             if x.size and np.max(np.abs(x)) > max_norm:
@@ -251,7 +254,8 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
 
 def minibatches(n: int, batch_size: int, rng=None, shuffle: bool = True,
                 drop_last: bool = False) -> Iterator[np.ndarray]:
-    """Split the row indices ``0, ..., n-1`` into mini-batches for one epoch.
+    """Split the row indices ``0, ..., n-1`` into mini-batches
+    for one epoch.
 
     With ``shuffle=True`` the indices are put in a random order (drawn from
     ``rng`` when ``minibatches`` is called), then cut into consecutive
@@ -324,7 +328,8 @@ def _check_rows(rows, n: int) -> np.ndarray | slice:
 
 
 def _residual(theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``y_hat - y`` with ``y_hat = b + X w``; shape ``theta.shape[:-1] + (n,)``."""
+    """``y_hat - y`` with ``y_hat = b + X w``; shape
+    ``theta.shape[:-1] + (n,)``."""
     return theta[..., :1] + theta[..., 1:] @ X.T - y
 
 
@@ -382,7 +387,8 @@ def linear_regression_loss(theta, X, y, rows=None) -> np.ndarray:
 
 
 def linear_regression_grad(theta, X, y, rows=None) -> np.ndarray:
-    r"""Gradient of the loss ``linear_regression_loss`` with respect to ``theta``.
+    r"""Gradient of the loss ``linear_regression_loss`` with
+    respect to ``theta``.
 
     With residuals :math:`r^{(i)} = b + x^{(i)\top} w - y^{(i)}` over the rows
     :math:`\mathcal{B}` (:math:`B` of them),
@@ -412,7 +418,8 @@ def linear_regression_grad(theta, X, y, rows=None) -> np.ndarray:
 
 
 def _grad(theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Over the B rows: ``(2/B) sum r(i)`` for the intercept, ``(2/B) sum r(i) x(i)`` for w."""
+    """Over the B rows: ``(2/B) sum r(i)`` for the intercept,
+    ``(2/B) sum r(i) x(i)`` for w."""
     r = _residual(theta, X, y)
     scale = 2.0 / X.shape[0]                      # 2 / B
     grad_b = scale * np.sum(r, axis=-1, keepdims=True)
@@ -421,7 +428,8 @@ def _grad(theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def minibatch_gradient_variance(theta, X, y, batch_size: int) -> float:
-    r"""Expected squared error of a mini-batch gradient of the linear-regression MSE.
+    r"""Expected squared error of a mini-batch gradient of the
+    linear-regression MSE.
 
     Let :math:`\mathbf g^{(i)} = 2 r^{(i)}\,(1, \mathbf x^{(i)})` be the gradient of sample
     :math:`i` alone, :math:`\mathbf g = \frac1N\sum_i \mathbf g^{(i)}` the full
@@ -534,7 +542,8 @@ class SGDResult:
 def sgd_linear_regression(X, y, lr: float, epochs: int, batch_size: int, rng=None,
                           theta0=None, shuffle: bool = True,
                           max_norm: float = 1e12) -> SGDResult:
-    r"""Fit a linear model by mini-batch gradient descent on the mean squared error.
+    r"""Fit a linear model by mini-batch gradient descent on the
+    mean squared error.
 
     Each epoch shuffles the rows (see :func:`minibatches`) and makes one update
     per batch :math:`B`:
@@ -593,7 +602,7 @@ def sgd_linear_regression(X, y, lr: float, epochs: int, batch_size: int, rng=Non
             raise ValueError(f"theta0 must have shape ({d + 1},), got {theta.shape}")
         theta = theta.astype(dtype)
 
-    n_steps = epochs * -(-n // batch_size)           # ceil(n / batch_size) per epoch
+    n_steps = epochs * -(-n // batch_size)   # ceil(n / batch_size) per epoch
     path = np.empty((n_steps + 1, d + 1), dtype=dtype)
     loss = np.empty(n_steps + 1, dtype=dtype)
     grad_evals = np.zeros(n_steps + 1, dtype=np.int64)
@@ -606,7 +615,7 @@ def sgd_linear_regression(X, y, lr: float, epochs: int, batch_size: int, rng=Non
             with np.errstate(over="ignore", invalid="ignore"):
                 theta = theta - lr * _grad(theta, X[rows], y[rows])
                 step_loss = np.mean(_residual(theta, X, y) ** 2)
-            if not np.all(np.isfinite(theta)):          # overflowed: drop this step
+            if not np.all(np.isfinite(theta)):   # overflowed: drop this step
                 return _stopped(path, loss, grad_evals, epoch_index, t)
             t += 1
             path[t] = theta

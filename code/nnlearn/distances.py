@@ -59,7 +59,8 @@ def _common_unit(A: np.ndarray, B: np.ndarray) -> float:
 
 
 def _unit_distances(A: np.ndarray, B: np.ndarray, unit: float) -> np.ndarray:
-    """Float64 distances between the rows of ``A / unit`` and ``B / unit``."""
+    """Float64 distances between the rows of ``A / unit``
+    and ``B / unit``."""
     A64, B64 = A.astype(np.float64) / unit, B.astype(np.float64) / unit
     squared = (A64 ** 2).sum(axis=1)[:, None] + (B64 ** 2).sum(axis=1)[None, :] \
         - 2.0 * A64 @ B64.T
@@ -67,7 +68,8 @@ def _unit_distances(A: np.ndarray, B: np.ndarray, unit: float) -> np.ndarray:
 
 
 def farthest_nearest_ratio(points, queries) -> np.ndarray:
-    r"""For each query, its distance to the farthest point over that to the nearest.
+    r"""For each query, its distance to the farthest point over
+    that to the nearest.
 
     .. math::
 
@@ -96,7 +98,8 @@ def farthest_nearest_ratio(points, queries) -> np.ndarray:
     if queries.shape[1] != points.shape[1]:
         raise ValueError(f"queries and points must have the same number of columns, got "
                          f"queries {queries.shape} and points {points.shape}")
-    # The ratio does not depend on the unit of length, so it stays in that unit.
+    # The ratio does not depend on the unit of length, so it
+    # stays in that unit.
     distances = _unit_distances(queries, points, _common_unit(queries, points))
     nearest = distances.min(axis=1)
     if np.any(nearest == 0):

@@ -120,7 +120,7 @@ def relative_error(a, b) -> float:
     check_same_shape(a, b, "a", "b")
     unit = power_of_two_unit(max(float(np.abs(a).max(initial=0.0)),
                                  float(np.abs(b).max(initial=0.0))))
-    a, b = a / unit, b / unit                   # entries below 2: norms cannot overflow
+    a, b = a / unit, b / unit        # entries below 2: norms cannot overflow
     scale = np.linalg.norm(a) + np.linalg.norm(b)
     if scale == 0.0:
         return 0.0
@@ -161,7 +161,8 @@ def parameter_names(model) -> list[str]:
 
 def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5,
                                   training: bool = False) -> list[np.ndarray]:
-    r"""The gradient of the loss with respect to every parameter array, by central differences.
+    r"""The gradient of the loss with respect to every parameter array, by
+    central differences.
 
     For each array :math:`\boldsymbol\theta_k` in ``model.params`` this is
     :func:`~nnlearn.descent.numerical_gradient` of
@@ -202,8 +203,8 @@ def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5,
             saved = param.copy()
 
             def loss_at(value, param=param):
-                param[...] = value           # the model sees the perturbed parameter
-                restore_generators(generators)          # the same dropout masks
+                param[...] = value   # the model sees the perturbed parameter
+                restore_generators(generators)       # the same dropout masks
                 return loss_fn(model.forward(X, training=training), y)
 
             try:
@@ -231,7 +232,8 @@ def _random_state_kept(model) -> Iterator[list]:
 
 def check_gradients(model, loss, X, y, *, h: float = 1e-5,
                     training: bool = False) -> dict[str, float]:
-    r"""Relative error between backpropagation and central differences, per parameter.
+    r"""Relative error between backpropagation and central differences,
+    per parameter.
 
     Runs ``model.forward(X)`` (evaluation mode, so dropout is off) and
     ``model.backward(grad_fn(output, y))``, then compares every
@@ -279,7 +281,8 @@ def check_gradients(model, loss, X, y, *, h: float = 1e-5,
     loss_fn, grad_fn = get_loss(loss)
     X, y = check_model_batch(model, X, y, loss=loss)
     training = check_bool(training, "training")
-    with _random_state_kept(model):           # same masks in every pass, as before after
+    # same masks in every pass, as before after
+    with _random_state_kept(model):
         numeric = numerical_parameter_gradients(model, (loss_fn, grad_fn), X, y, h=h,
                                                 training=training)
         output = model.forward(X, training=training)
@@ -359,7 +362,8 @@ class DenseMissingTranspose(Dense):
 
 
 def forgot_batch_mean(loss) -> LossPair:
-    r"""WRONG ON PURPOSE: the loss is the batch mean, its gradient is that of the sum.
+    r"""WRONG ON PURPOSE: the loss is the batch mean, its gradient
+    is that of the sum.
 
     Returns ``(loss_fn, grad)`` where ``grad`` calls the loss's gradient with
     ``reduction="sum"``: the :math:`1/B` of :func:`~nnlearn.losses.cross_entropy`

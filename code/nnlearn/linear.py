@@ -51,19 +51,23 @@ def _check_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _units(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Powers of two near ``max |x|`` and ``max |y|``: the data in these units are below 2."""
+    """Powers of two near ``max |x|`` and ``max |y|``: the data in these
+    units are below 2."""
     return power_of_two_unit(np.abs(x).max()), power_of_two_unit(np.abs(y).max())
 
 
 def _in_original_units(line: tuple[float, float], x_unit: float,
                        y_unit: float) -> tuple[float, float]:
-    """Turn the line fitted to ``(x / x_unit, y / y_unit)`` back into one for ``(x, y)``."""
+    """Turn the line fitted to ``(x / x_unit, y / y_unit)`` back into
+    one for ``(x, y)``."""
     slope, intercept = line
-    return slope * (y_unit / x_unit), intercept * y_unit   # Python floats: inf, no warning
+    # Python floats: inf, no warning
+    return slope * (y_unit / x_unit), intercept * y_unit
 
 
 def _weighted_line(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
-    """The line (slope, intercept) with the smallest weighted sum of squared residuals.
+    """The line (slope, intercept) with the smallest weighted sum of
+    squared residuals.
 
     It minimizes ``sum(weights * (slope * x + intercept - y) ** 2)`` for
     ``weights > 0``.
@@ -106,7 +110,8 @@ def fit_line_mse(x, y) -> tuple[float, float]:
 
 def _irls(x: np.ndarray, y: np.ndarray, floor: float, max_iter: int,
           tol: float) -> tuple[float, float]:
-    r"""Weighted least-squares fits, repeated with weights 1 / max(|residual|, floor).
+    r"""Weighted least-squares fits, repeated with weights 1 /
+    max(|residual|, floor).
 
     The residuals are those of the previous line. The weights are used times
     ``floor`` (in ``(0, 1]``, the same fit): a tiny floor cannot overflow
@@ -127,8 +132,8 @@ def _irls(x: np.ndarray, y: np.ndarray, floor: float, max_iter: int,
 
 def _best_line_through_pairs(x: np.ndarray, y: np.ndarray, slope: float, intercept: float,
                              k: int = 6) -> tuple[float, float]:
-    """The line with the smallest sum of |r| among the given one and those through
-    two of the ``k`` points nearest to it."""
+    """The line with the smallest sum of |r| among the given one and
+    those through two of the ``k`` points nearest to it."""
     near = np.argsort(np.abs(slope * x + intercept - y))[:k]
     i, j = np.triu_indices(near.size, 1)
     i, j = near[i], near[j]
@@ -142,7 +147,8 @@ def _best_line_through_pairs(x: np.ndarray, y: np.ndarray, slope: float, interce
 
 
 def fit_line_mae(x, y, *, max_iter: int = 500, tol: float = 1e-12) -> tuple[float, float]:
-    r"""The line that minimizes the mean absolute error (least absolute deviations).
+    r"""The line that minimizes the mean absolute error (least
+    absolute deviations).
 
     :math:`L(w, b) = \frac1N \sum_i |r^{(i)}|` with :math:`r^{(i)} = w x^{(i)} + b - y^{(i)}`
     has no closed-form minimizer. Iteratively reweighted least squares (IRLS)
@@ -199,7 +205,8 @@ def fit_line_mae(x, y, *, max_iter: int = 500, tol: float = 1e-12) -> tuple[floa
 
 def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
                    tol: float = 1e-12) -> tuple[float, float]:
-    r"""The line that minimizes the mean Huber loss with threshold delta.
+    r"""The line that minimizes the mean Huber loss with
+    threshold delta.
 
     :math:`L(w, b) = \frac1N \sum_i \operatorname{huber}_\tau(r^{(i)})` with
     :math:`\operatorname{huber}_\tau` the Huber loss (:func:`nnlearn.losses.huber`).
@@ -243,5 +250,6 @@ def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
     max_iter = check_scalar(max_iter, "max_iter", low=1, integer=True)
     tol = check_scalar(tol, "tol", low=0.0)
     xu, yu = _units(x, y)
-    # weight 1 / max(|r|, delta) is min(1, delta / |r|) divided by delta (delta in y's unit)
+    # weight 1 / max(|r|, delta) is min(1, delta / |r|) divided by delta
+    # (delta in y's unit)
     return _in_original_units(_irls(x / xu, y / yu, delta / yu, max_iter, tol), xu, yu)

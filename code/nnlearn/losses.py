@@ -115,7 +115,8 @@ def _reduce(per_element: np.ndarray, reduction: str):
 
 
 def _reduce_grad(grad: np.ndarray, reduction: str, n: int) -> np.ndarray:
-    """Scale per-element derivatives to the gradient of the reduced loss (mean over n)."""
+    """Scale per-element derivatives to the gradient of the reduced
+    loss (mean over n)."""
     return grad / n if reduction == "mean" else grad
 
 
@@ -245,7 +246,7 @@ def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
     delta = check_scalar(delta, "delta", low=0.0, low_inclusive=False)
     y_hat, y = _pair(input, target)
     with np.errstate(over="ignore"):
-        abs_r = np.abs(y_hat - y)                    # |r|, the size of the residual
+        abs_r = np.abs(y_hat - y)             # |r|, the size of the residual
         per = np.where(abs_r <= delta, 0.5 * abs_r * abs_r, delta * (abs_r - 0.5 * delta))
     return _reduce(per, reduction)
 
@@ -396,7 +397,8 @@ def binary_cross_entropy_grad(input, target, *, reduction: str = "mean") -> np.n
 
 
 def _logit_cross_entropy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    r"""Per-element :math:`\ln(1 + e^{z}) - y z`, as a sum of non-negative terms.
+    r"""Per-element :math:`\ln(1 + e^{z}) - y z`, as a sum of
+    non-negative terms.
 
     .. math:: \ell = \ln\!\left(1 + e^{-|z|}\right) + y \max(-z, 0) + (1 - y) \max(z, 0)
 

@@ -191,7 +191,8 @@ class Dense(Layer):
         return self.z
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
-        r"""Store ``dW``, ``db`` and ``delta``; return the gradient for the layer below.
+        r"""Store ``dW``, ``db`` and ``delta``; return the gradient for
+        the layer below.
 
         ``grad_out`` is :math:`\Delta = \partial L / \partial Z`, shape ``(B, n_out)``.
         With ``input_grad=False`` the (often largest) product
@@ -199,9 +200,9 @@ class Dense(Layer):
         network being trained needs no gradient for its input.
         """
         delta = check_grad_out(grad_out, self.z, self.dtype)  # shape, dtype
-        self.delta = delta                # delta = dL/dZ,           (B, n_out)
-        self.dW = delta.T @ self.a_prev   # dL/dW = delta^T A_prev,  (n_out, n_in)
-        self.db = delta.sum(axis=0)       # dL/db = sum of rows,     (n_out,)
+        self.delta = delta               # delta = dL/dZ,           (B, n_out)
+        self.dW = delta.T @ self.a_prev  # dL/dW = delta^T A_prev,  (n_out, n_in)
+        self.db = delta.sum(axis=0)      # dL/db = sum of rows,     (n_out,)
         if not check_bool(input_grad, "input_grad"):
             return None
         return delta @ self.W             # dL/dA_prev = delta W,    (B, n_in)
@@ -252,7 +253,8 @@ class Activation(Layer):
             return self._apply_nonfinite(fn, z)
 
     def _apply_nonfinite(self, fn: Callable[..., np.ndarray], z: np.ndarray) -> np.ndarray:
-        r"""``fn(z)`` for a ``z`` holding NaN or infinity (a diverging run).
+        r"""``fn(z)`` for a ``z`` holding NaN or infinity (a
+        diverging run).
 
         The functions of :mod:`nnlearn.activations` refuse such input, so the
         finite entries go through ``fn``, NaN stays NaN, and :math:`\pm\infty`
@@ -279,7 +281,8 @@ class Activation(Layer):
         return self._apply(self.f, self.z)
 
     def backward(self, grad_out) -> np.ndarray:
-        """Return the gradient with respect to ``z``: ``grad_out`` times f'(z), entry by entry."""
+        """Return the gradient with respect to ``z``: ``grad_out`` times
+        f'(z), entry by entry."""
         dtype = None if self.z is None else self.z.dtype
         grad = check_grad_out(grad_out, self.z, dtype)
         return grad * self._apply(self.f_grad, self.z)   # delta = dL/dA * f'(Z)
@@ -441,7 +444,8 @@ class BatchNorm(Layer):
         self.training: bool | None = None
 
     def forward(self, x, training: bool = False) -> np.ndarray:
-        """Return ``gamma * x_hat + beta``, the normalized batch scaled and shifted, ``(B, n)``.
+        """Return ``gamma * x_hat + beta``, the normalized batch scaled
+        and shifted, ``(B, n)``.
 
         ``training=True`` normalises with the batch statistics and updates the
         running ones; ``training=False`` normalises with the running ones.
@@ -457,7 +461,7 @@ class BatchNorm(Layer):
                                  "batch size that leaves no last batch of one row "
                                  "(n_samples % batch_size == 1); to predict, use "
                                  "training=False (the running statistics)")
-            mean, var = x.mean(axis=0), x.var(axis=0)          # biased variance
+            mean, var = x.mean(axis=0), x.var(axis=0)       # biased variance
             m = self.momentum
             self.running_mean[...] = (1 - m) * self.running_mean + m * mean
             self.running_var[...] = (1 - m) * self.running_var + m * var * (batch / (batch - 1))
@@ -468,7 +472,8 @@ class BatchNorm(Layer):
         return self.gamma * self.x_hat + self.beta
 
     def backward(self, grad_out) -> np.ndarray:
-        r"""Store ``dgamma``, ``dbeta``; return the gradient with respect to ``x``, ``(B, n)``.
+        r"""Store ``dgamma``, ``dbeta``; return the gradient with respect
+        to ``x``, ``(B, n)``.
 
         With :math:`G = \partial L/\partial x'` (``grad_out``), in training
         mode (the batch statistics depend on :math:`x`):
@@ -483,8 +488,8 @@ class BatchNorm(Layer):
         (``inv_std`` is :math:`1/s_\epsilon`).
         """
         grad = check_grad_out(grad_out, self.x_hat, self.dtype)
-        self.dbeta = grad.sum(axis=0)                         # sum_i G_i
-        self.dgamma = (grad * self.x_hat).sum(axis=0)         # sum_i G_i * x_hat_i
+        self.dbeta = grad.sum(axis=0)                   # sum_i G_i
+        self.dgamma = (grad * self.x_hat).sum(axis=0)   # sum_i G_i * x_hat_i
         if not self.training:
             return grad * (self.gamma * self.inv_std)
         batch = grad.shape[0]
@@ -598,7 +603,8 @@ class MLP:
     # -- forward and backward ------------------------------------------------
 
     def forward(self, x, training: bool = False) -> np.ndarray:
-        """Return the network output, the last layer's ``Z`` (layer D), shape ``(B, n_D)``.
+        """Return the network output, the last layer's ``Z`` (layer D),
+        shape ``(B, n_D)``.
 
         ``x`` has shape ``(B, n_0)``. ``training=True`` switches dropout on and
         makes BatchNorm layers use (and update) the batch statistics.
@@ -610,7 +616,8 @@ class MLP:
         return a
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
-        r"""Backpropagate ``grad_out``, the gradient of the loss for the output, through all layers.
+        r"""Backpropagate ``grad_out``, the gradient of the loss for the
+        output, through all layers.
 
         Fills every layer's gradients (see :attr:`grads`) and deltas (see
         :attr:`deltas`) and returns :math:`\partial L/\partial X`. Training
@@ -619,7 +626,7 @@ class MLP:
         when the first layer is Dense, and returns None.
         """
         input_grad = check_bool(input_grad, "input_grad")
-        grad = grad_out                     # delta^(D) = dL/dZ^(D), given by the loss
+        grad = grad_out                # delta^(D) = dL/dZ^(D), given by the loss
         for layer in reversed(self.layers[1:]):
             # Dense: stores dW, db, delta; returns dL/dA_prev = delta W
             # Activation: returns delta = dL/dA * f'(Z)

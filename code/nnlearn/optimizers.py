@@ -133,7 +133,8 @@ class Optimizer:
             st[name] = np.full_like(p, fill)
 
     def _scratch(self, i: int, name: str) -> np.ndarray:
-        """A reusable work array shaped like ``params[i]`` (contents undefined)."""
+        """A reusable work array shaped like ``params[i]`` (contents
+        undefined)."""
         work = self._work[i]
         if name not in work:
             work[name] = np.empty_like(self.params[i])
@@ -141,7 +142,8 @@ class Optimizer:
 
     def _l2_grad(self, i: int, p: np.ndarray, g: np.ndarray,
                  weight_decay: float) -> np.ndarray:
-        """``g + weight_decay * p`` in a work array (``g`` if weight_decay is 0)."""
+        """``g + weight_decay * p`` in a work array (``g`` if
+        weight_decay is 0)."""
         if weight_decay == 0.0:
             return g
         out = self._scratch(i, "grad")
@@ -550,8 +552,8 @@ class Adam(Optimizer):
         tmp /= bias_correction2_sqrt                    # sqrt(v_hat)
         tmp += self.eps                                 # den = sqrt(v_hat) + eps
         np.divide(exp_avg, tmp, out=tmp)
-        tmp *= step_size                                # eta m_hat / den
-        p -= tmp                                        # theta -= eta m_hat / den
+        tmp *= step_size                               # eta m_hat / den
+        p -= tmp                                       # theta -= eta m_hat / den
 
 
 class AdamW(Adam):
@@ -640,7 +642,8 @@ def _check_adam_step(theta, g, m, v, t, lr, beta1, beta2, eps) -> list[np.ndarra
 
 def nesterov_step(grad: Callable[[np.ndarray], np.ndarray], theta, m, lr: float,
                   momentum: float):
-    r"""One Nesterov step, two arrows: the momentum first, then the gradient there.
+    r"""One Nesterov step, two arrows: the momentum first, then
+    the gradient there.
 
     .. math::
 
@@ -777,7 +780,8 @@ def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0,
 def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarray], np.ndarray],
                   x0, steps: int, *, noise: float = 0.0, rng=None, max_norm: float = 1e12,
                   **hyperparameters) -> np.ndarray:
-    r"""Run an optimizer on a function's gradient and return every iterate.
+    r"""Run an optimizer on a function's gradient and return
+    every iterate.
 
     A copy ``x`` of ``x0`` is the one parameter array of
     ``optimizer([x], **hyperparameters)``; each step calls ``grad(x)``, adds
@@ -827,7 +831,8 @@ def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarra
     if not callable(grad):
         raise TypeError(f"grad must be callable, got {type(grad).__name__}")
     x = np.array(as_float_array(x0, "x0"), copy=True)
-    steps = check_size(steps, "steps", per_item=x.size)      # the path holds (steps + 1) x's
+    # the path holds (steps + 1) x's
+    steps = check_size(steps, "steps", per_item=x.size)
     noise = check_scalar(noise, "noise", low=0.0)
     max_norm = check_scalar(max_norm, "max_norm", low=0.0, low_inclusive=False)
     rng = check_rng(rng)
@@ -837,13 +842,15 @@ def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarra
     checked = checked_gradient(grad, x, noise, rng)
     path = np.empty((steps + 1,) + x.shape, dtype=x.dtype)
     path[0] = x
-    with np.errstate(over="ignore", invalid="ignore"):   # divergence ends the run quietly
+    # divergence ends the run quietly
+    with np.errstate(over="ignore", invalid="ignore"):
         for t in range(1, steps + 1):
             g = checked(x)
             if not np.isfinite(g).all():
                 return path[:t].copy()
             opt.step([g])
-            peak = np.abs(x).max() if x.size else 0.0   # NaN or inf if any entry is
+            # NaN or inf if any entry is
+            peak = np.abs(x).max() if x.size else 0.0
             if not np.isfinite(peak):
                 return path[:t].copy()
             path[t] = x

@@ -131,7 +131,8 @@ class Perceptron:
         return np.where(y == 1, 1, -1), classes
 
     def fit(self, X, y, epochs: int = 100, max_updates: int | None = None) -> Perceptron:
-        r"""Run the perceptron rule, starting from zero weights and a zero bias.
+        r"""Run the perceptron rule, starting from zero weights
+        and a zero bias.
 
         Passes over the samples in order until a pass makes no mistake
         (``converged = True``), ``epochs`` passes are done, or
@@ -158,7 +159,8 @@ class Perceptron:
         epochs = check_scalar(epochs, "epochs", low=1, integer=True)
         if max_updates is not None:
             max_updates = check_scalar(max_updates, "max_updates", low=1, integer=True)
-        eta_y = (self.lr * signs).astype(X.dtype)   # eta * y per sample, in X's dtype
+        # eta * y per sample, in X's dtype
+        eta_y = (self.lr * signs).astype(X.dtype)
         self.w = np.zeros(X.shape[1], dtype=X.dtype)
         self.b = X.dtype.type(0.0)
         self.history = []
@@ -167,7 +169,8 @@ class Perceptron:
             self.n_epochs = epoch + 1
             mistakes = 0
             for i in range(X.shape[0]):
-                if signs[i] * (X[i] @ self.w + self.b) <= 0:   # wrong side or on the line
+                # wrong side or on the line
+                if signs[i] * (X[i] @ self.w + self.b) <= 0:
                     self.w = self.w + eta_y[i] * X[i]
                     self.b = self.b + eta_y[i]
                     mistakes += 1

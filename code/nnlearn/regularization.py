@@ -50,7 +50,8 @@ MONITORS = {"loss": "min", "val_loss": "min", "accuracy": "max", "val_accuracy":
 
 
 def _total(params: list[np.ndarray], entry) -> np.floating:
-    """The sum of ``entry`` over every entry of every array, in their common dtype.
+    """The sum of ``entry`` over every entry of every array, in
+    their common dtype.
 
     float64 for an empty list.
     """
@@ -59,7 +60,8 @@ def _total(params: list[np.ndarray], entry) -> np.floating:
 
 
 def l2_penalty(params, lam: float) -> np.floating:
-    r"""L2 penalty: lam / 2 times the sum of the squares of all entries of all arrays.
+    r"""L2 penalty: lam / 2 times the sum of the squares of all
+    entries of all arrays.
 
     .. math:: \frac{\alpha}{2} \sum_{\mathbf{W}} \lVert \mathbf{W} \rVert_\mathrm{F}^2,
 
@@ -218,8 +220,10 @@ class Penalized(OptimizerWrapper):
         return value(chosen, self.lam)
 
     def step(self, grads) -> None:
-        """Add the penalty's gradient to grads (in a new list) and step the optimizer."""
-        grads = check_grads(grads, self.params)   # a new list, one array per parameter
+        """Add the penalty's gradient to grads (in a new list) and step
+        the optimizer."""
+        # a new list, one array per parameter
+        grads = check_grads(grads, self.params)
         chosen = [self.params[i] for i in self.indices]
         for i, extra in zip(self.indices, _PENALTY_GRADS[self.penalty](chosen, self.lam),
                             strict=True):
@@ -361,7 +365,8 @@ class EarlyStopping:
         return value > self.best + self.min_delta
 
     def update(self, value: float, params=None) -> bool:
-        """Record this epoch's value; return True when training should stop.
+        """Record this epoch's value; return True when training
+        should stop.
 
         Parameters
         ----------
@@ -380,7 +385,8 @@ class EarlyStopping:
         """
         value = _check_value(value)
         if params is not None:
-            params = check_params(params, allow_nonfinite=True)   # a diverged model may hold NaN
+            # a diverged model may hold NaN
+            params = check_params(params, allow_nonfinite=True)
         current = self.epoch
         self.epoch += 1
         if not np.isfinite(value):

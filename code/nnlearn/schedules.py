@@ -122,7 +122,8 @@ def exponential_lr(base_lr: float, t, gamma: float) -> float | np.ndarray:
 
 def cosine_annealing_lr(base_lr: float, t, T_max: int,
                         eta_min: float = 0.0) -> float | np.ndarray:
-    r"""Cosine annealing from ``base_lr`` down to ``eta_min`` over ``T_max`` steps.
+    r"""Cosine annealing from ``base_lr`` down to ``eta_min`` over
+    ``T_max`` steps.
 
     .. math::
         \eta_t = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min})

@@ -286,14 +286,15 @@ def _train_step(model, loss, optimizer, X_batch, y_batch,
     (:func:`nnlearn.optimizers.clip_grad_norm`) between backward and update.
     """
     loss_fn, grad_fn = loss
-    output = model.forward(X_batch, training=True)          # 1. forward
-    if not np.isfinite(output).all():                       # diverged: no step
+    output = model.forward(X_batch, training=True)    # 1. forward
+    if not np.isfinite(output).all():                 # diverged: no step
         return math.nan, output
-    value = float(loss_fn(output, y_batch))                 # 2. loss
-    if not math.isfinite(value):                            # diverged: no step
+    value = float(loss_fn(output, y_batch))           # 2. loss
+    if not math.isfinite(value):                      # diverged: no step
         return value, output
-    model.backward(grad_fn(output, y_batch), input_grad=False)  # 3. backward
-    if max_grad_norm is not None:                           # (optional: cap the length)
+    # 3. backward
+    model.backward(grad_fn(output, y_batch), input_grad=False)
+    if max_grad_norm is not None:            # (optional: cap the length)
         clip_grad_norm(model.grads, max_grad_norm)
     optimizer.step(model.grads)                             # 4. update
     return value, output
@@ -301,8 +302,8 @@ def _train_step(model, loss, optimizer, X_batch, y_batch,
 
 def _evaluate(model, loss_pair: LossPair, X: np.ndarray, y: np.ndarray,
               rule: str | None, batch_size: int) -> tuple[float, float | None]:
-    """Mean loss and accuracy (None without a ``rule``) of checked arrays; NaN for both
-    when the model's output is not finite."""
+    """Mean loss and accuracy (None without a ``rule``) of checked arrays;
+    NaN for both when the model's output is not finite."""
     loss_fn = loss_pair[0]
     total, correct = 0.0, 0.0
     n = X.shape[0]
@@ -391,15 +392,16 @@ def _params_finite(model) -> bool:
 
 
 def _optimizer_finite(optimizer) -> bool:
-    """The optimizer's learning rate and buffers hold no NaN or infinity."""
+    """The optimizer's learning rate and buffers hold no
+    NaN or infinity."""
     return all(np.isfinite(v).all() for v in optimizer.state_dict().values()
                if np.asarray(v).dtype.kind == "f")
 
 
 @contextmanager
 def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
-    """On a TrainingDiverged error, leave model and optimizer in a finite state and
-    say which.
+    """On a TrainingDiverged error, leave model and optimizer in a
+    finite state and say which.
 
     No step is taken on a batch whose loss is not finite, so the state before
     the failing batch is usually still finite and is kept. If a step itself
@@ -443,7 +445,8 @@ def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
 
 
 def _state_finite(model) -> bool:
-    """Parameters and the cached pre-activations of Dense layers are all finite."""
+    """Parameters and the cached pre-activations of Dense layers
+    are all finite."""
     cached = [layer.z for layer in getattr(model, "dense_layers", [])
               if getattr(layer, "z", None) is not None]
     return _params_finite(model) and all(np.isfinite(z).all() for z in cached)
@@ -495,7 +498,7 @@ def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb, where: str,
 
     try:
         value, out = _train_step(model, loss_pair, optimizer, xb, yb, max_grad_norm)
-    except ValueError as err:             # a check inside the model met NaN or inf
+    except ValueError as err:   # a check inside the model met NaN or inf
         undo_forward()
         if _state_finite(model):
             raise
@@ -586,7 +589,8 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
     drop_last = check_bool(drop_last, "drop_last")
     _check_batches(X.shape[0], batch_size, drop_last)
     n_batches = X.shape[0] // batch_size if drop_last else math.ceil(X.shape[0] / batch_size)
-    n = n_batches * batch_size if drop_last else X.shape[0]      # rows in the batches taken
+    # rows in the batches taken
+    n = n_batches * batch_size if drop_last else X.shape[0]
     total, correct = 0.0, 0.0
     with _keep_finite_state(model, optimizer, epoch):     # if it diverges
         for start in range(0, n, batch_size):
@@ -631,20 +635,23 @@ def _report(history: History, last: int) -> str:
 
 def _finish(history: History, model, early_stopping, stop_offset: int | None,
             monitor: str, verbose: bool) -> None:
-    """Set ``history.best_epoch``; with early stopping, put the best weights in."""
+    """Set ``history.best_epoch``; with early stopping, put the
+    best weights in."""
     monitored = getattr(history, monitor)
     best = np.argmax if MONITORS[monitor] == "max" else np.argmin
     history.best_epoch = history.epoch[int(best(monitored))]
     if early_stopping is None:
         return
-    # early_stopping counts its updates from 0, stop_offset of them before this call
+    # early_stopping counts its updates from 0, stop_offset of them
+    # before this call
     best_epoch = history.epoch[0] + early_stopping.best_epoch - stop_offset
     history.best_epoch = best_epoch if 1 <= best_epoch <= history.epoch[-1] else None
     if history.best_epoch is None or history.best_epoch == history.epoch[-1]:
         return
     if (early_stopping.restore_best and not early_stopping.stopped
             and early_stopping.best_params is not None):
-        early_stopping.restore(model.params)   # ran to the end after a better epoch
+        # ran to the end after a better epoch
+        early_stopping.restore(model.params)
     if verbose:
         restored = ": weights restored" if early_stopping.restore_best else ""
         print(f"best epoch {history.best_epoch}{restored}", flush=True)

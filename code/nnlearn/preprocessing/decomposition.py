@@ -73,7 +73,8 @@ def pca(X, n_components: int) -> PCAResult:
     n_samples, n_features = X.shape
     n_components = check_scalar(n_components, "n_components", low=1,
                                  high=min(n_samples, n_features), integer=True)
-    # In units of a power of two near max |X| (exact), squares cannot overflow or underflow.
+    # In units of a power of two near max |X| (exact), squares cannot
+    # overflow or underflow.
     unit = power_of_two_unit(np.abs(X).max())
     X64 = X.astype(np.float64) / unit
     centred = X64 - X64.mean(axis=0)
@@ -86,7 +87,8 @@ def pca(X, n_components: int) -> PCAResult:
     signs = np.sign(Vt[np.arange(Vt.shape[0]), largest])
     U, Vt = U * signs, Vt * signs[:, None]
     n_pc = n_components
-    with np.errstate(over="ignore"):                 # back in X's unit: inf beyond the range
+    # back in X's unit: inf beyond the range
+    with np.errstate(over="ignore"):
         projected = U[:, :n_pc] * S[:n_pc] * unit
     return PCAResult(components=Vt[:n_pc].astype(X.dtype),
                      explained_variance_ratio=(S[:n_pc] ** 2 / total).astype(X.dtype),

@@ -231,7 +231,8 @@ class OrdinalEncoder:
 
 def _smoothed_means(codes: np.ndarray, y: np.ndarray, n_categories: int,
                     smoothing: float, prior: float) -> np.ndarray:
-    r"""Per-category smoothed target mean, (sum + smoothing * prior) / (count + smoothing).
+    r"""Per-category smoothed target mean, (sum + smoothing * prior) /
+    (count + smoothing).
 
     A category with no rows (and ``smoothing = 0``) gets the ``prior``.
     """
@@ -245,7 +246,8 @@ def _smoothed_means(codes: np.ndarray, y: np.ndarray, n_categories: int,
 
 def _fold_ids(n_samples: int, n_splits: int, shuffle: bool,
               rng: np.random.Generator) -> np.ndarray:
-    """Fold index of every row, with fold sizes as in scikit-learn's ``KFold``.
+    """Fold index of every row, with fold sizes as in
+    scikit-learn's ``KFold``.
 
     Folds are consecutive blocks (the first ``n_samples % n_splits`` folds one
     row larger); with ``shuffle`` the rows are permuted first.
@@ -331,7 +333,8 @@ class TargetEncoder:
             raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}")
 
     def _fit_codes(self, X, y) -> tuple[np.ndarray, np.ndarray]:
-        """Check the input, fit everything ``transform`` needs, return codes and y."""
+        """Check the input, fit everything ``transform`` needs, return
+        codes and y."""
         self._check_params()
         ordinal = OrdinalEncoder().fit(X)
         codes = ordinal.transform(X)

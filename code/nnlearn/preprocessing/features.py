@@ -162,7 +162,8 @@ def _golden_section_minimize(f: Callable[[float], float], low: float, high: floa
 
 
 def _maximize_lambda(log_likelihood: Callable[[float], float]) -> float:
-    """Maximizer of a log-likelihood of lambda: grid search, then golden section.
+    """Maximizer of a log-likelihood of lambda: grid search,
+    then golden section.
 
     The grid (step 1/4 on ``[-4, 4]``, widened while the best point is on its
     edge, up to ``[-64, 64]``) finds the best region even if the likelihood
@@ -186,10 +187,12 @@ def _maximize_lambda(log_likelihood: Callable[[float], float]) -> float:
 
 
 def _gaussian_profile_log_likelihood(y: np.ndarray, log_jacobian: float) -> float:
-    r"""Log-likelihood ``-N/2 ln var(y) + log_jacobian``; ``-inf`` if it cannot be computed."""
+    r"""Log-likelihood ``-N/2 ln var(y) + log_jacobian``; ``-inf`` if it
+    cannot be computed."""
     if not np.all(np.isfinite(y)):
         return -np.inf
-    size = float(np.max(np.abs(y)))     # var(y) = size^2 var(y / size): no overflow
+    # var(y) = size^2 var(y / size): no overflow
+    size = float(np.max(np.abs(y)))
     if size == 0.0:
         return -np.inf
     variance = float(np.var(y / size))
@@ -200,7 +203,8 @@ def _gaussian_profile_log_likelihood(y: np.ndarray, log_jacobian: float) -> floa
 
 
 def _box_cox_values(x: np.ndarray, lmbda: float) -> np.ndarray:
-    """Box-Cox of positive float64 ``x``; overflow gives inf (callers check)."""
+    """Box-Cox of positive float64 ``x``; overflow gives inf
+    (callers check)."""
     if lmbda == 0.0:
         return np.log(x)
     with np.errstate(over="ignore"):
@@ -239,7 +243,8 @@ def _finish_power(values: np.ndarray, dtype, lmbda: float, name: str) -> tuple[n
 
 
 def box_cox(x, lmbda: float | None = None) -> tuple[np.ndarray, float]:
-    r"""Box-Cox power transform of positive data, fitting the power if not given.
+    r"""Box-Cox power transform of positive data, fitting the
+    power if not given.
 
     .. math::
 

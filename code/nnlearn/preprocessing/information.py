@@ -33,7 +33,8 @@ def _as_labels(x, name: str) -> np.ndarray:
 
 
 def _unique_labels(x, name: str, **kwargs):
-    """``np.unique`` of the labels ``x``, with an error naming ``name`` if they cannot be sorted."""
+    """``np.unique`` of the labels ``x``, with an error naming ``name`` if
+    they cannot be sorted."""
     try:
         return np.unique(_as_labels(x, name), **kwargs)
     except TypeError as exc:                   # e.g. None next to strings
@@ -47,7 +48,8 @@ def _label_codes(x: np.ndarray, name: str) -> tuple[np.ndarray, int]:
 
 
 def entropy(x) -> float:
-    r"""Shannon entropy, in nats, of the empirical distribution of the labels x.
+    r"""Shannon entropy, in nats, of the empirical distribution
+    of the labels x.
 
     .. math::
 
@@ -92,7 +94,8 @@ def mutual_information(x, y) -> float:
     y_codes, n_y = _label_codes(y, "y")
     check_same_shape(x_codes, y_codes, "x", "y")
     n = x_codes.shape[0]
-    # one integer per pair of codes: x * n_y + y; "// n_y" and "% n_y" give them back
+    # one integer per pair of codes: x * n_y + y; "// n_y" and
+    # "% n_y" give them back
     pairs, joint = np.unique(x_codes * n_y + y_codes, return_counts=True)
     x_counts = np.bincount(x_codes)[pairs // n_y]
     y_counts = np.bincount(y_codes)[pairs % n_y]

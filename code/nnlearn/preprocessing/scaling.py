@@ -65,9 +65,10 @@ class _Scaler:
         return self.fit(X).transform(X)
 
     def transform(self, X) -> np.ndarray:
-        """Scale X of shape (n_samples, n_features); returns the same shape."""
+        """Scale X of shape (n_samples, n_features); returns
+        the same shape."""
         X = self._transform_input(X)
-        x = X / self._unit                                   # in the units of fit
+        x = X / self._unit                              # in the units of fit
         return (self._start + (x - self._offset) / self._divisor).astype(X.dtype, copy=False)
 
     def inverse_transform(self, X) -> np.ndarray:
@@ -78,7 +79,8 @@ class _Scaler:
             return (x * self._unit).astype(X.dtype, copy=False)
 
     def _fit_input(self, X) -> tuple[np.ndarray, np.ndarray]:
-        """``X`` in float64, divided per feature by its unit; and the units."""
+        """``X`` in float64, divided per feature by its unit;
+        and the units."""
         X = _as_data_matrix(X).astype(np.float64)
         self.n_features_in_ = X.shape[1]
         unit = power_of_two_unit(np.abs(X).max(axis=0))
@@ -134,15 +136,18 @@ class MinMaxScaler(_Scaler):
         self.feature_range = feature_range
 
     def fit(self, X) -> MinMaxScaler:
-        """Learn the per-feature minimum and maximum of X, shape (n_samples, n_features)."""
+        """Learn the per-feature minimum and maximum of X, shape
+        (n_samples, n_features)."""
         low, high = _check_pair(self.feature_range, "feature_range")
-        X, unit = self._fit_input(X)                       # X / unit, per feature
+        X, unit = self._fit_input(X)                  # X / unit, per feature
         x_min, x_max = X.min(axis=0), X.max(axis=0)
         x_range = x_max - x_min
-        safe_range = np.where(x_range == 0, 1.0 / unit, x_range)   # zero range: 1
+        # zero range: 1
+        safe_range = np.where(x_range == 0, 1.0 / unit, x_range)
         self._set_map(x_min, safe_range / (high - low), unit, low)
         self.data_min_, self.data_max_ = x_min * unit, x_max * unit
-        with np.errstate(over="ignore", under="ignore"):    # inf if beyond the float range
+        # inf if beyond the float range
+        with np.errstate(over="ignore", under="ignore"):
             self.data_range_ = x_range * unit
             self.scale_ = (high - low) / unit / safe_range
         return self
@@ -176,16 +181,18 @@ class StandardScaler(_Scaler):
 
     def fit(self, X) -> StandardScaler:
         """Learn the per-feature mean and standard deviation of X."""
-        X, unit = self._fit_input(X)                       # X / unit, per feature
+        X, unit = self._fit_input(X)                  # X / unit, per feature
         n = X.shape[0]
         mean, var = X.mean(axis=0), X.var(axis=0)
-        eps = np.finfo(np.float64).eps                     # float64 spacing near 1
-        # a constant feature: its variance is rounding noise of this size, not 0
+        eps = np.finfo(np.float64).eps               # float64 spacing near 1
+        # a constant feature: its variance is rounding noise of this
+        # size, not 0
         constant = var <= n * eps * var + (n * mean * eps) ** 2
-        std = np.where(constant, 1.0 / unit, np.sqrt(var))        # constant: divide by 1
+        # constant: divide by 1
+        std = np.where(constant, 1.0 / unit, np.sqrt(var))
         self._set_map(mean, std, unit)
         self.mean_, self.scale_ = mean * unit, std * unit
-        with np.errstate(over="ignore"):                     # inf if beyond the float range
+        with np.errstate(over="ignore"):      # inf if beyond the float range
             self.var_ = (np.sqrt(var) * unit) ** 2
         return self
 
@@ -226,12 +233,12 @@ class RobustScaler(_Scaler):
     def fit(self, X) -> RobustScaler:
         """Learn the per-feature median and interquartile range of X."""
         q_lo, q_hi = _check_pair(self.quantile_range, "quantile_range", low=0, high=100)
-        X, unit = self._fit_input(X)                       # X / unit, per feature
+        X, unit = self._fit_input(X)                  # X / unit, per feature
         center = np.median(X, axis=0)
         lower, upper = np.percentile(X, [q_lo, q_hi], axis=0)
         spread = upper - lower
-        spread = np.where(spread == 0, 1.0 / unit, spread)        # zero range: 1
+        spread = np.where(spread == 0, 1.0 / unit, spread)    # zero range: 1
         self._set_map(center, spread, unit)
-        with np.errstate(over="ignore"):                     # inf if beyond the float range
+        with np.errstate(over="ignore"):      # inf if beyond the float range
             self.center_, self.scale_ = center * unit, spread * unit
         return self

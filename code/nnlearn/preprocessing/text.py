@@ -94,7 +94,8 @@ def murmurhash3_32(key: str | bytes, seed: int = 0) -> int:
 
 
 def _row_items(row, index: int) -> list[tuple[str, float]]:
-    """The (feature name, value) pairs of one row of :func:`hash_features`."""
+    """The (feature name, value) pairs of one row of
+    :func:`hash_features`."""
     if isinstance(row, str):
         raise TypeError(f"rows[{index}] is a single string; each row must be a dict or a "
                         f"list of strings (e.g. {row.split()[:3]!r})")
@@ -275,10 +276,12 @@ def bag_of_words(docs: Sequence[str],
                              "so the vocabulary is empty")
     else:
         vocabulary = _check_vocabulary(vocabulary)
-    column = {term: j for j, term in enumerate(vocabulary)}     # term -> its column
+    # term -> its column
+    column = {term: j for j, term in enumerate(vocabulary)}
     counts = np.zeros((len(docs), len(vocabulary)), dtype=np.int64)
     for i, doc_tokens in enumerate(tokens):
-        for term, count in Counter(doc_tokens).items():            # each distinct word once
+        # each distinct word once
+        for term, count in Counter(doc_tokens).items():
             if term in column:
                 counts[i, column[term]] = count
     return counts, vocabulary
