@@ -129,6 +129,26 @@ def test_backward_animation_fills_in_gradients_in_backward_order():
     assert "∂L̃/∂node (backward)" in [t.name for t in renamed.data]
 
 
+def test_a_lone_tensor_is_a_one_node_graph_and_a_one_step_backward_pass():
+    # A tensor with no parents used to crash both builders with an IndexError (no edges).
+    x = Tensor(2.0, requires_grad=True)
+    for down in (False, True):
+        fig = adviz.graph_figure(x, {"x": x}, title="t", down=down)
+        assert len(fig.data[0].x) == 0                                  # no arrows, no bends
+        assert list(fig.data[1].x) == [0.0] and "2" in fig.data[1].text[0]
+        assert fig.data[1].marker.symbol == ("circle",)                  # an input, no operation
+    with pytest.raises(ValueError, match="backward"):
+        adviz.backward_animation(x, {"x": x}, title="t")               # not run yet
+    x.backward()
+    fig = adviz.backward_animation(x, {"x": x}, title="t")
+    assert [f.name for f in fig.frames] == ["0", "1"]                   # forward, then x
+    assert fig.frames[0].data[1].text == ("",) and fig.frames[1].data[1].text == ("1",)
+    constant = Tensor(3.0)                                              # nothing to differentiate
+    assert len(adviz.graph_figure(constant, {"c": constant}, title="t").data[1].x) == 1
+    with pytest.raises(ValueError, match="root.backward"):
+        adviz.backward_animation(constant, {"c": constant}, title="t")
+
+
 def test_backward_slider_labels_its_last_tick_like_the_value_above_it():
     """plotly.js writes the label of only every k-th slider step under its tick, counting from
     the first, k = ceil((widest label + 8 px) / tick spacing). With the labels "0 (forward)",

@@ -14,7 +14,19 @@ import pytest
 
 from nnlearn import surfaces
 from nnlearn.training import History
-from nnlearn.viz import classify, contour, landscape, layout, lines, optim, training
+from nnlearn.viz import (
+    classify,
+    contour,
+    heatmap,
+    landscape,
+    layout,
+    lines,
+    network,
+    optim,
+    regularization,
+    surface,
+    training,
+)
 from nnlearn.viz.animation import play_controls
 
 NOT_BOOLS = [None, 0, 1, "False", "yes", [True]]
@@ -40,6 +52,11 @@ def _train_val(showlegend):
 
 def _classes(x):
     return (x[:, 0] > 0.5).astype(int)
+
+
+def _contours(**flag):
+    panel = contour.Panel(surfaces.Himmelblau(), {"p": np.zeros((2, 2))}, "one")
+    return contour.contour_paths([panel, panel], title="t", n=5, **flag)
 
 
 CALLS = {
@@ -73,6 +90,21 @@ CALLS = {
         surfaces.Himmelblau(), ((-5.0, 5.0), (-5.0, 5.0)), showlegend=v)),
     "showlegend     ": lambda v: go.Figure(contour.path_trace(np.zeros((3, 2)), "p", 0, None,
                                                               showlegend=v)),
+    # The flags a truthy string used to switch on silently (contour_paths, weight_histograms,
+    # batch_3d_figure, heatmap, surface_3d; a Panel's log through contour_paths).
+    "filled": lambda v: _contours(filled=v),
+    "shared_levels": lambda v: _contours(shared_levels=v),
+    "equal_aspect": lambda v: _contours(equal_aspect=v),
+    "show_critical": lambda v: _contours(show_critical=v),
+    "log   ": lambda v: contour.contour_paths(contour.Panel(surfaces.Himmelblau(), log=v),
+                                              title="t", n=5),
+    "show_critical ": lambda v: surface.surface_3d(surfaces.Himmelblau(), title="t", n=5,
+                                                   show_critical=v),
+    "log_y   ": lambda v: regularization.weight_histograms({"a": [0.1, -0.2]}, title="t",
+                                                          bins=3, log_y=v),
+    "edges": lambda v: network.batch_3d_figure([np.eye(2), np.ones((2, 1))], title="t", edges=v),
+    "square": lambda v: heatmap.heatmap(np.eye(2), title="t", x_title="x", y_title="y",
+                                        square=v),
 }
 
 
@@ -87,6 +119,15 @@ def test_viz_flags_refuse_anything_but_true_or_false(flag, value):
 def test_viz_flags_accept_true_false_and_numpy_booleans(flag):
     for value in (True, False, np.bool_(True)):
         assert isinstance(CALLS[flag](value), go.Figure)
+
+
+@pytest.mark.parametrize("value", NOT_BOOLS)
+def test_n_edge_traces_refuses_a_per_edge_that_is_not_a_bool(value):
+    lay = network.network_layout([2, 3, 1])
+    with pytest.raises(TypeError, match="^per_edge must be True or False"):
+        network.n_edge_traces(lay, per_edge=value)
+    assert network.n_edge_traces(lay, per_edge=np.bool_(False)) == 4     # W and b per layer
+    assert network.n_edge_traces(lay, per_edge=True) == 3 * 3 + 1 * 4     # every W and b entry
 
 
 @pytest.mark.parametrize("height, error", [(None, TypeError), ("400", TypeError),

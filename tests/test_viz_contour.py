@@ -122,6 +122,16 @@ def test_frame_steps_and_bad_input():
         as_paths({"a": np.zeros((3, 3))})
     with pytest.raises(ValueError, match="bounds must be given"):
         contour_paths(Panel(lambda p: p[..., 0]), title="t")
+    # One bounds check (nnlearn._checks.check_bounds) for the viz window and the surfaces.
+    for bad, message in ((((1, 0), (0, 1)), r"bounds must satisfy xmin < xmax and ymin < ymax"),
+                         ((0, 1), r"bounds must be \(\(xmin, xmax\), \(ymin, ymax\)\), got "
+                                  r"shape \(2,\)")):
+        with pytest.raises(ValueError, match=message):
+            contour_paths(Panel(BOWL, bounds=bad), title="t")
+        with pytest.raises(ValueError, match=message):
+            surfaces.mesh(bad)
+        with pytest.raises(ValueError, match=message):
+            surfaces.Himmelblau(bounds=bad)
     with pytest.raises(ValueError, match="n must be <= 1000"):
         contour_paths(Panel(BOWL), title="t", n=10**6)
     with pytest.raises(ValueError, match=r"z must have shape"):

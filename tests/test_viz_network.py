@@ -251,8 +251,12 @@ def test_halfplane_edge_cases():
     assert np.allclose(sorted(map(tuple, seg)), [(-1, -1), (1, 1)])
     with pytest.raises(ValueError, match="w must have shape"):
         cv.halfplane_polygon([1.0, 0.0, 0.0], 0.0, BOX)
-    with pytest.raises(ValueError, match="box"):
+    with pytest.raises(ValueError, match="box must satisfy xmin < xmax"):
         cv.halfplane_polygon([1.0, 0.0], 0.0, (1.0, -1.0, 0.0, 1.0))
+    with pytest.raises(ValueError, match=r"box must be \(x_min, x_max, y_min, y_max\)"):
+        cv.boundary_segment([1.0, 0.0], 0.0, (-1.0, 1.0, 0.0))
+    with pytest.raises(ValueError, match="box contains NaN"):
+        cv.boundary_segment([1.0, 0.0], 0.0, (-1.0, 1.0, 0.0, np.nan))
 
 
 def test_perceptron_animation_has_one_frame_per_update_plus_the_start():

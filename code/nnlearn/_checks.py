@@ -121,6 +121,25 @@ def check_rng(rng) -> np.random.Generator:
                     f"got {type(rng).__name__}")
 
 
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+"""A plot window ``((xmin, xmax), (ymin, ymax))``."""
+
+
+def check_bounds(bounds, name: str = "bounds") -> Bounds:
+    """Return ``bounds`` as ``((xmin, xmax), (ymin, ymax))`` of floats, checked.
+
+    ``bounds`` must be finite numbers of shape ``(2, 2)`` with
+    ``xmin < xmax`` and ``ymin < ymax`` (a plot window or a grid's extent);
+    otherwise ``ValueError`` names ``name`` and what was expected.
+    """
+    arr = as_float_array(bounds, name)
+    if arr.shape != (2, 2):
+        raise ValueError(f"{name} must be ((xmin, xmax), (ymin, ymax)), got shape {arr.shape}")
+    if not (arr[0, 0] < arr[0, 1] and arr[1, 0] < arr[1, 1]):
+        raise ValueError(f"{name} must satisfy xmin < xmax and ymin < ymax, got {arr.tolist()}")
+    return (float(arr[0, 0]), float(arr[0, 1])), (float(arr[1, 0]), float(arr[1, 1]))
+
+
 def check_bool(value, name: str) -> bool:
     """Return ``value`` as ``bool``; raise ``TypeError`` naming ``name`` unless it is one.
 

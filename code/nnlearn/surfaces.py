@@ -45,9 +45,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_scalar, check_size
-
-Bounds = tuple[tuple[float, float], tuple[float, float]]
+from ._checks import as_float_array, check_bounds, check_scalar, check_size
 
 __all__ = [
     "Surface",
@@ -60,16 +58,6 @@ __all__ = [
     "mesh",
     "grid",
 ]
-
-
-def _check_bounds(bounds, name: str = "bounds") -> Bounds:
-    """Return ``bounds`` as ``((xmin, xmax), (ymin, ymax))`` of floats, checked."""
-    arr = as_float_array(bounds, name)
-    if arr.shape != (2, 2):
-        raise ValueError(f"{name} must be ((xmin, xmax), (ymin, ymax)), got shape {arr.shape}")
-    if not (arr[0, 0] < arr[0, 1] and arr[1, 0] < arr[1, 1]):
-        raise ValueError(f"{name} must satisfy xmin < xmax and ymin < ymax, got {arr.tolist()}")
-    return ((float(arr[0, 0]), float(arr[0, 1])), (float(arr[1, 0]), float(arr[1, 1])))
 
 
 def _points(rows) -> np.ndarray:
@@ -102,7 +90,7 @@ class Surface:
     dim = 2
 
     def __init__(self, bounds, start) -> None:
-        self.bounds = _check_bounds(bounds)
+        self.bounds = check_bounds(bounds)
         start = as_float_array(start, "start", ndim=1)
         if start.shape != (self.dim,):
             raise ValueError(f"start must have shape ({self.dim},), got {start.shape}")
@@ -392,7 +380,7 @@ class Rosenbrock(Surface):
         if bounds is None:
             bounds = ((a - 3.0, a + 1.0), (a * a - 2.0, a * a + 2.0))
             try:
-                _check_bounds(bounds)
+                check_bounds(bounds)
             except ValueError:            # a^2 +- 2 (or a +- 2) rounds to the same float
                 raise ValueError(f"a={a!r} is too large for the default window "
                                  f"((a-3, a+1), (a^2-2, a^2+2)), which has zero width in "
@@ -711,7 +699,7 @@ def mesh(bounds, n: int | tuple[int, int] = 101) -> tuple[np.ndarray, np.ndarray
     X, Y : ndarray of shape (ny, nx)
         As from ``np.meshgrid(x, y)``: ``X`` varies along columns, ``Y`` along rows.
     """
-    (x0, x1), (y0, y1) = _check_bounds(bounds)
+    (x0, x1), (y0, y1) = check_bounds(bounds)
     if isinstance(n, tuple):
         if len(n) != 2:
             raise ValueError(f"n must be an int or a pair (nx, ny), got {n!r}")

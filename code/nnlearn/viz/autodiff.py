@@ -94,9 +94,9 @@ def _base_figure(root: Tensor, names: Mapping[str, Tensor], title: str, height: 
     places, chains = _layout(nodes)
     pos = {i: (-2 * y, -x) if down else (x, y) for i, (x, y) in places.items()}
     paths = [np.array([pos[i] for i in chain]) for chain in chains]
-    edges = np.array([path[-2:] for path in paths])   # arrows from the last bend, heads clear
+    edges = np.array([path[-2:] for path in paths]).reshape(-1, 2, 2)   # none for a lone node
     arrows = arrow_trace(edges[:, 0], edges[:, 1], NODE_COLOR, 1.4, gap=0.36, start_gap=0.36)
-    bends = np.concatenate([[(np.nan, np.nan), *path] for path in paths])   # lines under them
+    bends = np.array([q for path in paths for q in [(np.nan, np.nan), *path]]).reshape(-1, 2)
     fig = go.Figure(arrows.update(x=[*arrows.x, *bends[:, 0]], y=[*arrows.y, *bends[:, 1]],
                                   marker_size=[*arrows.marker.size, *[0] * len(bends)]))
     xs, ys = zip(*(pos[id(t)] for t in nodes), strict=True)

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nnlearn._checks import as_float_array, check_scalar
+from nnlearn._checks import as_float_array, check_bounds, check_scalar
 from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import as_labels, check_figure_size, header, legend_group
 from nnlearn.viz.theme import class_colorscale, color, symbol, tint
@@ -120,9 +120,8 @@ def decision_boundary_traces(predict: Callable[[np.ndarray], np.ndarray], X, y,
     """
     if not callable(predict):
         raise TypeError(f"predict must be callable, got {type(predict).__name__}")
-    X = as_float_array(X, "X", ndim=2)
-    y, classes = _check_labels(y, X.shape[0])
-    xs, ys, points = decision_grid(X, n, pad)
+    xs, ys, points = decision_grid(X, n, pad)         # checks X: shape (N, 2)
+    y, classes = _check_labels(y, np.shape(X)[0])
     labels = np.asarray(predict(points))
     if labels.shape != (len(points),):
         raise ValueError(f"predict must return shape ({len(points)},) for {len(points)} "
@@ -190,11 +189,10 @@ def _clip(w, b: float, box) -> tuple[np.ndarray, np.ndarray]:
     if w.shape != (2,):
         raise ValueError(f"w must have shape (2,), got {w.shape}")
     b = check_scalar(b, "b")
-    if len(box) != 4:
-        raise ValueError(f"box must be (x_min, x_max, y_min, y_max), got {box!r}")
-    x0, x1, y0, y1 = (check_scalar(v, "box") for v in box)
-    if not (x0 < x1 and y0 < y1):
-        raise ValueError(f"box must have x_min < x_max and y_min < y_max, got {box!r}")
+    box = as_float_array(box, "box")
+    if box.shape != (4,):
+        raise ValueError(f"box must be (x_min, x_max, y_min, y_max), got shape {box.shape}")
+    (x0, x1), (y0, y1) = check_bounds(box.reshape(2, 2), "box")
     corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
     values = corners @ w + b
     polygon, crossings = [], []

@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from nnlearn._checks import as_float_array, check_scalar
+from nnlearn._checks import as_float_array, check_bool, check_bounds, check_scalar
 from nnlearn.surfaces import grid
 from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import as_mapping, check_figure_size, header, legend_group, subsample
@@ -84,11 +84,7 @@ def window(surface, bounds=None) -> tuple[tuple[float, float], tuple[float, floa
     bounds = getattr(surface, "bounds", None) if bounds is None else bounds
     if bounds is None:
         raise ValueError("bounds must be given when the surface has no .bounds attribute")
-    arr = as_float_array(bounds, "bounds")
-    if arr.shape != (2, 2) or not (arr[0, 0] < arr[0, 1] and arr[1, 0] < arr[1, 1]):
-        raise ValueError(f"bounds must be ((xmin, xmax), (ymin, ymax)) with min < max, "
-                         f"got {arr.tolist()}")
-    return (float(arr[0, 0]), float(arr[0, 1])), (float(arr[1, 0]), float(arr[1, 1]))
+    return check_bounds(bounds)
 
 
 def values(surface, points: np.ndarray) -> np.ndarray:
@@ -113,7 +109,7 @@ def surface_grid(surface, n: int, bounds=None, log: bool = False):
     else:
         raise TypeError(f"surface must be a Surface, a callable or (x, y, z), "
                         f"got {type(surface).__name__}")
-    if log:
+    if check_bool(log, "log"):
         z = np.log10(z - np.nanmin(z) + 1e-5 * (float(np.nanmax(z) - np.nanmin(z)) or 1.0))
     return x, y, z, box
 
@@ -252,6 +248,10 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
     panels = [panels] if isinstance(panels, Panel) else list(panels)
     if not panels or not all(isinstance(p, Panel) for p in panels):
         raise TypeError("panels must be a Panel or a non-empty sequence of Panel objects")
+    filled = check_bool(filled, "filled")
+    shared_levels = check_bool(shared_levels, "shared_levels")
+    show_critical = check_bool(show_critical, "show_critical")
+    square = dict(constrain="domain") if check_bool(equal_aspect, "equal_aspect") else {}
     cols = min(check_figure_size(cols, "cols", high=12), len(panels))
     rows = -(-len(panels) // cols)
     grids = [surface_grid(p.surface, n, p.bounds, p.log) for p in panels]
@@ -278,7 +278,6 @@ def contour_paths(panels: Sequence[Panel] | Panel, *, title: str | None, cols: i
         if show_critical:
             fig.add_traces(critical_traces(panel.surface, box, panel.minima, showlegend=k == 0),
                            rows=row, cols=col)
-        square = dict(constrain="domain") if equal_aspect else {}
         fig.update_xaxes(range=box[0], title_text=x_title, showgrid=False, row=row, col=col,
                          **square)
         fig.update_yaxes(range=box[1], title_text=y_title if col == 1 else None, showgrid=False,

@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from nnlearn._checks import check_bool
 from nnlearn.viz.layout import as_labels, as_matrix, check_figure_size, header, legend_entry
 from nnlearn.viz.theme import SEQUENTIAL, color
 
@@ -66,7 +67,7 @@ def heatmap(values, *, title: str | None, x_title: str, y_title: str, x_labels=N
         fig.add_trace(legend_entry(outline_name, "lines", line=dict(color=color(3), width=3)))
         fig.update_layout(showlegend=True)
     kind = dict(type="category") if x_labels is not None or y_labels is not None else {}
-    square = dict(constrain="domain") if square else {}
+    square = dict(constrain="domain") if check_bool(square, "square") else {}
     fig.update_xaxes(title_text=x_title, showgrid=False, side="bottom", **kind, **square,
                      tickangle=-45 if x_labels is not None and len(x) > 6 else None)
     fig.update_yaxes(title_text=y_title, showgrid=False, autorange="reversed", **kind, **square,

@@ -210,7 +210,7 @@ def n_edge_traces(layout: NetworkLayout, per_edge: bool = True) -> int:
     per layer with bias units (weights, biases), one without.
     """
     has_bias = layout.bias_nodes is not None
-    if not per_edge:
+    if not check_bool(per_edge, "per_edge"):
         return layout.depth * (2 if has_bias else 1)
     return sum(n_out * (n_in + has_bias)
                for n_in, n_out in zip(layout.sizes[:-1], layout.sizes[1:], strict=True))
@@ -522,7 +522,7 @@ def batch_3d_figure(activations, *, title: str | None, layer_names: Sequence[str
     lay = network_layout([a.shape[1] for a in acts], bias=False)
     samples = np.arange(1.0, batch + 1)
     traces = []
-    if edges:       # every edge in every slice: (start, end, gap) in (layer, unit) coordinates
+    if check_bool(edges, "edges"):   # each edge in each slice: (start, end, gap), (layer, unit)
         start, end = (np.concatenate(p) for p in zip(*map(lay.edges, range(1, lay.depth + 1)),
                                                       strict=True))
         seg = np.tile(np.stack([start, end, np.full_like(start, np.nan)], axis=1), (batch, 1, 1))

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from nnlearn._checks import as_float_array
+from nnlearn._checks import as_float_array, check_bool
 from nnlearn.viz.animation import animate
 from nnlearn.viz.layout import as_mapping, as_range, check_figure_size, header
 from nnlearn.viz.lines import add_curves, curve_panels
@@ -58,6 +58,7 @@ def weight_histograms(weights: Mapping[str, object], *, title: str | None, bins:
     """
     weights = as_mapping(weights, "weights")
     bins = check_figure_size(bins, "bins", low=2, high=10_000)
+    log_y = check_bool(log_y, "log_y")
     pooled = {name: _entries(w, f"weights[{name!r}]") for name, w in weights.items()}
     if value_range is None:
         top = max(float(np.max(np.abs(v))) for v in pooled.values()) or 1.0

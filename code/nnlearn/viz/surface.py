@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from nnlearn._checks import check_bool
 from nnlearn.surfaces import grid
 from nnlearn.viz import contour
 from nnlearn.viz.animation import animate
@@ -84,7 +85,7 @@ def surface_3d(surface, paths=None, *, title: str | None, n: int = 41,
                 for i, (name, p) in enumerate(named.items())]
 
     fig.add_traces(traces())
-    if show_critical:
+    if check_bool(show_critical, "show_critical"):
         fig.add_traces(contour.critical_traces(
             surface, box, z_of=lambda p: contour.values(surface, p), lift=lift))
     animated = frames is not None and bool(named)
