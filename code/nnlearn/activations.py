@@ -279,10 +279,12 @@ def _check_axis(z: np.ndarray, axis) -> int:
     return axis
 
 
-def _shift_by_max(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _shift_by_max(z: np.ndarray, axis: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""``(m, d, l)`` with ``m`` :math:`= z_{\max} = \max_j z_j`,
     ``d`` :math:`= z - z_{\max} \le 0` and
-    ``l`` :math:`= \ln \sum_j e^{z_j - z_{\max}}`, all along ``axis`` (kept).
+    ``l`` :math:`= \ln \sum_j e^{z_j - z_{\max}}`, all along ``axis``
+    (kept).
 
     The term of one maximum is exactly 1; the others sum to ``rest``, and
     ``l`` is ``log1p(rest)``: so a tiny ``rest`` (one logit far above the
@@ -294,7 +296,8 @@ def _shift_by_max(z: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.
     with np.errstate(over="ignore"):         # z - m = -inf: a term that is 0
         d = z - m
     e = np.exp(d)
-    np.put_along_axis(e, np.argmax(z, axis=axis, keepdims=True), 0.0, axis=axis)
+    np.put_along_axis(e, np.argmax(z, axis=axis, keepdims=True), 0.0,
+                      axis=axis)
     return m, d, np.log1p(np.sum(e, axis=axis, keepdims=True))
 
 

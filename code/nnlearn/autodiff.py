@@ -64,7 +64,8 @@ def _lift(x, name: str, like: Tensor) -> Tensor:
                     f"got {type(x).__name__}")
 
 
-def _node(data: np.ndarray, parents: tuple[Tensor, ...], vjp: VJP, op: str) -> Tensor:
+def _node(data: np.ndarray, parents: tuple[Tensor, ...], vjp: VJP,
+          op: str) -> Tensor:
     """The result of an operation: records parents and VJP if any parent
     needs a gradient."""
     out = Tensor(data)
@@ -86,7 +87,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     extra = grad.ndim - len(shape)
     if extra > 0:
         grad = grad.sum(axis=tuple(range(extra)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    stretched = tuple(i for i, n in enumerate(shape)
+                      if n == 1 and grad.shape[i] != 1)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
     return grad
@@ -107,7 +109,8 @@ def topological_order(root: Tensor, constants: bool = False) -> list[Tensor]:
     while stack:
         node, parents = stack[-1]
         for parent in parents:
-            if (parent.requires_grad or constants) and id(parent) not in seen:
+            if ((parent.requires_grad or constants)
+                    and id(parent) not in seen):
                 seen.add(id(parent))
                 stack.append((parent, iter(parent.parents)))
                 break
@@ -195,18 +198,19 @@ class Tensor:
             be omitted only for a one-element tensor (then it is 1).
         """
         if not self.requires_grad:
-            raise RuntimeError("backward() needs a tensor that depends on a tensor with "
-                               "requires_grad=True")
+            raise RuntimeError("backward() needs a tensor that depends on "
+                               "a tensor with requires_grad=True")
         if grad is None:
             if self.data.size != 1:
-                raise ValueError(f"backward() without grad needs a one-element (scalar) "
-                                 f"tensor, got shape {self.shape}; pass grad= an array of "
+                raise ValueError("backward() without grad needs a "
+                                 "one-element (scalar) tensor, got shape "
+                                 f"{self.shape}; pass grad= an array of "
                                  f"shape {self.shape}")
             grad = np.ones_like(self.data)
         grad = _as_data(grad, "grad").astype(self.dtype, copy=False)
         if grad.shape != self.shape:
-            raise ValueError(f"grad must have the tensor's shape {self.shape}, "
-                             f"got {grad.shape}")
+            raise ValueError("grad must have the tensor's shape "
+                             f"{self.shape}, got {grad.shape}")
         grads = {id(self): grad}      # gradients of this pass, by tensor
         for node in reversed(topological_order(self)):
             g = grads.pop(id(node))
@@ -254,8 +258,10 @@ class Tensor:
         m1, m2 = self, _lift(other, "other", self)
 
         def vjp(g):
-            return (unbroadcast(g * m2.data, m1.shape) if m1.requires_grad else None,
-                    unbroadcast(g * m1.data, m2.shape) if m2.requires_grad else None)
+            return (unbroadcast(g * m2.data, m1.shape)
+                    if m1.requires_grad else None,
+                    unbroadcast(g * m1.data, m2.shape)
+                    if m2.requires_grad else None)
         return _node(m1.data * m2.data, (m1, m2), vjp, "*")
 
     def __rmul__(self, other) -> Tensor:
@@ -294,8 +300,8 @@ class Tensor:
         """
         m1, m2 = self, _lift(other, "other", self)
         if m1.ndim != 2 or m2.ndim != 2 or m1.shape[1] != m2.shape[0]:
-            raise ValueError(f"matmul needs 2-D operands (m, k) and (k, n), got shapes "
-                             f"{m1.shape} and {m2.shape}")
+            raise ValueError("matmul needs 2-D operands (m, k) and "
+                             f"(k, n), got shapes {m1.shape} and {m2.shape}")
 
         def vjp(g):
             return (g @ m2.data.T if m1.requires_grad else None,
@@ -423,11 +429,14 @@ def mlp(params: list[Tensor], x, activation: str = "relu") -> Tensor:
     ``activation`` (``"relu"``, ``"tanh"`` or ``"sigmoid"``). Returns the
     logits, shape ``(B, n_L)``.
     """
-    functions = {"relu": Tensor.relu, "tanh": Tensor.tanh, "sigmoid": Tensor.sigmoid}
+    functions = {"relu": Tensor.relu, "tanh": Tensor.tanh,
+                 "sigmoid": Tensor.sigmoid}
     if activation not in functions:
-        raise ValueError(f"activation must be 'relu', 'tanh' or 'sigmoid', got {activation!r}")
+        raise ValueError("activation must be 'relu', 'tanh' or 'sigmoid', "
+                         f"got {activation!r}")
     if len(params) % 2 or not params:
-        raise ValueError(f"params must be [W1, b1, W2, b2, ...], got {len(params)} tensors")
+        raise ValueError("params must be [W1, b1, W2, b2, ...], got "
+                         f"{len(params)} tensors")
     a = x
     for i in range(0, len(params), 2):
         a = a @ params[i].T + params[i + 1]
@@ -445,7 +454,8 @@ def jacobian(f: Callable[[Tensor], Tensor], x) -> np.ndarray:
     Shows what reverse mode avoids: training needs one VJP, not all rows.
     """
     if not callable(f):
-        raise TypeError(f"f must be a function of a Tensor, got {type(f).__name__}")
+        raise TypeError("f must be a function of a Tensor, got "
+                        f"{type(f).__name__}")
     t = Tensor(np.array(_as_data(x, "x")), requires_grad=True)
     out = f(t)
     if not isinstance(out, Tensor):

@@ -68,7 +68,8 @@ CIRCUIT_LABELS: dict[str, str] = {"lam": "α", "ell": "ℓ", "w2": "w²", "L_til
 
 
 def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
-                   ) -> tuple[dict[str, float], dict[str, float], dict[tuple[str, str], float]]:
+                   ) -> tuple[dict[str, float], dict[str, float],
+                              dict[tuple[str, str], float]]:
     r"""Forward and backward pass, node by node, through one neuron
     with weight decay.
 
@@ -105,8 +106,9 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
         consumer it equals the node's gradient; ``w``'s two edges carry the
         two terms whose sum is ``grads["w"]``.
     """
-    w, x, b, y, lam = (check_scalar(v, n, low=-1e100, high=1e100) for v, n in
-                       ((w, "w"), (x, "x"), (b, "b"), (y, "y"), (lam, "lam")))
+    w, x, b, y, lam = (
+        check_scalar(v, n, low=-1e100, high=1e100)
+        for v, n in ((w, "w"), (x, "x"), (b, "b"), (y, "y"), (lam, "lam")))
     # forward: one elementary operation per line
     wx = w * x
     z = wx + b
@@ -134,10 +136,10 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
     dw_via_w2 = dw2 * 2 * w        # w2 = w^2
     # w feeds wx AND w2: the two contributions add
     dw = dw_via_wx + dw_via_w2
-    values = dict(w=w, x=x, b=b, y=y, lam=lam, wx=wx, z=z, a=a, r=r, ell=ell, w2=w2, R=R,
-                  L_tilde=L_tilde)
-    grads = dict(w=dw, x=dx, b=db, y=dy, lam=dlam, wx=dwx, z=dz, a=da, r=dr, ell=dell,
-                 w2=dw2, R=dR, L_tilde=dL_tilde)
+    values = dict(w=w, x=x, b=b, y=y, lam=lam, wx=wx, z=z, a=a, r=r, ell=ell,
+                  w2=w2, R=R, L_tilde=L_tilde)
+    grads = dict(w=dw, x=dx, b=db, y=dy, lam=dlam, wx=dwx, z=dz, a=da, r=dr,
+                 ell=dell, w2=dw2, R=dR, L_tilde=dL_tilde)
     edge_grads = {(src, dst): grads[src] for src, dst in CIRCUIT_EDGES}
     edge_grads[("w", "wx")], edge_grads[("w", "w2")] = dw_via_wx, dw_via_w2
     return values, grads, edge_grads
@@ -414,7 +416,8 @@ class WeightRecorder:
         epoch = check_scalar(epoch, "epoch", low=0, integer=True)
         loss = check_scalar(loss, "loss")
         if not hasattr(model, "dense_layers"):
-            raise TypeError(f"model must be an nnlearn.network.MLP, got {type(model).__name__}")
+            raise TypeError("model must be an nnlearn.network.MLP, got "
+                            f"{type(model).__name__}")
         self.epochs.append(epoch)
         self.weights.append([layer.W.copy() for layer in model.dense_layers])
         self.biases.append([layer.b.copy() for layer in model.dense_layers])

@@ -120,7 +120,8 @@ def _stopper_arrays(early_stopping: EarlyStopping) -> dict:
     entries (None as "")."""
     state = early_stopping.state_dict()
     best_params = state.pop("best_params") or []
-    arrays = {f"early_stopping.{k}": ("" if v is None else v) for k, v in state.items()}
+    arrays = {f"early_stopping.{k}": ("" if v is None else v)
+              for k, v in state.items()}
     for i, p in enumerate(best_params):
         arrays[f"early_stopping.best_params.{i}"] = p
     return arrays

@@ -61,11 +61,13 @@ def _scalar_value(f: Callable, x: np.ndarray) -> float:
     """``f(x)`` as a Python float; ``f`` must return a single number."""
     value = np.asarray(f(x))
     if value.size != 1:
-        raise ValueError(f"f must return a scalar, got an array of shape {value.shape}")
+        raise ValueError("f must return a scalar, got an array of shape "
+                         f"{value.shape}")
     return float(value.reshape(()))
 
 
-def numerical_gradient(f: Callable[[np.ndarray], float], x, h: float = 1e-5) -> np.ndarray:
+def numerical_gradient(f: Callable[[np.ndarray], float], x,
+                       h: float = 1e-5) -> np.ndarray:
     r"""Gradient of a scalar function by central differences.
 
     .. math::
@@ -169,8 +171,9 @@ def gradient_steps(grad: Callable[[np.ndarray], np.ndarray], theta0,
         yield theta
 
 
-def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, steps: int,
-                     noise: float = 0.0, rng=None, max_norm: float = 1e12) -> np.ndarray:
+def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float,
+                     steps: int, noise: float = 0.0, rng=None,
+                     max_norm: float = 1e12) -> np.ndarray:
     r"""Run ``steps`` steps of (optionally noisy) gradient descent;
     return the path.
 
@@ -228,7 +231,8 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float, st
     lr = check_scalar(lr, "lr", low=0.0, low_inclusive=False)
     steps = check_size(steps, "steps", per_item=x.size)
     noise = check_scalar(noise, "noise", low=0.0)
-    max_norm = check_scalar(max_norm, "max_norm", low=0.0, low_inclusive=False)
+    max_norm = check_scalar(max_norm, "max_norm", low=0.0,
+                            low_inclusive=False)
     rng = check_rng(rng)
 
     path = np.empty((steps + 1,) + x.shape, dtype=x.dtype)
@@ -286,7 +290,8 @@ def minibatches(n: int, batch_size: int, rng=None, shuffle: bool = True,
     n = check_size(n, "n")
     batch_size = check_scalar(batch_size, "batch_size", low=1, integer=True)
     rng = check_rng(rng)
-    shuffle, drop_last = check_bool(shuffle, "shuffle"), check_bool(drop_last, "drop_last")
+    shuffle = check_bool(shuffle, "shuffle")
+    drop_last = check_bool(drop_last, "drop_last")
     order = rng.permutation(n) if shuffle else np.arange(n)
     stop = n - n % batch_size if drop_last else n
     return (order[i:i + batch_size] for i in range(0, stop, batch_size))
@@ -467,11 +472,15 @@ def minibatch_gradient_variance(theta, X, y, batch_size: int) -> float:
     n, d = X.shape
     theta = _check_theta(theta, d)
     if theta.shape != (d + 1,):
-        raise ValueError(f"theta must have shape ({d + 1},), got {theta.shape}")
-    batch_size = check_scalar(batch_size, "batch_size", low=1, high=n, integer=True)
+        raise ValueError(f"theta must have shape ({d + 1},), got "
+                         f"{theta.shape}")
+    batch_size = check_scalar(batch_size, "batch_size", low=1, high=n,
+                              integer=True)
     r = _residual(theta, X, y)                                     # (N,)
-    per_sample = 2.0 * r[:, None] * np.concatenate([np.ones((n, 1), dtype=X.dtype), X], axis=1)
-    spread = np.mean(np.sum((per_sample - per_sample.mean(axis=0)) ** 2, axis=1))
+    per_sample = 2.0 * r[:, None] * np.concatenate(
+        [np.ones((n, 1), dtype=X.dtype), X], axis=1)
+    spread = np.mean(
+        np.sum((per_sample - per_sample.mean(axis=0)) ** 2, axis=1))
     if n == 1:
         return 0.0
     return float(spread / batch_size * (n - batch_size) / (n - 1))
@@ -539,8 +548,8 @@ class SGDResult:
         return self.loss[self.epoch_index]
 
 
-def sgd_linear_regression(X, y, lr: float, epochs: int, batch_size: int, rng=None,
-                          theta0=None, shuffle: bool = True,
+def sgd_linear_regression(X, y, lr: float, epochs: int, batch_size: int,
+                          rng=None, theta0=None, shuffle: bool = True,
                           max_norm: float = 1e12) -> SGDResult:
     r"""Fit a linear model by mini-batch gradient descent on the
     mean squared error.
@@ -589,8 +598,10 @@ def sgd_linear_regression(X, y, lr: float, epochs: int, batch_size: int, rng=Non
     n, d = X.shape
     lr = check_scalar(lr, "lr", low=0.0, low_inclusive=False)
     epochs = check_scalar(epochs, "epochs", low=1, integer=True)
-    batch_size = check_scalar(batch_size, "batch_size", low=1, high=n, integer=True)
-    max_norm = check_scalar(max_norm, "max_norm", low=0.0, low_inclusive=False)
+    batch_size = check_scalar(batch_size, "batch_size", low=1, high=n,
+                              integer=True)
+    max_norm = check_scalar(max_norm, "max_norm", low=0.0,
+                            low_inclusive=False)
     rng = check_rng(rng)
     shuffle = check_bool(shuffle, "shuffle")
     dtype = np.result_type(X.dtype, y.dtype)
@@ -599,7 +610,8 @@ def sgd_linear_regression(X, y, lr: float, epochs: int, batch_size: int, rng=Non
     else:
         theta = _check_theta(theta0, d, name="theta0")
         if theta.shape != (d + 1,):
-            raise ValueError(f"theta0 must have shape ({d + 1},), got {theta.shape}")
+            raise ValueError(f"theta0 must have shape ({d + 1},), got "
+                             f"{theta.shape}")
         theta = theta.astype(dtype)
 
     n_steps = epochs * -(-n // batch_size)   # ceil(n / batch_size) per epoch
@@ -624,10 +636,12 @@ def sgd_linear_regression(X, y, lr: float, epochs: int, batch_size: int, rng=Non
             if np.max(np.abs(theta)) > max_norm:
                 return _stopped(path, loss, grad_evals, epoch_index, t)
         epoch_index.append(t)
-    return SGDResult(theta, path, loss, grad_evals, np.array(epoch_index), False)
+    return SGDResult(theta, path, loss, grad_evals, np.array(epoch_index),
+                     False)
 
 
 def _stopped(path, loss, grad_evals, epoch_index, t: int) -> SGDResult:
     """The record of a diverged run, cut after update ``t``."""
-    return SGDResult(path[t].copy(), path[: t + 1].copy(), loss[: t + 1].copy(),
-                     grad_evals[: t + 1].copy(), np.array(epoch_index), True)
+    return SGDResult(path[t].copy(), path[: t + 1].copy(),
+                     loss[: t + 1].copy(), grad_evals[: t + 1].copy(),
+                     np.array(epoch_index), True)

@@ -54,7 +54,8 @@ def pairwise_distances(A, B) -> np.ndarray:
 
 def _common_unit(A: np.ndarray, B: np.ndarray) -> float:
     """A power of two near the largest absolute entry of ``A`` and ``B``."""
-    largest = max(float(np.abs(A).max(initial=0.0)), float(np.abs(B).max(initial=0.0)))
+    largest = max(float(np.abs(A).max(initial=0.0)),
+                  float(np.abs(B).max(initial=0.0)))
     return power_of_two_unit(largest)
 
 
@@ -62,8 +63,8 @@ def _unit_distances(A: np.ndarray, B: np.ndarray, unit: float) -> np.ndarray:
     """Float64 distances between the rows of ``A / unit``
     and ``B / unit``."""
     A64, B64 = A.astype(np.float64) / unit, B.astype(np.float64) / unit
-    squared = (A64 ** 2).sum(axis=1)[:, None] + (B64 ** 2).sum(axis=1)[None, :] \
-        - 2.0 * A64 @ B64.T
+    squared = ((A64 ** 2).sum(axis=1)[:, None]
+               + (B64 ** 2).sum(axis=1)[None, :] - 2.0 * A64 @ B64.T)
     return np.sqrt(np.maximum(squared, 0.0))
 
 
@@ -93,18 +94,22 @@ def farthest_nearest_ratio(points, queries) -> np.ndarray:
     """
     points = as_float_array(points, "points", ndim=2)
     if points.shape[0] < 2:
-        raise ValueError(f"points must hold at least 2 points, got {points.shape[0]}")
+        raise ValueError("points must hold at least 2 points, got "
+                         f"{points.shape[0]}")
     queries = as_float_array(queries, "queries", ndim=2)
     if queries.shape[1] != points.shape[1]:
-        raise ValueError(f"queries and points must have the same number of columns, got "
-                         f"queries {queries.shape} and points {points.shape}")
+        raise ValueError("queries and points must have the same number of "
+                         f"columns, got queries {queries.shape} and points "
+                         f"{points.shape}")
     # The ratio does not depend on the unit of length, so it
     # stays in that unit.
-    distances = _unit_distances(queries, points, _common_unit(queries, points))
+    distances = _unit_distances(queries, points,
+                                _common_unit(queries, points))
     nearest = distances.min(axis=1)
     if np.any(nearest == 0):
-        raise ValueError("queries must not coincide with any of the points (a nearest "
-                         f"distance is 0) for queries {np.flatnonzero(nearest == 0)[:5]}")
+        raise ValueError("queries must not coincide with any of the "
+                         "points (a nearest distance is 0) for queries "
+                         f"{np.flatnonzero(nearest == 0)[:5]}")
     return distances.max(axis=1) / nearest
 
 

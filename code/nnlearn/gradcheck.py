@@ -159,8 +159,9 @@ def parameter_names(model) -> list[str]:
     return [f"param{i}" for i in range(len(model.params))]
 
 
-def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5,
-                                  training: bool = False) -> list[np.ndarray]:
+def numerical_parameter_gradients(
+        model, loss, X, y, *, h: float = 1e-5,
+        training: bool = False) -> list[np.ndarray]:
     r"""The gradient of the loss with respect to every parameter array, by
     central differences.
 
@@ -194,7 +195,8 @@ def numerical_parameter_gradients(model, loss, X, y, *, h: float = 1e-5,
         Parallel to ``model.params``, same shapes.
     """
     loss_fn, _ = get_loss(loss)
-    X, y = check_model_batch(model, X, y, needs=("forward", "params"), loss=loss)
+    X, y = check_model_batch(model, X, y, needs=("forward", "params"),
+                             loss=loss)
     h = check_scalar(h, "h", low=0.0, low_inclusive=False)
     training = check_bool(training, "training")
     grads = []
@@ -283,15 +285,17 @@ def check_gradients(model, loss, X, y, *, h: float = 1e-5,
     training = check_bool(training, "training")
     # same masks in every pass, as before after
     with _random_state_kept(model):
-        numeric = numerical_parameter_gradients(model, (loss_fn, grad_fn), X, y, h=h,
-                                                training=training)
+        numeric = numerical_parameter_gradients(
+            model, (loss_fn, grad_fn), X, y, h=h, training=training)
         output = model.forward(X, training=training)
         model.backward(grad_fn(output, y))
     # gradients this small are 0 as far as central differences can tell
-    noise = NOISE_FACTOR * np.finfo(np.float64).eps * abs(float(loss_fn(output, y))) / h
+    noise = (NOISE_FACTOR * np.finfo(np.float64).eps
+             * abs(float(loss_fn(output, y))) / h)
     return {name: 0.0 if max(np.abs(a).max(), np.abs(n).max()) <= noise
             else relative_error(a, n)
-            for name, a, n in zip(parameter_names(model), model.grads, numeric, strict=True)}
+            for name, a, n in zip(parameter_names(model), model.grads,
+                                  numeric, strict=True)}
 
 
 # ----------------------------------------------------------------------------
@@ -380,7 +384,8 @@ def forgot_batch_mean(loss) -> LossPair:
         accepts ``reduction=``.
     """
     loss_fn, grad_fn = get_loss(loss)
-    return loss_fn, lambda output, target: grad_fn(output, target, reduction="sum")
+    return loss_fn, lambda output, target: grad_fn(output, target,
+                                                   reduction="sum")
 
 
 BROKEN_VARIANTS: dict[str, str] = {

@@ -254,7 +254,8 @@ def lecun_uniform(shape, rng, *, dtype=np.float64) -> np.ndarray:
     return _uniform(shape, rng, math.sqrt(3.0 / fan_in), dtype)
 
 
-def xavier_normal(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.ndarray:
+def xavier_normal(shape, rng, gain: float = 1.0, *,
+                  dtype=np.float64) -> np.ndarray:
     r"""Xavier/Glorot normal: standard deviation gain * sqrt(2 /
     (fan_in + fan_out)).
 
@@ -274,7 +275,8 @@ def xavier_normal(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.ndar
     """
     gain = check_scalar(gain, "gain", low=0.0, low_inclusive=False)
     fan_in, fan_out = fans(shape)
-    return _normal(shape, rng, gain * math.sqrt(2.0 / (fan_in + fan_out)), dtype)
+    return _normal(shape, rng, gain * math.sqrt(2.0 / (fan_in + fan_out)),
+                   dtype)
 
 
 def xavier_uniform(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.ndarray:
@@ -299,8 +301,8 @@ def xavier_uniform(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.nda
     return _uniform(shape, rng, gain * math.sqrt(6.0 / (fan_in + fan_out)), dtype)
 
 
-def he_normal(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in", *,
-              dtype=np.float64) -> np.ndarray:
+def he_normal(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in",
+              *, dtype=np.float64) -> np.ndarray:
     r"""He/Kaiming normal: standard deviation gain / sqrt(fan), sqrt(2
     / fan_in) for ReLU.
 

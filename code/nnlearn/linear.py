@@ -53,7 +53,8 @@ def _check_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
 def _units(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Powers of two near ``max |x|`` and ``max |y|``: the data in these
     units are below 2."""
-    return power_of_two_unit(np.abs(x).max()), power_of_two_unit(np.abs(y).max())
+    return (power_of_two_unit(np.abs(x).max()),
+            power_of_two_unit(np.abs(y).max()))
 
 
 def _in_original_units(line: tuple[float, float], x_unit: float,
@@ -65,7 +66,8 @@ def _in_original_units(line: tuple[float, float], x_unit: float,
     return slope * (y_unit / x_unit), intercept * y_unit
 
 
-def _weighted_line(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+def _weighted_line(x: np.ndarray, y: np.ndarray,
+                   weights: np.ndarray) -> tuple[float, float]:
     """The line (slope, intercept) with the smallest weighted sum of
     squared residuals.
 
@@ -105,7 +107,8 @@ def fit_line_mse(x, y) -> tuple[float, float]:
     """
     x, y = _check_xy(x, y)
     xu, yu = _units(x, y)
-    return _in_original_units(_weighted_line(x / xu, y / yu, np.ones_like(x)), xu, yu)
+    return _in_original_units(
+        _weighted_line(x / xu, y / yu, np.ones_like(x)), xu, yu)
 
 
 def _irls(x: np.ndarray, y: np.ndarray, floor: float, max_iter: int,
@@ -123,14 +126,16 @@ def _irls(x: np.ndarray, y: np.ndarray, floor: float, max_iter: int,
         r = slope * x + intercept - y
         weights = floor / np.maximum(np.abs(r), floor)
         new_slope, new_intercept = _weighted_line(x, y, weights)
-        step = abs(new_slope - slope) * np.ptp(x) + abs(new_intercept - intercept)
+        step = (abs(new_slope - slope) * np.ptp(x)
+                + abs(new_intercept - intercept))
         slope, intercept = new_slope, new_intercept
         if step <= tol * (1.0 + np.abs(y).max()):
             break
     return slope, intercept
 
 
-def _best_line_through_pairs(x: np.ndarray, y: np.ndarray, slope: float, intercept: float,
+def _best_line_through_pairs(x: np.ndarray, y: np.ndarray, slope: float,
+                             intercept: float,
                              k: int = 6) -> tuple[float, float]:
     """The line with the smallest sum of |r| among the given one and
     those through two of the ``k`` points nearest to it."""
@@ -141,12 +146,14 @@ def _best_line_through_pairs(x: np.ndarray, y: np.ndarray, slope: float, interce
     i, j = i[keep], j[keep]
     slopes = np.r_[slope, (y[j] - y[i]) / (x[j] - x[i])]
     intercepts = np.r_[intercept, y[i] - slopes[1:] * x[i]]
-    cost = np.abs(slopes[:, None] * x + intercepts[:, None] - y).sum(axis=1)
+    cost = np.abs(
+        slopes[:, None] * x + intercepts[:, None] - y).sum(axis=1)
     best = int(np.argmin(cost))
     return float(slopes[best]), float(intercepts[best])
 
 
-def fit_line_mae(x, y, *, max_iter: int = 500, tol: float = 1e-12) -> tuple[float, float]:
+def fit_line_mae(x, y, *, max_iter: int = 500,
+                 tol: float = 1e-12) -> tuple[float, float]:
     r"""The line that minimizes the mean absolute error (least
     absolute deviations).
 
@@ -200,7 +207,8 @@ def fit_line_mae(x, y, *, max_iter: int = 500, tol: float = 1e-12) -> tuple[floa
     x, y = x / xu, y / yu
     floor = 1e-9 * (1.0 + float(np.abs(y).max()))
     slope, intercept = _irls(x, y, floor, max_iter, tol)
-    return _in_original_units(_best_line_through_pairs(x, y, slope, intercept), xu, yu)
+    return _in_original_units(
+        _best_line_through_pairs(x, y, slope, intercept), xu, yu)
 
 
 def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
@@ -252,4 +260,5 @@ def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
     xu, yu = _units(x, y)
     # weight 1 / max(|r|, delta) is min(1, delta / |r|) divided by delta
     # (delta in y's unit)
-    return _in_original_units(_irls(x / xu, y / yu, delta / yu, max_iter, tol), xu, yu)
+    return _in_original_units(
+        _irls(x / xu, y / yu, delta / yu, max_iter, tol), xu, yu)

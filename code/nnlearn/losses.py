@@ -247,7 +247,8 @@ def huber(input, target, *, delta: float = 1.0, reduction: str = "mean"):
     y_hat, y = _pair(input, target)
     with np.errstate(over="ignore"):
         abs_r = np.abs(y_hat - y)             # |r|, the size of the residual
-        per = np.where(abs_r <= delta, 0.5 * abs_r * abs_r, delta * (abs_r - 0.5 * delta))
+        per = np.where(abs_r <= delta, 0.5 * abs_r * abs_r,
+                       delta * (abs_r - 0.5 * delta))
     return _reduce(per, reduction)
 
 
@@ -411,7 +412,8 @@ def _logit_cross_entropy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
             + y * np.maximum(-x, 0) + (1 - y) * np.maximum(x, 0))
 
 
-def binary_cross_entropy_with_logits(input, target, *, reduction: str = "mean"):
+def binary_cross_entropy_with_logits(input, target, *,
+                                     reduction: str = "mean"):
     r"""Binary cross-entropy on logits.
 
     Like ``torch.nn.functional.binary_cross_entropy_with_logits``.
@@ -497,8 +499,8 @@ def _focal_parts(z: np.ndarray, y: np.ndarray, alpha: float | None):
     return psi_y, one_minus_p_y, ce, p, q
 
 
-def focal_loss(input, target, *, alpha: float | None = 0.25, gamma: float = 2.0,
-               reduction: str = "mean"):
+def focal_loss(input, target, *, alpha: float | None = 0.25,
+               gamma: float = 2.0, reduction: str = "mean"):
     r"""Binary focal loss on logits (Lin et al. 2017).
 
     Same formula as ``torchvision.ops.sigmoid_focal_loss``, but with

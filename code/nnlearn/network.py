@@ -252,7 +252,8 @@ class Activation(Layer):
                 raise
             return self._apply_nonfinite(fn, z)
 
-    def _apply_nonfinite(self, fn: Callable[..., np.ndarray], z: np.ndarray) -> np.ndarray:
+    def _apply_nonfinite(self, fn: Callable[..., np.ndarray],
+                         z: np.ndarray) -> np.ndarray:
         r"""``fn(z)`` for a ``z`` holding NaN or infinity (a
         diverging run).
 
@@ -268,8 +269,8 @@ class Activation(Layer):
         big = np.finfo(z.dtype).max
         for sign in (1.0, -1.0):
             with np.errstate(over="ignore"):
-                far, half = self._apply(fn, np.array([sign * big, sign * big / 2],
-                                                     dtype=z.dtype))
+                pair = np.array([sign * big, sign * big / 2], dtype=z.dtype)
+                far, half = self._apply(fn, pair)
             limit = far if far == half else np.copysign(np.inf, far - half)
             out[z == sign * np.inf] = limit
         return out
@@ -455,16 +456,18 @@ class BatchNorm(Layer):
         if self.training:
             batch = x.shape[0]
             if batch < 2:
-                raise ValueError("BatchNorm needs a batch of at least 2 rows in training mode "
-                                 f"(the variance of one row is 0), got shape {x.shape}. "
-                                 "When training, pass drop_last=True to fit or choose a "
-                                 "batch size that leaves no last batch of one row "
-                                 "(n_samples % batch_size == 1); to predict, use "
-                                 "training=False (the running statistics)")
+                raise ValueError(
+                    "BatchNorm needs a batch of at least 2 rows in "
+                    "training mode (the variance of one row is 0), got "
+                    f"shape {x.shape}. When training, pass drop_last=True "
+                    "to fit or choose a batch size that leaves no last "
+                    "batch of one row (n_samples % batch_size == 1); to "
+                    "predict, use training=False (the running statistics)")
             mean, var = x.mean(axis=0), x.var(axis=0)       # biased variance
             m = self.momentum
             self.running_mean[...] = (1 - m) * self.running_mean + m * mean
-            self.running_var[...] = (1 - m) * self.running_var + m * var * (batch / (batch - 1))
+            self.running_var[...] = ((1 - m) * self.running_var
+                                     + m * var * (batch / (batch - 1)))
         else:
             mean, var = self.running_mean, self.running_var
         self.inv_std = 1 / np.sqrt(var + self.dtype.type(self.eps))

@@ -544,7 +544,8 @@ class Adam(Optimizer):
         tmp *= 1.0 - beta2
         exp_avg_sq += tmp                               #   + (1-beta2) g_t^2
         if self.amsgrad:
-            np.maximum(st["max_exp_avg_sq"], exp_avg_sq, out=st["max_exp_avg_sq"])
+            np.maximum(st["max_exp_avg_sq"], exp_avg_sq,
+                       out=st["max_exp_avg_sq"])
             exp_avg_sq = st["max_exp_avg_sq"]           # AMSGrad: max of all v_t
         step_size = self.lr / (1.0 - beta1 ** self.t)  # eta / (1 - beta1^t)
         bias_correction2_sqrt = math.sqrt(1.0 - beta2 ** self.t)
@@ -622,7 +623,8 @@ def adam_step(theta, g, m, v, t: int, lr: float = 1e-3, beta1: float = 0.9,
     theta, m, v : ndarray
         :math:`\theta_t`, :math:`m_t` and :math:`v_t`; the inputs are not changed.
     """
-    theta, g, m, v = _check_adam_step(theta, g, m, v, t, lr, beta1, beta2, eps)
+    theta, g, m, v = _check_adam_step(theta, g, m, v, t, lr, beta1, beta2,
+                                      eps)
     m = beta1 * m + (1 - beta1) * g                      # m_t
     v = beta2 * v + (1 - beta2) * g ** 2                 # v_t
     m_hat = m / (1 - beta1 ** t)                         # bias corrections
@@ -640,8 +642,8 @@ def _check_adam_step(theta, g, m, v, t, lr, beta1, beta2, eps) -> list[np.ndarra
     return _same_shape_arrays(theta=theta, g=g, m=m, v=v)
 
 
-def nesterov_step(grad: Callable[[np.ndarray], np.ndarray], theta, m, lr: float,
-                  momentum: float):
+def nesterov_step(grad: Callable[[np.ndarray], np.ndarray], theta, m,
+                  lr: float, momentum: float):
     r"""One Nesterov step, two arrows: the momentum first, then
     the gradient there.
 
@@ -777,8 +779,10 @@ def clip_grad_norm(grads, max_norm: float, norm_type: float = 2.0,
     return total
 
 
-def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarray], np.ndarray],
-                  x0, steps: int, *, noise: float = 0.0, rng=None, max_norm: float = 1e12,
+def optimize_path(optimizer: Callable[..., Optimizer],
+                  grad: Callable[[np.ndarray], np.ndarray], x0,
+                  steps: int, *, noise: float = 0.0, rng=None,
+                  max_norm: float = 1e12,
                   **hyperparameters) -> np.ndarray:
     r"""Run an optimizer on a function's gradient and return
     every iterate.
@@ -826,19 +830,24 @@ def optimize_path(optimizer: Callable[..., Optimizer], grad: Callable[[np.ndarra
         ``path[0] = x0``; ``path[t]`` is the iterate after ``t`` steps.
     """
     if not callable(optimizer):
-        raise TypeError(f"optimizer must be an Optimizer class or a callable that returns "
-                        f"one, got {type(optimizer).__name__}")
+        raise TypeError("optimizer must be an Optimizer class or a "
+                        "callable that returns one, got "
+                        f"{type(optimizer).__name__}")
     if not callable(grad):
-        raise TypeError(f"grad must be callable, got {type(grad).__name__}")
+        raise TypeError("grad must be callable, got "
+                        f"{type(grad).__name__}")
     x = np.array(as_float_array(x0, "x0"), copy=True)
     # the path holds (steps + 1) x's
     steps = check_size(steps, "steps", per_item=x.size)
     noise = check_scalar(noise, "noise", low=0.0)
-    max_norm = check_scalar(max_norm, "max_norm", low=0.0, low_inclusive=False)
+    max_norm = check_scalar(max_norm, "max_norm", low=0.0,
+                            low_inclusive=False)
     rng = check_rng(rng)
     opt = optimizer([x], **hyperparameters)
-    if not isinstance(opt, Optimizer) or len(opt.params) != 1 or opt.params[0] is not x:
-        raise TypeError("optimizer must return an nnlearn Optimizer over the list it is given")
+    if (not isinstance(opt, Optimizer) or len(opt.params) != 1
+            or opt.params[0] is not x):
+        raise TypeError("optimizer must return an nnlearn Optimizer "
+                        "over the list it is given")
     checked = checked_gradient(grad, x, noise, rng)
     path = np.empty((steps + 1,) + x.shape, dtype=x.dtype)
     path[0] = x

@@ -130,7 +130,8 @@ class Perceptron:
                              f"got values {sorted(values)}")
         return np.where(y == 1, 1, -1), classes
 
-    def fit(self, X, y, epochs: int = 100, max_updates: int | None = None) -> Perceptron:
+    def fit(self, X, y, epochs: int = 100,
+            max_updates: int | None = None) -> Perceptron:
         r"""Run the perceptron rule, starting from zero weights
         and a zero bias.
 
@@ -154,11 +155,13 @@ class Perceptron:
         """
         X = as_float_array(X, "X", ndim=2)
         if X.shape[0] == 0:
-            raise ValueError(f"X must hold at least one sample, got shape {X.shape}")
+            raise ValueError("X must hold at least one sample, got shape "
+                             f"{X.shape}")
         signs, self.classes = self._encode_labels(y, X.shape[0])
         epochs = check_scalar(epochs, "epochs", low=1, integer=True)
         if max_updates is not None:
-            max_updates = check_scalar(max_updates, "max_updates", low=1, integer=True)
+            max_updates = check_scalar(max_updates, "max_updates", low=1,
+                                       integer=True)
         # eta * y per sample, in X's dtype
         eta_y = (self.lr * signs).astype(X.dtype)
         self.w = np.zeros(X.shape[1], dtype=X.dtype)
@@ -175,8 +178,10 @@ class Perceptron:
                     self.b = self.b + eta_y[i]
                     mistakes += 1
                     self.history.append(PerceptronUpdate(
-                        len(self.history) + 1, epoch, i, self.w.copy(), float(self.b)))
-                    if max_updates is not None and len(self.history) >= max_updates:
+                        len(self.history) + 1, epoch, i, self.w.copy(),
+                        float(self.b)))
+                    if (max_updates is not None
+                            and len(self.history) >= max_updates):
                         return self
             if mistakes == 0:
                 self.converged = True

@@ -225,7 +225,8 @@ class Penalized(OptimizerWrapper):
         # a new list, one array per parameter
         grads = check_grads(grads, self.params)
         chosen = [self.params[i] for i in self.indices]
-        for i, extra in zip(self.indices, _PENALTY_GRADS[self.penalty](chosen, self.lam),
+        for i, extra in zip(self.indices,
+                            _PENALTY_GRADS[self.penalty](chosen, self.lam),
                             strict=True):
             grads[i] = grads[i] + extra
         self.optimizer.step(grads)

@@ -160,14 +160,16 @@ def quantize(x, n_bits: int, low: float = -1.0, high: float = 1.0
     low = check_scalar(low, "low")
     high = check_scalar(high, "high")
     if not low < high:
-        raise ValueError(f"low must be < high, got low={low} and high={high}")
+        raise ValueError(f"low must be < high, got low={low} and "
+                         f"high={high}")
     n_levels = 2 ** n_bits
     clipped = np.clip(x.astype(np.float64), low, high)
     # high - low may exceed the float range
     unit = power_of_two_unit(max(abs(low), abs(high)))
     lo, hi = low / unit, high / unit
     step = (hi - lo) / (n_levels - 1)
-    codes = np.clip(np.round((clipped / unit - lo) / step), 0, n_levels - 1).astype(np.int64)
+    codes = np.clip(np.round((clipped / unit - lo) / step), 0,
+                    n_levels - 1).astype(np.int64)
     # Rounding must not leave the range, in the unit (overflow) or after
     # it (lo subnormal).
     levels = np.clip(unit * np.clip(lo + codes * step, lo, hi), low, high)

@@ -277,8 +277,9 @@ def train_step(model, loss, optimizer, X_batch,
     return _train_step(model, loss_pair, optimizer, X_batch, y_batch)
 
 
-def _train_step(model, loss, optimizer, X_batch, y_batch,
-                max_grad_norm: float | None = None) -> tuple[float, np.ndarray]:
+def _train_step(
+        model, loss, optimizer, X_batch, y_batch,
+        max_grad_norm: float | None = None) -> tuple[float, np.ndarray]:
     """Forward, loss, backward, update, on checked arguments; ``loss`` is
     (loss_fn, grad_fn).
 
@@ -301,7 +302,8 @@ def _train_step(model, loss, optimizer, X_batch, y_batch,
 
 
 def _evaluate(model, loss_pair: LossPair, X: np.ndarray, y: np.ndarray,
-              rule: str | None, batch_size: int) -> tuple[float, float | None]:
+              rule: str | None,
+              batch_size: int) -> tuple[float, float | None]:
     """Mean loss and accuracy (None without a ``rule``) of checked arrays;
     NaN for both when the model's output is not finite."""
     loss_fn = loss_pair[0]
@@ -394,7 +396,8 @@ def _params_finite(model) -> bool:
 def _optimizer_finite(optimizer) -> bool:
     """The optimizer's learning rate and buffers hold no
     NaN or infinity."""
-    return all(np.isfinite(v).all() for v in optimizer.state_dict().values()
+    return all(np.isfinite(v).all()
+               for v in optimizer.state_dict().values()
                if np.asarray(v).dtype.kind == "f")
 
 
@@ -428,19 +431,21 @@ def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
         yield
     except TrainingDiverged as err:
         if (_params_finite(model) and _optimizer_finite(optimizer)
-                and all(np.isfinite(b).all() for b in model_buffers(model))):
-            kept = ("The model and the optimizer keep their state from before that "
-                    "batch (the last finite one).")
+                and all(np.isfinite(b).all()
+                        for b in model_buffers(model))):
+            kept = ("The model and the optimizer keep their state from "
+                    "before that batch (the last finite one).")
         else:
             put_back()
-            kept = (f"A step made the parameters or the optimizer's state non-finite, "
-                    f"so both were put back to their state at the start of epoch "
-                    f"{epoch}.")
+            kept = ("A step made the parameters or the optimizer's "
+                    "state non-finite, so both were put back to their "
+                    f"state at the start of epoch {epoch}.")
         raise TrainingDiverged(f"{err}\n{kept}") from err.__cause__
     except KeyboardInterrupt as err:
         put_back()
-        err.add_note(f"nnlearn: the model and the optimizer were put back to their "
-                     f"state at the start of epoch {epoch}.")
+        err.add_note("nnlearn: the model and the optimizer were put "
+                     "back to their state at the start of epoch "
+                     f"{epoch}.")
         raise
 
 
@@ -449,7 +454,8 @@ def _state_finite(model) -> bool:
     are all finite."""
     cached = [layer.z for layer in getattr(model, "dense_layers", [])
               if getattr(layer, "z", None) is not None]
-    return _params_finite(model) and all(np.isfinite(z).all() for z in cached)
+    return (_params_finite(model)
+            and all(np.isfinite(z).all() for z in cached))
 
 
 def model_buffers(model) -> list[np.ndarray]:
@@ -479,8 +485,9 @@ def restore_generators(saved: list[tuple[np.random.Generator, dict]]) -> None:
         gen.bit_generator.state = state
 
 
-def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb, where: str,
-                  max_grad_norm: float | None = None) -> tuple[float, np.ndarray]:
+def _checked_step(
+        model, loss_pair: LossPair, optimizer, xb, yb, where: str,
+        max_grad_norm: float | None = None) -> tuple[float, np.ndarray]:
     """``train_step``, raising TrainingDiverged on NaN or inf.
 
     A failing batch leaves no trace: no step is taken, and what its forward
@@ -497,7 +504,8 @@ def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb, where: str,
         restore_generators(generators)
 
     try:
-        value, out = _train_step(model, loss_pair, optimizer, xb, yb, max_grad_norm)
+        value, out = _train_step(model, loss_pair, optimizer, xb, yb,
+                                 max_grad_norm)
     except ValueError as err:   # a check inside the model met NaN or inf
         undo_forward()
         if _state_finite(model):
@@ -510,18 +518,20 @@ def _checked_step(model, loss_pair: LossPair, optimizer, xb, yb, where: str,
     return value, out
 
 
-def _validate(model, loss_pair: LossPair, validation, rule: str | None, epoch: int,
-              lr: float) -> tuple[float | None, float | None]:
+def _validate(model, loss_pair: LossPair, validation, rule: str | None,
+              epoch: int, lr: float) -> tuple[float | None, float | None]:
     """Validation loss and accuracy (``None`` without validation data)."""
     if validation is None:
         return None, None
     X_val, y_val = validation
-    val_loss, val_acc = _evaluate(model, loss_pair, X_val, y_val, rule, len(X_val))
+    val_loss, val_acc = _evaluate(model, loss_pair, X_val, y_val, rule,
+                                  len(X_val))
     if not math.isfinite(val_loss):
         err = _diverged(f"epoch {epoch}, on the validation data",
                         f"the loss is {val_loss}", lr)
-        raise TrainingDiverged(f"{err}\nThe model and the optimizer keep their "
-                               f"(finite) state from the end of epoch {epoch}.")
+        raise TrainingDiverged(f"{err}\nThe model and the optimizer keep "
+                               "their (finite) state from the end of "
+                               f"epoch {epoch}.")
     return val_loss, val_acc
 
 
@@ -588,7 +598,8 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
                                      low_inclusive=False)
     drop_last = check_bool(drop_last, "drop_last")
     _check_batches(X.shape[0], batch_size, drop_last)
-    n_batches = X.shape[0] // batch_size if drop_last else math.ceil(X.shape[0] / batch_size)
+    n_batches = (X.shape[0] // batch_size if drop_last
+                 else math.ceil(X.shape[0] / batch_size))
     # rows in the batches taken
     n = n_batches * batch_size if drop_last else X.shape[0]
     total, correct = 0.0, 0.0
@@ -596,8 +607,10 @@ def run_epoch(model, loss, optimizer, X: np.ndarray, y: np.ndarray, batch_size: 
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]      # the rows of this batch
             xb, yb = X[idx], y[idx]
-            where = f"epoch {epoch}, batch {start // batch_size + 1} of {n_batches}"
-            value, out = _checked_step(model, loss, optimizer, xb, yb, where, max_grad_norm)
+            where = (f"epoch {epoch}, batch {start // batch_size + 1} "
+                     f"of {n_batches}")
+            value, out = _checked_step(model, loss, optimizer, xb, yb, where,
+                                       max_grad_norm)
             total += len(idx) * value   # weighted: the last batch may be short
             if rule is not None:
                 correct += n_correct(out, yb, rule)
@@ -645,7 +658,8 @@ def _finish(history: History, model, early_stopping, stop_offset: int | None,
     # early_stopping counts its updates from 0, stop_offset of them
     # before this call
     best_epoch = history.epoch[0] + early_stopping.best_epoch - stop_offset
-    history.best_epoch = best_epoch if 1 <= best_epoch <= history.epoch[-1] else None
+    history.best_epoch = (best_epoch if 1 <= best_epoch <= history.epoch[-1]
+                          else None)
     if history.best_epoch is None or history.best_epoch == history.epoch[-1]:
         return
     if (early_stopping.restore_best and not early_stopping.stopped
@@ -653,7 +667,8 @@ def _finish(history: History, model, early_stopping, stop_offset: int | None,
         # ran to the end after a better epoch
         early_stopping.restore(model.params)
     if verbose:
-        restored = ": weights restored" if early_stopping.restore_best else ""
+        restored = (": weights restored" if early_stopping.restore_best
+                    else "")
         print(f"best epoch {history.best_epoch}{restored}", flush=True)
 
 
@@ -770,9 +785,10 @@ def fit(model, loss, optimizer, X, y, *, epochs: int = 10, batch_size: int = 32,
         lr = float(optimizer.lr)
         order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
         with np.errstate(**IGNORE_FP):     # NaN and inf are checked instead
-            loss_value, acc = run_epoch(model, loss_pair, optimizer, X, y, batch_size,
-                                        order, epoch=epoch, rule=rule,
-                                        max_grad_norm=max_grad_norm, drop_last=drop_last)
+            loss_value, acc = run_epoch(model, loss_pair, optimizer, X, y,
+                                        batch_size, order, epoch=epoch,
+                                        rule=rule, max_grad_norm=max_grad_norm,
+                                        drop_last=drop_last)
             # evaluation mode (no dropout); (None, None) without validation data
             val_loss, val_acc = _validate(model, loss_pair, validation, rule,
                                           epoch, lr)

@@ -72,7 +72,8 @@ def pca(X, n_components: int) -> PCAResult:
     X = _as_data_matrix(X)
     n_samples, n_features = X.shape
     n_components = check_scalar(n_components, "n_components", low=1,
-                                 high=min(n_samples, n_features), integer=True)
+                                high=min(n_samples, n_features),
+                                integer=True)
     # In units of a power of two near max |X| (exact), squares cannot
     # overflow or underflow.
     unit = power_of_two_unit(np.abs(X).max())
@@ -81,8 +82,8 @@ def pca(X, n_components: int) -> PCAResult:
     U, S, Vt = np.linalg.svd(centred, full_matrices=False)
     total = float((S ** 2).sum())
     if not total > 0:
-        raise ValueError("X has zero variance (all rows are equal), so it has no "
-                         "principal components")
+        raise ValueError("X has zero variance (all rows are equal), so it "
+                         "has no principal components")
     largest = np.argmax(np.abs(Vt), axis=1)
     signs = np.sign(Vt[np.arange(Vt.shape[0]), largest])
     U, Vt = U * signs, Vt * signs[:, None]
@@ -90,6 +91,7 @@ def pca(X, n_components: int) -> PCAResult:
     # back in X's unit: inf beyond the range
     with np.errstate(over="ignore"):
         projected = U[:, :n_pc] * S[:n_pc] * unit
-    return PCAResult(components=Vt[:n_pc].astype(X.dtype),
-                     explained_variance_ratio=(S[:n_pc] ** 2 / total).astype(X.dtype),
-                     projected=projected.astype(X.dtype))
+    return PCAResult(
+        components=Vt[:n_pc].astype(X.dtype),
+        explained_variance_ratio=(S[:n_pc] ** 2 / total).astype(X.dtype),
+        projected=projected.astype(X.dtype))

@@ -47,8 +47,9 @@ def one_hot(labels, num_classes: int | None = None) -> np.ndarray:
     """
     labels = np.asarray(labels)
     if not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(f"labels must hold integer class indices, got dtype {labels.dtype}; "
-                        "encode category names with OrdinalEncoder first")
+        raise TypeError("labels must hold integer class indices, got "
+                        f"dtype {labels.dtype}; encode category names with "
+                        "OrdinalEncoder first")
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError(f"labels must be a non-empty 1-dimensional array, "
                          f"got shape {labels.shape}")
@@ -56,9 +57,11 @@ def one_hot(labels, num_classes: int | None = None) -> np.ndarray:
         raise ValueError(f"labels must be >= 0, got {labels.min()}")
     if num_classes is None:
         num_classes = int(labels.max()) + 1
-    num_classes = check_size(num_classes, "num_classes", per_item=labels.shape[0])
+    num_classes = check_size(num_classes, "num_classes",
+                             per_item=labels.shape[0])
     if labels.max() >= num_classes:
-        raise ValueError(f"labels must be < num_classes={num_classes}, got {labels.max()}")
+        raise ValueError(f"labels must be < num_classes={num_classes}, got "
+                         f"{labels.max()}")
     encoded = np.zeros((labels.shape[0], num_classes))
     encoded[np.arange(labels.shape[0]), labels] = 1.0
     return encoded
@@ -240,7 +243,8 @@ def _smoothed_means(codes: np.ndarray, y: np.ndarray, n_categories: int,
     counts = np.bincount(codes, minlength=n_categories)
     denominator = counts + smoothing
     means = np.full(n_categories, prior)
-    np.divide(sums + smoothing * prior, denominator, out=means, where=denominator > 0)
+    np.divide(sums + smoothing * prior, denominator, out=means,
+              where=denominator > 0)
     return means
 
 
@@ -341,13 +345,15 @@ class TargetEncoder:
         codes = codes[:, None] if codes.ndim == 1 else codes
         y = as_float_array(y, "y", ndim=1)
         if y.shape[0] != codes.shape[0]:
-            raise ValueError(f"X and y must have the same number of samples, "
-                             f"got {codes.shape[0]} and {y.shape[0]}")
+            raise ValueError("X and y must have the same number of "
+                             f"samples, got {codes.shape[0]} and "
+                             f"{y.shape[0]}")
         self.categories_ = ordinal.categories_
         self.n_features_in_ = codes.shape[1]
         self.target_mean_ = float(y.mean())
         self.encodings_ = [
-            _smoothed_means(codes[:, j], y, cats.shape[0], self.smoothing, self.target_mean_)
+            _smoothed_means(codes[:, j], y, cats.shape[0], self.smoothing,
+                            self.target_mean_)
             for j, cats in enumerate(self.categories_)]
         return codes, y
 
@@ -387,16 +393,17 @@ class TargetEncoder:
         codes, y = self._fit_codes(X, y)
         n = codes.shape[0]
         if self.n_splits > n:
-            raise ValueError(f"n_splits must be <= the number of samples {n}, "
-                             f"got {self.n_splits}")
-        self.folds_ = _fold_ids(n, self.n_splits, bool(self.shuffle), check_rng(self.rng))
+            raise ValueError("n_splits must be <= the number of samples "
+                             f"{n}, got {self.n_splits}")
+        self.folds_ = _fold_ids(n, self.n_splits, bool(self.shuffle),
+                                check_rng(self.rng))
         out = np.empty(codes.shape)
         for fold in range(self.n_splits):
             held_out = self.folds_ == fold
             train = ~held_out
             prior = float(y[train].mean())
             for j, cats in enumerate(self.categories_):
-                enc = _smoothed_means(codes[train, j], y[train], cats.shape[0],
-                                      self.smoothing, prior)
+                enc = _smoothed_means(codes[train, j], y[train],
+                                      cats.shape[0], self.smoothing, prior)
                 out[held_out, j] = enc[codes[held_out, j]]
         return out[:, 0] if np.ndim(X) == 1 else out

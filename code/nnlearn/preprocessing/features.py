@@ -37,7 +37,8 @@ def _polynomial_terms(n_features: int, degree: int, interaction_only: bool,
     combine = itertools.combinations if interaction_only else \
         itertools.combinations_with_replacement
     first = 0 if include_bias else 1
-    return [term for d in range(first, degree + 1) for term in combine(range(n_features), d)]
+    return [term for d in range(first, degree + 1)
+            for term in combine(range(n_features), d)]
 
 
 _MAX_TERMS = 10 ** 6        # monomials are listed as Python tuples: keep the list small
@@ -96,8 +97,10 @@ def polynomial_features(X, degree: int = 2, interaction_only: bool = False,
     """
     X = _as_data_matrix(X)
     n_samples, n_features = X.shape
-    degree = _check_polynomial_args(degree, interaction_only, include_bias, n_features, n_samples)
-    terms = _polynomial_terms(n_features, degree, interaction_only, include_bias)
+    degree = _check_polynomial_args(degree, interaction_only, include_bias,
+                                    n_features, n_samples)
+    terms = _polynomial_terms(n_features, degree, interaction_only,
+                              include_bias)
     out = np.empty((n_samples, len(terms)), dtype=X.dtype)
     for j, term in enumerate(terms):
         out[:, j] = np.prod(X[:, list(term)], axis=1)
@@ -137,8 +140,8 @@ _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0   # 0.618..., the golden-section ratio
 _LAMBDA_LIMIT = 64.0                     # widest lambda grid searched
 
 
-def _golden_section_minimize(f: Callable[[float], float], low: float, high: float,
-                             tol: float = 1e-10) -> float:
+def _golden_section_minimize(f: Callable[[float], float], low: float,
+                             high: float, tol: float = 1e-10) -> float:
     """Minimizer of a unimodal f on [low, high] by golden-section search.
 
     Two inner points split the interval in the golden ratio; the one with the
@@ -183,10 +186,12 @@ def _maximize_lambda(log_likelihood: Callable[[float], float]) -> float:
         half_width *= 2.0
     low = grid[max(best - 1, 0)]
     high = grid[min(best + 1, grid.shape[0] - 1)]
-    return float(_golden_section_minimize(objective, float(low), float(high)))
+    return float(
+        _golden_section_minimize(objective, float(low), float(high)))
 
 
-def _gaussian_profile_log_likelihood(y: np.ndarray, log_jacobian: float) -> float:
+def _gaussian_profile_log_likelihood(y: np.ndarray,
+                                     log_jacobian: float) -> float:
     r"""Log-likelihood ``-N/2 ln var(y) + log_jacobian``; ``-inf`` if it
     cannot be computed."""
     if not np.all(np.isfinite(y)):
@@ -283,15 +288,16 @@ def box_cox(x, lmbda: float | None = None) -> tuple[np.ndarray, float]:
     """
     arr, lmbda = _check_power_input(x, "x", lmbda)
     if arr.min() <= 0:
-        raise ValueError(f"x must be strictly positive for Box-Cox, got minimum {arr.min()}; "
-                         "use yeo_johnson for data with zeros or negative values")
+        raise ValueError("x must be strictly positive for Box-Cox, got "
+                         f"minimum {arr.min()}; use yeo_johnson for data "
+                         "with zeros or negative values")
     x64 = arr.astype(np.float64)
     if lmbda is None:
         sum_log = float(np.log(x64).sum())
 
         def log_likelihood(lam: float) -> float:
-            return _gaussian_profile_log_likelihood(_box_cox_values(x64, lam),
-                                                    (lam - 1.0) * sum_log)
+            return _gaussian_profile_log_likelihood(
+                _box_cox_values(x64, lam), (lam - 1.0) * sum_log)
 
         lmbda = _maximize_lambda(log_likelihood)
     return _finish_power(_box_cox_values(x64, lmbda), arr.dtype, lmbda, "x")

@@ -38,8 +38,9 @@ def _unique_labels(x, name: str, **kwargs):
     try:
         return np.unique(_as_labels(x, name), **kwargs)
     except TypeError as exc:                   # e.g. None next to strings
-        raise TypeError(f"{name} must hold labels of one kind that can be sorted (all "
-                        f"strings or all numbers): {exc}") from exc
+        raise TypeError(
+            f"{name} must hold labels of one kind that can be sorted (all "
+            f"strings or all numbers): {exc}") from exc
 
 
 def _label_codes(x: np.ndarray, name: str) -> tuple[np.ndarray, int]:
@@ -99,5 +100,6 @@ def mutual_information(x, y) -> float:
     pairs, joint = np.unique(x_codes * n_y + y_codes, return_counts=True)
     x_counts = np.bincount(x_codes)[pairs // n_y]
     y_counts = np.bincount(y_codes)[pairs % n_y]
-    terms = joint / n * (np.log(joint) + math.log(n) - np.log(x_counts) - np.log(y_counts))
+    terms = joint / n * (
+        np.log(joint) + math.log(n) - np.log(x_counts) - np.log(y_counts))
     return max(float(terms.sum()), 0.0)

@@ -69,7 +69,8 @@ class _Scaler:
         the same shape."""
         X = self._transform_input(X)
         x = X / self._unit                              # in the units of fit
-        return (self._start + (x - self._offset) / self._divisor).astype(X.dtype, copy=False)
+        scaled = self._start + (x - self._offset) / self._divisor
+        return scaled.astype(X.dtype, copy=False)
 
     def inverse_transform(self, X) -> np.ndarray:
         """Undo :meth:`transform` on ``X`` of shape (n_samples, n_features)."""
@@ -86,10 +87,11 @@ class _Scaler:
         unit = power_of_two_unit(np.abs(X).max(axis=0))
         return X / unit, unit
 
-    def _set_map(self, offset: np.ndarray, divisor: np.ndarray, unit: np.ndarray,
-                 start: float = 0.0) -> None:
+    def _set_map(self, offset: np.ndarray, divisor: np.ndarray,
+                 unit: np.ndarray, start: float = 0.0) -> None:
         """Store the map; offset and divisor are in units of unit."""
-        self._offset, self._divisor, self._unit, self._start = offset, divisor, unit, start
+        self._offset, self._divisor = offset, divisor
+        self._unit, self._start = unit, start
 
     def _transform_input(self, X) -> np.ndarray:
         _check_fitted(self, "n_features_in_")
@@ -232,7 +234,8 @@ class RobustScaler(_Scaler):
 
     def fit(self, X) -> RobustScaler:
         """Learn the per-feature median and interquartile range of X."""
-        q_lo, q_hi = _check_pair(self.quantile_range, "quantile_range", low=0, high=100)
+        q_lo, q_hi = _check_pair(self.quantile_range, "quantile_range",
+                                 low=0, high=100)
         X, unit = self._fit_input(X)                  # X / unit, per feature
         center = np.median(X, axis=0)
         lower, upper = np.percentile(X, [q_lo, q_hi], axis=0)

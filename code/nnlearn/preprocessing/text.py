@@ -97,24 +97,26 @@ def _row_items(row, index: int) -> list[tuple[str, float]]:
     """The (feature name, value) pairs of one row of
     :func:`hash_features`."""
     if isinstance(row, str):
-        raise TypeError(f"rows[{index}] is a single string; each row must be a dict or a "
-                        f"list of strings (e.g. {row.split()[:3]!r})")
+        raise TypeError(f"rows[{index}] is a single string; each row must "
+                        "be a dict or a list of strings (e.g. "
+                        f"{row.split()[:3]!r})")
     if isinstance(row, Mapping):
         pairs = list(row.items())
     elif isinstance(row, (Sequence, set, frozenset)):
         pairs = [(name, 1.0) for name in row]
     else:
-        raise TypeError(f"rows[{index}] must be a dict or a list of strings, "
-                        f"got {type(row).__name__}")
+        raise TypeError(f"rows[{index}] must be a dict or a list of "
+                        f"strings, got {type(row).__name__}")
     items = []
     for name, value in pairs:
         if not isinstance(name, str):
-            raise TypeError(f"rows[{index}] has a feature name that is not a string: {name!r}")
+            raise TypeError(f"rows[{index}] has a feature name that is not "
+                            f"a string: {name!r}")
         if isinstance(value, str):
             name, value = f"{name}={value}", 1.0
         elif not isinstance(value, numbers.Real) or not math.isfinite(value):
-            raise ValueError(f"rows[{index}] feature {name!r} must have a finite number "
-                             f"or string value, got {value!r}")
+            raise ValueError(f"rows[{index}] feature {name!r} must have a "
+                             f"finite number or string value, got {value!r}")
         items.append((name, float(value)))
     return items
 
@@ -164,8 +166,8 @@ def hash_features(rows, n_features: int, signed: bool = True) -> np.ndarray:
     with sign -1.)
     """
     if isinstance(rows, (str, Mapping)) or not isinstance(rows, Sequence):
-        raise TypeError(f"rows must be a list of dicts or of lists of strings, "
-                        f"got {type(rows).__name__}")
+        raise TypeError("rows must be a list of dicts or of lists of "
+                        f"strings, got {type(rows).__name__}")
     if len(rows) == 0:
         raise ValueError("rows must contain at least one row, got 0")
     n_features = check_size(n_features, "n_features", per_item=len(rows))
@@ -237,7 +239,8 @@ def _check_vocabulary(vocabulary) -> list[str]:
 
 
 def bag_of_words(docs: Sequence[str],
-                 vocabulary: Sequence[str] | None = None) -> tuple[np.ndarray, list[str]]:
+                 vocabulary: Sequence[str] | None = None
+                 ) -> tuple[np.ndarray, list[str]]:
     """Count how often each vocabulary term occurs in each document.
 
     Documents are split by :func:`tokenize`. The vocabulary is every token of
@@ -272,8 +275,8 @@ def bag_of_words(docs: Sequence[str],
     if vocabulary is None:
         vocabulary = sorted(set(itertools.chain.from_iterable(tokens)))
         if not vocabulary:
-            raise ValueError("docs contain no tokens (runs of two or more word characters), "
-                             "so the vocabulary is empty")
+            raise ValueError("docs contain no tokens (runs of two or more "
+                             "word characters), so the vocabulary is empty")
     else:
         vocabulary = _check_vocabulary(vocabulary)
     # term -> its column
@@ -287,7 +290,8 @@ def bag_of_words(docs: Sequence[str],
     return counts, vocabulary
 
 
-def inverse_document_frequency(counts, smooth_idf: bool = True) -> np.ndarray:
+def inverse_document_frequency(counts,
+                               smooth_idf: bool = True) -> np.ndarray:
     r"""Inverse document frequency of each column of a count matrix.
 
     With :math:`N` documents (rows) and :math:`\mathrm{df}(j)` the number of
@@ -316,19 +320,21 @@ def inverse_document_frequency(counts, smooth_idf: bool = True) -> np.ndarray:
     """
     counts = _as_data_matrix(counts, "counts")
     if counts.min() < 0:
-        raise ValueError(f"counts must be non-negative, got minimum {counts.min()}")
+        raise ValueError("counts must be non-negative, got minimum "
+                         f"{counts.min()}")
     check_bool(smooth_idf, "smooth_idf")
     n_docs = counts.shape[0]
     df = np.count_nonzero(counts, axis=0).astype(np.float64)
     if smooth_idf:
         return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
     if np.any(df == 0):
-        raise ValueError("counts has a term in no document (df = 0), whose unsmoothed idf "
-                         "is infinite; use smooth_idf=True")
+        raise ValueError("counts has a term in no document (df = 0), whose "
+                         "unsmoothed idf is infinite; use smooth_idf=True")
     return np.log(n_docs / df) + 1.0
 
 
-def tf_idf(docs: Sequence[str], smooth_idf: bool = True, sublinear_tf: bool = False,
+def tf_idf(docs: Sequence[str], smooth_idf: bool = True,
+           sublinear_tf: bool = False,
            norm: str | None = "l2") -> tuple[np.ndarray, list[str]]:
     r"""TF-IDF matrix of a list of documents.
 
@@ -374,5 +380,6 @@ def tf_idf(docs: Sequence[str], smooth_idf: bool = True, sublinear_tf: bool = Fa
     if norm is not None:
         size = np.abs(weights).sum(axis=1) if norm == "l1" else \
             np.sqrt((weights ** 2).sum(axis=1))
-        np.divide(weights, size[:, None], out=weights, where=size[:, None] > 0)
+        np.divide(weights, size[:, None], out=weights,
+                  where=size[:, None] > 0)
     return weights, vocabulary
