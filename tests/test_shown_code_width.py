@@ -12,11 +12,11 @@ the book's desktop width, a 1280 x 900 px viewport. A listing's ``pre`` has
 monospace, DejaVu Sans Mono here) is 8.43 px per character, so
 (686 - 32) / 8.43 = 77.6: **77 characters** fit. A listing nested in a
 directive (all of them are in dropdowns now) is 651 px wide:
-(651 - 32) / 8.43 = 73.4, so **73 characters**. Measured, not assumed: every listing whose longest line
-was at most these widths had ``scrollWidth == clientWidth``, every longer one
-scrolled. Other monospace fonts of readers (Menlo, Consolas, Cascadia Code,
-Source Code Pro) are at most as wide as DejaVu Sans Mono, so the limits hold
-for them too.
+(651 - 32) / 8.43 = 73.4, so **73 characters**. Measured, not assumed:
+every listing whose longest line was at most these widths had
+``scrollWidth == clientWidth``, every longer one scrolled. Other monospace
+fonts of readers (Menlo, Consolas, Cascadia Code, Source Code Pro) are at
+most as wide as DejaVu Sans Mono, so the limits hold for them too.
 
 The test reads each listing the way Sphinx does (``LiteralIncludeReader``
 with the include's ``:pyobject:``, ``:dedent:``, ``:start-at:``, ``:end-at:``)
