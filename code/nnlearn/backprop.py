@@ -123,7 +123,8 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
     # L_tilde = ell + R: a sum passes the gradient on unchanged
     dell = dL_tilde * 1.0
     dR = dL_tilde * 1.0
-    dw2 = dR * lam             # R = lam * w2: each factor gets the other one
+    # R = lam * w2: each factor gets the other one
+    dw2 = dR * lam
     dlam = dR * w2
     dr = dell * 2 * r              # ell = r^2
     da = dr * 1.0                  # r = a - y

@@ -82,11 +82,11 @@ def save_checkpoint(path, model, optimizer, epoch: int, *, schedule=None,
         path = path.with_name(path.name + ".npz")
     arrays = {"format": _CHECKPOINT_FORMAT, "epoch": epoch}
     for i, p in enumerate(model.params):
-        arrays[f"param.{i}"] = p                         # W1, b1, W2, b2, ...
+        arrays[f"param.{i}"] = p                   # W1, b1, W2, b2, ...
     for i, b in enumerate(getattr(model, "buffers", [])):
         arrays[f"buffer.{i}"] = b                  # BatchNorm running statistics
     for key, value in optimizer.state_dict().items():
-        arrays[f"optimizer.{key}"] = value               # t, lr, buffers
+        arrays[f"optimizer.{key}"] = value         # t, lr, buffers
     if schedule is not None:
         for key, value in schedule.state_dict().items():
             arrays[f"schedule.{key}"] = value

@@ -205,7 +205,7 @@ class Dense(Layer):
         self.db = delta.sum(axis=0)      # dL/db = sum of rows,     (n_out,)
         if not check_bool(input_grad, "input_grad"):
             return None
-        return delta @ self.W             # dL/dA_prev = delta W,    (B, n_in)
+        return delta @ self.W            # dL/dA_prev = delta W,    (B, n_in)
 
     @property
     def params(self) -> list[np.ndarray]:

@@ -536,22 +536,22 @@ class Adam(Optimizer):
         st = self.state[i]
         tmp = self._scratch(i, "tmp")
         exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
-        exp_avg *= beta1                                # m_t = beta1 m_{t-1}
+        exp_avg *= beta1                               # m_t = beta1 m_{t-1}
         np.multiply(g, 1.0 - beta1, out=tmp)
-        exp_avg += tmp                                  #   + (1-beta1) g_t
-        exp_avg_sq *= beta2                             # v_t = beta2 v_{t-1}
+        exp_avg += tmp                                 #   + (1-beta1) g_t
+        exp_avg_sq *= beta2                            # v_t = beta2 v_{t-1}
         np.multiply(g, g, out=tmp)
         tmp *= 1.0 - beta2
-        exp_avg_sq += tmp                               #   + (1-beta2) g_t^2
+        exp_avg_sq += tmp                              #   + (1-beta2) g_t^2
         if self.amsgrad:
             np.maximum(st["max_exp_avg_sq"], exp_avg_sq,
                        out=st["max_exp_avg_sq"])
-            exp_avg_sq = st["max_exp_avg_sq"]           # AMSGrad: max of all v_t
+            exp_avg_sq = st["max_exp_avg_sq"]          # AMSGrad: max of all v_t
         step_size = self.lr / (1.0 - beta1 ** self.t)  # eta / (1 - beta1^t)
         bias_correction2_sqrt = math.sqrt(1.0 - beta2 ** self.t)
         np.sqrt(exp_avg_sq, out=tmp)
-        tmp /= bias_correction2_sqrt                    # sqrt(v_hat)
-        tmp += self.eps                                 # den = sqrt(v_hat) + eps
+        tmp /= bias_correction2_sqrt                   # sqrt(v_hat)
+        tmp += self.eps                                # den = sqrt(v_hat) + eps
         np.divide(exp_avg, tmp, out=tmp)
         tmp *= step_size                               # eta m_hat / den
         p -= tmp                                       # theta -= eta m_hat / den

@@ -295,9 +295,10 @@ def _train_step(
         return value, output
     # 3. backward
     model.backward(grad_fn(output, y_batch), input_grad=False)
-    if max_grad_norm is not None:            # (optional: cap the length)
+    # optional: cap the length
+    if max_grad_norm is not None:
         clip_grad_norm(model.grads, max_grad_norm)
-    optimizer.step(model.grads)                             # 4. update
+    optimizer.step(model.grads)                       # 4. update
     return value, output
 
 
