@@ -43,8 +43,6 @@ NESTED_WIDTH = 73   # inside a dropdown (or another directive)
 
 # Listings of files another helper owns, still too wide: "file:object" -> why.
 ALLOWED = {
-    # code/nnlearn/surfaces.py is edited by the figures helper this session
-    "code/nnlearn/surfaces.py:classify_critical_point": "surfaces.py: not this change's file",
     # examples/ are the PyTorch-comparison scripts, outside the library
     "examples/torch_loop.py:nnlearn_loop": "examples/: not this change's file",
     "examples/torch_loop.py:torch_loop": "examples/: not this change's file",

@@ -642,10 +642,11 @@ class MultiMinima(Surface):
 
 
 def classify_critical_point(hessian, tol: float = 1e-8) -> str:
-    r"""Name a critical point (where the gradient is 0) by the eigenvalues of its Hessian.
+    r"""Name a critical point by the eigenvalues of its Hessian.
 
-    With the eigenvalues :math:`\lambda_1 \le \dots \le \lambda_d` of the
-    symmetric Hessian :math:`\mathbf H`:
+    A critical point is one where the gradient is 0. With the eigenvalues
+    :math:`\lambda_1 \le \dots \le \lambda_d` of the symmetric Hessian
+    :math:`\mathbf H`:
 
     * all :math:`\lambda_i > 0`: ``"minimum"`` (the surface curves up in every direction);
     * all :math:`\lambda_i < 0`: ``"maximum"``;
@@ -671,7 +672,8 @@ def classify_critical_point(hessian, tol: float = 1e-8) -> str:
     """
     H = as_float_array(hessian, "hessian", ndim=2).astype(np.float64)
     if H.shape[0] != H.shape[1] or H.shape[0] < 1:
-        raise ValueError(f"hessian must be a square matrix, got shape {H.shape}")
+        raise ValueError(
+            f"hessian must be a square matrix, got shape {H.shape}")
     tol = check_scalar(tol, "tol", low=0.0)
     eig = np.linalg.eigvalsh(0.5 * (H + H.T))
     zero = tol * max(1.0, float(np.abs(eig).max()))
