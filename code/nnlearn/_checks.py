@@ -409,8 +409,10 @@ def check_grads(grads, params: list[np.ndarray]) -> list[np.ndarray]:
 
 def checked_gradient(grad: Callable, x0: np.ndarray, noise: float,
                      rng: np.random.Generator) -> Callable[[np.ndarray], np.ndarray]:
-    """``grad`` as :func:`~nnlearn.descent.gradient_descent` and
-    :func:`~nnlearn.optimizers.optimize_path` use it: checked, noisy if asked, in x0's dtype.
+    """``grad`` as the descent loops use it: checked, noisy if asked, in x0's dtype.
+
+    The loops are :func:`~nnlearn.descent.gradient_descent` and
+    :func:`~nnlearn.optimizers.optimize_path`.
 
     At ``x0`` a bad gradient raises a ValueError that says what is wrong (an
     ``x0`` that ``grad`` refuses is reported as ``x0``). Later a NaN or

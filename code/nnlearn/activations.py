@@ -281,10 +281,10 @@ def _check_axis(z: np.ndarray, axis) -> int:
 
 def _shift_by_max(z: np.ndarray, axis: int
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""``(m, d, l)`` with ``m`` :math:`= z_{\max} = \max_j z_j`,
-    ``d`` :math:`= z - z_{\max} \le 0` and
-    ``l`` :math:`= \ln \sum_j e^{z_j - z_{\max}}`, all along ``axis``
-    (kept).
+    r"""The shift by the maximum along ``axis`` (kept): ``(m, d, l)``.
+
+    ``m`` :math:`= z_{\max} = \max_j z_j`, ``d`` :math:`= z - z_{\max} \le 0`
+    and ``l`` :math:`= \ln \sum_j e^{z_j - z_{\max}}`.
 
     The term of one maximum is exactly 1; the others sum to ``rest``, and
     ``l`` is ``log1p(rest)``: so a tiny ``rest`` (one logit far above the
@@ -302,8 +302,7 @@ def _shift_by_max(z: np.ndarray, axis: int
 
 
 def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
-    r"""Log of the sum of exponentials along an axis, computed
-    without overflow.
+    r"""Log of the sum of exponentials along an axis, without overflow.
 
     Uses the shift by the maximum :math:`z_{\max} = \max_j z_j`:
 
@@ -339,8 +338,7 @@ def logsumexp(z, axis: int = -1, keepdims: bool = False) -> np.ndarray:
 
 
 def log_softmax(z, axis: int = -1) -> np.ndarray:
-    r"""Log of the softmax along an axis, computed without
-    overflow or log(0).
+    r"""Log of the softmax along an axis, without overflow or log(0).
 
     .. math:: \ln p_k = z_k - \ln \sum_j e^{z_j}
 
@@ -370,8 +368,7 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
 
 
 def softmax(z, axis: int = -1) -> np.ndarray:
-    r"""Softmax along an axis: exponentials of the logits
-    divided by their sum.
+    r"""Softmax along an axis: exponentials of the logits over their sum.
 
     :math:`p_k = e^{z_k} / \sum_j e^{z_j}`. Softmax is unchanged when the same
     constant is added to every logit, so

@@ -51,8 +51,10 @@ def _as_data(x, name: str) -> np.ndarray:
 
 
 def _lift(x, name: str, like: Tensor) -> Tensor:
-    """A Tensor as is; a number in ``like``'s dtype; an array as
-    a constant Tensor."""
+    """A Tensor as is; a number or an array as a constant Tensor.
+
+    A number gets ``like``'s dtype (float32 stays float32).
+    """
     if isinstance(x, Tensor):
         return x
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
@@ -66,8 +68,10 @@ def _lift(x, name: str, like: Tensor) -> Tensor:
 
 def _node(data: np.ndarray, parents: tuple[Tensor, ...], vjp: VJP,
           op: str) -> Tensor:
-    """The result of an operation: records parents and VJP if any parent
-    needs a gradient."""
+    """The result of an operation, with its parents and VJP if needed.
+
+    The parents and the VJP are recorded only if a parent needs a gradient.
+    """
     out = Tensor(data)
     if any(p.requires_grad for p in parents):
         out.requires_grad = True
@@ -76,8 +80,9 @@ def _node(data: np.ndarray, parents: tuple[Tensor, ...], vjp: VJP,
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum ``grad`` over the axes that broadcasting added or stretched,
-    giving ``shape``.
+    """Sum ``grad`` over the axes broadcasting added or stretched.
+
+    The result has shape ``shape``.
 
     If ``x`` of shape ``shape`` was broadcast to ``grad.shape`` in the forward
     pass, each of its entries was used once per copy, so its gradient is the
@@ -95,8 +100,10 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def topological_order(root: Tensor, constants: bool = False) -> list[Tensor]:
-    """Every tensor that ``root`` depends on through gradient-needing
-    edges, inputs first.
+    """Every tensor that ``root`` depends on, inputs first.
+
+    Only edges to parents that need a gradient are followed (see
+    ``constants``).
 
     An iterative depth-first search (no recursion limit): a tensor is listed
     after all of its parents, so the reversed list visits each tensor only
@@ -188,8 +195,10 @@ class Tensor:
         self.grad = None
 
     def backward(self, grad=None) -> None:
-        r"""Add the gradient of ``self`` with respect to every tensor of
-        its graph to its ``.grad``.
+        r"""Accumulate the gradient of ``self`` in every ``.grad``.
+
+        For every tensor of ``self``'s graph, the gradient of ``self`` with
+        respect to that tensor is added to its ``.grad``.
 
         Parameters
         ----------
@@ -253,8 +262,11 @@ class Tensor:
         return _lift(other, "other", self) - self
 
     def __mul__(self, other) -> Tensor:
-        """Product. VJP: the upstream gradient times the other operand,
-        ``g * m2``, ``g * m1``."""
+        """Product. VJP: ``g * m2``, ``g * m1``.
+
+        The VJP of each operand is the upstream gradient ``g`` times the
+        other operand.
+        """
         m1, m2 = self, _lift(other, "other", self)
 
         def vjp(g):
@@ -291,8 +303,9 @@ class Tensor:
     # -- matrices and shapes ---------------------------------------------------
 
     def __matmul__(self, other) -> Tensor:
-        r"""Matrix product of 2-D tensors, ``m1 @ m2``, shapes
-        ``(m, k) @ (k, n) -> (m, n)``.
+        r"""Matrix product ``m1 @ m2`` of 2-D tensors.
+
+        Shapes ``(m, k) @ (k, n) -> (m, n)``.
 
         VJP: :math:`\bar{\mathbf{M}}_1 = \bar{\mathbf{O}} \mathbf{M}_2^\top` ``(m, k)``,
         :math:`\bar{\mathbf{M}}_2 = \mathbf{M}_1^\top \bar{\mathbf{O}}` ``(k, n)``, for
@@ -421,8 +434,7 @@ def cross_entropy(logits, labels) -> Tensor:
 
 
 def mlp(params: list[Tensor], x, activation: str = "relu") -> Tensor:
-    r"""The forward pass of ``nnlearn.network.MLP``, written with
-    tensor operations.
+    r"""The forward pass of ``nnlearn.network.MLP``, in tensor operations.
 
     ``params = [W1, b1, W2, b2, ...]`` with ``W`` of shape ``(n_out, n_in)``;
     every layer computes ``a @ W.T + b``, and every layer but the last applies
@@ -446,8 +458,9 @@ def mlp(params: list[Tensor], x, activation: str = "relu") -> Tensor:
 
 
 def jacobian(f: Callable[[Tensor], Tensor], x) -> np.ndarray:
-    r"""The full Jacobian of ``f`` at ``x``, one backward pass
-    per output entry.
+    r"""The full Jacobian of ``f`` at ``x``, by backward passes.
+
+    One backward pass per output entry.
 
     Row :math:`k` is the VJP of the one-hot vector :math:`e_k`:
     :math:`e_k^\top J`. Shape ``(f(x).size, x.size)`` (both flattened).
@@ -485,8 +498,9 @@ def _check_chain(jacobians, seed) -> tuple[list[np.ndarray], np.ndarray]:
 
 
 def forward_mode_gradient(jacobians, seed) -> np.ndarray:
-    r"""Gradient of a loss of a chain of functions by forward mode, from
-    the input to the output.
+    r"""Gradient of a loss of a chain of functions by forward mode.
+
+    Forward mode works from the input to the output.
 
     ``jacobians[l - 1]`` is :math:`\mathbf{J}_l = \partial f_l/\partial(\text{its input})`,
     shape ``(n_l, n_{l-1})``, for :math:`l = 1, \dots, D`; ``seed`` is
@@ -504,8 +518,9 @@ def forward_mode_gradient(jacobians, seed) -> np.ndarray:
 
 
 def reverse_mode_gradient(jacobians, seed) -> np.ndarray:
-    r"""The same gradient by reverse mode: one row vector pulled
-    back from the output.
+    r"""The same gradient by reverse mode, from the output back.
+
+    One row vector is pulled back from the output to the input.
 
     :math:`\mathbf{g}^\top \leftarrow \mathbf{g}^\top \mathbf{J}_l` for
     :math:`l = D, \dots, 1`, starting from ``seed``: about

@@ -70,8 +70,9 @@ CIRCUIT_LABELS: dict[str, str] = {"lam": "α", "ell": "ℓ", "w2": "w²", "L_til
 def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
                    ) -> tuple[dict[str, float], dict[str, float],
                               dict[tuple[str, str], float]]:
-    r"""Forward and backward pass, node by node, through one neuron
-    with weight decay.
+    r"""Forward and backward pass, node by node, through one neuron.
+
+    The neuron's loss has weight decay:
 
     .. math:: \tilde L = \bigl(\tanh(w x + b) - y\bigr)^2 + \alpha w^2
 
@@ -151,8 +152,7 @@ def neuron_circuit(w: float, x: float, b: float, y: float, lam: float
 # ----------------------------------------------------------------------------
 
 def example_network() -> tuple[MLP, np.ndarray, np.ndarray]:
-    r"""The 2-2-4-3 ReLU network of the worked example,
-    with fixed weights.
+    r"""The worked example's 2-2-4-3 ReLU network, with fixed weights.
 
     Widths :math:`n_0, \dots, n_3 = 2, 2, 4, 3`; hidden layers use ReLU, the
     three outputs are logits turned into probabilities by the softmax (drawn
@@ -381,8 +381,7 @@ def gradient_timings(widths: Sequence[int], *, n_in: int = 2, n_out: int = 3,
 # ----------------------------------------------------------------------------
 
 class WeightRecorder:
-    """Keep copies of a model's weights and biases every few
-    epochs of training.
+    """Copy a model's weights and biases every few epochs of training.
 
     Pass an instance as ``callback`` to :func:`nnlearn.training.fit`, which
     calls it as ``recorder(epoch, model, history)`` after every epoch; it
@@ -412,8 +411,7 @@ class WeightRecorder:
         self.losses: list[float] = []
 
     def record(self, epoch: int, model: MLP, loss: float) -> None:
-        """Store copies of every ``W`` and ``b`` of ``model``'s
-        Dense layers."""
+        """Copy ``W`` and ``b`` of every Dense layer of ``model``."""
         epoch = check_scalar(epoch, "epoch", low=0, integer=True)
         loss = check_scalar(loss, "loss")
         if not hasattr(model, "dense_layers"):

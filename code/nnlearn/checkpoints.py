@@ -116,8 +116,10 @@ def _check_stopper(early_stopping) -> None:
 
 
 def _stopper_arrays(early_stopping: EarlyStopping) -> dict:
-    """:meth:`EarlyStopping.state_dict` as flat ``.npz``
-    entries (None as "")."""
+    """:meth:`EarlyStopping.state_dict` as flat ``.npz`` entries.
+
+    None is stored as "".
+    """
     state = early_stopping.state_dict()
     best_params = state.pop("best_params") or []
     arrays = {f"early_stopping.{k}": ("" if v is None else v)

@@ -174,8 +174,9 @@ def gradient_steps(grad: Callable[[np.ndarray], np.ndarray], theta0,
 def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float,
                      steps: int, noise: float = 0.0, rng=None,
                      max_norm: float = 1e12) -> np.ndarray:
-    r"""Run ``steps`` steps of (optionally noisy) gradient descent;
-    return the path.
+    r"""Run ``steps`` steps of gradient descent and return the path.
+
+    Each step, optionally with noise, is
 
     .. math::
 
@@ -258,8 +259,7 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0, lr: float,
 
 def minibatches(n: int, batch_size: int, rng=None, shuffle: bool = True,
                 drop_last: bool = False) -> Iterator[np.ndarray]:
-    """Split the row indices ``0, ..., n-1`` into mini-batches
-    for one epoch.
+    """Split row indices ``0, ..., n-1`` into mini-batches for an epoch.
 
     With ``shuffle=True`` the indices are put in a random order (drawn from
     ``rng`` when ``minibatches`` is called), then cut into consecutive
@@ -333,8 +333,10 @@ def _check_rows(rows, n: int) -> np.ndarray | slice:
 
 
 def _residual(theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``y_hat - y`` with ``y_hat = b + X w``; shape
-    ``theta.shape[:-1] + (n,)``."""
+    """The residuals ``y_hat - y`` with ``y_hat = b + X w``.
+
+    Shape ``theta.shape[:-1] + (n,)``.
+    """
     return theta[..., :1] + theta[..., 1:] @ X.T - y
 
 
@@ -392,8 +394,7 @@ def linear_regression_loss(theta, X, y, rows=None) -> np.ndarray:
 
 
 def linear_regression_grad(theta, X, y, rows=None) -> np.ndarray:
-    r"""Gradient of the loss ``linear_regression_loss`` with
-    respect to ``theta``.
+    r"""Gradient of ``linear_regression_loss`` with respect to ``theta``.
 
     With residuals :math:`r^{(i)} = b + x^{(i)\top} w - y^{(i)}` over the rows
     :math:`\mathcal{B}` (:math:`B` of them),
@@ -423,8 +424,10 @@ def linear_regression_grad(theta, X, y, rows=None) -> np.ndarray:
 
 
 def _grad(theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Over the B rows: ``(2/B) sum r(i)`` for the intercept,
-    ``(2/B) sum r(i) x(i)`` for w."""
+    """Gradient of the MSE over the B rows, intercept first, then w.
+
+    ``(2/B) sum r(i)`` for the intercept, ``(2/B) sum r(i) x(i)`` for w.
+    """
     r = _residual(theta, X, y)
     scale = 2.0 / X.shape[0]                      # 2 / B
     grad_b = scale * np.sum(r, axis=-1, keepdims=True)
@@ -433,8 +436,9 @@ def _grad(theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def minibatch_gradient_variance(theta, X, y, batch_size: int) -> float:
-    r"""Expected squared error of a mini-batch gradient of the
-    linear-regression MSE.
+    r"""Expected squared error of a mini-batch gradient.
+
+    The gradient is that of the linear-regression MSE.
 
     Let :math:`\mathbf g^{(i)} = 2 r^{(i)}\,(1, \mathbf x^{(i)})` be the gradient of sample
     :math:`i` alone, :math:`\mathbf g = \frac1N\sum_i \mathbf g^{(i)}` the full
@@ -551,8 +555,7 @@ class SGDResult:
 def sgd_linear_regression(X, y, lr: float, epochs: int, batch_size: int,
                           rng=None, theta0=None, shuffle: bool = True,
                           max_norm: float = 1e12) -> SGDResult:
-    r"""Fit a linear model by mini-batch gradient descent on the
-    mean squared error.
+    r"""Fit a linear model by mini-batch gradient descent on the MSE.
 
     Each epoch shuffles the rows (see :func:`minibatches`) and makes one update
     per batch :math:`B`:

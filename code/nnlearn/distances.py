@@ -60,8 +60,7 @@ def _common_unit(A: np.ndarray, B: np.ndarray) -> float:
 
 
 def _unit_distances(A: np.ndarray, B: np.ndarray, unit: float) -> np.ndarray:
-    """Float64 distances between the rows of ``A / unit``
-    and ``B / unit``."""
+    """Float64 distances between rows of ``A / unit`` and ``B / unit``."""
     A64, B64 = A.astype(np.float64) / unit, B.astype(np.float64) / unit
     squared = ((A64 ** 2).sum(axis=1)[:, None]
                + (B64 ** 2).sum(axis=1)[None, :] - 2.0 * A64 @ B64.T)
@@ -69,8 +68,7 @@ def _unit_distances(A: np.ndarray, B: np.ndarray, unit: float) -> np.ndarray:
 
 
 def farthest_nearest_ratio(points, queries) -> np.ndarray:
-    r"""For each query, its distance to the farthest point over
-    that to the nearest.
+    r"""Per query, the farthest point's distance over the nearest's.
 
     .. math::
 

@@ -162,8 +162,7 @@ def parameter_names(model) -> list[str]:
 def numerical_parameter_gradients(
         model, loss, X, y, *, h: float = 1e-5,
         training: bool = False) -> list[np.ndarray]:
-    r"""The gradient of the loss with respect to every parameter array, by
-    central differences.
+    r"""Loss gradient for every parameter array, by central differences.
 
     For each array :math:`\boldsymbol\theta_k` in ``model.params`` this is
     :func:`~nnlearn.descent.numerical_gradient` of
@@ -234,8 +233,7 @@ def _random_state_kept(model) -> Iterator[list]:
 
 def check_gradients(model, loss, X, y, *, h: float = 1e-5,
                     training: bool = False) -> dict[str, float]:
-    r"""Relative error between backpropagation and central differences,
-    per parameter.
+    r"""Per parameter, relative error of backprop vs central differences.
 
     Runs ``model.forward(X)`` (evaluation mode, so dropout is off) and
     ``model.backward(grad_fn(output, y))``, then compares every
@@ -366,8 +364,7 @@ class DenseMissingTranspose(Dense):
 
 
 def forgot_batch_mean(loss) -> LossPair:
-    r"""WRONG ON PURPOSE: the loss is the batch mean, its gradient
-    is that of the sum.
+    r"""WRONG ON PURPOSE: mean loss, but the gradient of the summed loss.
 
     Returns ``(loss_fn, grad)`` where ``grad`` calls the loss's gradient with
     ``reduction="sum"``: the :math:`1/B` of :func:`~nnlearn.losses.cross_entropy`

@@ -78,8 +78,7 @@ def _check_shape(shape, min_ndim: int = 1) -> tuple[int, ...]:
 
 
 def fans(shape: Sequence[int]) -> tuple[int, int]:
-    r"""Fan-in and fan-out of a weight whose shape starts
-    with (n_out, n_in).
+    r"""Fan-in and fan-out of a weight of shape (n_out, n_in, ...).
 
     For a shape ``(n_out, n_in, *receptive)``,
 
@@ -256,8 +255,7 @@ def lecun_uniform(shape, rng, *, dtype=np.float64) -> np.ndarray:
 
 def xavier_normal(shape, rng, gain: float = 1.0, *,
                   dtype=np.float64) -> np.ndarray:
-    r"""Xavier/Glorot normal: standard deviation gain * sqrt(2 /
-    (fan_in + fan_out)).
+    r"""Xavier/Glorot normal: std gain * sqrt(2 / (fan_in + fan_out)).
 
     :math:`W_{jk} \sim \mathcal{N}(0, s^2)` with
 
@@ -303,8 +301,7 @@ def xavier_uniform(shape, rng, gain: float = 1.0, *, dtype=np.float64) -> np.nda
 
 def he_normal(shape, rng, negative_slope: float = 0.0, mode: str = "fan_in",
               *, dtype=np.float64) -> np.ndarray:
-    r"""He/Kaiming normal: standard deviation gain / sqrt(fan), sqrt(2
-    / fan_in) for ReLU.
+    r"""He/Kaiming normal: std gain / sqrt(fan); sqrt(2/fan_in) for ReLU.
 
     :math:`W_{jk} \sim \mathcal{N}(0, s^2)` with
 

@@ -51,16 +51,20 @@ def _check_xy(x, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _units(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Powers of two near ``max |x|`` and ``max |y|``: the data in these
-    units are below 2."""
+    """Powers of two near ``max |x|`` and ``max |y|``.
+
+    In these units the data are below 2.
+    """
     return (power_of_two_unit(np.abs(x).max()),
             power_of_two_unit(np.abs(y).max()))
 
 
 def _in_original_units(line: tuple[float, float], x_unit: float,
                        y_unit: float) -> tuple[float, float]:
-    """Turn the line fitted to ``(x / x_unit, y / y_unit)`` back into
-    one for ``(x, y)``."""
+    """Turn a line fitted to scaled data back into one for ``(x, y)``.
+
+    The scaled data are ``(x / x_unit, y / y_unit)``.
+    """
     slope, intercept = line
     # Python floats: inf, no warning
     return slope * (y_unit / x_unit), intercept * y_unit
@@ -68,8 +72,7 @@ def _in_original_units(line: tuple[float, float], x_unit: float,
 
 def _weighted_line(x: np.ndarray, y: np.ndarray,
                    weights: np.ndarray) -> tuple[float, float]:
-    """The line (slope, intercept) with the smallest weighted sum of
-    squared residuals.
+    """The weighted least-squares line ``(slope, intercept)``.
 
     It minimizes ``sum(weights * (slope * x + intercept - y) ** 2)`` for
     ``weights > 0``.
@@ -113,8 +116,9 @@ def fit_line_mse(x, y) -> tuple[float, float]:
 
 def _irls(x: np.ndarray, y: np.ndarray, floor: float, max_iter: int,
           tol: float) -> tuple[float, float]:
-    r"""Weighted least-squares fits, repeated with weights 1 /
-    max(|residual|, floor).
+    r"""Weighted least-squares fits, repeated with new weights.
+
+    The weights are 1 / max(|residual|, floor).
 
     The residuals are those of the previous line. The weights are used times
     ``floor`` (in ``(0, 1]``, the same fit): a tiny floor cannot overflow
@@ -137,8 +141,11 @@ def _irls(x: np.ndarray, y: np.ndarray, floor: float, max_iter: int,
 def _best_line_through_pairs(x: np.ndarray, y: np.ndarray, slope: float,
                              intercept: float,
                              k: int = 6) -> tuple[float, float]:
-    """The line with the smallest sum of |r| among the given one and
-    those through two of the ``k`` points nearest to it."""
+    """The line with the smallest sum of |r| among a few lines.
+
+    They are the given line and those through two of the ``k`` points
+    nearest to it.
+    """
     near = np.argsort(np.abs(slope * x + intercept - y))[:k]
     i, j = np.triu_indices(near.size, 1)
     i, j = near[i], near[j]
@@ -154,8 +161,9 @@ def _best_line_through_pairs(x: np.ndarray, y: np.ndarray, slope: float,
 
 def fit_line_mae(x, y, *, max_iter: int = 500,
                  tol: float = 1e-12) -> tuple[float, float]:
-    r"""The line that minimizes the mean absolute error (least
-    absolute deviations).
+    r"""The line that minimizes the mean absolute error.
+
+    This is also called least absolute deviations.
 
     :math:`L(w, b) = \frac1N \sum_i |r^{(i)}|` with :math:`r^{(i)} = w x^{(i)} + b - y^{(i)}`
     has no closed-form minimizer. Iteratively reweighted least squares (IRLS)
@@ -213,8 +221,7 @@ def fit_line_mae(x, y, *, max_iter: int = 500,
 
 def fit_line_huber(x, y, *, delta: float = 1.0, max_iter: int = 500,
                    tol: float = 1e-12) -> tuple[float, float]:
-    r"""The line that minimizes the mean Huber loss with
-    threshold delta.
+    r"""The line minimizing the mean Huber loss with threshold delta.
 
     :math:`L(w, b) = \frac1N \sum_i \operatorname{huber}_\tau(r^{(i)})` with
     :math:`\operatorname{huber}_\tau` the Huber loss (:func:`nnlearn.losses.huber`).

@@ -91,8 +91,10 @@ def _check_unit_interval(a: np.ndarray, name: str, what: str) -> None:
 
 
 def _residual(x: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """``x - t``; a difference beyond the float range is ``±inf`` (no warning), which
-    the losses and gradients that call this turn into their limits."""
+    """``x - t``; a difference beyond the float range is ``±inf`` (no warning).
+
+    The losses and gradients that call this turn it into their limits.
+    """
     with np.errstate(over="ignore"):
         return x - t
 
@@ -115,8 +117,11 @@ def _reduce(per_element: np.ndarray, reduction: str):
 
 
 def _reduce_grad(grad: np.ndarray, reduction: str, n: int) -> np.ndarray:
-    """Scale per-element derivatives to the gradient of the reduced
-    loss (mean over n)."""
+    """Scale per-element derivatives to the gradient of the reduced loss.
+
+    The mean (``reduction="mean"``) divides them by n; other reductions keep
+    them.
+    """
     return grad / n if reduction == "mean" else grad
 
 
@@ -398,8 +403,7 @@ def binary_cross_entropy_grad(input, target, *, reduction: str = "mean") -> np.n
 
 
 def _logit_cross_entropy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    r"""Per-element :math:`\ln(1 + e^{z}) - y z`, as a sum of
-    non-negative terms.
+    r"""Per-element :math:`\ln(1 + e^{z}) - y z`, as a sum of terms >= 0.
 
     .. math:: \ell = \ln\!\left(1 + e^{-|z|}\right) + y \max(-z, 0) + (1 - y) \max(z, 0)
 

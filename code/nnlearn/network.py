@@ -191,8 +191,9 @@ class Dense(Layer):
         return self.z
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
-        r"""Store ``dW``, ``db`` and ``delta``; return the gradient for
-        the layer below.
+        r"""Store ``dW``, ``db`` and ``delta``; return the input's gradient.
+
+        That gradient is the ``grad_out`` of the layer below.
 
         ``grad_out`` is :math:`\Delta = \partial L / \partial Z`, shape ``(B, n_out)``.
         With ``input_grad=False`` the (often largest) product
@@ -254,8 +255,7 @@ class Activation(Layer):
 
     def _apply_nonfinite(self, fn: Callable[..., np.ndarray],
                          z: np.ndarray) -> np.ndarray:
-        r"""``fn(z)`` for a ``z`` holding NaN or infinity (a
-        diverging run).
+        r"""``fn(z)`` for a ``z`` with NaN or infinity (a diverging run).
 
         The functions of :mod:`nnlearn.activations` refuse such input, so the
         finite entries go through ``fn``, NaN stays NaN, and :math:`\pm\infty`
@@ -282,8 +282,7 @@ class Activation(Layer):
         return self._apply(self.f, self.z)
 
     def backward(self, grad_out) -> np.ndarray:
-        """Return the gradient with respect to ``z``: ``grad_out`` times
-        f'(z), entry by entry."""
+        """Return the gradient for ``z``: ``grad_out * f'(z)`` entrywise."""
         dtype = None if self.z is None else self.z.dtype
         grad = check_grad_out(grad_out, self.z, dtype)
         return grad * self._apply(self.f_grad, self.z)   # delta = dL/dA * f'(Z)
@@ -445,8 +444,9 @@ class BatchNorm(Layer):
         self.training: bool | None = None
 
     def forward(self, x, training: bool = False) -> np.ndarray:
-        """Return ``gamma * x_hat + beta``, the normalized batch scaled
-        and shifted, ``(B, n)``.
+        """Return ``gamma * x_hat + beta``, shape ``(B, n)``.
+
+        That is the normalized batch, scaled and shifted.
 
         ``training=True`` normalises with the batch statistics and updates the
         running ones; ``training=False`` normalises with the running ones.
@@ -475,8 +475,9 @@ class BatchNorm(Layer):
         return self.gamma * self.x_hat + self.beta
 
     def backward(self, grad_out) -> np.ndarray:
-        r"""Store ``dgamma``, ``dbeta``; return the gradient with respect
-        to ``x``, ``(B, n)``.
+        r"""Store ``dgamma``, ``dbeta``; return the gradient for ``x``.
+
+        The returned gradient has shape ``(B, n)``.
 
         With :math:`G = \partial L/\partial x'` (``grad_out``), in training
         mode (the batch statistics depend on :math:`x`):
@@ -606,8 +607,9 @@ class MLP:
     # -- forward and backward ------------------------------------------------
 
     def forward(self, x, training: bool = False) -> np.ndarray:
-        """Return the network output, the last layer's ``Z`` (layer D),
-        shape ``(B, n_D)``.
+        """Return the output, the last layer's ``Z``, shape ``(B, n_D)``.
+
+        The last layer is layer D.
 
         ``x`` has shape ``(B, n_0)``. ``training=True`` switches dropout on and
         makes BatchNorm layers use (and update) the batch statistics.
@@ -619,8 +621,9 @@ class MLP:
         return a
 
     def backward(self, grad_out, input_grad: bool = True) -> np.ndarray | None:
-        r"""Backpropagate ``grad_out``, the gradient of the loss for the
-        output, through all layers.
+        r"""Backpropagate ``grad_out`` through all layers.
+
+        ``grad_out`` is the gradient of the loss with respect to the output.
 
         Fills every layer's gradients (see :attr:`grads`) and deltas (see
         :attr:`deltas`) and returns :math:`\partial L/\partial X`. Training

@@ -133,8 +133,7 @@ class Optimizer:
             st[name] = np.full_like(p, fill)
 
     def _scratch(self, i: int, name: str) -> np.ndarray:
-        """A reusable work array shaped like ``params[i]`` (contents
-        undefined)."""
+        """Reusable work array shaped like ``params[i]`` (contents undefined)."""
         work = self._work[i]
         if name not in work:
             work[name] = np.empty_like(self.params[i])
@@ -142,8 +141,10 @@ class Optimizer:
 
     def _l2_grad(self, i: int, p: np.ndarray, g: np.ndarray,
                  weight_decay: float) -> np.ndarray:
-        """``g + weight_decay * p`` in a work array (``g`` if
-        weight_decay is 0)."""
+        """``g + weight_decay * p`` in a work array.
+
+        ``g`` itself if weight_decay is 0.
+        """
         if weight_decay == 0.0:
             return g
         out = self._scratch(i, "grad")
@@ -644,8 +645,7 @@ def _check_adam_step(theta, g, m, v, t, lr, beta1, beta2, eps) -> list[np.ndarra
 
 def nesterov_step(grad: Callable[[np.ndarray], np.ndarray], theta, m,
                   lr: float, momentum: float):
-    r"""One Nesterov step, two arrows: the momentum first, then
-    the gradient there.
+    r"""One Nesterov step, two arrows: momentum, then the gradient there.
 
     .. math::
 
@@ -784,8 +784,7 @@ def optimize_path(optimizer: Callable[..., Optimizer],
                   steps: int, *, noise: float = 0.0, rng=None,
                   max_norm: float = 1e12,
                   **hyperparameters) -> np.ndarray:
-    r"""Run an optimizer on a function's gradient and return
-    every iterate.
+    r"""Run an optimizer on ``grad`` and return every iterate.
 
     A copy ``x`` of ``x0`` is the one parameter array of
     ``optimizer([x], **hyperparameters)``; each step calls ``grad(x)``, adds

@@ -132,8 +132,7 @@ class Perceptron:
 
     def fit(self, X, y, epochs: int = 100,
             max_updates: int | None = None) -> Perceptron:
-        r"""Run the perceptron rule, starting from zero weights
-        and a zero bias.
+        r"""Run the perceptron rule from zero weights and a zero bias.
 
         Passes over the samples in order until a pass makes no mistake
         (``converged = True``), ``epochs`` passes are done, or

@@ -127,9 +127,12 @@ def check_optimizer(optimizer, name: str = "optimizer", model=None) -> None:
 
 
 class OptimizerWrapper:
-    """Base of optimizers that wrap another one (``self.optimizer``) and pass its
-    ``params`` and ``lr`` through, e.g. :class:`nnlearn.regularization.Penalized`
-    and :class:`nnlearn.diagnostics.GradientStats`."""
+    """Base of optimizers that wrap another one (``self.optimizer``).
+
+    It passes the wrapped optimizer's ``params`` and ``lr`` through. Examples:
+    :class:`nnlearn.regularization.Penalized` and
+    :class:`nnlearn.diagnostics.GradientStats`.
+    """
 
     optimizer: OptimizerLike
 

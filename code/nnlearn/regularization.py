@@ -50,8 +50,9 @@ MONITORS = {"loss": "min", "val_loss": "min", "accuracy": "max", "val_accuracy":
 
 
 def _total(params: list[np.ndarray], entry) -> np.floating:
-    """The sum of ``entry`` over every entry of every array, in
-    their common dtype.
+    """Sum of ``entry`` over all entries of all arrays.
+
+    The result is in the arrays' common dtype.
 
     float64 for an empty list.
     """
@@ -60,8 +61,7 @@ def _total(params: list[np.ndarray], entry) -> np.floating:
 
 
 def l2_penalty(params, lam: float) -> np.floating:
-    r"""L2 penalty: lam / 2 times the sum of the squares of all
-    entries of all arrays.
+    r"""L2 penalty: lam / 2 times the sum of squares of all entries.
 
     .. math:: \frac{\alpha}{2} \sum_{\mathbf{W}} \lVert \mathbf{W} \rVert_\mathrm{F}^2,
 
@@ -220,8 +220,10 @@ class Penalized(OptimizerWrapper):
         return value(chosen, self.lam)
 
     def step(self, grads) -> None:
-        """Add the penalty's gradient to grads (in a new list) and step
-        the optimizer."""
+        """Add the penalty's gradient to grads, then step the optimizer.
+
+        The sums go in a new list.
+        """
         # a new list, one array per parameter
         grads = check_grads(grads, self.params)
         chosen = [self.params[i] for i in self.indices]
@@ -236,8 +238,11 @@ class Penalized(OptimizerWrapper):
                 "penalized.indices": np.array(self.indices, dtype=np.int64)}
 
     def state_dict(self) -> dict:
-        """The wrapped optimizer's :meth:`state_dict` plus ``"penalized.penalty"``,
-        ``"penalized.lam"`` and ``"penalized.indices"`` (which arrays are penalized)."""
+        """The wrapped optimizer's :meth:`state_dict` plus the penalty's entries.
+
+        These are ``"penalized.penalty"``, ``"penalized.lam"`` and
+        ``"penalized.indices"`` (which arrays are penalized).
+        """
         sd = self.optimizer.state_dict()
         sd.update(self._settings())
         return sd
@@ -366,8 +371,7 @@ class EarlyStopping:
         return value > self.best + self.min_delta
 
     def update(self, value: float, params=None) -> bool:
-        """Record this epoch's value; return True when training
-        should stop.
+        """Record this epoch's value; True when training should stop.
 
         Parameters
         ----------

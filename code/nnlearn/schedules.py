@@ -122,8 +122,7 @@ def exponential_lr(base_lr: float, t, gamma: float) -> float | np.ndarray:
 
 def cosine_annealing_lr(base_lr: float, t, T_max: int,
                         eta_min: float = 0.0) -> float | np.ndarray:
-    r"""Cosine annealing from ``base_lr`` down to ``eta_min`` over
-    ``T_max`` steps.
+    r"""Cosine annealing, ``base_lr`` to ``eta_min`` over ``T_max`` steps.
 
     .. math::
         \eta_t = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min})
@@ -473,8 +472,12 @@ class ReduceLROnPlateau:
                 "cooldown": self.cooldown, "min_lr": self.min_lr, "eps": self.eps}
 
     def state_dict(self) -> dict:
-        """``{"scheduler", "best", "num_bad_epochs", "cooldown_counter", "last_epoch"}``
-        plus the settings by name (the optimizer's ``lr`` is in its own state)."""
+        """The scheduler's state, by name (without the optimizer's ``lr``).
+
+        Its keys are
+        ``{"scheduler", "best", "num_bad_epochs", "cooldown_counter", "last_epoch"}``
+        plus the settings; the optimizer's ``lr`` is in its own state.
+        """
         sd = {"scheduler": type(self).__name__, "best": self.best,
               "num_bad_epochs": self.num_bad_epochs, "cooldown_counter": self.cooldown_counter,
               "last_epoch": self.last_epoch}

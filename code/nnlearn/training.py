@@ -280,8 +280,9 @@ def train_step(model, loss, optimizer, X_batch,
 def _train_step(
         model, loss, optimizer, X_batch, y_batch,
         max_grad_norm: float | None = None) -> tuple[float, np.ndarray]:
-    """Forward, loss, backward, update, on checked arguments; ``loss`` is
-    (loss_fn, grad_fn).
+    """Forward, loss, backward, update, on checked arguments.
+
+    ``loss`` is (loss_fn, grad_fn).
 
     With ``max_grad_norm`` the gradients are clipped to that total norm
     (:func:`nnlearn.optimizers.clip_grad_norm`) between backward and update.
@@ -305,8 +306,10 @@ def _train_step(
 def _evaluate(model, loss_pair: LossPair, X: np.ndarray, y: np.ndarray,
               rule: str | None,
               batch_size: int) -> tuple[float, float | None]:
-    """Mean loss and accuracy (None without a ``rule``) of checked arrays;
-    NaN for both when the model's output is not finite."""
+    """Mean loss and accuracy (None without a ``rule``) of checked arrays.
+
+    Both are NaN when the model's output is not finite.
+    """
     loss_fn = loss_pair[0]
     total, correct = 0.0, 0.0
     n = X.shape[0]
@@ -395,8 +398,7 @@ def _params_finite(model) -> bool:
 
 
 def _optimizer_finite(optimizer) -> bool:
-    """The optimizer's learning rate and buffers hold no
-    NaN or infinity."""
+    """The optimizer's lr and buffers hold no NaN or infinity."""
     return all(np.isfinite(v).all()
                for v in optimizer.state_dict().values()
                if np.asarray(v).dtype.kind == "f")
@@ -404,8 +406,9 @@ def _optimizer_finite(optimizer) -> bool:
 
 @contextmanager
 def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
-    """On a TrainingDiverged error, leave model and optimizer in a
-    finite state and say which.
+    """Leave model and optimizer finite on a TrainingDiverged error.
+
+    The error's message then says which state they keep.
 
     No step is taken on a batch whose loss is not finite, so the state before
     the failing batch is usually still finite and is kept. If a step itself
@@ -451,8 +454,7 @@ def _keep_finite_state(model, optimizer, epoch: int) -> Iterator[None]:
 
 
 def _state_finite(model) -> bool:
-    """Parameters and the cached pre-activations of Dense layers
-    are all finite."""
+    """Parameters and Dense layers' cached pre-activations are finite."""
     cached = [layer.z for layer in getattr(model, "dense_layers", [])
               if getattr(layer, "z", None) is not None]
     return (_params_finite(model)
@@ -633,7 +635,9 @@ def _number(v: float) -> str:
 
 
 def _report(history: History, last: int) -> str:
-    """One line about the latest epoch, validation values in parentheses, e.g.
+    """One line about the latest epoch, validation values in parentheses.
+
+    For example
     ``epoch  3/15  loss 0.1784 (val 0.1898)  acc 95.7% (val 95.6%)  lr 0.003  0.05 s``.
     """
     line = f"epoch {history.epoch[-1]:>{len(str(last))}}/{last}"
@@ -649,8 +653,11 @@ def _report(history: History, last: int) -> str:
 
 def _finish(history: History, model, early_stopping, stop_offset: int | None,
             monitor: str, verbose: bool) -> None:
-    """Set ``history.best_epoch``; with early stopping, put the
-    best weights in."""
+    """Set ``history.best_epoch``; early stopping restores its weights.
+
+    With ``early_stopping.restore_best`` the model ends with the weights of
+    the best epoch.
+    """
     monitored = getattr(history, monitor)
     best = np.argmax if MONITORS[monitor] == "max" else np.argmin
     history.best_epoch = history.epoch[int(best(monitored))]

@@ -92,8 +92,10 @@ def _sorted_categories(column: np.ndarray, name: str) -> np.ndarray:
 
 def _find_categories(categories: np.ndarray, column: np.ndarray, name: str,
                      feature: int) -> tuple[np.ndarray, np.ndarray]:
-    """Position of each value of ``column`` in the sorted ``categories``, and
-    a mask of the values that are categories at all."""
+    """Positions of ``column``'s values in the sorted ``categories``, and a mask.
+
+    The mask marks the values that are categories at all.
+    """
     try:
         positions = np.searchsorted(categories, column)
         positions = np.minimum(positions, categories.shape[0] - 1)
@@ -106,8 +108,10 @@ def _find_categories(categories: np.ndarray, column: np.ndarray, name: str,
 
 def _category_codes(categories: np.ndarray, column: np.ndarray, name: str,
                     feature: int, unseen: str = "not seen in fit") -> np.ndarray:
-    """Position of each value of ``column`` in ``categories`` (in any order);
-    a value that is not a category raises ``ValueError``."""
+    """Position of each value of ``column`` in ``categories`` (in any order).
+
+    A value that is not a category raises ``ValueError``.
+    """
     order = np.argsort(categories, kind="stable")
     codes, known = _find_categories(categories[order], column, name, feature)
     if not np.all(known):
@@ -234,8 +238,9 @@ class OrdinalEncoder:
 
 def _smoothed_means(codes: np.ndarray, y: np.ndarray, n_categories: int,
                     smoothing: float, prior: float) -> np.ndarray:
-    r"""Per-category smoothed target mean, (sum + smoothing * prior) /
-    (count + smoothing).
+    r"""Per-category smoothed target mean.
+
+    It is (sum + smoothing * prior) / (count + smoothing).
 
     A category with no rows (and ``smoothing = 0``) gets the ``prior``.
     """
@@ -250,8 +255,7 @@ def _smoothed_means(codes: np.ndarray, y: np.ndarray, n_categories: int,
 
 def _fold_ids(n_samples: int, n_splits: int, shuffle: bool,
               rng: np.random.Generator) -> np.ndarray:
-    """Fold index of every row, with fold sizes as in
-    scikit-learn's ``KFold``.
+    """Fold index of every row, sized as in scikit-learn's ``KFold``.
 
     Folds are consecutive blocks (the first ``n_samples % n_splits`` folds one
     row larger); with ``shuffle`` the rows are permuted first.
@@ -337,8 +341,7 @@ class TargetEncoder:
             raise TypeError(f"shuffle must be True or False, got {self.shuffle!r}")
 
     def _fit_codes(self, X, y) -> tuple[np.ndarray, np.ndarray]:
-        """Check the input, fit everything ``transform`` needs, return
-        codes and y."""
+        """Check the input, fit what ``transform`` needs; return codes, y."""
         self._check_params()
         ordinal = OrdinalEncoder().fit(X)
         codes = ordinal.transform(X)

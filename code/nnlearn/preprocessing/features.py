@@ -1,5 +1,7 @@
-"""New features from old ones: polynomial features and the power transforms
-(Box-Cox, Yeo-Johnson, whose power a golden-section search fits).
+"""New features from old ones: polynomial features and power transforms.
+
+The power transforms are Box-Cox and Yeo-Johnson, whose power a golden-section
+search fits.
 """
 
 from __future__ import annotations
@@ -165,8 +167,7 @@ def _golden_section_minimize(f: Callable[[float], float], low: float,
 
 
 def _maximize_lambda(log_likelihood: Callable[[float], float]) -> float:
-    """Maximizer of a log-likelihood of lambda: grid search,
-    then golden section.
+    """Maximizer of a log-likelihood of lambda (grid, golden section).
 
     The grid (step 1/4 on ``[-4, 4]``, widened while the best point is on its
     edge, up to ``[-64, 64]``) finds the best region even if the likelihood
@@ -192,8 +193,10 @@ def _maximize_lambda(log_likelihood: Callable[[float], float]) -> float:
 
 def _gaussian_profile_log_likelihood(y: np.ndarray,
                                      log_jacobian: float) -> float:
-    r"""Log-likelihood ``-N/2 ln var(y) + log_jacobian``; ``-inf`` if it
-    cannot be computed."""
+    r"""Log-likelihood ``-N/2 ln var(y) + log_jacobian``.
+
+    ``-inf`` if it cannot be computed.
+    """
     if not np.all(np.isfinite(y)):
         return -np.inf
     # var(y) = size^2 var(y / size): no overflow
@@ -208,8 +211,10 @@ def _gaussian_profile_log_likelihood(y: np.ndarray,
 
 
 def _box_cox_values(x: np.ndarray, lmbda: float) -> np.ndarray:
-    """Box-Cox of positive float64 ``x``; overflow gives inf
-    (callers check)."""
+    """Box-Cox of positive float64 ``x``; overflow gives inf.
+
+    The callers check for it.
+    """
     if lmbda == 0.0:
         return np.log(x)
     with np.errstate(over="ignore"):
@@ -248,8 +253,9 @@ def _finish_power(values: np.ndarray, dtype, lmbda: float, name: str) -> tuple[n
 
 
 def box_cox(x, lmbda: float | None = None) -> tuple[np.ndarray, float]:
-    r"""Box-Cox power transform of positive data, fitting the
-    power if not given.
+    r"""Box-Cox power transform of positive data.
+
+    The power is fitted if not given.
 
     .. math::
 

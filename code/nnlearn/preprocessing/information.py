@@ -33,8 +33,10 @@ def _as_labels(x, name: str) -> np.ndarray:
 
 
 def _unique_labels(x, name: str, **kwargs):
-    """``np.unique`` of the labels ``x``, with an error naming ``name`` if
-    they cannot be sorted."""
+    """``np.unique`` of the labels ``x``.
+
+    If they cannot be sorted, the error names ``name``.
+    """
     try:
         return np.unique(_as_labels(x, name), **kwargs)
     except TypeError as exc:                   # e.g. None next to strings
@@ -49,8 +51,7 @@ def _label_codes(x: np.ndarray, name: str) -> tuple[np.ndarray, int]:
 
 
 def entropy(x) -> float:
-    r"""Shannon entropy, in nats, of the empirical distribution
-    of the labels x.
+    r"""Shannon entropy, in nats, of the labels' empirical distribution.
 
     .. math::
 

@@ -65,8 +65,7 @@ class _Scaler:
         return self.fit(X).transform(X)
 
     def transform(self, X) -> np.ndarray:
-        """Scale X of shape (n_samples, n_features); returns
-        the same shape."""
+        """Scale X, shape (n_samples, n_features), to the same shape."""
         X = self._transform_input(X)
         x = X / self._unit                              # in the units of fit
         scaled = self._start + (x - self._offset) / self._divisor
@@ -80,8 +79,7 @@ class _Scaler:
             return (x * self._unit).astype(X.dtype, copy=False)
 
     def _fit_input(self, X) -> tuple[np.ndarray, np.ndarray]:
-        """``X`` in float64, divided per feature by its unit;
-        and the units."""
+        """``X`` in float64 divided by per-feature units, and the units."""
         X = _as_data_matrix(X).astype(np.float64)
         self.n_features_in_ = X.shape[1]
         unit = power_of_two_unit(np.abs(X).max(axis=0))
@@ -138,8 +136,10 @@ class MinMaxScaler(_Scaler):
         self.feature_range = feature_range
 
     def fit(self, X) -> MinMaxScaler:
-        """Learn the per-feature minimum and maximum of X, shape
-        (n_samples, n_features)."""
+        """Learn the per-feature minimum and maximum of X.
+
+        X has shape (n_samples, n_features).
+        """
         low, high = _check_pair(self.feature_range, "feature_range")
         X, unit = self._fit_input(X)                  # X / unit, per feature
         x_min, x_max = X.min(axis=0), X.max(axis=0)

@@ -1,5 +1,6 @@
-"""Text as numbers: the hashing trick (with its own MurmurHash3), tokens, bags
-of words and TF-IDF.
+"""Text as numbers: the hashing trick, tokens, bags of words and TF-IDF.
+
+The hashing trick uses the module's own MurmurHash3.
 """
 
 from __future__ import annotations
@@ -94,8 +95,7 @@ def murmurhash3_32(key: str | bytes, seed: int = 0) -> int:
 
 
 def _row_items(row, index: int) -> list[tuple[str, float]]:
-    """The (feature name, value) pairs of one row of
-    :func:`hash_features`."""
+    """(feature name, value) pairs of one row of :func:`hash_features`."""
     if isinstance(row, str):
         raise TypeError(f"rows[{index}] is a single string; each row must "
                         "be a dict or a list of strings (e.g. "

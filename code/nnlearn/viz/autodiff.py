@@ -78,8 +78,12 @@ def _number(a: np.ndarray) -> str:
 
 
 def _node_text(t: Tensor, name: str | None) -> str:
-    """Name and operation, then value. A name is set in serif italic, as in the formulas (in
-    bold 11 px sans-serif, γ reads as y); a node without a name shows its operation in bold."""
+    """Name and operation, then value.
+
+    A name is set in serif italic, as in the formulas (in bold 11 px
+    sans-serif, γ reads as y); a node without a name shows its operation in
+    bold.
+    """
     head = f"<b>{t.op or 'const'}</b>" if name is None else \
         f"<span style='font-family:serif; font-size:15px'><i>{name}</i></span> {t.op}".rstrip()
     return f"{head}<br>{_number(t.data)}"

@@ -1,6 +1,8 @@
-"""Chapter 1 figures about data: sampled sound, scaled features, histograms,
-distances in high dimension and PCA (heat maps: :mod:`nnlearn.viz.heatmap`,
-descent paths: :mod:`nnlearn.viz.contour`).
+"""Chapter 1 figures about data: sound, features, histograms, distances, PCA.
+
+They show sampled sound, scaled features, histograms, distances in high
+dimension and PCA. Heat maps are in :mod:`nnlearn.viz.heatmap`, descent paths
+in :mod:`nnlearn.viz.contour`.
 
 Each builder takes plain arrays (the numbers a chapter computed with the
 library) and returns a :class:`plotly.graph_objects.Figure` in the book's

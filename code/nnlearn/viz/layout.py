@@ -39,8 +39,11 @@ def as_vector(values, name: str, length: int | None = None) -> np.ndarray:
 
 
 def as_vectors(values, name: str, length: int | None = None) -> dict[str, np.ndarray]:
-    """The non-empty mapping ``values`` as ``{str(key): as_vector(...)}``, each named
-    ``name[key]`` in errors (and of ``length`` entries if given)."""
+    """The non-empty mapping ``values`` as ``{str(key): as_vector(...)}``.
+
+    Each vector is named ``name[key]`` in errors (and has ``length`` entries if
+    given).
+    """
     return {str(k): as_vector(v, f"{name}[{k!r}]", length)
             for k, v in as_mapping(values, name).items()}
 
@@ -73,15 +76,21 @@ def as_mapping(value, name: str) -> Mapping:
 
 
 def legend_group(name, showlegend: bool = True) -> dict:
-    """``name``, ``legendgroup`` and ``showlegend`` (checked) of a trace: traces of one name
-    share one legend entry, e.g. a curve drawn in every panel but listed once."""
+    """``name``, ``legendgroup`` and ``showlegend`` (checked) of a trace.
+
+    Traces of one name share one legend entry, e.g. a curve drawn in every
+    panel but listed once.
+    """
     return dict(name=str(name), legendgroup=str(name),
                 showlegend=check_bool(showlegend, "showlegend"))
 
 
 def legend_entry(name: str, mode: str, **style) -> go.Scatter:
-    """A trace without points that only adds ``name`` to the legend, drawn as ``mode``
-    (``"lines"`` or ``"markers"``) in ``style`` (``line=...`` or ``marker=...``)."""
+    """A trace without points that only adds ``name`` to the legend.
+
+    It is drawn as ``mode`` (``"lines"`` or ``"markers"``) in ``style``
+    (``line=...`` or ``marker=...``).
+    """
     return go.Scatter(x=[None], y=[None], mode=mode, name=name, **style)
 
 
@@ -94,8 +103,11 @@ def as_range(value, name: str) -> tuple[float, float]:
 
 
 def padded_range(values, frac: float = 0.08) -> list[float]:
-    """``[min - pad, max + pad]`` of the finite ``values``, ``pad = frac * (max - min)``
-    (``frac`` if they are all equal): an axis range that keeps every point off the frame."""
+    """An axis range that keeps every point of ``values`` off the frame.
+
+    It is ``[min - pad, max + pad]`` of the finite ``values``, with
+    ``pad = frac * (max - min)`` (``frac`` if they are all equal).
+    """
     v = np.asarray(values, dtype=np.float64).ravel()
     v = v[np.isfinite(v)]
     pad = frac * (float(v.max() - v.min()) or 1.0)
@@ -104,8 +116,11 @@ def padded_range(values, frac: float = 0.08) -> list[float]:
 
 def panel_grid(panels, name: str, titles=None, titles_name: str = "titles",
                spacing: float = 0.1, **kw) -> tuple[go.Figure, list]:
-    """One row of subplots titled by the keys of the mapping ``panels``, and ``titles``
-    (one entry per panel, e.g. axis titles) checked and as a list."""
+    """One row of subplots titled by the keys of the mapping ``panels``.
+
+    Returned with ``titles`` (one entry per panel, e.g. axis titles), checked
+    and as a list.
+    """
     panels = as_mapping(panels, name)
     titles = as_labels(titles, len(panels), titles_name, [None] * len(panels))
     return make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels),

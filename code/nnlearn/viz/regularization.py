@@ -119,8 +119,10 @@ def layer_statistics_figure(stats: Mapping[str, Mapping[str, np.ndarray]], *,
 
 
 def _entries(parts, name: str) -> np.ndarray:
-    """Every entry of the array ``parts`` (or of the arrays in the list ``parts``), in one
-    1-D array; ``ValueError`` naming ``name`` if there is none."""
+    """Every entry of the array or list of arrays ``parts``, in one 1-D array.
+
+    ``ValueError`` naming ``name`` if there is none.
+    """
     parts = parts if isinstance(parts, (list, tuple)) else [parts]
     flat = [as_float_array(p, name).ravel() for p in parts]
     flat = np.concatenate(flat) if flat else np.zeros(0)

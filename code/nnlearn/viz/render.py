@@ -49,8 +49,10 @@ _counter = itertools.count(1)
 
 
 def _compact(obj, digits: int):
-    """Round floats to ``digits`` significant digits and float64 arrays to float32
-    (NumPy arrays, and the ``{"dtype": "f8", "bdata": ...}`` of plotly's ``to_dict``).
+    """Round floats to ``digits`` significant digits, float64 arrays to float32.
+
+    The arrays are NumPy arrays and the ``{"dtype": "f8", "bdata": ...}`` of
+    plotly's ``to_dict``.
 
     This keeps pages small without losing anything a reader can see.
     """

@@ -29,8 +29,10 @@ def surface_trace(X, Y, Z, name: str = "surface", opacity: float = 0.85) -> go.S
 def scene(fig: go.Figure, *, title: str | None, titles=contour.THETA_TITLES, zrange=None,
           height: int = 560, bottom: int = 0, eye=(1.1, -1.1, 1.6),
           aspect=(1.0, 1.0, 0.6)) -> go.Figure:
-    """Axis titles, camera, box ``aspect`` (x, y, z) and the
-    :func:`~nnlearn.viz.layout.header` of a 3-D figure."""
+    """Axis titles, camera, box ``aspect`` (x, y, z) and header of a 3-D figure.
+
+    The header is :func:`~nnlearn.viz.layout.header`.
+    """
     zaxis = dict(title=titles[2], nticks=6, range=None if zrange is None else list(zrange))
     fig.update_layout(margin=dict(l=0, r=0), scene=dict(
         xaxis_title=titles[0], yaxis_title=titles[1], zaxis=zaxis, aspectmode="manual",

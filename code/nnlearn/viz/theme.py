@@ -73,8 +73,11 @@ def tint(hex_color: str, alpha: float) -> str:
 
 
 def class_colorscale(n_classes: int, alpha: float) -> list:
-    """A stepped colour scale for a heat map of labels 0..n_classes-1 (``zmin=-0.5``,
-    ``zmax=n_classes-0.5``): class k gets ``tint(color(k), alpha)``."""
+    """A stepped colour scale for a heat map of labels 0..n_classes-1.
+
+    For a heat map with ``zmin=-0.5`` and ``zmax=n_classes-0.5``: class k gets
+    ``tint(color(k), alpha)``.
+    """
     return [[(k + j) / n_classes, tint(color(k), alpha)] for k in range(n_classes)
             for j in (0, 1)]
 
