@@ -42,13 +42,7 @@ WIDTH = 77          # characters in a chapter's code box at 1280 px
 NESTED_WIDTH = 73   # inside a dropdown (or another directive)
 
 # Listings of files another helper owns, still too wide: "file:object" -> why.
-ALLOWED = {
-    # examples/ are the PyTorch-comparison scripts, outside the library
-    "examples/torch_loop.py:nnlearn_loop": "examples/: not this change's file",
-    "examples/torch_loop.py:torch_loop": "examples/: not this change's file",
-    "examples/torch_loop.py:decay_groups": "examples/: not this change's file",
-    "examples/torch_loop.py:save_torch_checkpoint": "examples/: not this change's file",
-}
+ALLOWED: dict[str, str] = {}
 
 _OPEN = re.compile(r"^(`{3,}|:{3,})\{[^}]+\}")
 _CLOSE = re.compile(r"^(`{3,}|:{3,})\s*$")
