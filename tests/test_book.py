@@ -81,6 +81,9 @@ def test_offline_assets_are_served_by_the_site(book_build):
     for page in book_build.html.rglob("*.html"):
         named |= set(re.findall(r'data-plotly="([^"]+)"', page.read_text()))
     assert named and all((static / name).stat().st_size > 1_000_000 for name in named)
+    # The book's figures never need the full plotly.min.js (4.8 MB): their traces
+    # are in the partial bundles (tools/plotly_bundles/package.json).
+    assert named == {"plotly-2d.min.js", "plotly-3d.min.js"}
     assert (static / "plotly.min.js").is_file() == ("plotly.min.js" in named)
     assert (static / "nnlearn-figures.js").is_file()
     css = (static / "katex" / "katex.min.css").read_text()
@@ -91,20 +94,25 @@ def test_offline_assets_are_served_by_the_site(book_build):
 
 
 def test_committed_plotly_bundles_are_built_from_the_plotly_js_of_the_plotly_package():
-    """book/_static's two partial bundles come from tools/plotly_bundles (make
-    plotly-bundles), pinned to the plotly.js that the plotly package ships."""
+    """book/_static's partial bundles come from tools/plotly_bundles (make
+    plotly-bundles), pinned to the plotly.js that the plotly package ships, each
+    with the trace types that its package.json lists for it."""
     import plotly
 
     full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     version = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", full.read_text()[:300]).group(1)
-    tools = ROOT / "tools" / "plotly_bundles"
-    pinned = json.loads((tools / "package.json").read_text())["dependencies"]["plotly.js"]
-    lock = json.loads((tools / "package-lock.json").read_text())["packages"]
-    assert pinned == lock["node_modules/plotly.js"]["version"] == version
-    for name, entry in (("cartesian", "index-cartesian.js"), ("gl3d", "index-gl3d.js")):
-        head = (ROOT / "book" / "_static" / f"plotly-{name}.min.js").read_text()[:400]
-        assert f"plotly.js ({name} - minified) v{version}" in head
-        assert "Built by tools/plotly_bundles (esbuild " in head and f"lib/{entry}" in head
+    tools = json.loads((ROOT / "tools" / "plotly_bundles" / "package.json").read_text())
+    lock = json.loads((ROOT / "tools" / "plotly_bundles" / "package-lock.json").read_text())
+    assert tools["dependencies"]["plotly.js"] == version
+    assert lock["packages"]["node_modules/plotly.js"]["version"] == version
+    bundles = tools["nnlearn"]["bundles"]
+    assert sorted(bundles) == ["plotly-2d.min.js", "plotly-3d.min.js"]
+    for name, traces in bundles.items():
+        head = (ROOT / "book" / "_static" / name).read_text()[:400]
+        kind = name.removeprefix("plotly-").removesuffix(".min.js")
+        assert f"plotly.js ({kind} - minified) v{version}" in head
+        assert "Built by tools/plotly_bundles (esbuild " in head
+        assert f"traces: {', '.join(traces)}\n" in head
 
 
 @pytest.mark.parametrize("doc", toc_docs())

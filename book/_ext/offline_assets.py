@@ -1,21 +1,20 @@
 """Serve every script the book needs from the site itself.
 
 * plotly.js is copied from the installed ``plotly`` package into ``_static``
-  (it is never committed). A figure is drawn with one of plotly.js's partial
-  bundles when its traces allow, each about a third of the size (the time a
-  browser needs to run the bundle before the first figure shrinks alike):
-  ``plotly-cartesian.min.js`` for 2-D traces (:data:`CARTESIAN_TRACES`) and
-  ``plotly-gl3d.min.js`` for 3-D ones (:data:`GL3D_TRACES`); the full
-  ``plotly.min.js`` only draws a figure that needs both or other traces (and is
-  in the site only when a page has such a figure). The
-  two are committed in ``book/_static``, built by ``make plotly-bundles``
-  (``tools/plotly_bundles``: esbuild, from plotly.js's own
-  ``lib/index-cartesian.js`` and ``lib/index-gl3d.js``, MIT licence) from
-  exactly the plotly.js version the ``plotly`` package ships: the build
-  checks that. A browser runs them about twice as fast as plotly.js's
-  ``dist`` files of the same traces. After upgrading plotly, set that
-  version in ``tools/plotly_bundles/package.json`` and run
-  ``make plotly-bundles``.
+  (it is never committed). A figure is drawn with one of the book's partial
+  bundles of plotly.js when its traces allow (:func:`partial_bundles`):
+  ``plotly-2d.min.js`` for the 2-D traces the book draws (scatter, bar, box,
+  contour, heatmap, histogram) and ``plotly-3d.min.js`` for its 3-D ones
+  (scatter3d, surface); the full ``plotly.min.js`` only draws a figure that
+  needs both or other traces (and is in the site only when a page has such a
+  figure). The two are committed in ``book/_static``, built by ``make
+  plotly-bundles`` (``tools/plotly_bundles``: plotly.js's own sources, MIT
+  licence, bundled and minified by esbuild; its ``package.json`` lists each
+  bundle's traces) from exactly the plotly.js version the ``plotly`` package
+  ships: the build checks that. A browser runs the 2-D one in about half the
+  time that plotly.js's ``dist/plotly-cartesian.min.js`` takes. After
+  upgrading plotly, set that version in ``tools/plotly_bundles/package.json``
+  and run ``make plotly-bundles``.
   Each figure's data says which bundle draws it (``data-plotly``), so a
   chapter with one 3-D figure draws its 2-D ones with the small bundle. No
   page loads plotly.js in its ``<head>``: the page preloads the bundle of its
@@ -78,19 +77,20 @@ def plotly_js() -> Path:
     return path
 
 
-#: The trace types of plotly.js's cartesian bundle (its lib/index-cartesian.js).
-CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d",
-                              "histogram2dcontour", "image", "pie", "scatter", "scatterternary",
-                              "violin"})
-CARTESIAN_JS = "plotly-cartesian.min.js"
-#: The trace types of plotly.js's 3-D bundle (its lib/index-gl3d.js).
-GL3D_TRACES = frozenset({"cone", "isosurface", "mesh3d", "scatter", "scatter3d", "streamtube",
-                         "surface", "volume"})
-GL3D_JS = "plotly-gl3d.min.js"
+#: tools/plotly_bundles/package.json: how ``make plotly-bundles`` builds the partial bundles.
+BUNDLES_JSON = Path(__file__).resolve().parents[2] / "tools" / "plotly_bundles" / "package.json"
+
+
+def partial_bundles() -> dict[str, frozenset[str]]:
+    """Each partial bundle committed in book/_static -> the trace types it draws,
+    smallest first, as ``make plotly-bundles`` built it (``nnlearn.bundles`` in
+    :data:`BUNDLES_JSON`)."""
+    bundles = json.loads(BUNDLES_JSON.read_text(encoding="utf8"))["nnlearn"]["bundles"]
+    return {name: frozenset(traces) for name, traces in bundles.items()}
+
+
 #: The full bundle of the plotly package, copied into the site only if a figure needs it.
 FULL_JS = "plotly.min.js"
-#: The partial bundles committed in book/_static (built by ``make plotly-bundles``).
-VENDORED = (CARTESIAN_JS, GL3D_JS)
 
 
 def _plotly_version(path: Path) -> str:
@@ -102,7 +102,7 @@ def _plotly_version(path: Path) -> str:
 def check_vendored_bundles(static_dir: Path) -> None:
     """Check that the committed partial bundles are the plotly package's plotly.js version."""
     want = _plotly_version(plotly_js())
-    for name in VENDORED:
+    for name in partial_bundles():
         path = static_dir / name
         have = _plotly_version(path) if path.is_file() else "missing"
         if have != want:
@@ -128,7 +128,7 @@ def trace_types(figure_json: str) -> set[str]:
 def plotly_bundle(figure_json: str) -> str:
     """The smallest plotly.js bundle that can draw this figure."""
     types = trace_types(figure_json)
-    for name, traces in ((CARTESIAN_JS, CARTESIAN_TRACES), (GL3D_JS, GL3D_TRACES)):
+    for name, traces in partial_bundles().items():
         if types <= traces:
             return name
     return FULL_JS
@@ -211,6 +211,8 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
         copy_asset_file(str(plotly_js()), str(full))
     else:
         full.unlink(missing_ok=True)
+    for stale in set(static.glob("plotly-*.min.js")) - {static / n for n in partial_bundles()}:
+        stale.unlink()  # a bundle of an earlier build (renamed or dropped)
     _drop_unused_theme_files(static)
     if app.builder.name == "html":
         _drop_search_scripts(Path(app.outdir))
@@ -354,6 +356,10 @@ def setup(app: Sphinx) -> dict:
     # Fail early (at setup, not after a long build) if an asset is missing.
     plotly_js()
     check_vendored_bundles(Path(__file__).resolve().parents[1] / "_static")
+    # Every page names its figures' bundles: rewrite them all when the bundles change.
+    app.add_config_value("nnlearn_plotly_bundles",
+                         {name: sorted(traces) for name, traces in partial_bundles().items()},
+                         "html")
     app.connect("html-page-context", _figure_script)
     app.connect("build-finished", _copy_assets)
     app.connect("env-get-outdated", _rerun_notebooks_when_library_changes)

@@ -5,9 +5,9 @@
  * followed by <script type="application/json" class="nnlearn-figure-data"
  * data-target=id data-plotly=file> holding its JSON (see
  * nnlearn/viz/render.py); data-plotly names the plotly.js bundle that can draw
- * it (book/_ext/offline_assets.py): plotly-cartesian.min.js (1.5 MB) for 2-D
- * traces, plotly-gl3d.min.js (1.8 MB) for 3-D ones, plotly.min.js (4.8 MB)
- * for anything else. Each bundle is a separate Plotly;
+ * it (book/_ext/offline_assets.py): plotly-2d.min.js (1.3 MB) for the 2-D
+ * traces the book draws, plotly-3d.min.js (1.8 MB) for its 3-D ones,
+ * plotly.min.js (4.8 MB) for anything else. Each bundle is a separate Plotly;
  * `window.nnlearnFigures.plotlyOf(div)` is the one that drew a figure.
  *
  * This script is loaded with `async`, only on pages that hold a figure: it

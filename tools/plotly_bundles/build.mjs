@@ -1,11 +1,14 @@
-// Build the two plotly.js bundles the book serves, from plotly.js's own
-// entry points (lib/index-cartesian.js and lib/index-gl3d.js: the same trace
-// types as its dist files plotly-cartesian.min.js and plotly-gl3d.min.js), with
-// the esbuild settings of plotly.js's esbuild-config.js, minified by esbuild.
+// Build the plotly.js bundles the book serves from plotly.js's own sources.
+// package.json's "nnlearn.bundles" lists each bundle and the trace types it
+// draws (book/_ext/offline_assets.py reads the same list to choose a figure's
+// bundle). Each bundle is plotly.js's core (which always has "scatter") with
+// those traces registered, bundled with the esbuild settings of plotly.js's
+// esbuild-config.js and minified by esbuild.
 //
-// Why not the dist files themselves: a browser runs this build of the same
-// code about twice as fast before it can draw the first figure (measured in
-// headless Chromium: README, "Page speed").
+// Why not plotly.js's dist files: a browser runs these in about half the time
+// before it can draw the first figure (README, "Page speed"): they hold only
+// the traces the book draws, and esbuild's minified output is quicker to start
+// than the dist files'.
 //
 // Usage: node build.mjs OUT_DIR   (`make plotly-bundles` runs it)
 import { build } from 'esbuild';
@@ -19,23 +22,33 @@ import { join } from 'node:path';
 const require = createRequire(import.meta.url);
 const outDir = process.argv[2];
 if (!outDir) throw new Error('usage: node build.mjs OUT_DIR');
+const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
 const lib = join(require.resolve('plotly.js/package.json'), '..', 'lib');
-const { version } = JSON.parse(readFileSync(join(lib, '..', 'package.json'), 'utf8'));
-const esbuildVersion = JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')).version;
+const { version } = readJson(join(lib, '..', 'package.json'));
+const esbuildVersion = readJson(require.resolve('esbuild/package.json')).version;
+const { bundles } = readJson(new URL('package.json', import.meta.url)).nnlearn;
 
-for (const [name, entry] of [['cartesian', 'index-cartesian.js'], ['gl3d', 'index-gl3d.js']]) {
+for (const [file, traces] of Object.entries(bundles)) {
+  const name = file.replace(/^plotly-|\.min\.js$/g, '');
+  const registered = traces.filter((t) => t !== 'scatter');  // in the core already
+  const entry = [
+    "'use strict';",
+    "var Plotly = require('./core');",
+    `Plotly.register([${registered.map((t) => `require('./${t}')`).join(', ')}]);`,
+    'module.exports = Plotly;',
+  ].join('\n');
   const banner = [
     '/**',
     `* plotly.js (${name} - minified) v${version}`,
-    `* Built by tools/plotly_bundles (esbuild ${esbuildVersion}) from plotly.js/lib/${entry}`,
+    `* Built by tools/plotly_bundles (esbuild ${esbuildVersion}), traces: ${traces.join(', ')}`,
     '* Copyright 2012-2026, Plotly, Inc.',
     '* All rights reserved.',
     '* Licensed under the MIT license',
     '*/',
   ].join('\n');
   await build({
-    entryPoints: [join(lib, entry)],
-    outfile: join(outDir, `plotly-${name}.min.js`),
+    stdin: { contents: entry, resolveDir: lib, sourcefile: `${name}.js` },
+    outfile: join(outDir, file),
     format: 'iife',
     globalName: 'Plotly',
     bundle: true,
@@ -48,5 +61,5 @@ for (const [name, entry] of [['cartesian', 'index-cartesian.js'], ['gl3d', 'inde
     target: 'es2016',
     logLevel: 'warning',
   });
-  console.log(`built ${join(outDir, `plotly-${name}.min.js`)}`);
+  console.log(`built ${join(outDir, file)}`);
 }
