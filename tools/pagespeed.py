@@ -126,14 +126,16 @@ _REFRESH = """() => {
 }"""
 
 
-def _evaluate(page, script: str, tries: int = 5):
-    """``page.evaluate``, again in the new document if the page navigated meanwhile."""
+def _evaluate(page, script: str, tries: int = 10):
+    """``page.evaluate``, again in the new document if the page navigated meanwhile
+    (the old document can still count as loaded for a moment: wait a little first)."""
     for attempt in range(tries):
         try:
             return page.evaluate(script)
         except Exception as error:  # noqa: BLE001 - playwright's Error, re-raised below
             if "context was destroyed" not in str(error) or attempt == tries - 1:
                 raise
+            page.wait_for_timeout(100 * (attempt + 1))
             page.wait_for_load_state("load", timeout=120_000)
     return None
 
