@@ -78,6 +78,8 @@ def test_focal_curves_shade_easy_and_hard():
     assert len(fig.data) == 4 and fig.layout.yaxis2.type == "log"
     assert len(fig.layout.shapes) == 4                             # easy + hard, both panels
     assert fig.data[0].line.dash != fig.data[1].line.dash          # γ values differ in greyscale
+    # chapter 2's symbol p_y and a unit; short enough for the two panels at 700 px
+    assert fig.layout.xaxis.title.text == "true-class probability p<sub>y</sub> (unitless)"
     with pytest.raises(ValueError, match="ratios"):
         vl.focal_curves(p, {"γ=0": p}, {"γ=0": p[:3]}, title="t")
 
@@ -92,6 +94,8 @@ def test_convexity_chords_detects_chord_below():
     gap = fig.data[5]                                               # curve 1 vs chord 0 at w=0
     assert gap.x[0] == pytest.approx(0.0, abs=1e-9)
     np.testing.assert_allclose(gap.y, [1.0, 0.0], atol=1e-9)
+    assert [t.showlegend for t in fig.data if t.name == "curve vs chord"] == [True, False]
+    assert {t.legendgroup for t in fig.data if t.name == "curve vs chord"} == {"curve vs chord"}
     with pytest.raises(ValueError, match="left and right"):
         vl.convexity_chords(w, {"c": w**2}, left=1.0, right=-1.0, title="t")
     with pytest.raises(ValueError, match="x_titles"):

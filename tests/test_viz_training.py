@@ -39,6 +39,17 @@ def test_learning_curves_two_panels_with_best_epoch():
     assert fig.layout.xaxis.title.text == "epoch" and fig.layout.yaxis2.title.text
 
 
+@pytest.mark.parametrize(("best", "anchor"), [(3, "left"), (10, "left"), (11, "right"),
+                                             (18, "right")])
+def test_learning_curves_best_epoch_text_on_the_roomier_side(best, anchor):
+    # epochs 1..20: a best epoch in the left half gets its text to the right of the line
+    # (left-anchored), so "best epoch 3" cannot run past the axis into the y title
+    fig = vt.learning_curves(_history(n=20, best=best), title="t")
+    (note,) = [a for a in fig.layout.annotations if a.text == f"best epoch {best}"]
+    assert note.x == best and note.xanchor == anchor and note.xshift in (None, 0)
+    assert note.borderpad >= 3                                     # a gap to the line either way
+
+
 def test_learning_curves_regression_and_lr_panel():
     fig = vt.learning_curves(_history(val=False, acc=False, best=None), show_lr=True, title="t")
     assert [t.name for t in fig.data] == ["training", "learning rate"]

@@ -215,7 +215,7 @@ def focal_curves(p_y, losses: Mapping[str, Sequence[float]],
     ratio = "focal loss ÷ cross-entropy"
     fig = curve_panels({"loss": layout.as_vectors(losses, "losses", p_y.size),
                         ratio: layout.as_vectors(ratios, "ratios", p_y.size)}, p_y,
-                       title=title, x_title="probability of the true class p_y (unitless)",
+                       title=title, x_title="true-class probability p<sub>y</sub> (unitless)",
                        y_titles=("loss (nats)", "ratio (unitless, log scale)"), log_y=[ratio])
     fig.update_yaxes(range=[-6, 0.3], row=1, col=2)
     for x0, x1, k, opacity, text in ((0.6, float(p_y.max()), 2, 0.12, "easy"),
@@ -277,10 +277,9 @@ def convexity_chords(x, curves: Mapping[str, Sequence[float]], left: float, righ
                                  marker=dict(size=9)), row=1, col=j)
         k = 100 if convex else k       # the middle of the chord, or where it dips most
         fig.add_trace(go.Scatter(x=[inside[k]] * 2, y=[chord[k] + gap[k], chord[k]],
-                                 mode="lines+markers",
-                                 name="curve vs chord", legendgroup="gap", showlegend=j == 1,
+                                 **layout.legend_group("curve vs chord", j == 1),
                                  line=dict(color=color(2 if convex else 3), width=2),
-                                 marker=dict(size=7)), row=1, col=j)
+                                 mode="lines+markers", marker=dict(size=7)), row=1, col=j)
         note = "chord above: convex" if convex else "chord below: not convex"
         fig.add_annotation(x=0.5, y=1.0, xref="x domain", yref="y domain", text=note,
                            showarrow=False, yanchor="top", row=1, col=j,

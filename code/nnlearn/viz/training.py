@@ -82,8 +82,9 @@ def learning_curves(history, *, title: str | None, loss_title: str = "loss (nats
     best = getattr(history, "best_epoch", None)
     if best is not None:
         fig.add_vline(x=best, line=dict(color=color(7), dash="dot", width=1.5))
+        side = "left" if 2 * best < epochs.min() + epochs.max() else "right"  # the roomier side
         fig.add_annotation(x=best, y=1.0, yref="y domain", xref="x", text=f"best epoch {best}",
-                           showarrow=False, xanchor="right", yanchor="top", xshift=-4)
+                           showarrow=False, xanchor=side, yanchor="top", borderpad=4)
     fig.update_xaxes(title_text="epoch", range=[epochs.min() - 0.5, epochs.max() + 0.5])
     return header(fig, title, 640 if show_lr else 440, extra=26)
 
