@@ -1,10 +1,9 @@
-"""Every line of a code cell the reader sees fits its code box, as listings do
-(tests/test_shown_code_width.py): no sideways scrolling to read a cell.
+"""Every line of a code cell the reader sees fits its code box, as listings do:
+no sideways scrolling to read a cell.
 
-Measured in headless Chromium at a 1280 x 900 viewport on the built chapters:
-a code cell's ``pre`` is 684 px wide (16 px padding each side) with 14 px
-DejaVu Sans Mono at 8.43 px per character, so 77 characters fit; a solution
-cell (inside its dropdown) is 662 px wide, so 73 fit.
+The widths are the listings' (tests/test_shown_code_width.py says how they were
+measured in headless Chromium at 1280 px): a code cell's box is as wide as a
+listing's, 77 characters, and a solution cell sits in its dropdown, 73.
 """
 
 from __future__ import annotations
@@ -12,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from book_pages import code_cells, is_notebook, source_of, toc_docs
+from test_shown_code_width import NESTED_WIDTH as SOLUTION_WIDTH
+from test_shown_code_width import WIDTH
 
-WIDTH = 77
-SOLUTION_WIDTH = 73
 HIDDEN = {"remove-input", "remove-cell"}
 NOTEBOOKS = [d for d in toc_docs() if is_notebook(source_of(d))]
 
